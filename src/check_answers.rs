@@ -1,0 +1,132 @@
+//! The rows of the check-answers list.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::form::shape_of;
+
+/// One row of the check-answers list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The form field the row shows; the Change link jumps to it.
+    pub field: String,
+    /// What the question was, e.g. "Email address".
+    pub label: String,
+    /// The answer as the visitor should read it, e.g. "Business".
+    pub value: String,
+}
+
+impl Answer {
+    /// A row for `field`.
+    ///
+    /// ```
+    /// use actix_wizard::Answer;
+    /// let row = Answer::new("email", "Email address", "ann@example.com");
+    /// assert_eq!(row.label, "Email address");
+    /// ```
+    pub fn new(
+        field: impl Into<String>,
+        label: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            label: label.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The answers of one step on the check-answers list.
+#[derive(Clone, Debug)]
+pub struct AnswerSection {
+    /// The step's title.
+    pub title: &'static str,
+    /// Where its Change links go.
+    pub change_url: String,
+    /// Its rows.
+    pub rows: Vec<Answer>,
+}
+
+/// The default rows of a step: each field but secrets, labelled from its
+/// name ("display_name" → "Display name"), an empty answer shown as
+/// "Not provided".
+pub(crate) fn answers_of<S: Serialize + DeserializeOwned>(step: &S) -> Vec<Answer> {
+    let secrets = shape_of::<S>().map(|s| s.secrets).unwrap_or_default();
+    let Ok(Value::Object(fields)) = serde_json::to_value(step) else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|(name, _)| !secrets.contains(&name.as_str()))
+        .map(|(name, value)| Answer::new(name.as_str(), humanize(name), display(value)))
+        .collect()
+}
+
+/// "display_name" → "Display name".
+pub(crate) fn humanize(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn display(value: &Value) -> String {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::Bool(true) => "Yes".to_owned(),
+        Value::Bool(false) => "No".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => String::new(),
+    };
+    if text.is_empty() {
+        "Not provided".to_owned()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+    use serde::Deserialize;
+
+    #[derive(Serialize, Deserialize)]
+    struct Sample {
+        display_name: String,
+        password: Secret,
+        tags: Vec<String>,
+        bio: Option<String>,
+        news: bool,
+    }
+
+    #[test]
+    fn default_rows_leave_secrets_out() {
+        let rows = answers_of(&Sample {
+            display_name: "Ann".into(),
+            password: Secret::new("hunter22"),
+            tags: vec!["rust".into(), "web".into()],
+            bio: None,
+            news: true,
+        });
+        let labels: Vec<_> = rows
+            .iter()
+            .map(|r| (r.label.as_str(), r.value.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("Display name", "Ann"),
+                ("Tags", "rust, web"),
+                ("Bio", "Not provided"),
+                ("News", "Yes")
+            ]
+        );
+    }
+}

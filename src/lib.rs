@@ -1,0 +1,45 @@
+//! Typed multi-page form wizards for actix-web.
+//!
+//! A wizard is a struct with one field per step; each step is a struct of
+//! form fields with `serde` and `validator` derives. [`WizardService`]
+//! serves each step at its own URL, keeps answers and drafts in the
+//! session (through actix-session, on the embedded [`MemoryStore`] by
+//! default), refuses to let anyone skip ahead, re-validates everything at
+//! the end and runs [`Wizard::finish`] once.
+//!
+//! See the README for a complete example; `examples/signup` is a full
+//! application.
+
+#![warn(missing_docs)]
+
+mod check_answers;
+mod config;
+mod csrf;
+mod field_errors;
+mod form;
+mod journey;
+mod problem;
+mod render;
+mod router;
+mod secret;
+mod session;
+mod state;
+mod step;
+mod store;
+mod wizard;
+
+pub use check_answers::{Answer, AnswerSection};
+pub use config::WizardConfig;
+pub use csrf::CSRF_FIELD;
+pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
+pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
+pub use render::{
+    AriaAttributes, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field, HiddenFields,
+    Page, Progress,
+};
+pub use router::WizardService;
+pub use secret::Secret;
+pub use session::{StoreOutage, StoreOutageService, session_middleware};
+pub use step::Step;
+pub use store::{MemoryStore, MemoryStoreBuilder};
+pub use wizard::{Finish, FinishError, Steps, Wizard};

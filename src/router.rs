@@ -1,0 +1,702 @@
+//! [`WizardService`]: the actix-web service that serves a wizard's steps.
+//!
+//! Every request reads top to bottom: load the journey from the session,
+//! find the step, check it may be visited, then show it (GET) or take its
+//! form (POST) and redirect.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_session::Session;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_LENGTH, LOCATION};
+use actix_web::web::{self, BytesMut};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use moka::future::Cache;
+use serde_json::value::RawValue;
+
+use crate::check_answers::AnswerSection;
+use crate::config::WizardConfig;
+use crate::csrf::{self, CSRF_FIELD};
+use crate::field_errors::FieldErrors;
+use crate::form::{FormLimits, MalformedForm, RawForm};
+use crate::journey::{Journey, Stored};
+use crate::problem::{Problem, problem_response, problem_with_link};
+use crate::render::{CompletePage, Page, Progress};
+use crate::state::{EncodeError, WizardState};
+use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
+
+/// The URL segment of the completion page; no step may use it.
+pub(crate) const COMPLETE_SEGMENT: &str = "complete";
+
+/// The notice shown when a visitor's earlier answers expired.
+const EXPIRED_NOTICE: &str = "Your earlier answers were deleted because you did not do anything for a while. Please start again.";
+
+/// How long a finished run's outcome is remembered, so that a duplicate
+/// finish arriving late still lands on the completion page.
+const FINISHED_MEMORY: Duration = Duration::from_secs(3600);
+
+/// A wizard served at a path: `GET {path}` sends the visitor to the step
+/// they should be on, `GET|POST {path}/{step}` serve each step, and
+/// `GET {path}/complete` shows the completion page.
+///
+/// Build it once, outside `HttpServer::new`, and clone it into each worker:
+/// clones share the record of finished runs that makes finishing happen
+/// once per process.
+///
+/// ```no_run
+/// # use actix_wizard::*;
+/// # use actix_web::{App, HttpServer, cookie::Key};
+/// # #[derive(Default)] struct Signup;
+/// # impl Wizard for Signup {
+/// #     const ID: &'static str = "signup"; type Outcome = ();
+/// #     fn steps() -> Steps<Self> { Steps::new() }
+/// #     async fn finish(self, _: &Finish) -> Result<(), FinishError> { Ok(()) }
+/// #     fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> { Ok(String::new()) }
+/// # }
+/// # async fn run() -> std::io::Result<()> {
+/// let config = WizardConfig::default();
+/// let (store, key) = (MemoryStore::default(), Key::generate());
+/// let signup = WizardService::<Signup>::new("/signup", config.clone());
+/// HttpServer::new(move || {
+///     App::new()
+///         .wrap(session_middleware(store.clone(), key.clone(), &config))
+///         .wrap(StoreOutage)
+///         .service(signup.clone())
+/// })
+/// .bind("127.0.0.1:8080")?
+/// .run()
+/// .await
+/// # }
+/// ```
+pub struct WizardService<W: Wizard> {
+    inner: Arc<Inner<W>>,
+}
+
+impl<W: Wizard> Clone for WizardService<W> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+pub(crate) struct Inner<W> {
+    base: String,
+    steps: Steps<W>,
+    config: WizardConfig,
+    /// Finished runs: run id → the outcome's JSON.
+    finished: Cache<String, Arc<str>>,
+    state_key: String,
+    outcome_key: String,
+    marker_cookie: String,
+}
+
+impl<W: Wizard> WizardService<W> {
+    /// Declares the wizard at `path` (e.g. `/signup`).
+    ///
+    /// # Panics
+    ///
+    /// At start-up, with a message naming the mistake, when the wizard has
+    /// no step, a step name is repeated or reserved, or a step type cannot
+    /// be read from a form.
+    pub fn new(path: &str, config: WizardConfig) -> Self {
+        let steps = W::steps();
+        assert!(!steps.is_empty(), "wizard `{}` declares no steps", W::ID);
+        let base = path.trim_end_matches('/').to_owned();
+        Self {
+            inner: Arc::new(Inner {
+                base,
+                steps,
+                config,
+                finished: Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(FINISHED_MEMORY)
+                    .build(),
+                state_key: format!("wizard.{}", W::ID),
+                outcome_key: format!("wizard.{}.outcome", W::ID),
+                marker_cookie: format!("{}_run", W::ID),
+            }),
+        }
+    }
+}
+
+impl<W: Wizard> HttpServiceFactory for WizardService<W> {
+    fn register(self, config: &mut AppService) {
+        let base = if self.inner.base.is_empty() {
+            "/"
+        } else {
+            self.inner.base.as_str()
+        }
+        .to_owned();
+        web::scope(&base)
+            .app_data(web::Data::from(self.inner))
+            .route("", web::get().to(entry::<W>))
+            .route("/", web::get().to(entry::<W>))
+            .route("/complete", web::get().to(complete::<W>))
+            .route("/{step}", web::get().to(show::<W>))
+            .route("/{step}", web::post().to(submit::<W>))
+            .register(config);
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+/// Whether the query string asks to return to the last step after saving
+/// (the check-answers page's Change links).
+fn is_change(request: &HttpRequest) -> bool {
+    request
+        .query_string()
+        .split('&')
+        .any(|part| part == "change" || part.starts_with("change="))
+}
+
+impl<W: Wizard> Inner<W> {
+    fn step_url(&self, index: usize) -> String {
+        format!("{}/{}", self.base, self.steps.slots[index].name())
+    }
+
+    fn complete_url(&self) -> String {
+        format!("{}/{COMPLETE_SEGMENT}", self.base)
+    }
+
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.steps.slots.iter().position(|s| s.name() == name)
+    }
+
+    fn load(&self, session: &Session) -> Journey<W> {
+        let stored = match session.get::<WizardState>(&self.state_key) {
+            Ok(Some(state)) => Stored::State(state),
+            Ok(None) => Stored::Nothing,
+            Err(error) => {
+                tracing::warn!(%error, wizard = W::ID, "stored wizard state unreadable; starting over");
+                Stored::Unreadable
+            }
+        };
+        Journey::load(
+            &self.steps,
+            stored,
+            unix_now(),
+            self.config.idle_timeout.as_secs(),
+        )
+    }
+
+    /// Writes the journey's state if it changed (or removes it).
+    fn persist(&self, session: &Session, journey: &mut Journey<W>) -> Result<(), Problem> {
+        if !journey.changed {
+            return Ok(());
+        }
+        match &mut journey.state {
+            None => {
+                session.remove(&self.state_key);
+            }
+            Some(state) => {
+                state.seen = unix_now();
+                state.prune();
+                let json = state.encode(self.config.max_state_bytes).map_err(|e| match e {
+                    EncodeError::TooLarge { size, cap } => {
+                        tracing::info!(wizard = W::ID, size, cap, "wizard state over its cap");
+                        Problem::StateTooLarge
+                    }
+                    EncodeError::Json(error) => {
+                        tracing::error!(%error, wizard = W::ID, "wizard state did not serialize");
+                        Problem::Internal
+                    }
+                })?;
+                session.insert(&self.state_key, &json).map_err(|error| {
+                    tracing::error!(%error, wizard = W::ID, "wizard state not stored");
+                    Problem::Internal
+                })?;
+            }
+        }
+        journey.changed = false;
+        Ok(())
+    }
+
+    /// Persists, then answers with `response`, or with the problem's page.
+    fn persist_then(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        journey: &mut Journey<W>,
+        response: HttpResponse,
+    ) -> HttpResponse {
+        match self.persist(session, journey) {
+            Ok(()) => self.with_marker(request, journey, response),
+            Err(Problem::StateTooLarge) => problem_with_link(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Problem::StateTooLarge,
+                Some((request.path(), "Go back to the form")),
+            ),
+            Err(problem) => problem_response(StatusCode::INTERNAL_SERVER_ERROR, problem),
+        }
+    }
+
+    /// The run id the visitor's marker cookie names, if any.
+    fn marker(&self, request: &HttpRequest) -> Option<String> {
+        request
+            .cookie(&self.marker_cookie)
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn marker_cookie(&self, value: String) -> Cookie<'static> {
+        let path = if self.base.is_empty() {
+            "/".to_owned()
+        } else {
+            self.base.clone()
+        };
+        Cookie::build(self.marker_cookie.clone(), value)
+            .path(path)
+            .http_only(true)
+            .secure(self.config.secure_cookies)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(30))
+            .finish()
+    }
+
+    fn remove_marker(&self, response: &mut HttpResponse) {
+        let mut removal = self.marker_cookie(String::new());
+        removal.make_removal();
+        let _ = response.add_cookie(&removal);
+    }
+
+    /// Sets the marker cookie (which run this browser is on) when the
+    /// stored state's run differs from what the browser sent: it is how an
+    /// expired run is told apart from a new visitor.
+    fn with_marker(
+        &self,
+        request: &HttpRequest,
+        journey: &Journey<W>,
+        mut response: HttpResponse,
+    ) -> HttpResponse {
+        if let Some(state) = &journey.state {
+            if self.marker(request).as_deref() != Some(state.run.as_str()) {
+                let _ = response.add_cookie(&self.marker_cookie(state.run.clone()));
+            }
+        }
+        response
+    }
+
+    /// Whether this request finds the run it was on gone: expired now, or
+    /// missing although the browser names a run that did not finish.
+    async fn run_lapsed(&self, request: &HttpRequest, journey: &Journey<W>) -> bool {
+        if journey.lapsed {
+            return true;
+        }
+        if journey.state.is_some() {
+            return false;
+        }
+        match self.marker(request) {
+            Some(run) => !self.finished.contains_key(&run),
+            None => false,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_step(
+        &self,
+        request: &HttpRequest,
+        journey: &mut Journey<W>,
+        index: usize,
+        values: &RawForm,
+        errors: &FieldErrors,
+        csrf_token: &str,
+        notice: Option<&str>,
+        status: StatusCode,
+    ) -> HttpResponse {
+        let slot = &self.steps.slots[index];
+        let is_last = journey.next(index).is_none();
+        let sections: Vec<AnswerSection> = if is_last {
+            journey
+                .completed_before(&self.steps, index)
+                .into_iter()
+                .map(|i| AnswerSection {
+                    title: self.steps.slots[i].title(),
+                    change_url: format!("{}?change", self.step_url(i)),
+                    rows: self.steps.slots[i].answers(&mut journey.answers),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (current, total) = journey.position(index);
+        let mut action = self.step_url(index);
+        if is_change(request) {
+            action.push_str("?change");
+        }
+        let page = Page {
+            title: slot.title(),
+            action,
+            values,
+            errors,
+            csrf_token,
+            progress: Progress { current, total },
+            notice,
+            has_back: journey.previous(index).is_some(),
+            is_last,
+            sections: &sections,
+            base: &self.base,
+        };
+        match slot.render(&page) {
+            Ok(body) => html(status, body),
+            Err(error) => {
+                tracing::error!(%error, step = slot.name(), "step page did not render");
+                problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal)
+            }
+        }
+    }
+}
+
+/// `GET {base}`: to the step the visitor should be on.
+async fn entry<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    let mut journey = wizard.load(&session);
+    let target = wizard.step_url(journey.resume(&wizard.steps));
+    wizard.persist_then(&request, &session, &mut journey, see_other(&target))
+}
+
+/// `GET {base}/{step}`: the step's page, from its draft or stored answers.
+async fn show<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    step: web::Path<String>,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    let mut journey = wizard.load(&session);
+    let Some(index) = wizard.index_of(&step).filter(|i| journey.is_active(*i)) else {
+        return wizard.persist_then(
+            &request,
+            &session,
+            &mut journey,
+            problem_with_link(
+                StatusCode::NOT_FOUND,
+                Problem::NotFound,
+                Some((&wizard.base, "Start from the beginning")),
+            ),
+        );
+    };
+    if !journey.reachable(&wizard.steps, index) {
+        let target = wizard.step_url(journey.resume(&wizard.steps));
+        return wizard.persist_then(&request, &session, &mut journey, see_other(&target));
+    }
+    if let Some(state) = &journey.state {
+        // Reading a page is activity too: keep the idle clock fresh without
+        // writing the state on every single view.
+        let refresh_after = (wizard.config.idle_timeout.as_secs() / 8).max(1);
+        if unix_now().saturating_sub(state.seen) >= refresh_after {
+            journey.changed = true;
+        }
+    }
+    let lapsed = wizard.run_lapsed(&request, &journey).await;
+    let marker_present = wizard.marker(&request).is_some();
+    let csrf_token = match csrf::token(&session) {
+        Ok(token) => token,
+        Err(error) => {
+            tracing::error!(%error, "csrf token not stored");
+            return problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal);
+        }
+    };
+    let name = wizard.steps.slots[index].name();
+    let shape = wizard.steps.slots[index].shape();
+    let (values, errors) = match journey.record(name) {
+        Some(record) => (
+            match (&record.draft, &record.answers) {
+                (Some(draft), _) => draft.clone(),
+                (None, Some(answers)) => RawForm::from_answers(answers, &shape.secrets),
+                (None, None) => RawForm::default(),
+            },
+            record.errors.clone(),
+        ),
+        None => (RawForm::default(), FieldErrors::new()),
+    };
+    let notice = lapsed.then_some(EXPIRED_NOTICE);
+    let mut response = wizard.render_step(
+        &request,
+        &mut journey,
+        index,
+        &values,
+        &errors,
+        &csrf_token,
+        notice,
+        StatusCode::OK,
+    );
+    if journey.state.is_none() && marker_present {
+        // The notice is shown once; a finished run's marker is just stale.
+        wizard.remove_marker(&mut response);
+    }
+    wizard.persist_then(&request, &session, &mut journey, response)
+}
+
+/// Reads the body up to `limit` bytes.
+async fn read_body(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<BytesMut, Problem> {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(Problem::TooLarge);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| Problem::Malformed)?;
+        if body.len() + chunk.len() > limit {
+            return Err(Problem::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn is_urlencoded(request: &HttpRequest) -> bool {
+    matches!(
+        request.mime_type(),
+        Ok(Some(mime)) if mime.type_() == actix_web::mime::APPLICATION
+            && mime.subtype() == actix_web::mime::WWW_FORM_URLENCODED
+    )
+}
+
+/// `POST {base}/{step}`: takes the step's form, then Back, Continue or
+/// Finish.
+async fn submit<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    step: web::Path<String>,
+    payload: web::Payload,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    if !is_urlencoded(&request) {
+        return problem_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, Problem::WrongType);
+    }
+    let body = match read_body(&request, payload, wizard.config.body_limit).await {
+        Ok(body) => body,
+        Err(Problem::TooLarge) => {
+            return problem_response(StatusCode::PAYLOAD_TOO_LARGE, Problem::TooLarge);
+        }
+        Err(problem) => return problem_response(StatusCode::BAD_REQUEST, problem),
+    };
+    let limits = FormLimits {
+        max_fields: wizard.config.max_fields,
+    };
+    let mut form = match RawForm::parse(&body, limits) {
+        Ok(form) => form,
+        Err(MalformedForm::TooManyFields { .. }) => {
+            return problem_response(StatusCode::PAYLOAD_TOO_LARGE, Problem::TooManyFields);
+        }
+        Err(_) => return problem_response(StatusCode::BAD_REQUEST, Problem::Malformed),
+    };
+
+    let mut journey = wizard.load(&session);
+    if journey.state.is_none() {
+        if let Some(run) = wizard.marker(&request) {
+            if wizard.finished.contains_key(&run) {
+                // A duplicate of a finish that already went through.
+                return see_other(&wizard.complete_url());
+            }
+        }
+        if wizard.run_lapsed(&request, &journey).await {
+            let first = wizard.step_url(journey.resume(&wizard.steps));
+            return wizard.persist_then(&request, &session, &mut journey, see_other(&first));
+        }
+    }
+    if !csrf::verify(&session, form.first(CSRF_FIELD)) {
+        return problem_with_link(
+            StatusCode::FORBIDDEN,
+            Problem::Csrf,
+            Some((request.path(), "Reload the form")),
+        );
+    }
+    let Some(index) = wizard.index_of(&step).filter(|i| journey.is_active(*i)) else {
+        return problem_response(StatusCode::NOT_FOUND, Problem::NotFound);
+    };
+    if !journey.reachable(&wizard.steps, index) {
+        return see_other(&wizard.step_url(journey.resume(&wizard.steps)));
+    }
+
+    let action = form.first("action").unwrap_or("next").to_owned();
+    let slot = &wizard.steps.slots[index];
+    let shape = slot.shape();
+    form.retain(|name| shape.fields.contains(&name));
+    let mut draft = form.clone();
+    draft.retain(|name| !shape.secrets.contains(&name));
+    let now = unix_now();
+
+    match action.as_str() {
+        "back" => {
+            journey
+                .state_mut(W::VERSION, now)
+                .step_mut(slot.name())
+                .draft = Some(draft);
+            let target = journey.previous(index).unwrap_or(index);
+            let location = wizard.step_url(target);
+            wizard.persist_then(&request, &session, &mut journey, see_other(&location))
+        }
+        "next" | "finish" => {
+            let submitted = slot.submit(&form, &mut journey.answers, &request).await;
+            match submitted {
+                Err(error) => {
+                    tracing::error!(%error, step = slot.name(), "step could not be decoded");
+                    problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal)
+                }
+                Ok(Submitted::Invalid(errors)) => {
+                    journey
+                        .state_mut(W::VERSION, now)
+                        .step_mut(slot.name())
+                        .draft = Some(draft.clone());
+                    let csrf_token = csrf::token(&session).unwrap_or_default();
+                    let page = wizard.render_step(
+                        &request,
+                        &mut journey,
+                        index,
+                        &draft,
+                        &errors,
+                        &csrf_token,
+                        None,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    );
+                    wizard.persist_then(&request, &session, &mut journey, page)
+                }
+                Ok(Submitted::Valid(answers)) => {
+                    journey.store_answers(&wizard.steps, index, answers, W::VERSION, now);
+                    match journey.next(index) {
+                        Some(next) => {
+                            let target = if is_change(&request) {
+                                journey.resume(&wizard.steps)
+                            } else {
+                                next
+                            };
+                            let location = wizard.step_url(target);
+                            wizard.persist_then(
+                                &request,
+                                &session,
+                                &mut journey,
+                                see_other(&location),
+                            )
+                        }
+                        None => finish(&wizard, &request, &session, journey).await,
+                    }
+                }
+            }
+        }
+        _ => problem_response(StatusCode::BAD_REQUEST, Problem::Malformed),
+    }
+}
+
+/// Re-validates every applying step, then runs the finish handler once
+/// per run and sends the visitor to the completion page.
+async fn finish<W: Wizard>(
+    wizard: &Inner<W>,
+    request: &HttpRequest,
+    session: &Session,
+    mut journey: Journey<W>,
+) -> HttpResponse {
+    let now = unix_now();
+    for index in journey.active_steps() {
+        let slot = &wizard.steps.slots[index];
+        let errors = slot.recheck(&mut journey.answers, request).await;
+        if !errors.is_empty() {
+            journey
+                .state_mut(W::VERSION, now)
+                .step_mut(slot.name())
+                .errors = errors;
+            let location = wizard.step_url(index);
+            return wizard.persist_then(request, session, &mut journey, see_other(&location));
+        }
+    }
+    let run = journey.state_mut(W::VERSION, now).run.clone();
+    let answers = std::mem::take(&mut journey.answers);
+    let outcome = wizard
+        .finished
+        .try_get_with(run.clone(), async {
+            let context = Finish {
+                run: run.clone(),
+                request: request.clone(),
+            };
+            let outcome = answers.finish(&context).await?;
+            serde_json::to_string(&outcome)
+                .map(Arc::<str>::from)
+                .map_err(|e| FinishError::Failed(format!("outcome did not serialize: {e}")))
+        })
+        .await;
+    match outcome {
+        Ok(json) => {
+            session.remove(&wizard.state_key);
+            let stored = RawValue::from_string(json.to_string())
+                .map_err(|e| e.to_string())
+                .and_then(|raw| {
+                    session
+                        .insert(&wizard.outcome_key, &raw)
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(error) = stored {
+                tracing::error!(%error, wizard = W::ID, "outcome not kept in the session");
+            }
+            session.renew();
+            let mut response = see_other(&wizard.complete_url());
+            wizard.remove_marker(&mut response);
+            response
+        }
+        Err(error) => match &*error {
+            FinishError::Invalid { step, errors } => {
+                let index = wizard.index_of(step).unwrap_or(0);
+                let name = wizard.steps.slots[index].name();
+                journey.state_mut(W::VERSION, now).step_mut(name).errors = errors.clone();
+                let location = wizard.step_url(index);
+                wizard.persist_then(request, session, &mut journey, see_other(&location))
+            }
+            FinishError::Failed(reason) => {
+                tracing::error!(%reason, wizard = W::ID, run, "finish failed");
+                let page =
+                    problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::FinishFailed);
+                wizard.persist_then(request, session, &mut journey, page)
+            }
+        },
+    }
+}
+
+/// `GET {base}/complete`: the completion page, from the kept outcome.
+async fn complete<W: Wizard>(session: Session, wizard: web::Data<Inner<W>>) -> HttpResponse {
+    match session.get::<W::Outcome>(&wizard.outcome_key) {
+        Ok(Some(outcome)) => {
+            let page = CompletePage { base: &wizard.base };
+            match W::render_complete(&outcome, &page) {
+                Ok(body) => html(StatusCode::OK, body),
+                Err(error) => {
+                    tracing::error!(%error, wizard = W::ID, "completion page did not render");
+                    problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal)
+                }
+            }
+        }
+        _ => see_other(&wizard.base),
+    }
+}

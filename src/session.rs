@@ -1,0 +1,116 @@
+//! The session middleware the wizard expects, and the middleware that turns
+//! a session store failure into a 503 page.
+
+use std::future::{Ready, ready};
+use std::rc::Rc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{PersistentSession, TtlExtensionPolicy};
+use actix_session::storage::SessionStore;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::StatusCode;
+use futures_util::future::LocalBoxFuture;
+
+use crate::config::WizardConfig;
+use crate::problem::{Problem, problem_response};
+
+/// A `SessionMiddleware` set up for wizards: the cookie lives as long as
+/// the idle timeout and both are extended on every request (so "idle"
+/// means no request at all), `HttpOnly`, `SameSite=Lax`, `Secure` as
+/// configured.
+///
+/// Build `key` and `store` once, outside `HttpServer::new`, so every
+/// worker shares them:
+///
+/// ```
+/// use actix_web::{App, cookie::Key};
+/// use actix_wizard::{MemoryStore, StoreOutage, WizardConfig, session_middleware};
+///
+/// let key = Key::generate();
+/// let store = MemoryStore::default();
+/// let config = WizardConfig::default();
+/// let app = App::new()
+///     .wrap(session_middleware(store.clone(), key.clone(), &config))
+///     .wrap(StoreOutage); // outermost: catches the session layer's errors
+/// # let _ = app;
+/// ```
+pub fn session_middleware<S: SessionStore>(
+    store: S,
+    key: Key,
+    config: &WizardConfig,
+) -> SessionMiddleware<S> {
+    let ttl = actix_web::cookie::time::Duration::try_from(config.idle_timeout)
+        .unwrap_or(actix_web::cookie::time::Duration::MAX);
+    SessionMiddleware::builder(store, key)
+        .cookie_name("wizard_session".to_owned())
+        .cookie_secure(config.secure_cookies)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .session_lifecycle(
+            PersistentSession::default()
+                .session_ttl(ttl)
+                .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+        )
+        .build()
+}
+
+/// Middleware that answers 503 with a page saying the answers are safe
+/// when the session store fails (actix-session reports that as an error,
+/// not a response, so error handlers cannot see it). Wrap it *outside* the
+/// session middleware, i.e. register it after it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoreOutage;
+
+impl<S, B> Transform<S, ServiceRequest> for StoreOutage
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = StoreOutageService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(StoreOutageService {
+            service: Rc::new(service),
+        }))
+    }
+}
+
+/// The service made by [`StoreOutage`].
+pub struct StoreOutageService<S> {
+    service: Rc<S>,
+}
+
+impl<S, B> Service<ServiceRequest> for StoreOutageService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let http_request = request.request().clone();
+        let response = self.service.call(request);
+        Box::pin(async move {
+            match response.await {
+                Ok(response) => Ok(response.map_into_left_body()),
+                Err(error) => {
+                    // Display only: Debug would format a captured backtrace.
+                    tracing::warn!(%error, "session store unavailable");
+                    let page =
+                        problem_response(StatusCode::SERVICE_UNAVAILABLE, Problem::StoreDown);
+                    Ok(ServiceResponse::new(http_request, page).map_into_right_body())
+                }
+            }
+        })
+    }
+}

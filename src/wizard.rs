@@ -1,0 +1,389 @@
+//! The wizard declaration: the [`Wizard`] trait and its ordered [`Steps`].
+
+use std::fmt;
+use std::future::Future;
+
+use actix_web::HttpRequest;
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::check_answers::Answer;
+use crate::field_errors::FieldErrors;
+use crate::form::{RawForm, Shape, decode, shape_of};
+use crate::render::{CompletePage, Page};
+use crate::step::Step;
+
+/// A wizard: the application's combined submission, one field per step.
+///
+/// The struct itself is what [`Wizard::finish`] receives, every active
+/// step filled in and validated again; a conditional step is an `Option`,
+/// `None` when its condition did not hold.
+///
+/// ```
+/// use actix_web::HttpRequest;
+/// use actix_wizard::{CompletePage, Finish, FinishError, Page, Step, Steps, Wizard};
+/// use serde::{Deserialize, Serialize};
+/// ///
+/// #[derive(Default, Serialize, Deserialize, Validate)]
+/// struct Name {
+///     #[validate(length(min = 1, message = "Enter your name"))]
+///     name: String,
+///     wants_more: bool,
+/// }
+/// #[derive(Default, Serialize, Deserialize, Validate)]
+/// struct More {
+///     #[validate(length(max = 200))]
+///     comment: String,
+/// }
+/// # fn page(page: &Page<'_>) -> Result<String, askama::Error> { Ok(page.title().to_owned()) }
+/// impl Step for Name {
+///     const NAME: &'static str = "name";
+///     const TITLE: &'static str = "Your name";
+///     fn render(p: &Page<'_>) -> Result<String, askama::Error> { page(p) }
+/// }
+/// impl Step for More {
+///     const NAME: &'static str = "more";
+///     const TITLE: &'static str = "Tell us more";
+///     fn render(p: &Page<'_>) -> Result<String, askama::Error> { page(p) }
+/// }
+///
+/// #[derive(Default)]
+/// struct Feedback { name: Name, more: Option<More> }
+///
+/// impl Wizard for Feedback {
+///     const ID: &'static str = "feedback";
+///     type Outcome = String;
+///     fn steps() -> Steps<Self> {
+///         Steps::new()
+///             .step(|f| &mut f.name)
+///             .step_if(|f| &mut f.more, |f| f.name.wants_more)
+///     }
+///     async fn finish(self, _finish: &Finish) -> Result<String, FinishError> {
+///         Ok(self.name.name)
+///     }
+///     fn render_complete(name: &String, _page: &CompletePage<'_>) -> Result<String, askama::Error> {
+///         Ok(format!("Thank you, {name}"))
+///     }
+/// }
+/// ```
+pub trait Wizard: Default + Sized + 'static {
+    /// Names the wizard's entry in the session and its cookies; unique
+    /// among the application's wizards.
+    const ID: &'static str;
+    /// The version of the declaration, stored with the answers. Raise it
+    /// when steps or fields change meaning.
+    const VERSION: u32 = 1;
+
+    /// What the completion page needs (e.g. a display name or an order
+    /// number). Kept in the session after finishing.
+    type Outcome: Serialize + DeserializeOwned;
+
+    /// The steps, in order, with their conditions.
+    fn steps() -> Steps<Self>;
+
+    /// Does what the wizard is for (creates the account, places the order),
+    /// once per wizard run: concurrent duplicate submissions wait for the
+    /// first and share its outcome. [`Finish::run`] names the run, for
+    /// applications that deduplicate on their side too.
+    fn finish(self, finish: &Finish) -> impl Future<Output = Result<Self::Outcome, FinishError>>;
+
+    /// Renders the page shown after finishing.
+    fn render_complete(
+        outcome: &Self::Outcome,
+        page: &CompletePage<'_>,
+    ) -> Result<String, askama::Error>;
+}
+
+/// What [`Wizard::finish`] knows about the request that finishes the run.
+pub struct Finish {
+    pub(crate) run: String,
+    pub(crate) request: HttpRequest,
+}
+
+impl Finish {
+    /// The wizard run's id: random, stable from the first answer to the
+    /// finish, different for every run.
+    pub fn run(&self) -> &str {
+        &self.run
+    }
+
+    /// The request, for application data (`request.app_data::<Data<T>>()`).
+    pub fn request(&self) -> &HttpRequest {
+        &self.request
+    }
+}
+
+/// Why a wizard could not finish.
+#[derive(Debug, Clone)]
+pub enum FinishError {
+    /// An answer is no longer acceptable (the email was registered
+    /// meanwhile). The visitor is sent to that step, which shows the errors.
+    Invalid {
+        /// The step's [`Step::NAME`].
+        step: &'static str,
+        /// What is wrong.
+        errors: FieldErrors,
+    },
+    /// Something failed (a database, say). The visitor sees a page saying
+    /// their answers are kept and to try again; the message is logged.
+    Failed(String),
+}
+
+impl FinishError {
+    /// One field of one step is no longer acceptable.
+    ///
+    /// ```
+    /// use actix_wizard::FinishError;
+    /// let error = FinishError::invalid("account", "email", "An account with this email address already exists");
+    /// assert!(matches!(error, FinishError::Invalid { step: "account", .. }));
+    /// ```
+    pub fn invalid(step: &'static str, field: &str, message: &str) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        Self::Invalid { step, errors }
+    }
+}
+
+impl fmt::Display for FinishError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid { step, errors } => {
+                write!(
+                    f,
+                    "step `{step}` is no longer valid ({} fields)",
+                    errors.len()
+                )
+            }
+            Self::Failed(reason) => write!(f, "finishing failed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for FinishError {}
+
+/// The ordered steps of a wizard, declared once in [`Wizard::steps`].
+///
+/// Each step is reached through an accessor into the wizard's struct.
+/// Mistakes (a duplicate or reserved name, a step type the form decoder
+/// cannot fill) panic with a clear message when the wizard service is
+/// built, at start-up, never at request time.
+pub struct Steps<W> {
+    pub(crate) slots: Vec<Box<dyn Slot<W>>>,
+}
+
+impl<W: 'static> Default for Steps<W> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<W: 'static> Steps<W> {
+    /// No steps yet.
+    pub fn new() -> Self {
+        Self { slots: Vec::new() }
+    }
+
+    /// A step every visitor answers.
+    pub fn step<S: Step>(self, at: fn(&mut W) -> &mut S) -> Self {
+        self.push::<S>(Access::Always(at))
+    }
+
+    /// A step that applies only while `when` holds. `when` reads the typed
+    /// answers of earlier steps; a step it deactivates loses its answers.
+    pub fn step_if<S: Step>(self, at: fn(&mut W) -> &mut Option<S>, when: fn(&W) -> bool) -> Self {
+        self.push::<S>(Access::When(at, when))
+    }
+
+    fn push<S: Step>(mut self, access: Access<W, S>) -> Self {
+        let name = S::NAME;
+        assert!(
+            !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'-'
+                    || b == b'_'),
+            "wizard step name `{name}` must be lowercase letters, digits, `-` or `_`"
+        );
+        assert!(
+            name != crate::router::COMPLETE_SEGMENT,
+            "wizard step name `{name}` is reserved for the completion page"
+        );
+        assert!(
+            self.slots.iter().all(|s| s.name() != name),
+            "wizard step name `{name}` is declared twice"
+        );
+        let shape = match shape_of::<S>() {
+            Ok(shape) => shape,
+            Err(e) => panic!("wizard step `{name}` cannot be read from a form: {e}"),
+        };
+        self.slots.push(Box::new(StepSlot { access, shape }));
+        self
+    }
+
+    /// How many steps are declared.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no step is declared.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+/// The outcome of submitting one step's form.
+pub(crate) enum Submitted {
+    /// Valid: the answers to store (also written into the wizard's struct).
+    Valid(Value),
+    /// Not valid: every field's error.
+    Invalid(FieldErrors),
+}
+
+/// One declared step with its type erased, so the router can hold them in
+/// a list. Every method is a plain call on the typed step.
+pub(crate) trait Slot<W>: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn shape(&self) -> &Shape;
+    fn applies(&self, answers: &W) -> bool;
+    /// Fills the step's place in `answers` from its stored JSON.
+    fn load(&self, answers: &mut W, stored: &Value) -> Result<(), serde_json::Error>;
+    /// Empties a conditional step's place.
+    fn clear(&self, answers: &mut W);
+    fn submit<'a>(
+        &'a self,
+        form: &'a RawForm,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
+    /// Validates the stored answers again (rules and async checks).
+    fn recheck<'a>(
+        &'a self,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, FieldErrors>;
+    fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
+    fn answers(&self, answers: &mut W) -> Vec<Answer>;
+}
+
+enum Access<W, S> {
+    Always(fn(&mut W) -> &mut S),
+    When(fn(&mut W) -> &mut Option<S>, fn(&W) -> bool),
+}
+
+struct StepSlot<W, S> {
+    access: Access<W, S>,
+    shape: Shape,
+}
+
+impl<W, S> StepSlot<W, S> {
+    fn get<'w>(&self, answers: &'w mut W) -> Option<&'w mut S> {
+        match self.access {
+            Access::Always(at) => Some(at(answers)),
+            Access::When(at, _) => at(answers).as_mut(),
+        }
+    }
+
+    fn set(&self, answers: &mut W, value: S) {
+        match self.access {
+            Access::Always(at) => *at(answers) = value,
+            Access::When(at, _) => *at(answers) = Some(value),
+        }
+    }
+}
+
+/// validator's rules and the type errors, as one list in field order.
+fn rule_errors<S: Step>(value: &S, mut errors: FieldErrors, shape: &Shape) -> FieldErrors {
+    if let Err(failed) = value.validate() {
+        errors.add_validation(&failed);
+    }
+    errors.sort_by_fields(shape.fields);
+    errors
+}
+
+impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
+    fn name(&self) -> &'static str {
+        S::NAME
+    }
+
+    fn title(&self) -> &'static str {
+        S::TITLE
+    }
+
+    fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
+    fn applies(&self, answers: &W) -> bool {
+        match self.access {
+            Access::Always(_) => true,
+            Access::When(_, when) => when(answers),
+        }
+    }
+
+    fn load(&self, answers: &mut W, stored: &Value) -> Result<(), serde_json::Error> {
+        let value = S::deserialize(stored)?;
+        self.set(answers, value);
+        Ok(())
+    }
+
+    fn clear(&self, answers: &mut W) {
+        if let Access::When(at, _) = self.access {
+            *at(answers) = None;
+        }
+    }
+
+    fn submit<'a>(
+        &'a self,
+        form: &'a RawForm,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<Submitted, String>> {
+        Box::pin(async move {
+            let decoded = decode::<S>(form).map_err(|e| e.to_string())?;
+            let mut errors = FieldErrors::new();
+            for (field, mismatch) in decoded.mismatches {
+                errors.add(field, S::type_error(field, mismatch));
+            }
+            let mut errors = rule_errors(&decoded.value, errors, &self.shape);
+            if errors.is_empty() {
+                errors = decoded.value.check(request).await;
+                errors.sort_by_fields(self.shape.fields);
+            }
+            if !errors.is_empty() {
+                return Ok(Submitted::Invalid(errors));
+            }
+            let stored = serde_json::to_value(&decoded.value).map_err(|e| e.to_string())?;
+            self.set(answers, decoded.value);
+            Ok(Submitted::Valid(stored))
+        })
+    }
+
+    fn recheck<'a>(
+        &'a self,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, FieldErrors> {
+        Box::pin(async move {
+            let Some(value) = self.get(answers) else {
+                return FieldErrors::new();
+            };
+            let mut errors = rule_errors(&*value, FieldErrors::new(), &self.shape);
+            if errors.is_empty() {
+                errors = value.check(request).await;
+                errors.sort_by_fields(self.shape.fields);
+            }
+            errors
+        })
+    }
+
+    fn render(&self, page: &Page<'_>) -> Result<String, askama::Error> {
+        S::render(page)
+    }
+
+    fn answers(&self, answers: &mut W) -> Vec<Answer> {
+        self.get(answers).map(|s| s.answers()).unwrap_or_default()
+    }
+}

@@ -179,6 +179,17 @@ impl<'a> Field<'a> {
         AriaAttributes {
             id: self.name,
             invalid: self.error.is_some(),
+            hint: false,
+        }
+    }
+
+    /// Like [`Field::aria`] for a field with a hint whose `id` is
+    /// `ID-hint`: `aria-describedby` names the hint, then the error.
+    pub fn aria_with_hint(&self) -> AriaAttributes<'a> {
+        AriaAttributes {
+            id: self.name,
+            invalid: self.error.is_some(),
+            hint: true,
         }
     }
 
@@ -197,20 +208,22 @@ impl<'a> Field<'a> {
 pub struct AriaAttributes<'a> {
     id: &'a str,
     invalid: bool,
+    hint: bool,
 }
 
 impl fmt::Display for AriaAttributes<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.invalid {
-            // Field names come from the step's struct, not from the request,
-            // but escape anyway: the attribute must stay well-formed.
-            write!(
+        // Field names come from the step's struct, not from the request,
+        // but escape anyway: the attribute must stay well-formed.
+        let id = askama::filters::escape(self.id, askama::filters::Html).map_err(|_| fmt::Error)?;
+        match (self.invalid, self.hint) {
+            (false, false) => Ok(()),
+            (false, true) => write!(f, r#" aria-describedby="{id}-hint""#),
+            (true, false) => write!(f, r#" aria-invalid="true" aria-describedby="{id}-error""#),
+            (true, true) => write!(
                 f,
-                r#" aria-invalid="true" aria-describedby="{}-error""#,
-                askama::filters::escape(self.id, askama::filters::Html).map_err(|_| fmt::Error)?
-            )
-        } else {
-            Ok(())
+                r#" aria-invalid="true" aria-describedby="{id}-hint {id}-error""#
+            ),
         }
     }
 }

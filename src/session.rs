@@ -7,9 +7,10 @@ use std::rc::Rc;
 use actix_session::SessionMiddleware;
 use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_session::storage::SessionStore;
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::InternalError;
 use actix_web::http::StatusCode;
 use futures_util::future::LocalBoxFuture;
 
@@ -68,7 +69,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<B>;
     type Error = actix_web::Error;
     type Transform = StoreOutageService<S>;
     type InitError = ();
@@ -91,26 +92,25 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<B>;
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
 
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let http_request = request.request().clone();
+        // The request must not be cloned before routing (the router needs
+        // sole access to it), so the page travels inside the error, whose
+        // response actix-web sends as is.
         let response = self.service.call(request);
         Box::pin(async move {
-            match response.await {
-                Ok(response) => Ok(response.map_into_left_body()),
-                Err(error) => {
-                    // Display only: Debug would format a captured backtrace.
-                    tracing::warn!(%error, "session store unavailable");
-                    let page =
-                        problem_response(StatusCode::SERVICE_UNAVAILABLE, Problem::StoreDown);
-                    Ok(ServiceResponse::new(http_request, page).map_into_right_body())
-                }
-            }
+            response.await.map_err(|error| {
+                // Display only: Debug would format a captured backtrace.
+                let reason = error.to_string();
+                tracing::warn!(%reason, "session store unavailable");
+                let page = problem_response(StatusCode::SERVICE_UNAVAILABLE, Problem::StoreDown);
+                InternalError::from_response(reason, page).into()
+            })
         })
     }
 }

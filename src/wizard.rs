@@ -56,7 +56,7 @@ use crate::step::Step;
 ///     const ID: &'static str = "feedback";
 ///     type Outcome = String;
 ///     fn steps() -> Steps<Self> {
-///         Steps::new()
+///         Steps::<Self>::new()
 ///             .step(|f| &mut f.name)
 ///             .step_if(|f| &mut f.more, |f| f.name.wants_more)
 ///     }

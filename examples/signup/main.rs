@@ -1,0 +1,163 @@
+//! The signup example: a four-step signup wizard on actix-wizard.
+//!
+//! Run it with `cargo run --example signup` and open the address it prints.
+//! Settings come from the environment (see the README): `ADDR`,
+//! `SESSION_STORE`, `SESSION_KEY`, `SESSION_TTL_SECS`, `WORKERS`,
+//! `SECURE_COOKIES`.
+
+// Some of the accounts API is there for the integration tests, which share
+// this module; the server itself does not read it.
+#[allow(dead_code)]
+mod app;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use actix_session::storage::{CookieSessionStore, SessionStore};
+use actix_web::cookie::Key;
+use actix_web::{App, HttpServer, web};
+use actix_wizard::{MemoryStore, StoreOutage, WizardConfig, WizardService, session_middleware};
+
+/// Largest state kept in the cookie store: encrypted and base64-encoded it
+/// must stay under the 4 KiB browsers keep.
+const COOKIE_STATE_CAP: usize = 2800;
+
+enum StoreChoice {
+    Memory,
+    Cookie,
+}
+
+struct Settings {
+    addr: String,
+    store: StoreChoice,
+    key: Key,
+    config: WizardConfig,
+    workers: usize,
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn parse_key(hex_key: &str) -> Result<Key, String> {
+    let bytes = hex::decode(hex_key.trim()).map_err(|e| format!("SESSION_KEY is not hex: {e}"))?;
+    Key::try_from(bytes.as_slice()).map_err(|_| {
+        format!(
+            "SESSION_KEY must be at least 64 bytes (128 hex digits), got {}",
+            bytes.len()
+        )
+    })
+}
+
+fn settings() -> Result<Settings, String> {
+    let store = match env_or("SESSION_STORE", "memory").as_str() {
+        "memory" => StoreChoice::Memory,
+        "cookie" => StoreChoice::Cookie,
+        other if other.starts_with("redis://") || other.starts_with("memcache://") => {
+            return Err(format!(
+                "SESSION_STORE={other}: Redis and memcached stores are not available in this build yet; use memory or cookie"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "SESSION_STORE={other} is not one of memory, cookie, redis://HOST:PORT, memcache://HOST:PORT"
+            ));
+        }
+    };
+    let key = match std::env::var("SESSION_KEY") {
+        Ok(hex_key) => parse_key(&hex_key)?,
+        Err(_) => {
+            eprintln!(
+                "warning: SESSION_KEY is not set; using a key generated now, so sessions end when the server restarts"
+            );
+            Key::generate()
+        }
+    };
+    let ttl: u64 = env_or("SESSION_TTL_SECS", "1800")
+        .parse()
+        .map_err(|_| "SESSION_TTL_SECS must be a whole number of seconds".to_owned())?;
+    let workers = match std::env::var("WORKERS") {
+        Ok(n) => n
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or("WORKERS must be a positive whole number")?,
+        Err(_) => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    let secure = matches!(
+        env_or("SECURE_COOKIES", "false").as_str(),
+        "1" | "true" | "yes"
+    );
+    let mut config = WizardConfig::default()
+        .idle_timeout(Duration::from_secs(ttl))
+        .secure_cookies(secure);
+    if matches!(store, StoreChoice::Cookie) {
+        config = config.max_state_bytes(COOKIE_STATE_CAP);
+    }
+    Ok(Settings {
+        addr: env_or("ADDR", "127.0.0.1:8080"),
+        store,
+        key,
+        config,
+        workers,
+    })
+}
+
+/// Serves the example; `store` makes each worker's handle on the one
+/// session store (a clone of a shared store, or a stateless cookie store).
+async fn serve<S, F>(store: F, settings: Settings) -> Result<(), String>
+where
+    S: SessionStore + 'static,
+    F: Fn() -> S + Clone + Send + 'static,
+{
+    // Built once, shared by every worker: the store, the key, the wizard
+    // (its record of finished runs) and the accounts.
+    let Settings {
+        addr,
+        key,
+        config,
+        workers,
+        ..
+    } = settings;
+    let signup = WizardService::<app::Signup>::new("/signup", config.clone());
+    let accounts = web::Data::new(app::Accounts::default());
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(session_middleware(store(), key.clone(), &config))
+            .wrap(StoreOutage)
+            .configure(app::routes(signup.clone(), accounts.clone()))
+    })
+    .workers(workers)
+    .bind(&addr)
+    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    for bound in server.addrs() {
+        println!("signup example listening on http://{bound}/signup");
+    }
+    server
+        .run()
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let outcome = match settings() {
+        Ok(settings) => match settings.store {
+            StoreChoice::Memory => {
+                let store = MemoryStore::default();
+                serve(move || store.clone(), settings).await
+            }
+            StoreChoice::Cookie => serve(CookieSessionStore::default, settings).await,
+        },
+        Err(reason) => Err(reason),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(reason) => {
+            eprintln!("signup: {reason}");
+            ExitCode::FAILURE
+        }
+    }
+}

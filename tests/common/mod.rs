@@ -1,0 +1,316 @@
+//! A test browser over the real actix-web service: it keeps cookies like a
+//! browser (set, replace, delete), sends forms, and reads pages.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+#[path = "../../examples/signup/app.rs"]
+pub mod app;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+
+pub const ACCOUNT_OK: &[(&str, &str)] = &[
+    ("email", "ann@example.com"),
+    ("password", "secret123"),
+    ("password_confirm", "secret123"),
+    ("account_type", "personal"),
+];
+
+pub const COMPANY_OK: &[(&str, &str)] = &[
+    ("company_name", "Acme Ltd"),
+    ("vat_id", "GB123456789"),
+    ("employees", "12"),
+];
+
+pub const PROFILE_OK: &[(&str, &str)] = &[
+    ("display_name", "Ann"),
+    ("age", "34"),
+    ("interests", "rust"),
+    ("interests", "web"),
+    ("newsletter", "yes"),
+    ("bio", "Hello"),
+];
+
+/// The wizard configuration the tests use: plain http, and an idle
+/// timeout long enough not to interfere unless a test shortens it.
+pub fn config() -> actix_wizard::WizardConfig {
+    actix_wizard::WizardConfig::default()
+        .secure_cookies(false)
+        .idle_timeout(Duration::from_secs(600))
+}
+
+/// A fixed 64-byte key, as an operator would configure one.
+pub fn key() -> actix_web::cookie::Key {
+    actix_web::cookie::Key::from(&[7u8; 64])
+}
+
+/// Builds the signup example's application on `actix_web::test`, with the
+/// given session store and configuration. Gives the service and the
+/// example's accounts.
+#[macro_export]
+macro_rules! signup_app {
+    ($store:expr, $config:expr) => {{
+        let config = $config;
+        let accounts = actix_web::web::Data::new(common::app::Accounts::default());
+        let signup =
+            actix_wizard::WizardService::<common::app::Signup>::new("/signup", config.clone());
+        let service = actix_web::test::init_service(
+            actix_web::App::new()
+                .wrap(actix_wizard::session_middleware(
+                    $store,
+                    common::key(),
+                    &config,
+                ))
+                .wrap(actix_wizard::StoreOutage)
+                .configure(common::app::routes(signup, accounts.clone())),
+        )
+        .await;
+        (service, accounts)
+    }};
+}
+
+/// One response, read whole.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Reply {
+    /// The CSRF token in the page's hidden field.
+    pub fn csrf(&self) -> Option<String> {
+        let marker = r#"name="csrf_token" value=""#;
+        let start = self.body.find(marker)? + marker.len();
+        let end = self.body[start..].find('"')? + start;
+        Some(self.body[start..end].to_owned())
+    }
+
+    /// The message shown beside `field`, if any.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        let marker = format!(r#"id="{field}-error"><span class="visually-hidden">Error:</span> "#);
+        let start = self.body.find(&marker)? + marker.len();
+        let end = self.body[start..].find("</p>")? + start;
+        Some(self.body[start..end].to_owned())
+    }
+
+    /// The links of the error summary, as (target id, message).
+    pub fn summary_links(&self) -> Vec<(String, String)> {
+        let Some(start) = self.body.find(r#"class="error-summary""#) else {
+            return Vec::new();
+        };
+        let end = self.body[start..]
+            .find("</div>")
+            .map_or(self.body.len(), |e| e + start);
+        let summary = &self.body[start..end];
+        summary
+            .split(r##"<a href="#"##)
+            .skip(1)
+            .filter_map(|part| {
+                let (id, rest) = part.split_once(r#"">"#)?;
+                let (message, _) = rest.split_once("</a>")?;
+                Some((id.to_owned(), message.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The `value` attribute of the input with this id.
+    pub fn input_value(&self, id: &str) -> Option<String> {
+        let marker = format!(r#"id="{id}" name="{id}""#);
+        let start = self.body.find(&marker)?;
+        let tag_end = self.body[start..].find('>')? + start;
+        let tag = &self.body[start..tag_end];
+        let value_at = tag.find(r#"value=""#)? + r#"value=""#.len();
+        let value_end = tag[value_at..].find('"')? + value_at;
+        Some(tag[value_at..value_end].to_owned())
+    }
+
+    /// Whether the checkbox or radio with this id is ticked.
+    pub fn is_checked(&self, id: &str) -> bool {
+        let marker = format!(r#"id="{id}""#);
+        self.body
+            .find(&marker)
+            .and_then(|start| {
+                let end = self.body[start..].find('>')? + start;
+                Some(self.body[start..end].contains(" checked"))
+            })
+            .unwrap_or(false)
+    }
+
+    pub fn assert_redirect(&self, to: &str) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "body: {}", self.body);
+        assert_eq!(self.location.as_deref(), Some(to));
+    }
+}
+
+/// A browser: one cookie jar, one service.
+pub struct Browser<'s, S> {
+    service: &'s S,
+    cookies: HashMap<String, String>,
+    /// The CSRF token of the last page that had one.
+    pub token: String,
+}
+
+impl<'s, S, B> Browser<'s, S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    pub fn new(service: &'s S) -> Self {
+        Self {
+            service,
+            cookies: HashMap::new(),
+            token: String::new(),
+        }
+    }
+
+    /// A second browser tab: the same cookies, its own page.
+    pub fn tab(&self) -> Self {
+        Self {
+            service: self.service,
+            cookies: self.cookies.clone(),
+            token: self.token.clone(),
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    pub fn forget_cookie(&mut self, name: &str) {
+        self.cookies.remove(name);
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    fn with_cookies(&self, mut request: TestRequest) -> TestRequest {
+        if !self.cookies.is_empty() {
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            request = request.insert_header(("Cookie", header.join("; ")));
+        }
+        request
+    }
+
+    /// Sends a request as built, with this browser's cookies.
+    pub async fn send(&mut self, request: TestRequest) -> Reply {
+        let response = self
+            .service
+            .call(self.with_cookies(request).to_request())
+            .await;
+        let response = match response {
+            Ok(response) => response,
+            Err(error) => {
+                // What a client would receive for a middleware error.
+                let response = error.error_response();
+                let status = response.status();
+                let body = actix_web::body::to_bytes(response.into_body())
+                    .await
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                return Reply {
+                    status,
+                    location: None,
+                    body,
+                };
+            }
+        };
+        for cookie in response.response().cookies() {
+            let removed =
+                cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
+            if removed {
+                self.cookies.remove(cookie.name());
+            } else {
+                self.cookies
+                    .insert(cookie.name().to_owned(), cookie.value().to_owned());
+            }
+        }
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("Location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = test::read_body(response).await;
+        let reply = Reply {
+            status,
+            location,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        };
+        if let Some(token) = reply.csrf() {
+            self.token = token;
+        }
+        reply
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    /// Posts a form with this browser's CSRF token and the given action.
+    pub async fn post(&mut self, path: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.token.as_str())];
+        all.extend_from_slice(fields);
+        all.push(("action", action));
+        let body = encode(&all);
+        self.send(
+            TestRequest::post()
+                .uri(path)
+                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                .set_payload(body),
+        )
+        .await
+    }
+
+    /// GETs the step, then posts it with `next`; asserts the redirect.
+    pub async fn complete_step(&mut self, step: &str, fields: &[(&str, &str)], next: &str) {
+        let page = self.get(&format!("/signup/{step}")).await;
+        assert_eq!(page.status, StatusCode::OK, "GET {step}: {}", page.body);
+        let reply = self.post(&format!("/signup/{step}"), "next", fields).await;
+        reply.assert_redirect(next);
+    }
+
+    /// Account (personal) and profile done: the visitor is on review.
+    pub async fn reach_review(&mut self, email: &str) {
+        let mut account = ACCOUNT_OK.to_vec();
+        account[0] = ("email", email);
+        self.complete_step("account", &account, "/signup/profile")
+            .await;
+        self.complete_step("profile", PROFILE_OK, "/signup/review")
+            .await;
+    }
+}
+
+/// urlencodes pairs.
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

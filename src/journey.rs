@@ -47,7 +47,8 @@ impl<W: Wizard> Journey<W> {
             }
             Stored::State(state) if now.saturating_sub(state.seen) > idle_secs => {
                 journey.changed = true;
-                journey.lapsed = true;
+                // A run with nothing typed in it lapses without a notice.
+                journey.lapsed = !state.steps.is_empty();
             }
             Stored::State(mut state) => {
                 for slot in &steps.slots {

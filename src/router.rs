@@ -292,7 +292,9 @@ impl<W: Wizard> Inner<W> {
         journey: &Journey<W>,
         mut response: HttpResponse,
     ) -> HttpResponse {
-        if let Some(state) = &journey.state {
+        // Only a run with answers or drafts can expire in a way worth a
+        // notice; a page merely viewed sets no marker.
+        if let Some(state) = journey.state.as_ref().filter(|s| !s.steps.is_empty()) {
             if self.marker(request).as_deref() != Some(state.run.as_str()) {
                 let _ = response.add_cookie(&self.marker_cookie(state.run.clone()));
             }
@@ -414,7 +416,12 @@ async fn show<W: Wizard>(
         }
     }
     let lapsed = wizard.run_lapsed(&request, &journey).await;
-    let marker_present = wizard.marker(&request).is_some();
+    let stale_marker = journey.state.is_none() && wizard.marker(&request).is_some();
+    if journey.state.is_none() {
+        // The run starts when its first page is shown, so that duplicate
+        // submissions of that page share one run id (and one finish).
+        journey.state_mut(W::VERSION, unix_now());
+    }
     let csrf_token = match csrf::token(&session) {
         Ok(token) => token,
         Err(error) => {
@@ -446,7 +453,7 @@ async fn show<W: Wizard>(
         notice,
         StatusCode::OK,
     );
-    if journey.state.is_none() && marker_present {
+    if stale_marker {
         // The notice is shown once; a finished run's marker is just stale.
         wizard.remove_marker(&mut response);
     }

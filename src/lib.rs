@@ -43,3 +43,8 @@ pub use session::{StoreOutage, StoreOutageService, session_middleware};
 pub use step::Step;
 pub use store::{MemoryStore, MemoryStoreBuilder};
 pub use wizard::{Finish, FinishError, Steps, Wizard};
+
+/// The README's code, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -22,10 +22,10 @@ use crate::step::Step;
 /// `None` when its condition did not hold.
 ///
 /// ```
-/// use actix_web::HttpRequest;
 /// use actix_wizard::{CompletePage, Finish, FinishError, Page, Step, Steps, Wizard};
 /// use serde::{Deserialize, Serialize};
-/// ///
+/// use validator::Validate;
+///
 /// #[derive(Default, Serialize, Deserialize, Validate)]
 /// struct Name {
 ///     #[validate(length(min = 1, message = "Enter your name"))]

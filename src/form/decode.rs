@@ -543,6 +543,7 @@ mod tests {
         let p = decoded.value;
         assert_eq!(p.name, "Ann");
         assert_eq!(p.age, Some(42));
+        assert_eq!(p.height, 180);
         assert_eq!(p.topics, [Topic::Rust, Topic::Web]);
         assert_eq!(p.favourite, Some(Topic::Web));
         assert!(p.newsletter);

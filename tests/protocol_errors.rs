@@ -14,7 +14,7 @@ use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_wizard::MemoryStore;
-use common::{ACCOUNT_OK, Browser, PROFILE_OK, Reply};
+use common::{Browser, PROFILE_OK, Reply};
 
 fn form_post(path: &str, body: impl Into<Vec<u8>>) -> TestRequest {
     TestRequest::post()
@@ -33,33 +33,11 @@ fn assert_page(reply: &Reply, status: StatusCode, heading: &str) {
     assert!(reply.body.contains(r#"<meta name="viewport""#));
 }
 
-/// The visitor's answers are still what they were.
-async fn assert_account_intact<S, B>(b: &mut Browser<'_, S>)
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    b.get("/signup").await.assert_redirect("/signup/profile");
-    let account = b.get("/signup/account").await;
-    assert_eq!(
-        account.input_value("email").as_deref(),
-        Some("ann@example.com")
-    );
-    let profile = b.get("/signup/profile").await;
-    assert_eq!(profile.input_value("display_name").as_deref(), Some(""));
-}
-
 #[actix_rt::test]
 async fn a_missing_or_wrong_csrf_token_is_403_and_saves_nothing() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     let body = common::encode(PROFILE_OK);
     let missing = b.send(form_post("/signup/profile", body.clone())).await;
     assert_page(
@@ -84,16 +62,14 @@ async fn a_missing_or_wrong_csrf_token_is_403_and_saves_nothing() {
         ))
         .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
-    assert_account_intact(&mut b).await;
+    b.assert_account_intact().await;
 }
 
 #[actix_rt::test]
 async fn malformed_bodies_are_400_and_save_nothing() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     let token = format!("csrf_token={}", b.token);
     let bodies: Vec<Vec<u8>> = vec![
         format!("{token}&display_name=%FF%FE").into_bytes(),
@@ -113,16 +89,14 @@ async fn malformed_bodies_are_400_and_save_nothing() {
             "Your form could not be read",
         );
     }
-    assert_account_intact(&mut b).await;
+    b.assert_account_intact().await;
 }
 
 #[actix_rt::test]
 async fn oversized_bodies_and_too_many_fields_are_413() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     let token = format!("csrf_token={}", b.token);
     let huge = format!("{token}&bio={}", "a".repeat(16 * 1024));
     let reply = b.send(form_post("/signup/profile", huge)).await;
@@ -151,9 +125,7 @@ async fn oversized_bodies_and_too_many_fields_are_413() {
 async fn other_content_types_are_415() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     let json = TestRequest::post()
         .uri("/signup/profile")
         .insert_header(("Content-Type", "application/json"))
@@ -199,9 +171,7 @@ async fn state_over_the_cap_is_refused_with_a_page_and_nothing_lost() {
     let config = common::config().max_state_bytes(2800);
     let (app, _) = signup_app!(CookieSessionStore::default(), config);
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     // A bio far over its own limit is kept as a draft, and that draft is
     // too big to keep in a cookie.
     let reply = b
@@ -217,7 +187,7 @@ async fn state_over_the_cap_is_refused_with_a_page_and_nothing_lost() {
         "Your answers are too long to keep",
     );
     assert!(reply.body.contains(r#"href="/signup/profile""#));
-    assert_account_intact(&mut b).await;
+    b.assert_account_intact().await;
 }
 
 /// A store that fails while `down` is set, as an unreachable server would.
@@ -277,9 +247,7 @@ async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
     let down = store.down.clone();
     let (app, _) = signup_app!(store, common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
 
     down.store(true, Ordering::SeqCst);
     let page = b.get("/signup/profile").await;
@@ -294,7 +262,7 @@ async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
 
     down.store(false, Ordering::SeqCst);
     b.get("/signup").await.assert_redirect("/signup/profile");
-    assert_account_intact(&mut b).await;
+    b.assert_account_intact().await;
     b.post("/signup/profile", "next", PROFILE_OK)
         .await
         .assert_redirect("/signup/review");

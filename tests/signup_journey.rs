@@ -405,9 +405,7 @@ async fn a_stale_form_after_expiry_is_sent_to_the_start_and_saves_nothing() {
     let config = common::config().idle_timeout(Duration::from_secs(1));
     let (app, _) = signup_app!(MemoryStore::default(), config);
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
     b.post("/signup/profile", "next", PROFILE_OK)
         .await

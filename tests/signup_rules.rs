@@ -7,31 +7,6 @@ use actix_web::http::StatusCode;
 use actix_wizard::MemoryStore;
 use common::{ACCOUNT_OK, Browser, COMPANY_OK, PROFILE_OK, Reply};
 
-/// Posts `base` with `field` set to `value` (or removed when `None`).
-async fn post_with<S, B>(
-    browser: &mut Browser<'_, S>,
-    step: &str,
-    base: &[(&str, &str)],
-    field: &str,
-    value: Option<&str>,
-) -> Reply
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let mut fields: Vec<(&str, &str)> = base.iter().copied().filter(|(k, _)| *k != field).collect();
-    if let Some(value) = value {
-        fields.push((field, value));
-    }
-    browser
-        .post(&format!("/signup/{step}"), "next", &fields)
-        .await
-}
-
 fn assert_field_error(reply: &Reply, field: &str, message: &str) {
     assert_eq!(
         reply.status,
@@ -100,11 +75,13 @@ async fn account_rules() {
         ),
     ];
     for (field, value, message) in cases {
-        let reply = post_with(&mut b, "account", ACCOUNT_OK, field, *value).await;
+        let reply = b.post_with("account", ACCOUNT_OK, field, *value).await;
         assert_field_error(&reply, field, message);
     }
     let long: String = "a1".repeat(65);
-    let reply = post_with(&mut b, "account", ACCOUNT_OK, "password", Some(&long)).await;
+    let reply = b
+        .post_with("account", ACCOUNT_OK, "password", Some(&long))
+        .await;
     assert_field_error(
         &reply,
         "password",
@@ -133,14 +110,9 @@ async fn account_rules() {
             run: "r".into(),
         })
         .unwrap_or_else(|_| panic!("fresh accounts"));
-    let reply = post_with(
-        &mut b,
-        "account",
-        ACCOUNT_OK,
-        "email",
-        Some("Taken@Example.com"),
-    )
-    .await;
+    let reply = b
+        .post_with("account", ACCOUNT_OK, "email", Some("Taken@Example.com"))
+        .await;
     assert_field_error(
         &reply,
         "email",
@@ -244,7 +216,7 @@ async fn company_rules() {
         ),
     ];
     for (field, value, message) in invalid {
-        let reply = post_with(&mut b, "company", COMPANY_OK, field, *value).await;
+        let reply = b.post_with("company", COMPANY_OK, field, *value).await;
         assert_field_error(&reply, field, message);
     }
     let name_100 = "y".repeat(100);
@@ -259,7 +231,7 @@ async fn company_rules() {
         ("employees", Some("100000")),
     ];
     for (field, value) in valid {
-        let reply = post_with(&mut b, "company", COMPANY_OK, field, *value).await;
+        let reply = b.post_with("company", COMPANY_OK, field, *value).await;
         reply.assert_redirect("/signup/profile");
     }
 }
@@ -268,9 +240,7 @@ async fn company_rules() {
 async fn profile_rules() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
 
     let long_name = "n".repeat(41);
     let long_bio = "b".repeat(501);
@@ -304,7 +274,7 @@ async fn profile_rules() {
         ),
     ];
     for (field, value, message) in invalid {
-        let reply = post_with(&mut b, "profile", PROFILE_OK, field, *value).await;
+        let reply = b.post_with("profile", PROFILE_OK, field, *value).await;
         assert_field_error(&reply, field, message);
     }
     let name_40 = format!("  {}  ", "n".repeat(40));
@@ -318,7 +288,7 @@ async fn profile_rules() {
         ("bio", Some(&bio_500)),
     ];
     for (field, value) in valid {
-        let reply = post_with(&mut b, "profile", PROFILE_OK, field, *value).await;
+        let reply = b.post_with("profile", PROFILE_OK, field, *value).await;
         reply.assert_redirect("/signup/review");
     }
 }
@@ -327,9 +297,7 @@ async fn profile_rules() {
 async fn a_wrong_type_keeps_what_was_typed_and_is_never_a_400() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup/profile").await;
+    b.reach_profile().await;
     let mut fields = PROFILE_OK.to_vec();
     fields[1] = ("age", "abc");
     let reply = b.post("/signup/profile", "next", &fields).await;

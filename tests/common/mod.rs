@@ -281,6 +281,44 @@ where
         reply.assert_redirect(next);
     }
 
+    /// Account (personal) done, the profile form shown (with its token).
+    pub async fn reach_profile(&mut self) {
+        self.complete_step("account", ACCOUNT_OK, "/signup/profile")
+            .await;
+        let profile = self.get("/signup/profile").await;
+        assert_eq!(profile.status, StatusCode::OK);
+    }
+
+    /// Posts `base` to `step` with `field` set to `value` (or left out
+    /// when `None`).
+    pub async fn post_with(
+        &mut self,
+        step: &str,
+        base: &[(&str, &str)],
+        field: &str,
+        value: Option<&str>,
+    ) -> Reply {
+        let mut fields: Vec<(&str, &str)> =
+            base.iter().copied().filter(|(k, _)| *k != field).collect();
+        if let Some(value) = value {
+            fields.push((field, value));
+        }
+        self.post(&format!("/signup/{step}"), "next", &fields).await
+    }
+
+    /// The account step's answers are stored as `ACCOUNT_OK` gave them and
+    /// the profile is still to be done.
+    pub async fn assert_account_intact(&mut self) {
+        self.get("/signup").await.assert_redirect("/signup/profile");
+        let account = self.get("/signup/account").await;
+        assert_eq!(
+            account.input_value("email").as_deref(),
+            Some("ann@example.com")
+        );
+        let profile = self.get("/signup/profile").await;
+        assert_eq!(profile.input_value("display_name").as_deref(), Some(""));
+    }
+
     /// Account (personal) and profile done: the visitor is on review.
     pub async fn reach_review(&mut self, email: &str) {
         let mut account = ACCOUNT_OK.to_vec();

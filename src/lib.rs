@@ -18,6 +18,7 @@ mod csrf;
 mod field_errors;
 mod form;
 mod journey;
+mod ledger;
 mod problem;
 mod render;
 mod router;
@@ -33,6 +34,11 @@ pub use config::WizardConfig;
 pub use csrf::CSRF_FIELD;
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
+#[cfg(feature = "memcached")]
+pub use ledger::MemcachedLedger;
+#[cfg(feature = "redis")]
+pub use ledger::RedisLedger;
+pub use ledger::{Claim, RunLedger};
 pub use render::{
     AriaAttributes, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field, HiddenFields,
     Page, Progress,
@@ -41,7 +47,11 @@ pub use router::WizardService;
 pub use secret::Secret;
 pub use session::{StoreOutage, StoreOutageService, session_middleware};
 pub use step::Step;
-pub use store::{MemoryStore, MemoryStoreBuilder};
+#[cfg(feature = "memcached")]
+pub use store::MemcachedStore;
+#[cfg(feature = "redis")]
+pub use store::RedisBackend;
+pub use store::{MemoryStore, MemoryStoreBuilder, StoreError};
 pub use wizard::{Finish, FinishError, Steps, Wizard};
 
 /// The README's code, compiled as a doctest so that it stays true.

@@ -24,6 +24,7 @@ use crate::csrf::{self, CSRF_FIELD};
 use crate::field_errors::FieldErrors;
 use crate::form::{FormLimits, MalformedForm, RawForm};
 use crate::journey::{Journey, Stored};
+use crate::ledger::{RunLedger, finish_once};
 use crate::problem::{Problem, problem_response, problem_with_link};
 use crate::render::{CompletePage, Page, Progress};
 use crate::state::{EncodeError, WizardState};
@@ -88,8 +89,10 @@ pub(crate) struct Inner<W> {
     base: String,
     steps: Steps<W>,
     config: WizardConfig,
-    /// Finished runs: run id → the outcome's JSON.
+    /// Finished runs in this process: run id → the outcome's JSON.
     finished: Cache<String, Arc<str>>,
+    /// Finished runs across instances, when configured.
+    ledger: Option<Arc<dyn RunLedger>>,
     state_key: String,
     outcome_key: String,
     marker_cookie: String,
@@ -104,6 +107,17 @@ impl<W: Wizard> WizardService<W> {
     /// no step, a step name is repeated or reserved, or a step type cannot
     /// be read from a form.
     pub fn new(path: &str, config: WizardConfig) -> Self {
+        Self::build(path, config, None)
+    }
+
+    /// Like [`WizardService::new`], for several app instances: `ledger`
+    /// (shared by every instance) makes each run finish once across all of
+    /// them.
+    pub fn with_ledger(path: &str, config: WizardConfig, ledger: impl RunLedger) -> Self {
+        Self::build(path, config, Some(Arc::new(ledger)))
+    }
+
+    fn build(path: &str, config: WizardConfig, ledger: Option<Arc<dyn RunLedger>>) -> Self {
         let steps = W::steps();
         assert!(!steps.is_empty(), "wizard `{}` declares no steps", W::ID);
         let base = path.trim_end_matches('/').to_owned();
@@ -116,6 +130,7 @@ impl<W: Wizard> WizardService<W> {
                     .max_capacity(100_000)
                     .time_to_live(FINISHED_MEMORY)
                     .build(),
+                ledger,
                 state_key: format!("wizard.{}", W::ID),
                 outcome_key: format!("wizard.{}.outcome", W::ID),
                 marker_cookie: format!("{}_run", W::ID),
@@ -312,7 +327,18 @@ impl<W: Wizard> Inner<W> {
             return false;
         }
         match self.marker(request) {
-            Some(run) => !self.finished.contains_key(&run),
+            Some(run) => !self.is_finished(&run).await,
+            None => false,
+        }
+    }
+
+    /// Whether `run` finished, here or (with a ledger) on another instance.
+    async fn is_finished(&self, run: &str) -> bool {
+        if self.finished.contains_key(run) {
+            return true;
+        }
+        match &self.ledger {
+            Some(ledger) => matches!(ledger.outcome(run).await, Ok(Some(_))),
             None => false,
         }
     }
@@ -526,7 +552,7 @@ async fn submit<W: Wizard>(
     let mut journey = wizard.load(&session);
     if journey.state.is_none() {
         if let Some(run) = wizard.marker(&request) {
-            if wizard.finished.contains_key(&run) {
+            if wizard.is_finished(&run).await {
                 // A duplicate of a finish that already went through.
                 return see_other(&wizard.complete_url());
             }
@@ -645,14 +671,20 @@ async fn finish<W: Wizard>(
     let outcome = wizard
         .finished
         .try_get_with(run.clone(), async {
-            let context = Finish {
-                run: run.clone(),
-                request: request.clone(),
+            let finish_here = async {
+                let context = Finish {
+                    run: run.clone(),
+                    request: request.clone(),
+                };
+                let outcome = answers.finish(&context).await?;
+                serde_json::to_string(&outcome)
+                    .map(Arc::<str>::from)
+                    .map_err(|e| FinishError::Failed(format!("outcome did not serialize: {e}")))
             };
-            let outcome = answers.finish(&context).await?;
-            serde_json::to_string(&outcome)
-                .map(Arc::<str>::from)
-                .map_err(|e| FinishError::Failed(format!("outcome did not serialize: {e}")))
+            match &wizard.ledger {
+                Some(ledger) => finish_once(ledger.as_ref(), &run, finish_here).await,
+                None => finish_here.await,
+            }
         })
         .await;
     match outcome {

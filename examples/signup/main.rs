@@ -16,7 +16,10 @@ use std::time::Duration;
 use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
-use actix_wizard::{MemoryStore, StoreOutage, WizardConfig, WizardService, session_middleware};
+use actix_wizard::{
+    MemcachedLedger, MemcachedStore, MemoryStore, RedisBackend, RedisLedger, StoreOutage,
+    WizardConfig, WizardService, session_middleware,
+};
 
 /// Largest state kept in the cookie store: encrypted and base64-encoded it
 /// must stay under the 4 KiB browsers keep.
@@ -25,6 +28,8 @@ const COOKIE_STATE_CAP: usize = 2800;
 enum StoreChoice {
     Memory,
     Cookie,
+    Redis(String),
+    Memcached(String),
 }
 
 struct Settings {
@@ -53,11 +58,8 @@ fn settings() -> Result<Settings, String> {
     let store = match env_or("SESSION_STORE", "memory").as_str() {
         "memory" => StoreChoice::Memory,
         "cookie" => StoreChoice::Cookie,
-        other if other.starts_with("redis://") || other.starts_with("memcache://") => {
-            return Err(format!(
-                "SESSION_STORE={other}: Redis and memcached stores are not available in this build yet; use memory or cookie"
-            ));
-        }
+        other if other.starts_with("redis://") => StoreChoice::Redis(other.to_owned()),
+        other if other.starts_with("memcache://") => StoreChoice::Memcached(other.to_owned()),
         other => {
             return Err(format!(
                 "SESSION_STORE={other} is not one of memory, cookie, redis://HOST:PORT, memcache://HOST:PORT"
@@ -107,7 +109,11 @@ fn settings() -> Result<Settings, String> {
 
 /// Serves the example; `store` makes each worker's handle on the one
 /// session store (a clone of a shared store, or a stateless cookie store).
-async fn serve<S, F>(store: F, settings: Settings) -> Result<(), String>
+async fn serve<S, F>(
+    store: F,
+    signup: WizardService<app::Signup>,
+    settings: Settings,
+) -> Result<(), String>
 where
     S: SessionStore + 'static,
     F: Fn() -> S + Clone + Send + 'static,
@@ -121,7 +127,6 @@ where
         workers,
         ..
     } = settings;
-    let signup = WizardService::<app::Signup>::new("/signup", config.clone());
     let accounts = web::Data::new(app::Accounts::default());
     let server = HttpServer::new(move || {
         App::new()
@@ -141,16 +146,43 @@ where
         .map_err(|e| format!("server stopped: {e}"))
 }
 
+/// Connects the chosen store (an external one must answer now) and
+/// serves.
+async fn start(settings: Settings) -> Result<(), String> {
+    let path = "/signup";
+    let config = settings.config.clone();
+    match &settings.store {
+        StoreChoice::Memory => {
+            let store = MemoryStore::default();
+            let signup = WizardService::new(path, config);
+            serve(move || store.clone(), signup, settings).await
+        }
+        StoreChoice::Cookie => {
+            let signup = WizardService::new(path, config);
+            serve(CookieSessionStore::default, signup, settings).await
+        }
+        StoreChoice::Redis(url) => {
+            let redis = RedisBackend::connect(url)
+                .await
+                .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
+            let signup = WizardService::with_ledger(path, config, RedisLedger::new(&redis));
+            let store = redis.session_store();
+            serve(move || store.clone(), signup, settings).await
+        }
+        StoreChoice::Memcached(url) => {
+            let store = MemcachedStore::connect(url)
+                .await
+                .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
+            let signup = WizardService::with_ledger(path, config, MemcachedLedger::new(&store));
+            serve(move || store.clone(), signup, settings).await
+        }
+    }
+}
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let outcome = match settings() {
-        Ok(settings) => match settings.store {
-            StoreChoice::Memory => {
-                let store = MemoryStore::default();
-                serve(move || store.clone(), settings).await
-            }
-            StoreChoice::Cookie => serve(CookieSessionStore::default, settings).await,
-        },
+        Ok(settings) => start(settings).await,
         Err(reason) => Err(reason),
     };
     match outcome {

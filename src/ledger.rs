@@ -1,0 +1,314 @@
+//! The record of finished runs that several app instances share, so that
+//! a wizard run finishes once across all of them.
+
+use std::time::Duration;
+
+use futures_util::future::LocalBoxFuture;
+
+/// How long a run's outcome is kept once finished.
+pub(crate) const DONE_TTL: Duration = Duration::from_secs(3600);
+/// How long a claim holds while its finish handler runs; if the instance
+/// dies meanwhile, the run can be finished again after this.
+pub(crate) const CLAIM_TTL: Duration = Duration::from_secs(60);
+/// What a claimed but unfinished run holds (outcomes are JSON, which never
+/// starts with `~`).
+const PENDING: &str = "~pending";
+
+/// Where a run stands in a [`RunLedger`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This caller claimed the run: it runs the finish handler.
+    Won,
+    /// Another caller claimed it and has not finished yet.
+    Pending,
+    /// The run finished; here is its outcome (JSON).
+    Done(String),
+}
+
+/// A shared record of finished wizard runs: an atomic claim (Redis
+/// `SET NX`, memcached `add`) decides which request of which instance runs
+/// the finish handler; the others wait for its outcome.
+///
+/// Without a ledger, finishing is once per process only.
+pub trait RunLedger: Send + Sync + 'static {
+    /// Claims `run` atomically, or reports who has it.
+    fn claim<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>>;
+    /// Records the outcome of a claimed run.
+    fn record<'a>(
+        &'a self,
+        run: &'a str,
+        outcome: &'a str,
+    ) -> LocalBoxFuture<'a, anyhow::Result<()>>;
+    /// Gives up a claim (the finish handler failed), so a retry can run.
+    fn release<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>>;
+    /// The outcome of a finished run.
+    fn outcome<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>>;
+}
+
+fn key_of(run: &str) -> String {
+    format!("wizard:run:{run}")
+}
+
+fn claim_from(stored: Option<String>) -> Option<Claim> {
+    match stored {
+        None => None,
+        Some(value) if value == PENDING => Some(Claim::Pending),
+        Some(outcome) => Some(Claim::Done(outcome)),
+    }
+}
+
+#[cfg(feature = "redis")]
+mod redis_ledger {
+    use deadpool_redis::redis;
+
+    use super::*;
+    use crate::store::RedisBackend;
+
+    /// A [`RunLedger`] in Redis.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), actix_wizard::StoreError> {
+    /// use actix_wizard::{RedisBackend, RedisLedger};
+    /// let redis = RedisBackend::connect("redis://127.0.0.1:6379").await?;
+    /// let ledger = RedisLedger::new(&redis);
+    /// # let _ = ledger; Ok(()) }
+    /// ```
+    pub struct RedisLedger {
+        pool: deadpool_redis::Pool,
+    }
+
+    impl RedisLedger {
+        /// A ledger on the backend's pool.
+        pub fn new(backend: &RedisBackend) -> Self {
+            Self {
+                pool: backend.pool().clone(),
+            }
+        }
+
+        async fn run<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> anyhow::Result<T> {
+            let mut connection = self.pool.get().await?;
+            Ok(command.query_async(&mut connection).await?)
+        }
+    }
+
+    impl RunLedger for RedisLedger {
+        fn claim<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
+            Box::pin(async move {
+                for _ in 0..3 {
+                    let set: Option<String> = self
+                        .run(
+                            redis::cmd("SET")
+                                .arg(key_of(run))
+                                .arg(PENDING)
+                                .arg("NX")
+                                .arg("EX")
+                                .arg(CLAIM_TTL.as_secs()),
+                        )
+                        .await?;
+                    if set.is_some() {
+                        return Ok(Claim::Won);
+                    }
+                    let stored: Option<String> =
+                        self.run(redis::cmd("GET").arg(key_of(run))).await?;
+                    if let Some(claim) = claim_from(stored) {
+                        return Ok(claim);
+                    }
+                }
+                anyhow::bail!("run {run} could not be claimed")
+            })
+        }
+
+        fn record<'a>(
+            &'a self,
+            run: &'a str,
+            outcome: &'a str,
+        ) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+            Box::pin(async move {
+                self.run::<()>(
+                    redis::cmd("SET")
+                        .arg(key_of(run))
+                        .arg(outcome)
+                        .arg("EX")
+                        .arg(DONE_TTL.as_secs()),
+                )
+                .await
+            })
+        }
+
+        fn release<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+            Box::pin(async move { self.run::<()>(redis::cmd("DEL").arg(key_of(run))).await })
+        }
+
+        fn outcome<'a>(
+            &'a self,
+            run: &'a str,
+        ) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
+            Box::pin(async move {
+                let stored: Option<String> = self.run(redis::cmd("GET").arg(key_of(run))).await?;
+                Ok(match claim_from(stored) {
+                    Some(Claim::Done(outcome)) => Some(outcome),
+                    _ => None,
+                })
+            })
+        }
+    }
+}
+
+#[cfg(feature = "memcached")]
+mod memcached_ledger {
+    use actix_web::cookie::time::Duration as CookieDuration;
+    use memcache::exp::AsyncMemcache;
+
+    use super::*;
+    use crate::store::{MemcachedStore, memcached_ttl};
+
+    /// A [`RunLedger`] in memcached.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), actix_wizard::StoreError> {
+    /// use actix_wizard::{MemcachedLedger, MemcachedStore};
+    /// let store = MemcachedStore::connect("memcache://127.0.0.1:11211").await?;
+    /// let ledger = MemcachedLedger::new(&store);
+    /// # let _ = ledger; Ok(()) }
+    /// ```
+    pub struct MemcachedLedger {
+        client: AsyncMemcache,
+    }
+
+    impl MemcachedLedger {
+        /// A ledger on the store's servers.
+        pub fn new(store: &MemcachedStore) -> Self {
+            Self {
+                client: store.client().clone(),
+            }
+        }
+    }
+
+    fn ttl(duration: Duration) -> memcache::exp::Ttl {
+        memcached_ttl(&CookieDuration::seconds(
+            i64::try_from(duration.as_secs()).unwrap_or(i64::MAX),
+        ))
+    }
+
+    impl RunLedger for MemcachedLedger {
+        fn claim<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
+            Box::pin(async move {
+                for _ in 0..3 {
+                    let added = self
+                        .client
+                        .add(key_of(run), PENDING, ttl(CLAIM_TTL))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("memcached add: {e}"))?;
+                    if added {
+                        return Ok(Claim::Won);
+                    }
+                    let stored: Option<String> = self
+                        .client
+                        .get(key_of(run))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("memcached get: {e}"))?;
+                    if let Some(claim) = claim_from(stored) {
+                        return Ok(claim);
+                    }
+                }
+                anyhow::bail!("run {run} could not be claimed")
+            })
+        }
+
+        fn record<'a>(
+            &'a self,
+            run: &'a str,
+            outcome: &'a str,
+        ) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+            Box::pin(async move {
+                self.client
+                    .set(key_of(run), outcome, ttl(DONE_TTL))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("memcached set: {e}"))
+            })
+        }
+
+        fn release<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+            Box::pin(async move {
+                self.client
+                    .delete(key_of(run))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("memcached delete: {e}"))
+            })
+        }
+
+        fn outcome<'a>(
+            &'a self,
+            run: &'a str,
+        ) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
+            Box::pin(async move {
+                let stored: Option<String> = self
+                    .client
+                    .get(key_of(run))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("memcached get: {e}"))?;
+                Ok(match claim_from(stored) {
+                    Some(Claim::Done(outcome)) => Some(outcome),
+                    _ => None,
+                })
+            })
+        }
+    }
+}
+
+#[cfg(feature = "memcached")]
+pub use memcached_ledger::MemcachedLedger;
+#[cfg(feature = "redis")]
+pub use redis_ledger::RedisLedger;
+
+/// How long a request waits for another instance to finish the same run
+/// before it gives up with the "try again" page.
+const WAIT_FOR_OTHER: Duration = Duration::from_secs(10);
+const POLL_EVERY: Duration = Duration::from_millis(50);
+
+/// Runs `finish` if this caller wins the run's claim; otherwise waits for
+/// the winner's outcome. A failed finish releases the claim so that the
+/// visitor can retry.
+pub(crate) async fn finish_once<F>(
+    ledger: &dyn RunLedger,
+    run: &str,
+    finish: F,
+) -> Result<std::sync::Arc<str>, crate::FinishError>
+where
+    F: std::future::Future<Output = Result<std::sync::Arc<str>, crate::FinishError>>,
+{
+    use crate::FinishError;
+    let claim = ledger
+        .claim(run)
+        .await
+        .map_err(|e| FinishError::Failed(format!("run ledger unavailable: {e}")))?;
+    match claim {
+        Claim::Won => match finish.await {
+            Ok(outcome) => {
+                if let Err(error) = ledger.record(run, &outcome).await {
+                    tracing::error!(%error, run, "finished run not recorded in the ledger");
+                }
+                Ok(outcome)
+            }
+            Err(failure) => {
+                if let Err(error) = ledger.release(run).await {
+                    tracing::warn!(%error, run, "claim not released; it lapses on its own");
+                }
+                Err(failure)
+            }
+        },
+        Claim::Done(outcome) => Ok(outcome.into()),
+        Claim::Pending => {
+            let deadline = std::time::Instant::now() + WAIT_FOR_OTHER;
+            while std::time::Instant::now() < deadline {
+                actix_web::rt::time::sleep(POLL_EVERY).await;
+                if let Ok(Some(outcome)) = ledger.outcome(run).await {
+                    return Ok(outcome.into());
+                }
+            }
+            Err(FinishError::Failed(format!(
+                "run {run} is still being finished elsewhere"
+            )))
+        }
+    }
+}

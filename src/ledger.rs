@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use futures_util::future::LocalBoxFuture;
 
-/// How long a run's outcome is kept once finished.
+/// How long a run's outcome is kept once finished (in the ledger and in
+/// each process), so that a late duplicate still lands on the completion
+/// page.
 pub(crate) const DONE_TTL: Duration = Duration::from_secs(3600);
 /// How long a claim holds while its finish handler runs; if the instance
 /// dies meanwhile, the run can be finished again after this.

@@ -5,7 +5,7 @@
 //! form (POST) and redirect.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_session::Session;
 use actix_web::cookie::{Cookie, SameSite};
@@ -24,7 +24,7 @@ use crate::csrf::{self, CSRF_FIELD};
 use crate::field_errors::FieldErrors;
 use crate::form::{FormLimits, MalformedForm, RawForm};
 use crate::journey::{Journey, Stored};
-use crate::ledger::{RunLedger, finish_once};
+use crate::ledger::{DONE_TTL, RunLedger, finish_once};
 use crate::problem::{Problem, problem_response, problem_with_link};
 use crate::render::{CompletePage, Page, Progress};
 use crate::state::{EncodeError, WizardState};
@@ -35,10 +35,6 @@ pub(crate) const COMPLETE_SEGMENT: &str = "complete";
 
 /// The notice shown when a visitor's earlier answers expired.
 const EXPIRED_NOTICE: &str = "Your earlier answers were deleted because you did not do anything for a while. Please start again.";
-
-/// How long a finished run's outcome is remembered, so that a duplicate
-/// finish arriving late still lands on the completion page.
-const FINISHED_MEMORY: Duration = Duration::from_secs(3600);
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
@@ -128,7 +124,7 @@ impl<W: Wizard> WizardService<W> {
                 config,
                 finished: Cache::builder()
                     .max_capacity(100_000)
-                    .time_to_live(FINISHED_MEMORY)
+                    .time_to_live(DONE_TTL)
                     .build(),
                 ledger,
                 state_key: format!("wizard.{}", W::ID),

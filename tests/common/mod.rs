@@ -5,6 +5,7 @@
 
 #[path = "../../examples/signup/app.rs"]
 pub mod app;
+pub mod servers;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -72,6 +73,27 @@ macro_rules! signup_app {
         )
         .await;
         (service, accounts)
+    }};
+}
+
+/// Like `signup_app!`, for one of several instances: the accounts (the
+/// application's database) are shared, and `$service` is the wizard
+/// service (e.g. with a run ledger).
+#[macro_export]
+macro_rules! signup_instance {
+    ($store:expr, $config:expr, $service:expr, $accounts:expr) => {{
+        let config = $config;
+        actix_web::test::init_service(
+            actix_web::App::new()
+                .wrap(actix_wizard::session_middleware(
+                    $store,
+                    common::key(),
+                    &config,
+                ))
+                .wrap(actix_wizard::StoreOutage)
+                .configure(common::app::routes($service, $accounts.clone())),
+        )
+        .await
     }};
 }
 
@@ -177,6 +199,12 @@ where
             cookies: self.cookies.clone(),
             token: self.token.clone(),
         }
+    }
+
+    /// Sends the next requests to another instance of the application,
+    /// with the same cookies (a load balancer without stickiness).
+    pub fn switch_to(&mut self, service: &'s S) {
+        self.service = service;
     }
 
     pub fn cookie(&self, name: &str) -> Option<&str> {

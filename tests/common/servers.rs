@@ -1,0 +1,229 @@
+//! Real Redis and memcached servers for the store tests: the machine's
+//! own, or processes the tests start on free ports.
+//!
+//! On a laptop without a server the test prints why it skips; with
+//! `CI=true` a missing server fails the test instead.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Whether every store test must run (CI), rather than skip.
+pub fn required() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
+/// Skips (printing why) or, in CI, fails.
+pub fn skip(reason: &str) {
+    assert!(!required(), "{reason} (CI=true: store tests may not skip)");
+    eprintln!("SKIPPED: {reason}");
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+fn wait_for_port(port: u16, up: bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() == up {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// A server process this test started; killed when dropped.
+pub struct ServerProcess {
+    program: &'static str,
+    args: Vec<String>,
+    child: Option<Child>,
+    pub port: u16,
+    _dir: Option<TempDir>,
+}
+
+impl ServerProcess {
+    fn start(
+        program: &'static str,
+        args: Vec<String>,
+        port: u16,
+        dir: Option<TempDir>,
+    ) -> Option<Self> {
+        let mut server = Self {
+            program,
+            args,
+            child: None,
+            port,
+            _dir: dir,
+        };
+        server.restart().then_some(server)
+    }
+
+    /// Starts it (again) on the same port with the same arguments.
+    pub fn restart(&mut self) -> bool {
+        let child = Command::new(self.program)
+            .args(&self.args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        match child {
+            Ok(child) => {
+                self.child = Some(child);
+                wait_for_port(self.port, true)
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Stops it gracefully (SIGTERM) and waits until the port is closed.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").arg(child.id().to_string()).status();
+            let _ = child.wait();
+        }
+        assert!(
+            wait_for_port(self.port, false),
+            "{} did not stop",
+            self.program
+        );
+    }
+
+    /// Freezes it (SIGSTOP): the port stays open but nothing answers.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Thaws it (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        if let Some(child) = &self.child {
+            let _ = Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status();
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.resume();
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "actix-wizard-{label}-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The shared Redis: `REDIS_URL`, default `redis://127.0.0.1:6379`.
+pub async fn shared_redis() -> Option<actix_wizard::RedisBackend> {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    match actix_wizard::RedisBackend::connect(&url).await {
+        Ok(redis) => Some(redis),
+        Err(e) => {
+            skip(&format!("no Redis at {url} ({e}); set REDIS_URL"));
+            None
+        }
+    }
+}
+
+/// A Redis of this test's own, writing an append-only file so that a
+/// restart keeps its data.
+pub fn own_redis() -> Option<ServerProcess> {
+    let port = free_port();
+    let dir = TempDir::new("redis");
+    let args = vec![
+        "--port".into(),
+        port.to_string(),
+        "--bind".into(),
+        "127.0.0.1".into(),
+        "--save".into(),
+        String::new(),
+        "--appendonly".into(),
+        "yes".into(),
+        "--appendfsync".into(),
+        "always".into(),
+        "--dir".into(),
+        dir.0.display().to_string(),
+    ];
+    let server = ServerProcess::start("redis-server", args, port, Some(dir));
+    if server.is_none() {
+        skip("redis-server could not be started (is it installed?)");
+    }
+    server
+}
+
+/// A memcached of this test's own on a free port.
+pub fn own_memcached() -> Option<ServerProcess> {
+    let port = free_port();
+    let args = vec![
+        "-u".into(),
+        "root".into(),
+        "-l".into(),
+        "127.0.0.1".into(),
+        "-p".into(),
+        port.to_string(),
+        "-U".into(),
+        "0".into(),
+        "-m".into(),
+        "64".into(),
+    ];
+    let server = ServerProcess::start("memcached", args, port, None);
+    if server.is_none() {
+        skip("memcached could not be started (apt-get install memcached)");
+    }
+    server
+}
+
+/// memcached: `MEMCACHED_URL` if set, else one this test starts (kept
+/// alive by the returned process).
+pub async fn memcached() -> Option<(actix_wizard::MemcachedStore, Option<ServerProcess>)> {
+    let (url, process) = match std::env::var("MEMCACHED_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => (url, None),
+        None => {
+            let process = own_memcached()?;
+            (
+                format!("memcache://127.0.0.1:{}", process.port),
+                Some(process),
+            )
+        }
+    };
+    match actix_wizard::MemcachedStore::connect(&url).await {
+        Ok(store) => Some((store, process)),
+        Err(e) => {
+            skip(&format!("no memcached at {url} ({e})"));
+            None
+        }
+    }
+}

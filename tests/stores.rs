@@ -1,0 +1,552 @@
+//! The session stores against real servers: one contract for every store,
+//! then outages, several app instances, restarts and store-side expiry.
+//!
+//! Redis: `REDIS_URL` (default `redis://127.0.0.1:6379`) or a redis-server
+//! the test starts; memcached: `MEMCACHED_URL` or a memcached the test
+//! starts. Without them the tests skip with a printed reason, unless
+//! `CI=true`, where they fail.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix_session::storage::{SessionKey, SessionStore};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, web};
+use actix_wizard::{
+    CompletePage, FieldErrors, Finish, FinishError, MemcachedLedger, MemoryStore, Page,
+    RedisBackend, RedisLedger, RunLedger, Step, Steps, Wizard, WizardService,
+};
+use common::app::{Accounts, Signup};
+use common::servers;
+use common::{ACCOUNT_OK, Browser, PROFILE_OK};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+use validator::Validate;
+
+type Ttl = actix_web::cookie::time::Duration;
+
+fn state(value: &str) -> HashMap<String, String> {
+    HashMap::from([("k".to_owned(), format!("\"{value}\""))])
+}
+
+fn copy(key: &SessionKey) -> SessionKey {
+    SessionKey::try_from(key.as_ref().to_owned()).unwrap_or_else(|_| panic!("key"))
+}
+
+/// What every session store must do.
+async fn store_contract<S: SessionStore>(store: &S) {
+    let ttl = Ttl::minutes(5);
+    let key = store
+        .save(state("one"), &ttl)
+        .await
+        .unwrap_or_else(|e| panic!("save: {e}"));
+    assert_eq!(store.load(&key).await.ok().flatten(), Some(state("one")));
+
+    let same = store
+        .update(copy(&key), state("two"), &ttl)
+        .await
+        .unwrap_or_else(|e| panic!("update: {e}"));
+    assert_eq!(same.as_ref(), key.as_ref(), "update keeps the key");
+    assert_eq!(store.load(&key).await.ok().flatten(), Some(state("two")));
+
+    let unknown = SessionKey::try_from("x".repeat(64)).unwrap_or_else(|_| panic!("key"));
+    assert_eq!(store.load(&unknown).await.ok().flatten(), None);
+    let fresh = store
+        .update(copy(&unknown), state("three"), &ttl)
+        .await
+        .unwrap_or_else(|e| panic!("update of a vanished session: {e}"));
+    assert_ne!(
+        fresh.as_ref(),
+        unknown.as_ref(),
+        "a vanished session is not resurrected"
+    );
+    assert_eq!(
+        store.load(&fresh).await.ok().flatten(),
+        Some(state("three"))
+    );
+
+    store
+        .delete(&key)
+        .await
+        .unwrap_or_else(|e| panic!("delete: {e}"));
+    assert_eq!(store.load(&key).await.ok().flatten(), None);
+
+    // TTL on every write, and update_ttl extends it.
+    let short = Ttl::seconds(1);
+    let extended = store
+        .save(state("kept"), &short)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expiring = store
+        .save(state("gone"), &short)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let updated = store
+        .save(state("u"), &ttl)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let updated = store
+        .update(updated, state("u2"), &short)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .update_ttl(&extended, &Ttl::seconds(30))
+        .await
+        .unwrap_or_else(|e| panic!("update_ttl: {e}"));
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    assert_eq!(
+        store.load(&extended).await.ok().flatten(),
+        Some(state("kept"))
+    );
+    assert_eq!(
+        store.load(&expiring).await.ok().flatten(),
+        None,
+        "save sets the TTL"
+    );
+    assert_eq!(
+        store.load(&updated).await.ok().flatten(),
+        None,
+        "update sets the TTL"
+    );
+}
+
+#[actix_rt::test]
+async fn memory_store_keeps_the_contract() {
+    store_contract(&MemoryStore::default()).await;
+}
+
+#[actix_rt::test]
+async fn redis_store_keeps_the_contract() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    store_contract(&redis.session_store()).await;
+}
+
+#[actix_rt::test]
+async fn memcached_store_keeps_the_contract() {
+    let Some((store, _server)) = servers::memcached().await else {
+        return;
+    };
+    store_contract(&store).await;
+}
+
+#[actix_rt::test]
+async fn memcached_spreads_sessions_over_several_servers() {
+    let (Some(a), Some(b)) = (servers::own_memcached(), servers::own_memcached()) else {
+        return;
+    };
+    let url = format!("memcache://127.0.0.1:{},127.0.0.1:{}", a.port, b.port);
+    let store = actix_wizard::MemcachedStore::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut keys = Vec::new();
+    for i in 0..40 {
+        keys.push(
+            store
+                .save(state(&i.to_string()), &Ttl::minutes(5))
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+    }
+    // Each server holds a share: stop one and some sessions remain.
+    let mut b = b;
+    b.stop();
+    let mut readable = 0;
+    for key in &keys {
+        if let Ok(Some(_)) = store.load(key).await {
+            readable += 1;
+        }
+    }
+    assert!(
+        readable > 0 && readable < 40,
+        "{readable} of 40 on the live server"
+    );
+    drop(a);
+}
+
+// ------------------------------------------------------------ outages
+
+#[actix_rt::test]
+async fn a_redis_outage_is_503_and_the_visitor_resumes_after_a_restart() {
+    let Some(mut server) = servers::own_redis() else {
+        return;
+    };
+    let url = format!("redis://127.0.0.1:{}", server.port);
+    let redis = RedisBackend::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let accounts = web::Data::new(Accounts::default());
+    let service =
+        WizardService::<Signup>::with_ledger("/signup", common::config(), RedisLedger::new(&redis));
+    let app = signup_instance!(redis.session_store(), common::config(), service, accounts);
+    let mut b = Browser::new(&app);
+    b.reach_profile().await;
+
+    server.stop();
+    let page = b.get("/signup/profile").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Your answers are safe"));
+    assert_eq!(
+        b.post("/signup/profile", "next", PROFILE_OK).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+
+    assert!(server.restart(), "redis-server did not restart");
+    b.assert_account_intact().await;
+    b.post("/signup/profile", "next", PROFILE_OK)
+        .await
+        .assert_redirect("/signup/review");
+}
+
+#[actix_rt::test]
+async fn a_memcached_outage_is_503_and_the_app_reconnects_by_itself() {
+    let Some(mut server) = servers::own_memcached() else {
+        return;
+    };
+    let url = format!("memcache://127.0.0.1:{}", server.port);
+    let store = actix_wizard::MemcachedStore::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let accounts = web::Data::new(Accounts::default());
+    let service = WizardService::<Signup>::with_ledger(
+        "/signup",
+        common::config(),
+        MemcachedLedger::new(&store),
+    );
+    let app = signup_instance!(store.clone(), common::config(), service, accounts);
+    let mut b = Browser::new(&app);
+    b.reach_profile().await;
+
+    // Unreachable (frozen): 503, and nothing is lost.
+    server.pause();
+    let page = b.get("/signup/profile").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Your answers are safe"));
+    server.resume();
+    b.assert_account_intact().await;
+
+    // Stopped and restarted: memcached keeps nothing on disk, so the
+    // answers are gone, but the app reconnects without a restart and the
+    // visitor is told and starts again.
+    server.stop();
+    assert_eq!(
+        b.get("/signup/profile").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert!(server.restart(), "memcached did not restart");
+    b.get("/signup/profile")
+        .await
+        .assert_redirect("/signup/account");
+    let again = b.get("/signup/account").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("Your earlier answers were deleted"));
+    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
+        .await;
+}
+
+// ------------------------------------------------------------ several instances
+
+/// Two instances share `store` and a ledger each over it; the visitor's
+/// requests alternate between them through a whole signup.
+macro_rules! hop_between_instances {
+    ($store:expr, $ledger:expr) => {{
+        let accounts = web::Data::new(Accounts::default());
+        let one = signup_instance!(
+            $store,
+            common::config(),
+            WizardService::<Signup>::with_ledger("/signup", common::config(), $ledger),
+            accounts
+        );
+        let two = signup_instance!(
+            $store,
+            common::config(),
+            WizardService::<Signup>::with_ledger("/signup", common::config(), $ledger),
+            accounts
+        );
+        let mut b = Browser::new(&one);
+        let email = format!("hop-{}@example.com", common::servers::free_port());
+        let mut account = ACCOUNT_OK.to_vec();
+        account[0] = ("email", email.as_str());
+        let steps: [(&str, &[(&str, &str)], &str); 3] = [
+            ("account", &account, "/signup/profile"),
+            ("profile", PROFILE_OK, "/signup/review"),
+            ("review", &[("accept_terms", "yes")], "/signup/complete"),
+        ];
+        for (step, fields, next) in steps {
+            b.switch_to(&one);
+            assert_eq!(
+                b.get(&format!("/signup/{step}")).await.status,
+                StatusCode::OK
+            );
+            b.switch_to(&two);
+            b.post(&format!("/signup/{step}"), "next", fields)
+                .await
+                .assert_redirect(next);
+        }
+        b.switch_to(&one);
+        assert!(
+            b.get("/signup/complete")
+                .await
+                .body
+                .contains("Welcome, Ann")
+        );
+        assert_eq!(accounts.count(), 1);
+    }};
+}
+
+#[actix_rt::test]
+async fn a_visitor_alternating_between_two_instances_on_redis_completes() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    hop_between_instances!(redis.session_store(), RedisLedger::new(&redis));
+}
+
+#[actix_rt::test]
+async fn a_visitor_alternating_between_two_instances_on_memcached_completes() {
+    let Some((store, _server)) = servers::memcached().await else {
+        return;
+    };
+    hop_between_instances!(store.clone(), MemcachedLedger::new(&store));
+}
+
+/// After an app restart (a new instance, same key, same store) the visitor
+/// resumes on the same step with the same answers.
+macro_rules! resume_after_restart {
+    ($store:expr) => {{
+        let accounts = web::Data::new(Accounts::default());
+        let before = signup_instance!(
+            $store,
+            common::config(),
+            WizardService::<Signup>::new("/signup", common::config()),
+            accounts
+        );
+        let mut b = Browser::new(&before);
+        b.complete_step("account", ACCOUNT_OK, "/signup/profile")
+            .await;
+        let after = signup_instance!(
+            $store,
+            common::config(),
+            WizardService::<Signup>::new("/signup", common::config()),
+            accounts
+        );
+        // The old instance gets no more requests, as after a restart.
+        b.switch_to(&after);
+        b.assert_account_intact().await;
+    }};
+}
+
+#[actix_rt::test]
+async fn the_visitor_resumes_after_an_app_restart_on_redis() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    resume_after_restart!(redis.session_store());
+}
+
+#[actix_rt::test]
+async fn the_visitor_resumes_after_an_app_restart_on_memcached() {
+    let Some((store, _server)) = servers::memcached().await else {
+        return;
+    };
+    resume_after_restart!(store.clone());
+}
+
+#[actix_rt::test]
+async fn the_store_expires_an_idle_signup_by_itself() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    let config = common::config().idle_timeout(Duration::from_secs(1));
+    let accounts = web::Data::new(Accounts::default());
+    let app = signup_instance!(
+        redis.session_store(),
+        config.clone(),
+        WizardService::<Signup>::new("/signup", config.clone()),
+        accounts
+    );
+    let mut b = Browser::new(&app);
+    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
+        .await;
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    b.get("/signup/profile")
+        .await
+        .assert_redirect("/signup/account");
+    assert!(
+        b.get("/signup/account")
+            .await
+            .body
+            .contains("Your earlier answers were deleted")
+    );
+}
+
+// ------------------------------------------------------------ finishing once across instances
+
+/// What the slow wizard's handlers report, per test.
+#[derive(Default)]
+struct Probe {
+    finishes: AtomicUsize,
+    checks: AtomicUsize,
+    second_arrived: Notify,
+    overlapped: AtomicBool,
+}
+
+fn probe(request: &HttpRequest) -> Option<&web::Data<Probe>> {
+    request.app_data::<web::Data<Probe>>()
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate)]
+struct Name {
+    #[validate(length(min = 1))]
+    name: String,
+}
+
+impl Step for Name {
+    const NAME: &'static str = "name";
+    const TITLE: &'static str = "Your name";
+    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
+        Ok(format!("<form>{}</form>", page.hidden_fields()))
+    }
+    async fn check(&self, request: &HttpRequest) -> FieldErrors {
+        // Two checks per finishing request (submit, re-validation): the
+        // third means the duplicate reached the other instance.
+        if let Some(probe) = probe(request) {
+            if probe.checks.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
+                probe.second_arrived.notify_one();
+            }
+        }
+        FieldErrors::new()
+    }
+}
+
+#[derive(Default)]
+struct Slow {
+    name: Name,
+}
+
+impl Wizard for Slow {
+    const ID: &'static str = "slow";
+    type Outcome = String;
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new().step(|w| &mut w.name)
+    }
+    async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
+        let probe =
+            probe(finish.request()).ok_or_else(|| FinishError::Failed("no probe".into()))?;
+        let waited =
+            tokio::time::timeout(Duration::from_secs(5), probe.second_arrived.notified()).await;
+        probe.overlapped.store(waited.is_ok(), Ordering::SeqCst);
+        probe.finishes.fetch_add(1, Ordering::SeqCst);
+        Ok(self.name.name)
+    }
+    fn render_complete(name: &String, _: &CompletePage<'_>) -> Result<String, askama::Error> {
+        Ok(format!("Done, {name}"))
+    }
+}
+
+/// Two instances with their own in-process records, one shared ledger:
+/// the same run finished on both at once runs the handler once.
+async fn finish_once_across_instances<S, L>(store: S, ledger: impl Fn() -> L)
+where
+    S: SessionStore + Clone + 'static,
+    L: RunLedger,
+{
+    let probe = web::Data::new(Probe::default());
+    let config = common::config();
+    let instance = |ledger: L| {
+        actix_web::App::new()
+            .app_data(probe.clone())
+            .wrap(actix_wizard::session_middleware(
+                store.clone(),
+                common::key(),
+                &config,
+            ))
+            .service(WizardService::<Slow>::with_ledger(
+                "/slow",
+                config.clone(),
+                ledger,
+            ))
+    };
+    let one = actix_web::test::init_service(instance(ledger())).await;
+    let two = actix_web::test::init_service(instance(ledger())).await;
+    let mut b = Browser::new(&one);
+    b.get("/slow/name").await;
+    let mut other = b.tab();
+    other.switch_to(&two);
+    let fields = [("name", "Ann")];
+    let (first, second) = futures_util::join!(
+        b.post("/slow/name", "finish", &fields),
+        other.post("/slow/name", "finish", &fields)
+    );
+    first.assert_redirect("/slow/complete");
+    second.assert_redirect("/slow/complete");
+    assert!(
+        probe.overlapped.load(Ordering::SeqCst),
+        "the two finishes did not overlap"
+    );
+    assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
+    assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
+}
+
+#[actix_rt::test]
+async fn two_instances_on_redis_finish_a_run_once() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    finish_once_across_instances(redis.session_store(), || RedisLedger::new(&redis)).await;
+}
+
+#[actix_rt::test]
+async fn two_instances_on_memcached_finish_a_run_once() {
+    let Some((store, _server)) = servers::memcached().await else {
+        return;
+    };
+    finish_once_across_instances(store.clone(), || MemcachedLedger::new(&store)).await;
+}
+
+#[actix_rt::test]
+async fn two_instances_of_the_signup_create_one_account_from_a_double_finish() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    let accounts = web::Data::new(Accounts::default());
+    let one = signup_instance!(
+        redis.session_store(),
+        common::config(),
+        WizardService::<Signup>::with_ledger("/signup", common::config(), RedisLedger::new(&redis)),
+        accounts
+    );
+    let two = signup_instance!(
+        redis.session_store(),
+        common::config(),
+        WizardService::<Signup>::with_ledger("/signup", common::config(), RedisLedger::new(&redis)),
+        accounts
+    );
+    let mut b = Browser::new(&one);
+    b.reach_review("double@example.com").await;
+    b.get("/signup/review").await;
+    let mut other = b.tab();
+    other.switch_to(&two);
+    let fields = [("accept_terms", "yes")];
+    let (first, second) = futures_util::join!(
+        b.post("/signup/review", "finish", &fields),
+        other.post("/signup/review", "finish", &fields)
+    );
+    first.assert_redirect("/signup/complete");
+    second.assert_redirect("/signup/complete");
+    assert_eq!(accounts.count(), 1);
+}

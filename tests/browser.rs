@@ -1,0 +1,500 @@
+//! The signup example in a real browser: headless Chromium over WebDriver
+//! (chromedriver), against the app served on 127.0.0.1. Every page visited
+//! is checked with axe-core, and screenshots go to `docs/screenshots/`.
+//!
+//! Needs `chromium`, `chromium-driver` (Debian packages) and `npm install`
+//! (axe-core). Without them the tests print why they skip; with `CI=true`
+//! they fail instead.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
+use common::app::{Accounts, Signup};
+use common::servers::{free_port, skip};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// chromedriver, killed when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A browser on a freshly served signup example.
+struct Session {
+    client: Client,
+    base: String,
+    axe: String,
+    _driver: Driver,
+    accounts: web::Data<Accounts>,
+}
+
+async fn open() -> Option<Session> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    if !Path::new(&chromium).exists() {
+        skip(&format!(
+            "no Chromium at {chromium} (apt-get install chromium chromium-driver)"
+        ));
+        return None;
+    }
+    let axe_path = manifest_dir().join("node_modules/axe-core/axe.min.js");
+    let Ok(axe) = std::fs::read_to_string(&axe_path) else {
+        skip("axe-core is not installed (run npm install)");
+        return None;
+    };
+
+    // The signup example, served for real on a free port.
+    let accounts = web::Data::new(Accounts::default());
+    let config = common::config();
+    let store = MemoryStore::default();
+    let signup = WizardService::<Signup>::new("/signup", config.clone());
+    let shared = accounts.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(session_middleware(store.clone(), common::key(), &config))
+            .wrap(StoreOutage)
+            .configure(common::app::routes(signup.clone(), shared.clone()))
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .unwrap_or_else(|e| panic!("bind: {e}"));
+    let address = server.addrs()[0];
+    actix_rt::spawn(server.run());
+
+    let port = free_port();
+    let driver = match Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => Driver(child),
+        Err(e) => {
+            skip(&format!("chromedriver could not start ({e})"));
+            return None;
+        }
+    };
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                     "--disable-sync", "--window-size=800,1400"]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(connected) => {
+                client = Some(connected);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    let Some(client) = client else {
+        skip("chromedriver did not accept a session");
+        return None;
+    };
+    Some(Session {
+        client,
+        base: format!("http://{address}"),
+        axe,
+        _driver: driver,
+        accounts,
+    })
+}
+
+impl Session {
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("goto {path}: {e}"));
+    }
+
+    async fn path(&self) -> String {
+        let url = self
+            .client
+            .current_url()
+            .await
+            .unwrap_or_else(|e| panic!("url: {e}"));
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    async fn find(&self, css: &str) -> Element {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => panic!("no element {css} on {}: {e}", self.path().await),
+        }
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.find(&format!("#{id}")).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {id}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {id}: {e}"));
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Presses a form button and waits for the next page.
+    async fn press(&self, value: &str) {
+        self.click(&format!(r#"button[name="action"][value="{value}"]"#))
+            .await;
+        self.settle().await;
+    }
+
+    async fn settle(&self) {
+        let _ = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("body"))
+            .await;
+    }
+
+    async fn script(&self, code: &str) -> Value {
+        self.client
+            .execute(code, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script: {e}"))
+    }
+
+    async fn value_of(&self, id: &str) -> String {
+        self.find(&format!("#{id}"))
+            .await
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    async fn text(&self) -> String {
+        self.find("body").await.text().await.unwrap_or_default()
+    }
+
+    /// Runs axe-core on the page: no violation is allowed.
+    async fn assert_accessible(&self, what: &str) {
+        let violations = self.axe_violations().await;
+        assert!(violations.is_empty(), "axe on {what}: {violations:#?}");
+    }
+
+    /// What axe-core finds wrong with the page.
+    async fn axe_violations(&self) -> Vec<String> {
+        self.script(&self.axe).await;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' +
+                        v.nodes.map(n => n.target.join(' ')).join(', '))))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe: {e}"));
+        serde_json::from_value(result.clone()).unwrap_or_else(|e| panic!("axe gave {result} ({e})"))
+    }
+
+    /// The page fits a 375 px wide screen without sideways scrolling.
+    async fn assert_fits_a_phone(&self, what: &str) {
+        self.client
+            .set_window_size(375, 800)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let width = self
+            .script("return document.documentElement.scrollWidth")
+            .await;
+        assert!(
+            width.as_u64().unwrap_or(9999) <= 375,
+            "{what} is {width} px wide at 375"
+        );
+        self.client
+            .set_window_size(800, 1400)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot: {e}"));
+        let dir = manifest_dir().join("docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Checks the page (axe, phone width) and keeps a screenshot of it.
+    async fn record(&self, name: &str) {
+        self.assert_accessible(name).await;
+        self.assert_fits_a_phone(name).await;
+        self.screenshot(name).await;
+    }
+
+    async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+#[actix_rt::test]
+async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
+    let Some(s) = open().await else { return };
+
+    s.goto("/signup").await;
+    assert_eq!(s.path().await, "/signup/account");
+    s.record("account").await;
+
+    // Continue without answering: the error summary takes the focus and
+    // links to each field.
+    s.press("next").await;
+    assert!(s.text().await.contains("There is a problem"));
+    let focused = s.script("return document.activeElement.className").await;
+    assert_eq!(
+        focused,
+        json!("error-summary"),
+        "focus is not on the error summary"
+    );
+    assert!(
+        s.script("return document.title")
+            .await
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Error: ")
+    );
+    s.record("account-errors").await;
+    s.click(r##".error-summary a[href="#email"]"##).await;
+    assert_eq!(s.script("return location.hash").await, json!("#email"));
+
+    s.type_into("email", "grace@example.com").await;
+    s.type_into("password", "analytical1").await;
+    s.type_into("password_confirm", "analytical1").await;
+    s.click("#account_type-business").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/signup/company");
+    s.record("company").await;
+
+    s.type_into("company_name", "Engines Ltd").await;
+    s.type_into("employees", "many").await;
+    s.press("next").await;
+    let message = s
+        .find("#employees-error")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        message.split_whitespace().collect::<Vec<_>>().join(" "),
+        "Error: Enter a whole number"
+    );
+    assert_eq!(
+        s.value_of("employees").await,
+        "many",
+        "the typed value is kept"
+    );
+    s.record("company-errors").await;
+    s.type_into("employees", "12").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/signup/profile");
+    s.record("profile").await;
+
+    s.type_into("display_name", "Grace").await;
+    s.type_into("age", "9").await;
+    s.press("next").await;
+    s.record("profile-errors").await;
+    s.type_into("age", "36").await;
+    s.click("#interests-data").await;
+    s.click("#newsletter-yes").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/signup/review");
+    let review = s.text().await;
+    for shown in [
+        "grace@example.com",
+        "Business",
+        "Engines Ltd",
+        "Grace",
+        "36",
+        "Data",
+    ] {
+        assert!(review.contains(shown), "review lacks {shown}");
+    }
+    assert!(!review.contains("analytical1"));
+    s.record("review").await;
+
+    s.press("finish").await;
+    s.record("review-errors").await;
+    s.click("#accept_terms-yes").await;
+    s.press("finish").await;
+    assert_eq!(s.path().await, "/signup/complete");
+    assert!(s.text().await.contains("Welcome, Grace"));
+    s.record("complete").await;
+    assert_eq!(s.accounts.count(), 1);
+    s.close().await;
+}
+
+#[actix_rt::test]
+async fn refresh_back_and_change_keep_what_was_typed() {
+    let Some(s) = open().await else { return };
+    s.goto("/signup/account").await;
+    s.type_into("email", "ada@example.com").await;
+    s.type_into("password", "engine123").await;
+    s.type_into("password_confirm", "engine123").await;
+    s.click("#account_type-personal").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/signup/profile");
+
+    // Back keeps the draft.
+    s.type_into("display_name", "Ada L").await;
+    s.press("back").await;
+    assert_eq!(s.path().await, "/signup/account");
+    // A refresh shows the stored answers again (not the passwords).
+    s.client.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    s.settle().await;
+    assert_eq!(s.value_of("email").await, "ada@example.com");
+    assert_eq!(s.value_of("password").await, "");
+    assert!(
+        s.find("#account_type-personal")
+            .await
+            .is_selected()
+            .await
+            .unwrap_or(false)
+    );
+    s.goto("/signup/profile").await;
+    assert_eq!(s.value_of("display_name").await, "Ada L");
+
+    s.type_into("age", "36").await;
+    s.click("#interests-rust").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/signup/review");
+
+    // Change from the review page, and back to it.
+    s.click(r#"a[href="/signup/profile?change#display_name"]"#)
+        .await;
+    s.settle().await;
+    assert_eq!(s.path().await, "/signup/profile?change");
+    s.type_into("display_name", "Ada Lovelace").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/signup/review");
+    assert!(s.text().await.contains("Ada Lovelace"));
+
+    // The 404 page is accessible too.
+    s.goto("/signup/company").await;
+    assert!(s.text().await.contains("Page not found"));
+    s.assert_accessible("404").await;
+    // The check can fail: an image without a text alternative is caught.
+    s.script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')",
+    )
+    .await;
+    let caught = s.axe_violations().await;
+    assert!(
+        caught.iter().any(|v| v.starts_with("image-alt")),
+        "{caught:?}"
+    );
+    s.close().await;
+}
+
+#[actix_rt::test]
+async fn a_step_can_be_done_with_the_keyboard_only() {
+    let Some(s) = open().await else { return };
+    s.goto("/signup/account").await;
+    let tab = Key::Tab.to_string();
+
+    // Tab from the top of the page to the email field, then through the form.
+    let mut reached = false;
+    for _ in 0..6 {
+        let active = s
+            .client
+            .active_element()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        if active.attr("id").await.ok().flatten().as_deref() == Some("email") {
+            reached = true;
+            break;
+        }
+        active
+            .send_keys(&tab)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(reached, "Tab never reached the email field");
+    let keys = [
+        "kbd@example.com".to_owned(),
+        tab.clone(),
+        "typing123".to_owned(),
+        tab.clone(),
+        "typing123".to_owned(),
+        tab.clone(),
+        " ".to_owned(), // select the focused radio
+        tab.clone(),
+    ];
+    for key in keys {
+        let active = s
+            .client
+            .active_element()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        active
+            .send_keys(&key)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let button = s
+        .client
+        .active_element()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        button.text().await.unwrap_or_default(),
+        "Continue",
+        "Tab after the radios reaches Continue"
+    );
+    button
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.settle().await;
+    assert_eq!(s.path().await, "/signup/profile", "{}", s.text().await);
+    s.close().await;
+}

@@ -2,13 +2,19 @@
 
 use std::time::Duration;
 
+use actix_web::cookie::Key;
+
+use crate::cipher::StateKey;
+
 /// Settings of a wizard service and of the session it runs on.
 ///
 /// ```
 /// use std::time::Duration;
 /// use actix_wizard::WizardConfig;
 ///
+/// let session_key = actix_web::cookie::Key::generate(); // load it from configuration
 /// let config = WizardConfig::default()
+///     .encrypt_state_with(&session_key)
 ///     .idle_timeout(Duration::from_secs(600))
 ///     .secure_cookies(false); // plain http on 127.0.0.1 during development
 /// assert_eq!(config.body_limit, 16 * 1024);
@@ -21,13 +27,20 @@ pub struct WizardConfig {
     pub max_fields: usize,
     /// Idle time after which an unfinished run expires. Default 30 minutes.
     pub idle_timeout: Duration,
-    /// Largest stored state of one run, in bytes of JSON (larger: the step
-    /// is refused with a page saying so, nothing stored). Default 64 KiB;
-    /// about 2,800 with the cookie store, so the cookie stays under the
-    /// browsers' 4 KiB limit once encrypted.
+    /// Largest stored state of one run, in bytes once encrypted (larger:
+    /// the step is refused with a page saying so, nothing stored). Default
+    /// 64 KiB; about 2,500 with the cookie store, so the cookie stays under
+    /// the browsers' 4 KiB limit.
     pub max_state_bytes: usize,
     /// Whether cookies are `Secure` (sent over https only). Default true.
     pub secure_cookies: bool,
+    /// The `Path` of the session cookie. Default `/`.
+    pub cookie_path: String,
+    /// The key that encrypts wizard state before it reaches the store.
+    /// Without one, a random key is made when the service is built, so
+    /// state does not survive a restart or reach another instance: set it
+    /// with [`WizardConfig::encrypt_state_with`].
+    pub state_key: Option<StateKey>,
 }
 
 impl Default for WizardConfig {
@@ -38,6 +51,8 @@ impl Default for WizardConfig {
             idle_timeout: Duration::from_secs(30 * 60),
             max_state_bytes: 64 * 1024,
             secure_cookies: true,
+            cookie_path: "/".to_owned(),
+            state_key: None,
         }
     }
 }
@@ -70,6 +85,20 @@ impl WizardConfig {
     /// Sets [`WizardConfig::secure_cookies`].
     pub fn secure_cookies(mut self, secure: bool) -> Self {
         self.secure_cookies = secure;
+        self
+    }
+
+    /// Sets [`WizardConfig::cookie_path`].
+    pub fn cookie_path(mut self, path: impl Into<String>) -> Self {
+        self.cookie_path = path.into();
+        self
+    }
+
+    /// Encrypts wizard state with a key derived from the session key
+    /// (HKDF-SHA256), so that every instance sharing the session key reads
+    /// it, and it survives restarts.
+    pub fn encrypt_state_with(mut self, session_key: &Key) -> Self {
+        self.state_key = Some(StateKey::derive(session_key));
         self
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::state::{StepRecord, WizardState};
+use crate::state::{Notice, StepRecord, WizardState};
 use crate::wizard::{Steps, Wizard};
 
 /// A visitor's stored state together with the typed answers it holds.
@@ -31,7 +31,7 @@ impl<W: Wizard> Journey<W> {
     /// Loads the journey: drops a state idle for longer than `idle_secs`,
     /// fills the typed answers, and drops answers that no longer decode
     /// (the step's type changed) or whose step no longer applies.
-    pub fn load(steps: &Steps<W>, stored: Stored, now: u64, idle_secs: u64) -> Self {
+    pub fn load(steps: &Steps<W>, stored: Stored, now: u64, idle_secs: u64, version: u32) -> Self {
         let mut journey = Self {
             state: None,
             answers: W::default(),
@@ -51,13 +51,17 @@ impl<W: Wizard> Journey<W> {
                 journey.lapsed = !state.steps.is_empty();
             }
             Stored::State(mut state) => {
+                journey.changed |= upgrade(steps, &mut state, version);
                 for slot in &steps.slots {
                     let Some(record) = state.steps.get_mut(slot.name()) else {
                         continue;
                     };
                     if let Some(answers) = &record.answers {
                         if slot.load(&mut journey.answers, answers).is_err() {
+                            // Written by an older definition (a renamed or
+                            // retyped field): this step is asked again.
                             record.answers = None;
+                            state.notice = Some(Notice::QuestionsChanged);
                             journey.changed = true;
                         }
                     }
@@ -189,4 +193,17 @@ impl<W: Wizard> Journey<W> {
         let current = self.active_indices().take_while(|i| *i <= index).count();
         (current, self.active_indices().count())
     }
+}
+
+/// Brings a state written by another version of the declaration up to
+/// this one: records of steps no longer declared are dropped, and the
+/// version is updated. Whether anything changed.
+fn upgrade<W: Wizard>(steps: &Steps<W>, state: &mut WizardState, version: u32) -> bool {
+    let declared = |name: &str| steps.slots.iter().any(|slot| slot.name() == name);
+    let before = state.steps.len();
+    state.steps.retain(|name, _| declared(name));
+    let dropped = state.steps.len() != before;
+    let outdated = state.version != version;
+    state.version = version;
+    dropped || outdated
 }

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 mod check_answers;
+mod cipher;
 mod config;
 mod csrf;
 mod field_errors;
@@ -30,6 +31,7 @@ mod store;
 mod wizard;
 
 pub use check_answers::{Answer, AnswerSection};
+pub use cipher::{StateCipher, StateKey};
 pub use config::WizardConfig;
 pub use csrf::CSRF_FIELD;
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};

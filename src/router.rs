@@ -16,9 +16,9 @@ use actix_web::web::{self, BytesMut};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use moka::future::Cache;
-use serde_json::value::RawValue;
 
 use crate::check_answers::AnswerSection;
+use crate::cipher::{StateCipher, StateKey};
 use crate::config::WizardConfig;
 use crate::csrf::{self, CSRF_FIELD};
 use crate::field_errors::FieldErrors;
@@ -27,7 +27,7 @@ use crate::journey::{Journey, Stored};
 use crate::ledger::{DONE_TTL, RunLedger, finish_once};
 use crate::problem::{Problem, problem_response, problem_with_link};
 use crate::render::{CompletePage, Page, Progress};
-use crate::state::{EncodeError, WizardState};
+use crate::state::{EncodeError, Notice, WizardState};
 use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
 
 /// The URL segment of the completion page; no step may use it.
@@ -35,6 +35,10 @@ pub(crate) const COMPLETE_SEGMENT: &str = "complete";
 
 /// The notice shown when a visitor's earlier answers expired.
 const EXPIRED_NOTICE: &str = "Your earlier answers were deleted because you did not do anything for a while. Please start again.";
+
+/// The notice shown when some stored answers no longer fit the wizard.
+const CHANGED_NOTICE: &str = "Some questions have changed since you started. \
+     Your other answers are kept: please answer this page again.";
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
@@ -91,6 +95,11 @@ pub(crate) struct Inner<W> {
     ledger: Option<Arc<dyn RunLedger>>,
     state_key: String,
     outcome_key: String,
+    /// Encrypts the state and the outcome before they reach the store.
+    cipher: StateCipher,
+    /// What sealed values are bound to, so they cannot be swapped.
+    state_context: String,
+    outcome_context: String,
     marker_cookie: String,
 }
 
@@ -117,6 +126,14 @@ impl<W: Wizard> WizardService<W> {
         let steps = W::steps();
         assert!(!steps.is_empty(), "wizard `{}` declares no steps", W::ID);
         let base = path.trim_end_matches('/').to_owned();
+        let state_key = config.state_key.clone().unwrap_or_else(|| {
+            tracing::warn!(
+                wizard = W::ID,
+                "no state key configured (WizardConfig::encrypt_state_with): \
+                 using a random one, so answers do not survive a restart"
+            );
+            StateKey::random()
+        });
         Self {
             inner: Arc::new(Inner {
                 base,
@@ -129,6 +146,9 @@ impl<W: Wizard> WizardService<W> {
                 ledger,
                 state_key: format!("wizard.{}", W::ID),
                 outcome_key: format!("wizard.{}.outcome", W::ID),
+                cipher: StateCipher::new(&state_key),
+                state_context: format!("{}:state", W::ID),
+                outcome_context: format!("{}:outcome", W::ID),
                 marker_cookie: format!("{}_run", W::ID),
             }),
         }
@@ -198,11 +218,21 @@ impl<W: Wizard> Inner<W> {
     }
 
     fn load(&self, session: &Session) -> Journey<W> {
-        let stored = match session.get::<WizardState>(&self.state_key) {
-            Ok(Some(state)) => Stored::State(state),
-            Ok(None) => Stored::Nothing,
-            Err(error) => {
-                tracing::warn!(%error, wizard = W::ID, "stored wizard state unreadable; starting over");
+        let sealed = session.get::<String>(&self.state_key);
+        let opened = match &sealed {
+            Ok(Some(sealed)) => {
+                WizardState::open(sealed, &self.cipher, self.state_context.as_bytes())
+            }
+            _ => None,
+        };
+        let stored = match (sealed, opened) {
+            (Ok(None), _) => Stored::Nothing,
+            (Ok(Some(_)), Some(state)) => Stored::State(state),
+            _ => {
+                tracing::warn!(
+                    wizard = W::ID,
+                    "stored wizard state unreadable; starting over"
+                );
                 Stored::Unreadable
             }
         };
@@ -211,6 +241,7 @@ impl<W: Wizard> Inner<W> {
             stored,
             unix_now(),
             self.config.idle_timeout.as_secs(),
+            W::VERSION,
         )
     }
 
@@ -226,7 +257,9 @@ impl<W: Wizard> Inner<W> {
             Some(state) => {
                 state.seen = unix_now();
                 state.prune();
-                let json = state.encode(self.config.max_state_bytes).map_err(|e| match e {
+                let sealed = state
+                    .seal(&self.cipher, self.state_context.as_bytes(), self.config.max_state_bytes)
+                    .map_err(|e| match e {
                     EncodeError::TooLarge { size, cap } => {
                         tracing::info!(wizard = W::ID, size, cap, "wizard state over its cap");
                         Problem::StateTooLarge
@@ -236,7 +269,7 @@ impl<W: Wizard> Inner<W> {
                         Problem::Internal
                     }
                 })?;
-                session.insert(&self.state_key, &json).map_err(|error| {
+                session.insert(&self.state_key, &sealed).map_err(|error| {
                     tracing::error!(%error, wizard = W::ID, "wizard state not stored");
                     Problem::Internal
                 })?;
@@ -439,6 +472,18 @@ async fn show<W: Wizard>(
     }
     let lapsed = wizard.run_lapsed(&request, &journey).await;
     let stale_marker = journey.state.is_none() && wizard.marker(&request).is_some();
+    if lapsed {
+        // Starting over: a new session id too.
+        session.renew();
+    }
+    let questions_changed = journey
+        .state
+        .as_mut()
+        .and_then(|state| state.notice.take())
+        .is_some_and(|notice| notice == Notice::QuestionsChanged);
+    if questions_changed {
+        journey.changed = true;
+    }
     if journey.state.is_none() {
         // The run starts when its first page is shown, so that duplicate
         // submissions of that page share one run id (and one finish).
@@ -464,7 +509,11 @@ async fn show<W: Wizard>(
         ),
         None => (RawForm::default(), FieldErrors::new()),
     };
-    let notice = lapsed.then_some(EXPIRED_NOTICE);
+    let notice = if lapsed {
+        Some(EXPIRED_NOTICE)
+    } else {
+        questions_changed.then_some(CHANGED_NOTICE)
+    };
     let mut response = wizard.render_step(
         &request,
         &mut journey,
@@ -686,14 +735,10 @@ async fn finish<W: Wizard>(
     match outcome {
         Ok(json) => {
             session.remove(&wizard.state_key);
-            let stored = RawValue::from_string(json.to_string())
-                .map_err(|e| e.to_string())
-                .and_then(|raw| {
-                    session
-                        .insert(&wizard.outcome_key, &raw)
-                        .map_err(|e| e.to_string())
-                });
-            if let Err(error) = stored {
+            let sealed = wizard
+                .cipher
+                .seal(json.as_bytes(), wizard.outcome_context.as_bytes());
+            if let Err(error) = session.insert(&wizard.outcome_key, &sealed) {
                 tracing::error!(%error, wizard = W::ID, "outcome not kept in the session");
             }
             session.renew();
@@ -721,8 +766,18 @@ async fn finish<W: Wizard>(
 
 /// `GET {base}/complete`: the completion page, from the kept outcome.
 async fn complete<W: Wizard>(session: Session, wizard: web::Data<Inner<W>>) -> HttpResponse {
-    match session.get::<W::Outcome>(&wizard.outcome_key) {
-        Ok(Some(outcome)) => {
+    let outcome = session
+        .get::<String>(&wizard.outcome_key)
+        .ok()
+        .flatten()
+        .and_then(|sealed| {
+            wizard
+                .cipher
+                .open(&sealed, wizard.outcome_context.as_bytes())
+        })
+        .and_then(|json| serde_json::from_slice::<W::Outcome>(&json).ok());
+    match outcome {
+        Some(outcome) => {
             let page = CompletePage { base: &wizard.base };
             match W::render_complete(&outcome, &page) {
                 Ok(body) => html(StatusCode::OK, body),

@@ -19,8 +19,8 @@ use crate::problem::{Problem, problem_response};
 
 /// A `SessionMiddleware` set up for wizards: the cookie lives as long as
 /// the idle timeout and both are extended on every request (so "idle"
-/// means no request at all), `HttpOnly`, `SameSite=Lax`, `Secure` as
-/// configured.
+/// means no request at all), `HttpOnly`, `SameSite=Lax`, `Secure` and
+/// `Path` as configured, its value encrypted (actix-session's `Private`).
 ///
 /// Build `key` and `store` once, outside `HttpServer::new`, so every
 /// worker shares them:
@@ -49,6 +49,7 @@ pub fn session_middleware<S: SessionStore>(
         .cookie_secure(config.secure_cookies)
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)
+        .cookie_path(config.cookie_path.clone())
         .session_lifecycle(
             PersistentSession::default()
                 .session_ttl(ttl)

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
+use crate::cipher::StateCipher;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 
@@ -29,6 +29,16 @@ pub(crate) struct WizardState {
     /// Per step, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub steps: BTreeMap<String, StepRecord>,
+    /// Something to tell the visitor on the next page shown.
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+}
+
+/// A message kept in the state until a page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Notice {
+    /// Some stored answers no longer fit the wizard's definition.
+    QuestionsChanged,
 }
 
 /// What is stored for one step.
@@ -71,6 +81,7 @@ impl WizardState {
             started: now,
             seen: now,
             steps: BTreeMap::new(),
+            notice: None,
         }
     }
 
@@ -84,17 +95,30 @@ impl WizardState {
         self.steps.retain(|_, record| !record.is_empty());
     }
 
-    /// Serializes once, checks the size cap, and hands back JSON that the
-    /// session stores verbatim.
-    pub fn encode(&self, cap: usize) -> Result<Box<RawValue>, EncodeError> {
-        let json = serde_json::to_string(self).map_err(EncodeError::Json)?;
-        if json.len() > cap {
+    /// Serializes and encrypts the state bound to `context`; refuses a
+    /// result longer than `cap` bytes.
+    pub fn seal(
+        &self,
+        cipher: &StateCipher,
+        context: &[u8],
+        cap: usize,
+    ) -> Result<String, EncodeError> {
+        let json = serde_json::to_vec(self).map_err(EncodeError::Json)?;
+        let sealed = cipher.seal(&json, context);
+        if sealed.len() > cap {
             return Err(EncodeError::TooLarge {
-                size: json.len(),
+                size: sealed.len(),
                 cap,
             });
         }
-        RawValue::from_string(json).map_err(EncodeError::Json)
+        Ok(sealed)
+    }
+
+    /// Decrypts and reads a sealed state; `None` when it was tampered
+    /// with, sealed under another key, or is not a state.
+    pub fn open(sealed: &str, cipher: &StateCipher, context: &[u8]) -> Option<Self> {
+        let json = cipher.open(sealed, context)?;
+        serde_json::from_slice(&json).ok()
     }
 }
 
@@ -102,6 +126,12 @@ impl WizardState {
 mod tests {
     use super::*;
     use crate::FormLimits;
+
+    use crate::cipher::StateKey;
+
+    fn cipher() -> StateCipher {
+        StateCipher::new(&StateKey::random())
+    }
 
     #[test]
     fn encodes_compactly_and_decodes_back() {
@@ -111,12 +141,14 @@ mod tests {
             Some(RawForm::parse(b"age=abc", FormLimits::default()).unwrap());
         state.step_mut("empty");
         state.prune();
-        let json = state.encode(1000).unwrap();
         assert_eq!(
-            json.get(),
+            serde_json::to_string(&state).unwrap(),
             r#"{"v":3,"run":"r1","t0":100,"t":100,"steps":{"account":{"a":{"email":"a@b.c"}},"profile":{"d":[["age","abc"]]}}}"#
         );
-        let back: WizardState = serde_json::from_str(json.get()).unwrap();
+        let cipher = cipher();
+        let sealed = state.seal(&cipher, b"w", 1000).unwrap();
+        assert!(!sealed.contains("a@b.c"));
+        let back = WizardState::open(&sealed, &cipher, b"w").unwrap();
         assert_eq!(back.version, 3);
         assert_eq!(
             back.steps["profile"]
@@ -125,6 +157,7 @@ mod tests {
                 .and_then(|d| d.first("age")),
             Some("abc")
         );
+        assert!(WizardState::open(&sealed, &cipher, b"other").is_none());
     }
 
     #[test]
@@ -132,7 +165,7 @@ mod tests {
         let mut state = WizardState::new(1, "r".into(), 0);
         state.step_mut("s").answers = Some(Value::String("x".repeat(500)));
         assert!(matches!(
-            state.encode(100),
+            state.seal(&cipher(), b"w", 100),
             Err(EncodeError::TooLarge { cap: 100, .. })
         ));
     }
@@ -141,5 +174,6 @@ mod tests {
     fn tolerates_missing_optional_parts() {
         let state: WizardState = serde_json::from_str(r#"{"v":1,"run":"r","t0":1,"t":2}"#).unwrap();
         assert!(state.steps.is_empty());
+        assert!(state.notice.is_none());
     }
 }

@@ -168,7 +168,7 @@ async fn other_content_types_are_415() {
 #[actix_rt::test]
 async fn state_over_the_cap_is_refused_with_a_page_and_nothing_lost() {
     // The cookie store, capped so the encrypted cookie fits in a browser.
-    let config = common::config().max_state_bytes(2800);
+    let config = common::config().max_state_bytes(2500);
     let (app, _) = signup_app!(CookieSessionStore::default(), config);
     let mut b = Browser::new(&app);
     b.reach_profile().await;

@@ -423,7 +423,7 @@ async fn after_the_idle_timeout_the_signup_restarts_with_a_notice() {
 
 #[actix_rt::test]
 async fn the_cookie_store_resumes_after_a_restart_with_the_same_key() {
-    let config = common::config().max_state_bytes(2800);
+    let config = common::config().max_state_bytes(2500);
     let (before_restart, _) = signup_app!(CookieSessionStore::default(), config.clone());
     let mut b = Browser::new(&before_restart);
     b.complete_step("account", ACCOUNT_OK, "/signup/profile")

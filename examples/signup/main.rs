@@ -23,7 +23,7 @@ use actix_wizard::{
 
 /// Largest state kept in the cookie store: encrypted and base64-encoded it
 /// must stay under the 4 KiB browsers keep.
-const COOKIE_STATE_CAP: usize = 2800;
+const COOKIE_STATE_CAP: usize = 2500;
 
 enum StoreChoice {
     Memory,
@@ -93,6 +93,7 @@ fn settings() -> Result<Settings, String> {
         "1" | "true" | "yes"
     );
     let mut config = WizardConfig::default()
+        .encrypt_state_with(&key)
         .idle_timeout(Duration::from_secs(ttl))
         .secure_cookies(secure);
     if matches!(store, StoreChoice::Cookie) {

@@ -1,0 +1,166 @@
+//! [`StateCipher`]: wizard state is encrypted before it reaches any store.
+
+use std::fmt;
+
+use actix_web::cookie::Key;
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hkdf::Hkdf;
+use rand::RngCore;
+use sha2::Sha256;
+
+const NONCE_BYTES: usize = 12;
+const DERIVATION_LABEL: &[u8] = b"actix-wizard: wizard state at rest, v1";
+
+/// 32 bytes derived from the session key for the state cipher. Its
+/// `Debug` output shows nothing of it.
+#[derive(Clone)]
+pub struct StateKey([u8; 32]);
+
+impl StateKey {
+    /// Derives the state key from the session key (HKDF-SHA256 over the
+    /// key's 64 bytes), so one configured secret serves both.
+    pub fn derive(session_key: &Key) -> Self {
+        let mut out = [0u8; 32];
+        let expanded =
+            Hkdf::<Sha256>::new(None, session_key.master()).expand(DERIVATION_LABEL, &mut out);
+        // 32 bytes is far below HKDF-SHA256's 8160-byte limit, so this
+        // cannot fail; keep the zeroed key unreachable all the same.
+        if expanded.is_err() {
+            rand::rng().fill_bytes(&mut out);
+        }
+        Self(out)
+    }
+
+    /// A random key: state becomes unreadable when the process restarts.
+    pub fn random() -> Self {
+        let mut out = [0u8; 32];
+        rand::rng().fill_bytes(&mut out);
+        Self(out)
+    }
+}
+
+impl fmt::Debug for StateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StateKey([redacted])")
+    }
+}
+
+/// AES-256-GCM over the wizard's stored values: a dump of Redis or
+/// memcached shows no answers, and a changed byte makes the value
+/// unreadable rather than wrong. Each value is bound to what it is (its
+/// `context`, e.g. the wizard's id), so values cannot be swapped.
+///
+/// ```
+/// use actix_web::cookie::Key;
+/// use actix_wizard::{StateCipher, StateKey};
+///
+/// let cipher = StateCipher::new(&StateKey::derive(&Key::generate()));
+/// let sealed = cipher.seal(br#"{"email":"ann@example.com"}"#, b"signup");
+/// assert!(!sealed.contains("ann"));
+/// assert_eq!(cipher.open(&sealed, b"signup").as_deref(), Some(&br#"{"email":"ann@example.com"}"#[..]));
+/// assert_eq!(cipher.open(&sealed, b"other-wizard"), None);
+/// ```
+#[derive(Clone)]
+pub struct StateCipher {
+    aead: Aes256Gcm,
+}
+
+impl fmt::Debug for StateCipher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StateCipher")
+    }
+}
+
+impl StateCipher {
+    /// A cipher under `key`.
+    pub fn new(key: &StateKey) -> Self {
+        Self {
+            aead: Aes256Gcm::new((&key.0).into()),
+        }
+    }
+
+    /// Encrypts `plaintext` bound to `context`: base64url of a random
+    /// 96-bit nonce followed by the ciphertext and its tag.
+    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> String {
+        let mut nonce = [0u8; NONCE_BYTES];
+        rand::rng().fill_bytes(&mut nonce);
+        let payload = Payload {
+            msg: plaintext,
+            aad: context,
+        };
+        // Encryption fails only for inputs over 64 GiB, far beyond any
+        // state cap; an empty ciphertext then simply never opens.
+        let ciphertext = self
+            .aead
+            .encrypt(Nonce::from_slice(&nonce), payload)
+            .unwrap_or_default();
+        let mut sealed = Vec::with_capacity(NONCE_BYTES + ciphertext.len());
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&ciphertext);
+        URL_SAFE_NO_PAD.encode(sealed)
+    }
+
+    /// Decrypts what [`StateCipher::seal`] made with the same key and
+    /// context; `None` for anything else (tampered, truncated, another
+    /// key, another context, not base64).
+    pub fn open(&self, sealed: &str, context: &[u8]) -> Option<Vec<u8>> {
+        let raw = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        if raw.len() < NONCE_BYTES {
+            return None;
+        }
+        let (nonce, ciphertext) = raw.split_at(NONCE_BYTES);
+        self.aead
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context,
+                },
+            )
+            .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_changed_byte_is_refused() {
+        let cipher = StateCipher::new(&StateKey::random());
+        let sealed = cipher.seal(b"answers", b"w");
+        let raw = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        for at in 0..raw.len() {
+            let mut tampered = raw.clone();
+            tampered[at] ^= 0x01;
+            assert_eq!(
+                cipher.open(&URL_SAFE_NO_PAD.encode(tampered), b"w"),
+                None,
+                "byte {at}"
+            );
+        }
+        assert_eq!(cipher.open(&sealed[..sealed.len() - 2], b"w"), None);
+        assert_eq!(cipher.open("", b"w"), None);
+        assert_eq!(cipher.open("not base64 !", b"w"), None);
+    }
+
+    #[test]
+    fn the_same_session_key_gives_the_same_state_key() {
+        let session_key = Key::generate();
+        let a = StateCipher::new(&StateKey::derive(&session_key));
+        let b = StateCipher::new(&StateKey::derive(&session_key));
+        let other = StateCipher::new(&StateKey::derive(&Key::generate()));
+        let sealed = a.seal(b"x", b"w");
+        assert_eq!(b.open(&sealed, b"w").as_deref(), Some(&b"x"[..]));
+        assert_eq!(other.open(&sealed, b"w"), None);
+        assert_ne!(a.seal(b"x", b"w"), sealed, "a fresh nonce each time");
+    }
+
+    #[test]
+    fn debug_output_hides_the_key() {
+        assert_eq!(format!("{:?}", StateKey::random()), "StateKey([redacted])");
+    }
+}

@@ -37,7 +37,7 @@ pub(crate) fn verify(session: &Session, submitted: Option<&str>) -> bool {
     tokens_match(expected.as_bytes(), submitted.as_bytes())
 }
 
-fn tokens_match(expected: &[u8], submitted: &[u8]) -> bool {
+pub(crate) fn tokens_match(expected: &[u8], submitted: &[u8]) -> bool {
     // ct_eq is constant-time for equal lengths; a length mismatch only
     // reveals the length, which is public (always 64).
     expected.len() == submitted.len() && bool::from(expected.ct_eq(submitted))
@@ -62,5 +62,13 @@ mod tests {
         assert!(!tokens_match(b"abcd", b"abce"));
         assert!(!tokens_match(b"abcd", b"abc"));
         assert!(!tokens_match(b"abcd", b""));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_exactly_when_equal(a in "[0-9a-f]{0,70}", b in "[0-9a-f]{0,70}") {
+            proptest::prop_assert_eq!(tokens_match(a.as_bytes(), b.as_bytes()), a == b);
+            proptest::prop_assert!(tokens_match(a.as_bytes(), a.as_bytes()));
+        }
     }
 }

@@ -11,9 +11,11 @@ use futures_util::future::LocalBoxFuture;
 pub(crate) const DONE_TTL: Duration = Duration::from_secs(3600);
 /// How long a claim holds while its finish handler runs; if the instance
 /// dies meanwhile, the run can be finished again after this.
+#[cfg(any(feature = "redis", feature = "memcached"))]
 pub(crate) const CLAIM_TTL: Duration = Duration::from_secs(60);
 /// What a claimed but unfinished run holds (outcomes are JSON, which never
 /// starts with `~`).
+#[cfg(any(feature = "redis", feature = "memcached"))]
 const PENDING: &str = "~pending";
 
 /// Where a run stands in a [`RunLedger`].
@@ -47,10 +49,12 @@ pub trait RunLedger: Send + Sync + 'static {
     fn outcome<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>>;
 }
 
+#[cfg(any(feature = "redis", feature = "memcached"))]
 fn key_of(run: &str) -> String {
     format!("wizard:run:{run}")
 }
 
+#[cfg(any(feature = "redis", feature = "memcached"))]
 fn claim_from(stored: Option<String>) -> Option<Claim> {
     match stored {
         None => None,

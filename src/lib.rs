@@ -18,6 +18,9 @@ mod config;
 mod csrf;
 mod field_errors;
 mod form;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod journey;
 mod ledger;
 mod problem;

@@ -176,4 +176,30 @@ mod tests {
         assert!(state.steps.is_empty());
         assert!(state.notice.is_none());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_sealed_text_never_opens_or_panics(text in "\\PC{0,200}") {
+            proptest::prop_assert!(WizardState::open(&text, &cipher(), b"w").is_none());
+        }
+
+        #[test]
+        fn any_state_seals_and_opens_back(
+            drafts in proptest::collection::btree_map("[a-z]{1,6}", proptest::collection::vec(("[a-z]{1,6}", "\\PC{0,10}"), 0..4), 0..4),
+            seen in 0u64..u64::MAX,
+        ) {
+            let mut state = WizardState::new(1, "run".into(), seen);
+            for (step, fields) in &drafts {
+                let mut draft = RawForm::default();
+                for (k, v) in fields {
+                    draft.push(k.as_str(), v.as_str());
+                }
+                state.step_mut(step).draft = Some(draft);
+            }
+            let cipher = cipher();
+            let sealed = state.seal(&cipher, b"w", usize::MAX).unwrap();
+            let back = WizardState::open(&sealed, &cipher, b"w").unwrap();
+            proptest::prop_assert_eq!(serde_json::to_string(&back).unwrap(), serde_json::to_string(&state).unwrap());
+        }
+    }
 }

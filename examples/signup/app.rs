@@ -385,6 +385,14 @@ impl Wizard for Signup {
     }
 }
 
+// ---------------------------------------------------------------- server limits
+
+/// How long a client may take to send its request head: slower clients
+/// (slowloris) are answered 408 and dropped instead of holding a slot.
+pub const CLIENT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long an idle keep-alive connection is kept.
+pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
 // ---------------------------------------------------------------- routes
 
 const STYLESHEET: &str = include_str!("static/signup.css");

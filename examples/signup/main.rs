@@ -136,6 +136,8 @@ where
             .configure(app::routes(signup.clone(), accounts.clone()))
     })
     .workers(workers)
+    .client_request_timeout(app::CLIENT_REQUEST_TIMEOUT)
+    .keep_alive(app::KEEP_ALIVE)
     .bind(&addr)
     .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     for bound in server.addrs() {

@@ -603,4 +603,25 @@ mod tests {
         }
         assert!(shape_of::<Outer>().is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_form_decodes_with_mismatches_only_on_declared_fields(
+            pairs in proptest::collection::vec(
+                (proptest::sample::select(vec!["name", "age", "height", "topics", "favourite", "newsletter", "bio", "password", "pin", "other"]), "\\PC{0,12}"),
+                0..16,
+            )
+        ) {
+            let mut form = RawForm::default();
+            for (name, value) in &pairs {
+                form.push(*name, value.as_str());
+            }
+            let decoded = decode::<Profile>(&form);
+            proptest::prop_assert!(decoded.is_ok());
+            let shape = shape_of::<Profile>().unwrap();
+            for (field, _) in decoded.unwrap().mismatches {
+                proptest::prop_assert!(shape.fields.contains(&field));
+            }
+        }
+    }
 }

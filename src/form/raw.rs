@@ -231,4 +231,25 @@ mod tests {
         assert_eq!(form.first("news"), Some("true"));
         assert_eq!(form.first("bio"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_bytes(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = RawForm::parse(&body, FormLimits::default());
+        }
+
+        #[test]
+        fn gives_back_what_a_browser_encoded(
+            pairs in proptest::collection::vec(("[a-z_]{1,8}", "\\PC{0,16}"), 0..12)
+        ) {
+            let body: String = pairs
+                .iter()
+                .map(|(k, v)| format!("{}={}", k, percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
+                .collect::<Vec<_>>()
+                .join("&");
+            let form = RawForm::parse(body.as_bytes(), FormLimits::default()).unwrap();
+            let expected: Vec<(String, String)> = pairs.clone();
+            proptest::prop_assert_eq!(form.0, expected);
+        }
+    }
 }

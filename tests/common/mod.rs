@@ -5,6 +5,7 @@
 
 #[path = "../../examples/signup/app.rs"]
 pub mod app;
+pub mod http;
 pub mod servers;
 
 use std::collections::HashMap;
@@ -208,6 +209,11 @@ where
         self.service = service;
     }
 
+    /// Takes the other tab's cookies (a browser shares them between tabs).
+    pub fn sync_cookies_from(&mut self, other: &Self) {
+        self.cookies = other.cookies.clone();
+    }
+
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }
@@ -357,6 +363,32 @@ where
         self.complete_step("profile", PROFILE_OK, "/signup/review")
             .await;
     }
+}
+
+/// Stores `entries` (session entry → its JSON) in `store` as one session,
+/// the way the session middleware would, and gives the cookie value a
+/// browser would carry for it.
+pub async fn plant_session<St: actix_session::storage::SessionStore>(
+    store: &St,
+    entries: &[(&str, String)],
+) -> String {
+    use actix_web::cookie::{Cookie, CookieJar};
+    let state: HashMap<String, String> = entries
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    let session_key = store
+        .save(state, &actix_web::cookie::time::Duration::minutes(10))
+        .await
+        .unwrap_or_else(|_| panic!("session not stored"));
+    let mut jar = CookieJar::new();
+    jar.private_mut(&key()).add(Cookie::new(
+        "wizard_session",
+        session_key.as_ref().to_owned(),
+    ));
+    jar.get("wizard_session")
+        .map(|c| c.value().to_owned())
+        .unwrap_or_else(|| panic!("no cookie"))
 }
 
 /// urlencodes pairs.

@@ -1,0 +1,70 @@
+//! Entry points for the fuzz targets (feature `fuzzing`): each runs one
+//! untrusted-input path of the crate and checks what must always hold.
+
+use serde::Deserialize;
+
+use crate::cipher::{StateCipher, StateKey};
+use crate::form::{FormLimits, RawForm, decode};
+use crate::state::WizardState;
+
+/// A step with every kind of field the decoder supports.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct EveryKind {
+    text: String,
+    secret: crate::Secret,
+    whole: u32,
+    signed: Option<i64>,
+    real: Option<f64>,
+    flag: bool,
+    list: Vec<u16>,
+    choice: Option<Choice>,
+    choices: Vec<Choice>,
+    letter: Option<char>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Choice {
+    One,
+    Two,
+}
+
+/// Parses a body as a form, then decodes it into a step: never panics,
+/// never fails on a value (only records mismatches).
+pub fn form(body: &[u8]) {
+    if let Ok(form) = RawForm::parse(body, FormLimits::default()) {
+        let decoded = decode::<EveryKind>(&form);
+        assert!(decoded.is_ok(), "a value failed the whole decode");
+    }
+}
+
+/// Reads bytes as a sealed state and as a state's JSON: never panics;
+/// whatever decodes seals and opens back to the same JSON.
+pub fn state(bytes: &[u8]) {
+    let cipher = StateCipher::new(&StateKey::derive(&actix_web::cookie::Key::from(&[3u8; 64])));
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let _ = WizardState::open(text, &cipher, b"fuzz:state");
+    }
+    if let Ok(state) = serde_json::from_slice::<WizardState>(bytes) {
+        let sealed = state.seal(&cipher, b"fuzz:state", usize::MAX);
+        let sealed = sealed.unwrap_or_else(|_| panic!("a decoded state did not seal"));
+        let reopened = WizardState::open(&sealed, &cipher, b"fuzz:state");
+        let reopened = reopened.unwrap_or_else(|| panic!("a sealed state did not open"));
+        assert_eq!(
+            serde_json::to_string(&reopened).ok(),
+            serde_json::to_string(&state).ok()
+        );
+    }
+}
+
+/// Splits bytes into an expected and a submitted token: the check agrees
+/// with plain equality.
+pub fn csrf(bytes: &[u8]) {
+    let (expected, submitted) = bytes.split_at(bytes.len() / 2);
+    assert_eq!(
+        crate::csrf::tokens_match(expected, submitted),
+        expected == submitted
+    );
+    assert!(crate::csrf::tokens_match(expected, expected));
+}

@@ -1,0 +1,319 @@
+//! What an attacker or a fault can do to stored state, and what the
+//! wizard guarantees: encryption at rest, tampering read as expiry, old
+//! state shapes kept where they still fit, cookie attributes, two tabs.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use actix_wizard::{MemoryStore, StateCipher, StateKey};
+use common::{ACCOUNT_OK, Browser, PROFILE_OK};
+
+type State = HashMap<String, String>;
+
+/// A store that keeps a copy of everything written to it, and can corrupt
+/// the wizard's entry when it is read back.
+#[derive(Clone, Default)]
+struct WatchedStore {
+    inner: MemoryStore,
+    written: Arc<Mutex<Vec<String>>>,
+    corrupt: Arc<AtomicBool>,
+}
+
+impl WatchedStore {
+    fn keep(&self, state: &State) {
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        written.extend(state.values().cloned());
+    }
+
+    fn everything_written(&self) -> String {
+        self.written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .join("\n")
+    }
+}
+
+impl SessionStore for WatchedStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let mut state = self.inner.load(key).await?;
+        if self.corrupt.load(Ordering::SeqCst) {
+            if let Some(entry) = state.as_mut().and_then(|s| s.get_mut("wizard.signup")) {
+                // Change one character in the middle of the sealed value.
+                let middle = entry.len() / 2;
+                let replacement = if &entry[middle..=middle] == "A" {
+                    "B"
+                } else {
+                    "A"
+                };
+                entry.replace_range(middle..=middle, replacement);
+            }
+        }
+        Ok(state)
+    }
+    async fn save(&self, state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        self.keep(&state);
+        self.inner.save(state, ttl).await
+    }
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: State,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        self.keep(&state);
+        self.inner.update(key, state, ttl).await
+    }
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
+        self.inner.update_ttl(key, ttl).await
+    }
+    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
+        self.inner.delete(key).await
+    }
+}
+
+#[actix_rt::test]
+async fn no_answer_reaches_the_store_in_clear() {
+    let store = WatchedStore::default();
+    let (app, _) = signup_app!(store.clone(), common::config());
+    let mut b = Browser::new(&app);
+    let mut account = ACCOUNT_OK.to_vec();
+    account[0] = ("email", "visible.person@example.com");
+    account[1] = ("password", "Sup3rSecretPass");
+    account[2] = ("password_confirm", "Sup3rSecretPass");
+    b.complete_step("account", &account, "/signup/profile")
+        .await;
+    let mut profile = PROFILE_OK.to_vec();
+    profile[0] = ("display_name", "Distinctive Name");
+    b.get("/signup/profile").await;
+    b.post("/signup/profile", "back", &profile).await; // a draft
+    b.complete_step("profile", &profile, "/signup/review").await;
+    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
+        .await
+        .assert_redirect("/signup/complete");
+    let dump = store.everything_written();
+    assert!(!dump.is_empty(), "nothing was stored");
+    for secret in [
+        "visible.person",
+        "Sup3rSecretPass",
+        "Distinctive Name",
+        "\"age\"",
+    ] {
+        assert!(!dump.contains(secret), "{secret} is stored in clear");
+    }
+}
+
+#[actix_rt::test]
+async fn a_redis_dump_shows_no_answers() {
+    let Some(redis) = common::servers::shared_redis().await else {
+        return;
+    };
+    let (app, _) = signup_app!(redis.session_store(), common::config());
+    let mut b = Browser::new(&app);
+    let mut account = ACCOUNT_OK.to_vec();
+    account[0] = ("email", "dumped.visitor@example.com");
+    b.complete_step("account", &account, "/signup/profile")
+        .await;
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let keys = std::process::Command::new("redis-cli")
+        .args(["-u", &url, "--scan"])
+        .output()
+        .unwrap_or_else(|e| panic!("redis-cli: {e}"));
+    let keys = String::from_utf8_lossy(&keys.stdout).into_owned();
+    let mut seen = 0;
+    for key in keys.lines().filter(|k| !k.starts_with("wizard:run:")) {
+        let value = std::process::Command::new("redis-cli")
+            .args(["-u", &url, "GET", key])
+            .output()
+            .unwrap_or_else(|e| panic!("redis-cli: {e}"));
+        let value = String::from_utf8_lossy(&value.stdout);
+        assert!(
+            !value.contains("dumped.visitor"),
+            "answer in clear under {key}"
+        );
+        seen += usize::from(value.contains("wizard.signup"));
+    }
+    assert!(seen > 0, "the visitor's session was not found in Redis");
+}
+
+#[actix_rt::test]
+async fn a_tampered_state_reads_as_expired_and_starts_a_new_session() {
+    let store = WatchedStore::default();
+    let (app, _) = signup_app!(store.clone(), common::config());
+    let mut b = Browser::new(&app);
+    b.reach_profile().await;
+    let before = b.cookie("wizard_session").map(str::to_owned);
+    store.corrupt.store(true, Ordering::SeqCst);
+    b.get("/signup/profile")
+        .await
+        .assert_redirect("/signup/account");
+    let restart = b.get("/signup/account").await;
+    assert_eq!(restart.status, StatusCode::OK);
+    assert!(restart.body.contains("Your earlier answers were deleted"));
+    assert_eq!(restart.input_value("email").as_deref(), Some(""));
+    assert_ne!(
+        b.cookie("wizard_session").map(str::to_owned),
+        before,
+        "session id renewed"
+    );
+    store.corrupt.store(false, Ordering::SeqCst);
+    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
+        .await;
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[actix_rt::test]
+async fn state_from_an_older_definition_keeps_what_still_fits() {
+    let store = MemoryStore::default();
+    let (app, _) = signup_app!(store.clone(), common::config());
+    let fixture =
+        include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string());
+    let sealed = StateCipher::new(&StateKey::derive(&common::key()))
+        .seal(fixture.as_bytes(), b"signup:state");
+    let cookie = common::plant_session(
+        &store,
+        &[(
+            "wizard.signup",
+            serde_json::to_string(&sealed).unwrap_or_default(),
+        )],
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    b.set_cookie("wizard_session", &cookie);
+
+    // The renamed profile field no longer decodes: that step is asked again.
+    b.get("/signup").await.assert_redirect("/signup/profile");
+    let profile = b.get("/signup/profile").await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert!(
+        profile.body.contains("Some questions have changed"),
+        "{}",
+        profile.body
+    );
+    assert_eq!(profile.input_value("display_name").as_deref(), Some(""));
+    // Shown once.
+    assert!(
+        !b.get("/signup/profile")
+            .await
+            .body
+            .contains("Some questions have changed")
+    );
+    // The account step still fits and is kept.
+    let account = b.get("/signup/account").await;
+    assert_eq!(
+        account.input_value("email").as_deref(),
+        Some("early@example.com")
+    );
+    // And the run goes on to the end.
+    b.get("/signup/profile").await;
+    b.post("/signup/profile", "next", PROFILE_OK)
+        .await
+        .assert_redirect("/signup/review");
+    let review = b.get("/signup/review").await;
+    assert!(review.body.contains("early@example.com"));
+    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
+        .await
+        .assert_redirect("/signup/complete");
+}
+
+#[actix_rt::test]
+async fn state_sealed_for_another_wizard_or_key_is_not_read() {
+    let store = MemoryStore::default();
+    let (app, _) = signup_app!(store.clone(), common::config());
+    let fixture =
+        include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string());
+    let right_key = StateCipher::new(&StateKey::derive(&common::key()));
+    let other_key = StateCipher::new(&StateKey::random());
+    for sealed in [
+        right_key.seal(fixture.as_bytes(), b"another-wizard:state"),
+        other_key.seal(fixture.as_bytes(), b"signup:state"),
+        "not even base64 !".to_owned(),
+    ] {
+        let cookie = common::plant_session(
+            &store,
+            &[(
+                "wizard.signup",
+                serde_json::to_string(&sealed).unwrap_or_default(),
+            )],
+        )
+        .await;
+        let mut b = Browser::new(&app);
+        b.set_cookie("wizard_session", &cookie);
+        b.get("/signup").await.assert_redirect("/signup/account");
+        let page = b.get("/signup/account").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.input_value("email").as_deref(), Some(""));
+    }
+}
+
+#[actix_rt::test]
+async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked() {
+    for secure in [false, true] {
+        let config = common::config().secure_cookies(secure).cookie_path("/");
+        let (app, _) = signup_app!(MemoryStore::default(), config);
+        let response = actix_web::test::call_service(
+            &app,
+            TestRequest::get().uri("/signup/account").to_request(),
+        )
+        .await;
+        let cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        let session = cookies
+            .iter()
+            .find(|c| c.starts_with("wizard_session="))
+            .unwrap_or_else(|| panic!("no session cookie in {cookies:?}"));
+        for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(session.contains(attribute), "{session} lacks {attribute}");
+        }
+        assert_eq!(session.contains("Secure"), secure, "{session}");
+    }
+}
+
+#[actix_rt::test]
+async fn two_tabs_cannot_corrupt_a_run() {
+    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
+    let mut first = Browser::new(&app);
+    first.reach_review("tabs@example.com").await;
+    first.get("/signup/review").await;
+    // The second tab still shows the account form: posting it is an edit.
+    let mut second = first.tab();
+    let mut edited = ACCOUNT_OK.to_vec();
+    edited[0] = ("email", "tabs2@example.com");
+    second
+        .post("/signup/account", "next", &edited)
+        .await
+        .assert_redirect("/signup/profile");
+    first.sync_cookies_from(&second);
+    let review = first.get("/signup/review").await;
+    assert!(review.body.contains("tabs2@example.com"));
+    first
+        .post("/signup/review", "finish", &[("accept_terms", "yes")])
+        .await
+        .assert_redirect("/signup/complete");
+    // The other tab's stale forms are refused cleanly: no second account,
+    // no error page.
+    let stale_finish = second
+        .post("/signup/review", "finish", &[("accept_terms", "yes")])
+        .await;
+    stale_finish.assert_redirect("/signup/complete");
+    let stale_step = second.post("/signup/profile", "next", PROFILE_OK).await;
+    assert_eq!(stale_step.status, StatusCode::SEE_OTHER);
+    assert_eq!(accounts.count(), 1);
+    assert!(accounts.get("tabs2@example.com").is_some());
+}

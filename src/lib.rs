@@ -18,9 +18,9 @@ mod config;
 mod csrf;
 mod field_errors;
 mod form;
-#[cfg(feature = "fuzzing")]
+#[cfg(feature = "internals")]
 #[doc(hidden)]
-pub mod fuzzing;
+pub mod internals;
 mod journey;
 mod ledger;
 mod problem;

@@ -1,6 +1,6 @@
 #![no_main]
-//! Fuzz target: see `actix_wizard::fuzzing::csrf`.
+//! Fuzz target: see `actix_wizard::internals::csrf`.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    actix_wizard::fuzzing::csrf(data);
+    actix_wizard::internals::csrf(data);
 });

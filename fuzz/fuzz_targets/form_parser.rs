@@ -1,6 +1,6 @@
 #![no_main]
-//! Fuzz target: see `actix_wizard::fuzzing::form`.
+//! Fuzz target: see `actix_wizard::internals::form`.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    actix_wizard::fuzzing::form(data);
+    actix_wizard::internals::form(data);
 });

@@ -1,6 +1,6 @@
 #![no_main]
-//! Fuzz target: see `actix_wizard::fuzzing::state`.
+//! Fuzz target: see `actix_wizard::internals::state`.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    actix_wizard::fuzzing::state(data);
+    actix_wizard::internals::state(data);
 });

@@ -1,5 +1,6 @@
-//! Entry points for the fuzz targets (feature `fuzzing`): each runs one
-//! untrusted-input path of the crate and checks what must always hold.
+//! Entry points for the fuzz targets and the micro-benchmarks (feature
+//! `internals`, not a public API): each runs one untrusted-input path of
+//! the crate; the fuzz entry points also check what must always hold.
 
 use serde::Deserialize;
 
@@ -67,4 +68,48 @@ pub fn csrf(bytes: &[u8]) {
         expected == submitted
     );
     assert!(crate::csrf::tokens_match(expected, expected));
+}
+
+/// A stored state, opaque.
+pub struct SampleState(WizardState);
+
+/// A realistic state: two steps answered.
+pub fn sample_state() -> SampleState {
+    let mut state = WizardState::new(1, "0f1e2d3c4b5a69788796a5b4c3d2e1f0".into(), 1_700_000_000);
+    state.step_mut("account").answers = Some(serde_json::json!({
+        "email": "ann@example.com", "password": "secret123",
+        "password_confirm": "secret123", "account_type": "personal"
+    }));
+    state.step_mut("profile").answers = Some(serde_json::json!({
+        "display_name": "Ann", "age": 30, "interests": ["rust", "web"],
+        "newsletter": true, "bio": null
+    }));
+    SampleState(state)
+}
+
+/// The cipher the benchmarks use.
+pub fn sample_cipher() -> StateCipher {
+    StateCipher::new(&StateKey::derive(&actix_web::cookie::Key::from(&[3u8; 64])))
+}
+
+/// Seals a state (what every state-changing request does).
+pub fn seal_state(state: &SampleState, cipher: &StateCipher) -> String {
+    state
+        .0
+        .seal(cipher, b"signup:state", usize::MAX)
+        .unwrap_or_default()
+}
+
+/// Opens a sealed state (what every request with a session does).
+pub fn open_state(sealed: &str, cipher: &StateCipher) -> bool {
+    WizardState::open(sealed, cipher, b"signup:state").is_some()
+}
+
+/// Parses a body and decodes it into a step type; how many fields did not
+/// fit.
+pub fn parse_and_decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> usize {
+    RawForm::parse(body, FormLimits::default())
+        .ok()
+        .and_then(|form| decode::<T>(&form).ok())
+        .map_or(usize::MAX, |decoded| decoded.mismatches.len())
 }

@@ -1,0 +1,373 @@
+//! The benchmark: complete signups per second of actix-wizard's signup
+//! example against the hand-written baseline, on the embedded store and on
+//! memcached.
+//!
+//!     cargo run --release --example bench
+//!
+//! It builds both apps and the load generator in release mode, runs each
+//! app pinned to core 0 (`taskset`) with one worker while the load
+//! generator runs on core 1, alternates the two apps for several rounds,
+//! and prints the ratio actix-wizard / baseline per store, the p99 latency
+//! per request at 16 users, and the bytes stored per signup in progress.
+//! `BENCH_ROUNDS` (3), `BENCH_SECONDS` (10) and `BENCH_USERS` (16) change
+//! the run.
+
+#[allow(dead_code)]
+#[path = "signup/app.rs"]
+mod app;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::Key;
+use actix_web::cookie::time::Duration as Ttl;
+use actix_web::test::{self, TestRequest};
+use actix_web::{App, web};
+use actix_wizard::{MemoryStore, WizardConfig, WizardService, session_middleware};
+use serde_json::Value;
+
+const KEY_HEX: &str = "5f3a9c1e7d2b4a6f8e0c1d3b5a7f9e2c4d6b8a0f1e3c5b7d9a2f4e6c8b0d1a3f5e7c9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d2f4a6c8e0b";
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(18080)
+}
+
+/// `taskset -c CORE program` when taskset exists, else the program alone.
+fn pinned(core: u32, program: &str) -> Command {
+    let has_taskset = Command::new("taskset")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok();
+    if has_taskset {
+        let mut command = Command::new("taskset");
+        command.args(["-c", &core.to_string(), program]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts an app and waits for its ready line.
+fn start_app(name: &str, store: &str) -> Result<(Running, String), String> {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = pinned(0, &format!("target/release/examples/{name}"))
+        .env("ADDR", &addr)
+        .env("WORKERS", "1")
+        .env("SESSION_STORE", store)
+        .env("SESSION_KEY", KEY_HEX)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{name}: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut ready = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut ready)
+        .map_err(|e| e.to_string())?;
+    if !ready.contains("listening") {
+        return Err(format!("{name} did not start: {ready}"));
+    }
+    Ok((Running(child), addr))
+}
+
+fn run_load(addr: &str, users: u64, seconds: u64) -> Result<Value, String> {
+    let output = pinned(1, "target/release/examples/loadgen")
+        .args([
+            "--url",
+            &format!("http://{addr}"),
+            "--users",
+            &users.to_string(),
+            "--seconds",
+            &seconds.to_string(),
+            "--warmup",
+            "2",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let json = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or(format!("no result: {text}"))?;
+    serde_json::from_str(json).map_err(|e| e.to_string())
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// A store that remembers the largest session it was given.
+#[derive(Clone, Default)]
+struct Measuring {
+    inner: MemoryStore,
+    largest: Arc<Mutex<usize>>,
+}
+
+impl Measuring {
+    fn note(&self, state: &HashMap<String, String>) {
+        let size = serde_json::to_string(state).map(|s| s.len()).unwrap_or(0);
+        let mut largest = self.largest.lock().unwrap_or_else(|p| p.into_inner());
+        *largest = (*largest).max(size);
+    }
+}
+
+impl SessionStore for Measuring {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        self.inner.load(key).await
+    }
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        ttl: &Ttl,
+    ) -> Result<SessionKey, SaveError> {
+        self.note(&state);
+        self.inner.save(state, ttl).await
+    }
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        ttl: &Ttl,
+    ) -> Result<SessionKey, UpdateError> {
+        self.note(&state);
+        self.inner.update(key, state, ttl).await
+    }
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Ttl) -> anyhow::Result<()> {
+        self.inner.update_ttl(key, ttl).await
+    }
+    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
+        self.inner.delete(key).await
+    }
+}
+
+/// Bytes the store holds for one visitor on the review page (the largest
+/// state of a run in progress), as the JSON the store writes.
+async fn bytes_per_signup_in_progress() -> usize {
+    let key = Key::generate();
+    let config = WizardConfig::default()
+        .encrypt_state_with(&key)
+        .secure_cookies(false);
+    let store = Measuring::default();
+    let service = test::init_service(
+        App::new()
+            .wrap(session_middleware(store.clone(), key, &config))
+            .configure(app::routes(
+                WizardService::new("/signup", config.clone()),
+                web::Data::new(app::Accounts::default()),
+            )),
+    )
+    .await;
+    let mut cookie = String::new();
+    let mut token = String::new();
+    let steps: [(&str, &str); 3] = [
+        (
+            "/signup/account",
+            "email=ann%40example.com&password=secret123&password_confirm=secret123&account_type=personal&action=next",
+        ),
+        (
+            "/signup/profile",
+            "display_name=Ann&age=30&interests=rust&interests=web&newsletter=yes&action=next",
+        ),
+        ("/signup/review", ""),
+    ];
+    for (path, form) in steps {
+        let mut get = TestRequest::get().uri(path);
+        if !cookie.is_empty() {
+            get = get.insert_header(("Cookie", cookie.clone()));
+        }
+        let page = test::call_service(&service, get.to_request()).await;
+        if let Some(c) = page
+            .response()
+            .cookies()
+            .find(|c| c.name() == "wizard_session")
+        {
+            cookie = format!("wizard_session={}", c.value());
+        }
+        let body = String::from_utf8_lossy(&test::read_body(page).await).into_owned();
+        if let Some(at) = body.find(r#"name="csrf_token" value=""#) {
+            token = body[at + 25..at + 25 + 64].to_owned();
+        }
+        if form.is_empty() {
+            break;
+        }
+        let post = TestRequest::post()
+            .uri(path)
+            .insert_header(("Cookie", cookie.clone()))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload(format!("csrf_token={token}&{form}"));
+        let answer = test::call_service(&service, post.to_request()).await;
+        if let Some(c) = answer
+            .response()
+            .cookies()
+            .find(|c| c.name() == "wizard_session")
+        {
+            cookie = format!("wizard_session={}", c.value());
+        }
+    }
+    *store.largest.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn main() -> ExitCode {
+    let rounds = env_number("BENCH_ROUNDS", 3);
+    let seconds = env_number("BENCH_SECONDS", 10);
+    let users = env_number("BENCH_USERS", 16);
+
+    println!("building the apps and the load generator (release)...");
+    let built = Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--example",
+            "signup",
+            "--example",
+            "baseline",
+            "--example",
+            "loadgen",
+        ])
+        .status();
+    if !matches!(built, Ok(status) if status.success()) {
+        eprintln!("bench: the build failed");
+        return ExitCode::FAILURE;
+    }
+
+    let size = match actix_web::rt::System::new()
+        .block_on(async { bytes_per_signup_in_progress().await })
+    {
+        0 => {
+            eprintln!("bench: could not measure the stored size");
+            return ExitCode::FAILURE;
+        }
+        size => size,
+    };
+
+    let memcached_port = free_port();
+    let memcached = pinned(1, "memcached")
+        .args([
+            "-u",
+            "root",
+            "-l",
+            "127.0.0.1",
+            "-p",
+            &memcached_port.to_string(),
+            "-m",
+            "256",
+            "-U",
+            "0",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()
+        .map(Running);
+    std::thread::sleep(Duration::from_millis(300));
+    let mut stores = vec![("embedded", "memory".to_owned())];
+    if memcached.is_some() {
+        stores.push((
+            "memcached",
+            format!("memcache://127.0.0.1:{memcached_port}"),
+        ));
+    } else {
+        println!("memcached is not installed: measuring the embedded store only");
+    }
+
+    let mut report = Vec::new();
+    let mut all_ok = true;
+    for (label, store) in &stores {
+        let mut flows: HashMap<&str, Vec<f64>> = HashMap::new();
+        let mut p99s: Vec<f64> = Vec::new();
+        for round in 0..rounds {
+            let order = if round % 2 == 0 {
+                ["signup", "baseline"]
+            } else {
+                ["baseline", "signup"]
+            };
+            for name in order {
+                let result = start_app(name, store).and_then(|(running, addr)| {
+                    let result = run_load(&addr, users, seconds);
+                    drop(running);
+                    result
+                });
+                match result {
+                    Ok(json) => {
+                        let rate = json["flows_per_sec"].as_f64().unwrap_or(0.0);
+                        let failed = json["failed_flows"].as_u64().unwrap_or(0);
+                        println!(
+                            "{label:<9} round {} {name:<8} {rate:>8.1} flows/s, worst p99 {:>6} µs, {failed} failed",
+                            round + 1,
+                            json["worst_p99_us"]
+                        );
+                        if failed > 0 {
+                            all_ok = false;
+                        }
+                        flows.entry(name).or_default().push(rate);
+                        if name == "signup" {
+                            p99s.push(json["worst_p99_us"].as_f64().unwrap_or(0.0));
+                        }
+                    }
+                    Err(reason) => {
+                        eprintln!("bench: {name} on {label}: {reason}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+        }
+        let wizard = median(flows.entry("signup").or_default());
+        let baseline = median(flows.entry("baseline").or_default());
+        let ratio = if baseline > 0.0 {
+            wizard / baseline
+        } else {
+            0.0
+        };
+        report.push((label, wizard, baseline, ratio, median(&mut p99s)));
+    }
+
+    println!();
+    println!(
+        "store      actix-wizard   baseline   ratio   wizard p99 (worst request, µs, {users} users)"
+    );
+    for (label, wizard, baseline, ratio, p99) in &report {
+        println!("{label:<9} {wizard:>10.1}/s {baseline:>9.1}/s  {ratio:>5.2}x  {p99:>8.0}");
+    }
+    println!("stored per signup in progress: {size} bytes (target <= 1024)");
+    let json: Vec<String> = report
+        .iter()
+        .map(|(label, wizard, baseline, ratio, p99)| format!(r#""{label}":{{"wizard_flows_per_sec":{wizard:.1},"baseline_flows_per_sec":{baseline:.1},"ratio":{ratio:.3},"wizard_worst_p99_us":{p99:.0}}}"#))
+        .collect();
+    println!(
+        r#"{{"rounds":{rounds},"seconds":{seconds},"users":{users},"bytes_per_signup_in_progress":{size},{}}}"#,
+        json.join(",")
+    );
+    drop(memcached);
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

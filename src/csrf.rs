@@ -10,11 +10,17 @@ pub const CSRF_FIELD: &str = "csrf_token";
 /// Where the token lives in the session (shared by all wizards).
 const SESSION_ENTRY: &str = "wizard.csrf";
 
-/// 32 random bytes, hex-encoded.
+/// `bytes` random bytes, hex-encoded.
 pub(crate) fn random_hex(bytes: usize) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut raw = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut raw);
-    raw.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(bytes * 2);
+    for byte in raw {
+        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 /// The session's token, created (and stored) on first use.

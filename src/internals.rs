@@ -76,14 +76,16 @@ pub struct SampleState(WizardState);
 /// A realistic state: two steps answered.
 pub fn sample_state() -> SampleState {
     let mut state = WizardState::new(1, "0f1e2d3c4b5a69788796a5b4c3d2e1f0".into(), 1_700_000_000);
-    state.step_mut("account").answers = Some(serde_json::json!({
+    state.step_mut("account").answers = serde_json::value::to_raw_value(&serde_json::json!({
         "email": "ann@example.com", "password": "secret123",
         "password_confirm": "secret123", "account_type": "personal"
-    }));
-    state.step_mut("profile").answers = Some(serde_json::json!({
+    }))
+    .ok();
+    state.step_mut("profile").answers = serde_json::value::to_raw_value(&serde_json::json!({
         "display_name": "Ann", "age": 30, "interests": ["rust", "web"],
         "newsletter": true, "bio": null
-    }));
+    }))
+    .ok();
     SampleState(state)
 }
 

@@ -1,7 +1,7 @@
 //! Where a visitor stands: which steps apply, which are done, which may be
 //! visited. Built from the stored state on every request.
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::state::{Notice, StepRecord, WizardState};
 use crate::wizard::{Steps, Wizard};
@@ -119,7 +119,7 @@ impl<W: Wizard> Journey<W> {
         &mut self,
         steps: &Steps<W>,
         index: usize,
-        answers: Value,
+        answers: Box<RawValue>,
         version: u32,
         now: u64,
     ) {

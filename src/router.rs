@@ -163,13 +163,23 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             self.inner.base.as_str()
         }
         .to_owned();
-        web::scope(&base)
+        let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
+        let mut scope = web::scope(&base)
             .app_data(web::Data::from(self.inner))
             .route("", web::get().to(entry::<W>))
             .route("/", web::get().to(entry::<W>))
-            .route("/complete", web::get().to(complete::<W>))
-            .route("/{step}", web::get().to(show::<W>))
-            .route("/{step}", web::post().to(submit::<W>))
+            .route("/complete", web::get().to(complete::<W>));
+        // One static resource per declared step: matching them needs no
+        // pattern engine, and anything else under the scope is a 404.
+        for name in names {
+            scope = scope.service(
+                web::resource(format!("/{name}"))
+                    .route(web::get().to(show::<W>))
+                    .route(web::post().to(submit::<W>)),
+            );
+        }
+        scope
+            .default_service(web::to(not_found::<W>))
             .register(config);
     }
 }
@@ -427,6 +437,21 @@ impl<W: Wizard> Inner<W> {
     }
 }
 
+/// The step a request is for: the last segment of its path (each step is
+/// its own resource).
+fn step_of(request: &HttpRequest) -> &str {
+    request.path().rsplit('/').next().unwrap_or("")
+}
+
+/// Anything under the wizard's path that is no step: 404.
+async fn not_found<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
+    problem_with_link(
+        StatusCode::NOT_FOUND,
+        Problem::NotFound,
+        Some((&wizard.base, "Start from the beginning")),
+    )
+}
+
 /// `GET {base}`: to the step the visitor should be on.
 async fn entry<W: Wizard>(
     request: HttpRequest,
@@ -442,11 +467,11 @@ async fn entry<W: Wizard>(
 async fn show<W: Wizard>(
     request: HttpRequest,
     session: Session,
-    step: web::Path<String>,
     wizard: web::Data<Inner<W>>,
 ) -> HttpResponse {
+    let step = step_of(&request);
     let mut journey = wizard.load(&session);
-    let Some(index) = wizard.index_of(&step).filter(|i| journey.is_active(*i)) else {
+    let Some(index) = wizard.index_of(step).filter(|i| journey.is_active(*i)) else {
         return wizard.persist_then(
             &request,
             &session,
@@ -502,7 +527,9 @@ async fn show<W: Wizard>(
         Some(record) => (
             match (&record.draft, &record.answers) {
                 (Some(draft), _) => draft.clone(),
-                (None, Some(answers)) => RawForm::from_answers(answers, &shape.secrets),
+                (None, Some(answers)) => serde_json::from_str(answers.get())
+                    .map(|value| RawForm::from_answers(&value, &shape.secrets))
+                    .unwrap_or_default(),
                 (None, None) => RawForm::default(),
             },
             record.errors.clone(),
@@ -569,7 +596,6 @@ fn is_urlencoded(request: &HttpRequest) -> bool {
 async fn submit<W: Wizard>(
     request: HttpRequest,
     session: Session,
-    step: web::Path<String>,
     payload: web::Payload,
     wizard: web::Data<Inner<W>>,
 ) -> HttpResponse {
@@ -614,7 +640,8 @@ async fn submit<W: Wizard>(
             Some((request.path(), "Reload the form")),
         );
     }
-    let Some(index) = wizard.index_of(&step).filter(|i| journey.is_active(*i)) else {
+    let step = step_of(&request);
+    let Some(index) = wizard.index_of(step).filter(|i| journey.is_active(*i)) else {
         return problem_response(StatusCode::NOT_FOUND, Problem::NotFound);
     };
     if !journey.reachable(&wizard.steps, index) {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::cipher::StateCipher;
 use crate::field_errors::FieldErrors;
@@ -44,9 +44,11 @@ pub(crate) enum Notice {
 /// What is stored for one step.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct StepRecord {
-    /// The validated answers, as the step type serializes them.
+    /// The validated answers, as the step type serializes them; kept as
+    /// raw JSON so that loading a state does not build a value tree, and
+    /// each step is parsed straight into its own type.
     #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
-    pub answers: Option<Value>,
+    pub answers: Option<Box<RawValue>>,
     /// What was last typed and not saved (after Back or a failed
     /// validation), secrets left out.
     #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +138,8 @@ mod tests {
     #[test]
     fn encodes_compactly_and_decodes_back() {
         let mut state = WizardState::new(3, "r1".into(), 100);
-        state.step_mut("account").answers = Some(serde_json::json!({"email": "a@b.c"}));
+        state.step_mut("account").answers =
+            serde_json::value::to_raw_value(&serde_json::json!({"email": "a@b.c"})).ok();
         state.step_mut("profile").draft =
             Some(RawForm::parse(b"age=abc", FormLimits::default()).unwrap());
         state.step_mut("empty");
@@ -163,7 +166,7 @@ mod tests {
     #[test]
     fn refuses_state_over_the_cap() {
         let mut state = WizardState::new(1, "r".into(), 0);
-        state.step_mut("s").answers = Some(Value::String("x".repeat(500)));
+        state.step_mut("s").answers = serde_json::value::to_raw_value(&"x".repeat(500)).ok();
         assert!(matches!(
             state.seal(&cipher(), b"w", 100),
             Err(EncodeError::TooLarge { cap: 100, .. })

@@ -7,7 +7,7 @@ use actix_web::HttpRequest;
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::check_answers::Answer;
 use crate::field_errors::FieldErrors;
@@ -236,7 +236,7 @@ impl<W: 'static> Steps<W> {
 /// The outcome of submitting one step's form.
 pub(crate) enum Submitted {
     /// Valid: the answers to store (also written into the wizard's struct).
-    Valid(Value),
+    Valid(Box<RawValue>),
     /// Not valid: every field's error.
     Invalid(FieldErrors),
 }
@@ -249,7 +249,7 @@ pub(crate) trait Slot<W>: Send + Sync {
     fn shape(&self) -> &Shape;
     fn applies(&self, answers: &W) -> bool;
     /// Fills the step's place in `answers` from its stored JSON.
-    fn load(&self, answers: &mut W, stored: &Value) -> Result<(), serde_json::Error>;
+    fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error>;
     /// Empties a conditional step's place.
     fn clear(&self, answers: &mut W);
     fn submit<'a>(
@@ -323,8 +323,8 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         }
     }
 
-    fn load(&self, answers: &mut W, stored: &Value) -> Result<(), serde_json::Error> {
-        let value = S::deserialize(stored)?;
+    fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error> {
+        let value: S = serde_json::from_str(stored.get())?;
         self.set(answers, value);
         Ok(())
     }
@@ -355,7 +355,8 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             if !errors.is_empty() {
                 return Ok(Submitted::Invalid(errors));
             }
-            let stored = serde_json::to_value(&decoded.value).map_err(|e| e.to_string())?;
+            let stored =
+                serde_json::value::to_raw_value(&decoded.value).map_err(|e| e.to_string())?;
             self.set(answers, decoded.value);
             Ok(Submitted::Valid(stored))
         })

@@ -1,0 +1,80 @@
+//! Runs complete signups in-process (no network), for profilers:
+//!
+//!     cargo build --release --example flows
+//!     valgrind --tool=callgrind target/release/examples/flows
+//!
+//! `FLOWS` (default 200) sets how many.
+
+#[allow(dead_code)]
+#[path = "signup/app.rs"]
+mod app;
+
+use actix_web::cookie::Key;
+use actix_web::test::{self, TestRequest};
+use actix_web::{App, web};
+use actix_wizard::{MemoryStore, WizardConfig, WizardService, session_middleware};
+
+#[actix_web::main]
+async fn main() {
+    let flows: usize = std::env::var("FLOWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let key = Key::from(&[5u8; 64]);
+    let config = WizardConfig::default()
+        .encrypt_state_with(&key)
+        .secure_cookies(false);
+    let service = test::init_service(
+        App::new()
+            .wrap(session_middleware(MemoryStore::default(), key, &config))
+            .configure(app::routes(
+                WizardService::new("/signup", config.clone()),
+                web::Data::new(app::Accounts::default()),
+            )),
+    )
+    .await;
+    let mut completed = 0;
+    for n in 0..flows {
+        let mut cookie = String::new();
+        let mut token = String::new();
+        let requests: [(&str, Option<String>); 8] = [
+            ("/signup", None),
+            ("/signup/account", None),
+            ("/signup/account", Some(format!("email=u{n}%40example.com&password=secret123&password_confirm=secret123&account_type=personal&action=next"))),
+            ("/signup/profile", None),
+            ("/signup/profile", Some("display_name=Ann&age=30&interests=rust&interests=web&newsletter=yes&action=next".to_owned())),
+            ("/signup/review", None),
+            ("/signup/review", Some("accept_terms=yes&action=finish".to_owned())),
+            ("/signup/complete", None),
+        ];
+        for (path, form) in requests {
+            let mut request = match &form {
+                Some(form) => TestRequest::post()
+                    .uri(path)
+                    .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                    .set_payload(format!("csrf_token={token}&{form}")),
+                None => TestRequest::get().uri(path),
+            };
+            if !cookie.is_empty() {
+                request = request.insert_header(("Cookie", cookie.clone()));
+            }
+            let response = test::call_service(&service, request.to_request()).await;
+            if let Some(c) = response
+                .response()
+                .cookies()
+                .find(|c| c.name() == "wizard_session")
+            {
+                cookie = format!("wizard_session={}", c.value());
+            }
+            let body = test::read_body(response).await;
+            let body = String::from_utf8_lossy(&body);
+            if let Some(at) = body.find(r#"name="csrf_token" value=""#) {
+                token = body[at + 25..at + 25 + 64].to_owned();
+            }
+            if body.contains("Welcome, Ann") {
+                completed += 1;
+            }
+        }
+    }
+    println!("{completed} of {flows} signups completed");
+}

@@ -187,8 +187,11 @@ struct ReviewPage<'a> {
     total: usize,
     errors: &'a Errors,
     csrf: &'a str,
-    rows: Vec<(&'static str, String, &'static str)>,
+    sections: Vec<(&'static str, Vec<Row>)>,
 }
+
+/// field, label, value, change link
+type Row = (&'static str, &'static str, String, &'static str);
 
 #[derive(Template)]
 #[template(path = "baseline/complete.html")]
@@ -381,49 +384,105 @@ fn render(
             )
         }
         _ => {
-            let mut rows = Vec::new();
+            let mut sections = Vec::new();
             if let Some(account) = &a.account {
-                rows.push(("Email address", account.email.clone(), "/signup/account"));
-                rows.push((
-                    "Account type",
-                    if account.business {
-                        "Business"
-                    } else {
-                        "Personal"
-                    }
-                    .to_owned(),
-                    "/signup/account",
+                let kind = if account.business {
+                    "Business"
+                } else {
+                    "Personal"
+                };
+                sections.push((
+                    "Create your account",
+                    vec![
+                        (
+                            "email",
+                            "Email address",
+                            account.email.clone(),
+                            "/signup/account?change",
+                        ),
+                        (
+                            "account_type",
+                            "Account type",
+                            kind.to_owned(),
+                            "/signup/account?change",
+                        ),
+                    ],
                 ));
             }
             if let Some(company) = &a.company {
-                rows.push((
-                    "Company name",
-                    company.company_name.clone(),
-                    "/signup/company",
-                ));
-                rows.push((
-                    "Number of employees",
-                    company.employees.to_string(),
-                    "/signup/company",
+                sections.push((
+                    "About your company",
+                    vec![
+                        (
+                            "company_name",
+                            "Company name",
+                            company.company_name.clone(),
+                            "/signup/company?change",
+                        ),
+                        (
+                            "vat_id",
+                            "VAT number",
+                            company
+                                .vat_id
+                                .clone()
+                                .unwrap_or_else(|| "Not provided".into()),
+                            "/signup/company?change",
+                        ),
+                        (
+                            "employees",
+                            "Number of employees",
+                            company.employees.to_string(),
+                            "/signup/company?change",
+                        ),
+                    ],
                 ));
             }
             if let Some(profile) = &a.profile {
-                rows.push((
-                    "Display name",
-                    profile.display_name.clone(),
-                    "/signup/profile",
-                ));
-                rows.push(("Age", profile.age.to_string(), "/signup/profile"));
-                rows.push(("Interests", profile.interests.join(", "), "/signup/profile"));
-                rows.push((
-                    "Newsletter",
-                    if profile.newsletter { "Yes" } else { "No" }.to_owned(),
-                    "/signup/profile",
-                ));
-                rows.push((
-                    "Bio",
-                    profile.bio.clone().unwrap_or_else(|| "Not provided".into()),
-                    "/signup/profile",
+                let interests: Vec<String> = profile
+                    .interests
+                    .iter()
+                    .map(|i| {
+                        let mut label = i.clone();
+                        if let Some(first) = label.get_mut(0..1) {
+                            first.make_ascii_uppercase();
+                        }
+                        label
+                    })
+                    .collect();
+                sections.push((
+                    "Your profile",
+                    vec![
+                        (
+                            "display_name",
+                            "Display name",
+                            profile.display_name.clone(),
+                            "/signup/profile?change",
+                        ),
+                        (
+                            "age",
+                            "Age",
+                            profile.age.to_string(),
+                            "/signup/profile?change",
+                        ),
+                        (
+                            "interests",
+                            "Interests",
+                            interests.join(", "),
+                            "/signup/profile?change",
+                        ),
+                        (
+                            "newsletter",
+                            "Newsletter",
+                            if profile.newsletter { "Yes" } else { "No" }.to_owned(),
+                            "/signup/profile?change",
+                        ),
+                        (
+                            "bio",
+                            "Bio",
+                            profile.bio.clone().unwrap_or_else(|| "Not provided".into()),
+                            "/signup/profile?change",
+                        ),
+                    ],
                 ));
             }
             html(
@@ -433,7 +492,7 @@ fn render(
                     total,
                     errors,
                     csrf: token,
-                    rows,
+                    sections,
                 }
                 .render(),
             )

@@ -63,6 +63,38 @@ fn claim_from(stored: Option<String>) -> Option<Claim> {
     }
 }
 
+/// Claims `run` with a store's "store if absent" (of the pending marker)
+/// and "get", retrying when the entry expires between the two.
+#[cfg(any(feature = "redis", feature = "memcached"))]
+async fn claim_with<A, G>(
+    run: &str,
+    mut add_pending: impl FnMut() -> A,
+    mut get: impl FnMut() -> G,
+) -> anyhow::Result<Claim>
+where
+    A: std::future::Future<Output = anyhow::Result<bool>>,
+    G: std::future::Future<Output = anyhow::Result<Option<String>>>,
+{
+    for _ in 0..3 {
+        if add_pending().await? {
+            return Ok(Claim::Won);
+        }
+        if let Some(claim) = claim_from(get().await?) {
+            return Ok(claim);
+        }
+    }
+    anyhow::bail!("run {run} could not be claimed")
+}
+
+/// The outcome in a stored ledger entry, if the run finished.
+#[cfg(any(feature = "redis", feature = "memcached"))]
+fn finished_outcome(stored: Option<String>) -> Option<String> {
+    match claim_from(stored) {
+        Some(Claim::Done(outcome)) => Some(outcome),
+        _ => None,
+    }
+}
+
 #[cfg(feature = "redis")]
 mod redis_ledger {
     use deadpool_redis::redis;
@@ -97,31 +129,29 @@ mod redis_ledger {
         }
     }
 
+    impl RedisLedger {
+        async fn add_pending(&self, run: &str) -> anyhow::Result<bool> {
+            let set: Option<String> = self
+                .run(
+                    redis::cmd("SET")
+                        .arg(key_of(run))
+                        .arg(PENDING)
+                        .arg("NX")
+                        .arg("EX")
+                        .arg(CLAIM_TTL.as_secs()),
+                )
+                .await?;
+            Ok(set.is_some())
+        }
+
+        async fn get(&self, run: &str) -> anyhow::Result<Option<String>> {
+            self.run(redis::cmd("GET").arg(key_of(run))).await
+        }
+    }
+
     impl RunLedger for RedisLedger {
         fn claim<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
-            Box::pin(async move {
-                for _ in 0..3 {
-                    let set: Option<String> = self
-                        .run(
-                            redis::cmd("SET")
-                                .arg(key_of(run))
-                                .arg(PENDING)
-                                .arg("NX")
-                                .arg("EX")
-                                .arg(CLAIM_TTL.as_secs()),
-                        )
-                        .await?;
-                    if set.is_some() {
-                        return Ok(Claim::Won);
-                    }
-                    let stored: Option<String> =
-                        self.run(redis::cmd("GET").arg(key_of(run))).await?;
-                    if let Some(claim) = claim_from(stored) {
-                        return Ok(claim);
-                    }
-                }
-                anyhow::bail!("run {run} could not be claimed")
-            })
+            Box::pin(claim_with(run, || self.add_pending(run), || self.get(run)))
         }
 
         fn record<'a>(
@@ -149,13 +179,7 @@ mod redis_ledger {
             &'a self,
             run: &'a str,
         ) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
-            Box::pin(async move {
-                let stored: Option<String> = self.run(redis::cmd("GET").arg(key_of(run))).await?;
-                Ok(match claim_from(stored) {
-                    Some(Claim::Done(outcome)) => Some(outcome),
-                    _ => None,
-                })
-            })
+            Box::pin(async move { Ok(finished_outcome(self.get(run).await?)) })
         }
     }
 }
@@ -196,29 +220,25 @@ mod memcached_ledger {
         ))
     }
 
+    impl MemcachedLedger {
+        async fn add_pending(&self, run: &str) -> anyhow::Result<bool> {
+            self.client
+                .add(key_of(run), PENDING, ttl(CLAIM_TTL))
+                .await
+                .map_err(|e| anyhow::anyhow!("memcached add: {e}"))
+        }
+
+        async fn get(&self, run: &str) -> anyhow::Result<Option<String>> {
+            self.client
+                .get(key_of(run))
+                .await
+                .map_err(|e| anyhow::anyhow!("memcached get: {e}"))
+        }
+    }
+
     impl RunLedger for MemcachedLedger {
         fn claim<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
-            Box::pin(async move {
-                for _ in 0..3 {
-                    let added = self
-                        .client
-                        .add(key_of(run), PENDING, ttl(CLAIM_TTL))
-                        .await
-                        .map_err(|e| anyhow::anyhow!("memcached add: {e}"))?;
-                    if added {
-                        return Ok(Claim::Won);
-                    }
-                    let stored: Option<String> = self
-                        .client
-                        .get(key_of(run))
-                        .await
-                        .map_err(|e| anyhow::anyhow!("memcached get: {e}"))?;
-                    if let Some(claim) = claim_from(stored) {
-                        return Ok(claim);
-                    }
-                }
-                anyhow::bail!("run {run} could not be claimed")
-            })
+            Box::pin(claim_with(run, || self.add_pending(run), || self.get(run)))
         }
 
         fn record<'a>(
@@ -247,17 +267,7 @@ mod memcached_ledger {
             &'a self,
             run: &'a str,
         ) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
-            Box::pin(async move {
-                let stored: Option<String> = self
-                    .client
-                    .get(key_of(run))
-                    .await
-                    .map_err(|e| anyhow::anyhow!("memcached get: {e}"))?;
-                Ok(match claim_from(stored) {
-                    Some(Claim::Done(outcome)) => Some(outcome),
-                    _ => None,
-                })
-            })
+            Box::pin(async move { Ok(finished_outcome(self.get(run).await?)) })
         }
     }
 }

@@ -9,22 +9,19 @@
 mod common;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use actix_wizard::{
-    CompletePage, FieldErrors, Finish, FinishError, MemcachedLedger, MemoryStore, Page,
-    RedisBackend, RedisLedger, RunLedger, Step, Steps, Wizard, WizardService,
+    MemcachedLedger, MemoryStore, RedisBackend, RedisLedger, RunLedger, WizardService,
 };
 use common::app::{Accounts, Signup};
 use common::servers;
+use common::slow::{Probe, Slow};
 use common::{ACCOUNT_OK, Browser, PROFILE_OK};
-use serde::{Deserialize, Serialize};
-use tokio::sync::Notify;
-use validator::Validate;
 
 type Ttl = actix_web::cookie::time::Duration;
 
@@ -395,68 +392,6 @@ async fn the_store_expires_an_idle_signup_by_itself() {
 }
 
 // ------------------------------------------------------------ finishing once across instances
-
-/// What the slow wizard's handlers report, per test.
-#[derive(Default)]
-struct Probe {
-    finishes: AtomicUsize,
-    checks: AtomicUsize,
-    second_arrived: Notify,
-    overlapped: AtomicBool,
-}
-
-fn probe(request: &HttpRequest) -> Option<&web::Data<Probe>> {
-    request.app_data::<web::Data<Probe>>()
-}
-
-#[derive(Debug, Default, Serialize, Deserialize, Validate)]
-struct Name {
-    #[validate(length(min = 1))]
-    name: String,
-}
-
-impl Step for Name {
-    const NAME: &'static str = "name";
-    const TITLE: &'static str = "Your name";
-    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
-        Ok(format!("<form>{}</form>", page.hidden_fields()))
-    }
-    async fn check(&self, request: &HttpRequest) -> FieldErrors {
-        // Two checks per finishing request (submit, re-validation): the
-        // third means the duplicate reached the other instance.
-        if let Some(probe) = probe(request) {
-            if probe.checks.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
-                probe.second_arrived.notify_one();
-            }
-        }
-        FieldErrors::new()
-    }
-}
-
-#[derive(Default)]
-struct Slow {
-    name: Name,
-}
-
-impl Wizard for Slow {
-    const ID: &'static str = "slow";
-    type Outcome = String;
-    fn steps() -> Steps<Self> {
-        Steps::<Self>::new().step(|w| &mut w.name)
-    }
-    async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
-        let probe =
-            probe(finish.request()).ok_or_else(|| FinishError::Failed("no probe".into()))?;
-        let waited =
-            tokio::time::timeout(Duration::from_secs(5), probe.second_arrived.notified()).await;
-        probe.overlapped.store(waited.is_ok(), Ordering::SeqCst);
-        probe.finishes.fetch_add(1, Ordering::SeqCst);
-        Ok(self.name.name)
-    }
-    fn render_complete(name: &String, _: &CompletePage<'_>) -> Result<String, askama::Error> {
-        Ok(format!("Done, {name}"))
-    }
-}
 
 /// Two instances with their own in-process records, one shared ledger:
 /// the same run finished on both at once runs the handler once.

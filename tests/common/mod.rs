@@ -7,6 +7,7 @@
 pub mod app;
 pub mod http;
 pub mod servers;
+pub mod slow;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -63,17 +64,7 @@ macro_rules! signup_app {
         let accounts = actix_web::web::Data::new(common::app::Accounts::default());
         let signup =
             actix_wizard::WizardService::<common::app::Signup>::new("/signup", config.clone());
-        let service = actix_web::test::init_service(
-            actix_web::App::new()
-                .wrap(actix_wizard::session_middleware(
-                    $store,
-                    common::key(),
-                    &config,
-                ))
-                .wrap(actix_wizard::StoreOutage)
-                .configure(common::app::routes(signup, accounts.clone())),
-        )
-        .await;
+        let service = signup_instance!($store, config, signup, accounts);
         (service, accounts)
     }};
 }

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 mod check_answers;
 mod cipher;
 mod config;
@@ -23,6 +24,7 @@ mod form;
 pub mod internals;
 mod journey;
 mod ledger;
+mod marker;
 mod problem;
 mod render;
 mod router;

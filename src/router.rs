@@ -8,15 +8,14 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_session::Session;
-use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_LENGTH, LOCATION};
-use actix_web::web::{self, BytesMut};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse};
 use moka::future::Cache;
 
+use crate::body::{is_urlencoded, read_body};
 use crate::check_answers::AnswerSection;
 use crate::cipher::{StateCipher, StateKey};
 use crate::config::WizardConfig;
@@ -25,6 +24,7 @@ use crate::field_errors::FieldErrors;
 use crate::form::{FormLimits, MalformedForm, RawForm};
 use crate::journey::{Journey, Stored};
 use crate::ledger::{DONE_TTL, RunLedger, finish_once};
+use crate::marker::RunMarker;
 use crate::problem::{Problem, problem_response, problem_with_link};
 use crate::render::{CompletePage, Page, Progress};
 use crate::state::{EncodeError, Notice, WizardState};
@@ -100,7 +100,7 @@ pub(crate) struct Inner<W> {
     /// What sealed values are bound to, so they cannot be swapped.
     state_context: String,
     outcome_context: String,
-    marker_cookie: String,
+    marker: RunMarker,
 }
 
 impl<W: Wizard> WizardService<W> {
@@ -136,6 +136,7 @@ impl<W: Wizard> WizardService<W> {
         });
         Self {
             inner: Arc::new(Inner {
+                marker: RunMarker::new(W::ID, &base, config.secure_cookies),
                 base,
                 steps,
                 config,
@@ -149,7 +150,6 @@ impl<W: Wizard> WizardService<W> {
                 cipher: StateCipher::new(&state_key),
                 state_context: format!("{}:state", W::ID),
                 outcome_context: format!("{}:outcome", W::ID),
-                marker_cookie: format!("{}_run", W::ID),
             }),
         }
     }
@@ -308,50 +308,16 @@ impl<W: Wizard> Inner<W> {
         }
     }
 
-    /// The run id the visitor's marker cookie names, if any.
-    fn marker(&self, request: &HttpRequest) -> Option<String> {
-        request
-            .cookie(&self.marker_cookie)
-            .map(|c| c.value().to_owned())
-            .filter(|v| !v.is_empty())
-    }
-
-    fn marker_cookie(&self, value: String) -> Cookie<'static> {
-        let path = if self.base.is_empty() {
-            "/".to_owned()
-        } else {
-            self.base.clone()
-        };
-        Cookie::build(self.marker_cookie.clone(), value)
-            .path(path)
-            .http_only(true)
-            .secure(self.config.secure_cookies)
-            .same_site(SameSite::Lax)
-            .max_age(actix_web::cookie::time::Duration::days(30))
-            .finish()
-    }
-
-    fn remove_marker(&self, response: &mut HttpResponse) {
-        let mut removal = self.marker_cookie(String::new());
-        removal.make_removal();
-        let _ = response.add_cookie(&removal);
-    }
-
-    /// Sets the marker cookie (which run this browser is on) when the
-    /// stored state's run differs from what the browser sent: it is how an
-    /// expired run is told apart from a new visitor.
+    /// Names the stored run in the response's marker cookie when it has
+    /// answers or drafts (a page merely viewed sets no marker).
     fn with_marker(
         &self,
         request: &HttpRequest,
         journey: &Journey<W>,
         mut response: HttpResponse,
     ) -> HttpResponse {
-        // Only a run with answers or drafts can expire in a way worth a
-        // notice; a page merely viewed sets no marker.
         if let Some(state) = journey.state.as_ref().filter(|s| !s.steps.is_empty()) {
-            if self.marker(request).as_deref() != Some(state.run.as_str()) {
-                let _ = response.add_cookie(&self.marker_cookie(state.run.clone()));
-            }
+            self.marker.set(request, &state.run, &mut response);
         }
         response
     }
@@ -365,7 +331,7 @@ impl<W: Wizard> Inner<W> {
         if journey.state.is_some() {
             return false;
         }
-        match self.marker(request) {
+        match self.marker.read(request) {
             Some(run) => !self.is_finished(&run).await,
             None => false,
         }
@@ -496,7 +462,7 @@ async fn show<W: Wizard>(
         }
     }
     let lapsed = wizard.run_lapsed(&request, &journey).await;
-    let stale_marker = journey.state.is_none() && wizard.marker(&request).is_some();
+    let stale_marker = journey.state.is_none() && wizard.marker.read(&request).is_some();
     if lapsed {
         // Starting over: a new session id too.
         session.renew();
@@ -553,42 +519,9 @@ async fn show<W: Wizard>(
     );
     if stale_marker {
         // The notice is shown once; a finished run's marker is just stale.
-        wizard.remove_marker(&mut response);
+        wizard.marker.remove(&mut response);
     }
     wizard.persist_then(&request, &session, &mut journey, response)
-}
-
-/// Reads the body up to `limit` bytes.
-async fn read_body(
-    request: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<BytesMut, Problem> {
-    let declared = request
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        return Err(Problem::TooLarge);
-    }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| Problem::Malformed)?;
-        if body.len() + chunk.len() > limit {
-            return Err(Problem::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn is_urlencoded(request: &HttpRequest) -> bool {
-    matches!(
-        request.mime_type(),
-        Ok(Some(mime)) if mime.type_() == actix_web::mime::APPLICATION
-            && mime.subtype() == actix_web::mime::WWW_FORM_URLENCODED
-    )
 }
 
 /// `POST {base}/{step}`: takes the step's form, then Back, Continue or
@@ -622,7 +555,7 @@ async fn submit<W: Wizard>(
 
     let mut journey = wizard.load(&session);
     if journey.state.is_none() {
-        if let Some(run) = wizard.marker(&request) {
+        if let Some(run) = wizard.marker.read(&request) {
             if wizard.is_finished(&run).await {
                 // A duplicate of a finish that already went through.
                 return see_other(&wizard.complete_url());
@@ -770,7 +703,7 @@ async fn finish<W: Wizard>(
             }
             session.renew();
             let mut response = see_other(&wizard.complete_url());
-            wizard.remove_marker(&mut response);
+            wizard.marker.remove(&mut response);
             response
         }
         Err(error) => match &*error {

@@ -177,18 +177,25 @@ impl Session {
 
     /// Presses a form button and waits for the next page.
     async fn press(&self, value: &str) {
+        self.script("window.__before_submit = true").await;
         self.click(&format!(r#"button[name="action"][value="{value}"]"#))
             .await;
         self.settle().await;
     }
 
+    /// Waits until the page marked before a navigation has been replaced.
     async fn settle(&self) {
-        let _ = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(5))
-            .for_element(Locator::Css("body"))
-            .await;
+        for _ in 0..200 {
+            let stale = self
+                .client
+                .execute("return window.__before_submit === true", vec![])
+                .await;
+            if matches!(stale, Ok(Value::Bool(false))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the next page did not load within 5 s");
     }
 
     async fn script(&self, code: &str) -> Value {
@@ -389,6 +396,7 @@ async fn refresh_back_and_change_keep_what_was_typed() {
     s.press("back").await;
     assert_eq!(s.path().await, "/signup/account");
     // A refresh shows the stored answers again (not the passwords).
+    s.script("window.__before_submit = true").await;
     s.client.refresh().await.unwrap_or_else(|e| panic!("{e}"));
     s.settle().await;
     assert_eq!(s.value_of("email").await, "ada@example.com");

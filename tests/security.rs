@@ -175,24 +175,39 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
+/// The older-definition fixture, dated now.
+fn fixture() -> String {
+    include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string())
+}
+
+/// A browser whose session holds `sealed` as the signup's stored state.
+async fn browser_with_state<'s, S, B>(
+    app: &'s S,
+    store: &MemoryStore,
+    sealed: &str,
+) -> Browser<'s, S>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let entry = serde_json::to_string(sealed).unwrap_or_default();
+    let cookie = common::plant_session(store, &[("wizard.signup", entry)]).await;
+    let mut browser = Browser::new(app);
+    browser.set_cookie("wizard_session", &cookie);
+    browser
+}
+
 #[actix_rt::test]
 async fn state_from_an_older_definition_keeps_what_still_fits() {
     let store = MemoryStore::default();
     let (app, _) = signup_app!(store.clone(), common::config());
-    let fixture =
-        include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string());
     let sealed = StateCipher::new(&StateKey::derive(&common::key()))
-        .seal(fixture.as_bytes(), b"signup:state");
-    let cookie = common::plant_session(
-        &store,
-        &[(
-            "wizard.signup",
-            serde_json::to_string(&sealed).unwrap_or_default(),
-        )],
-    )
-    .await;
-    let mut b = Browser::new(&app);
-    b.set_cookie("wizard_session", &cookie);
+        .seal(fixture().as_bytes(), b"signup:state");
+    let mut b = browser_with_state(&app, &store, &sealed).await;
 
     // The renamed profile field no longer decodes: that step is asked again.
     b.get("/signup").await.assert_redirect("/signup/profile");
@@ -233,8 +248,7 @@ async fn state_from_an_older_definition_keeps_what_still_fits() {
 async fn state_sealed_for_another_wizard_or_key_is_not_read() {
     let store = MemoryStore::default();
     let (app, _) = signup_app!(store.clone(), common::config());
-    let fixture =
-        include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string());
+    let fixture = fixture();
     let right_key = StateCipher::new(&StateKey::derive(&common::key()));
     let other_key = StateCipher::new(&StateKey::random());
     for sealed in [
@@ -242,16 +256,7 @@ async fn state_sealed_for_another_wizard_or_key_is_not_read() {
         other_key.seal(fixture.as_bytes(), b"signup:state"),
         "not even base64 !".to_owned(),
     ] {
-        let cookie = common::plant_session(
-            &store,
-            &[(
-                "wizard.signup",
-                serde_json::to_string(&sealed).unwrap_or_default(),
-            )],
-        )
-        .await;
-        let mut b = Browser::new(&app);
-        b.set_cookie("wizard_session", &cookie);
+        let mut b = browser_with_state(&app, &store, &sealed).await;
         b.get("/signup").await.assert_redirect("/signup/account");
         let page = b.get("/signup/account").await;
         assert_eq!(page.status, StatusCode::OK);

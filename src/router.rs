@@ -21,13 +21,13 @@ use crate::cipher::{StateCipher, StateKey};
 use crate::config::WizardConfig;
 use crate::csrf::{self, CSRF_FIELD};
 use crate::field_errors::FieldErrors;
-use crate::form::{FormLimits, MalformedForm, RawForm};
+use crate::form::{FormLimits, MalformedForm, RawForm, Shape};
 use crate::journey::{Journey, Stored};
 use crate::ledger::{DONE_TTL, RunLedger, finish_once};
 use crate::marker::RunMarker;
 use crate::problem::{Problem, problem_response, problem_with_link};
 use crate::render::{CompletePage, Page, Progress};
-use crate::state::{EncodeError, Notice, WizardState};
+use crate::state::{EncodeError, Notice, StepRecord, WizardState};
 use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
 
 /// The URL segment of the completion page; no step may use it.
@@ -487,21 +487,8 @@ async fn show<W: Wizard>(
             return problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal);
         }
     };
-    let name = wizard.steps.slots[index].name();
-    let shape = wizard.steps.slots[index].shape();
-    let (values, errors) = match journey.record(name) {
-        Some(record) => (
-            match (&record.draft, &record.answers) {
-                (Some(draft), _) => draft.clone(),
-                (None, Some(answers)) => serde_json::from_str(answers.get())
-                    .map(|value| RawForm::from_answers(&value, &shape.secrets))
-                    .unwrap_or_default(),
-                (None, None) => RawForm::default(),
-            },
-            record.errors.clone(),
-        ),
-        None => (RawForm::default(), FieldErrors::new()),
-    };
+    let slot = &wizard.steps.slots[index];
+    let (values, errors) = shown_values(journey.record(slot.name()), slot.shape());
     let notice = if lapsed {
         Some(EXPIRED_NOTICE)
     } else {
@@ -522,6 +509,22 @@ async fn show<W: Wizard>(
         wizard.marker.remove(&mut response);
     }
     wizard.persist_then(&request, &session, &mut journey, response)
+}
+
+/// What a step's form shows: what was last typed (the draft), else the
+/// stored answers with secrets left out; and the errors found at finish.
+fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawForm, FieldErrors) {
+    let Some(record) = record else {
+        return (RawForm::default(), FieldErrors::new());
+    };
+    let values = match (&record.draft, &record.answers) {
+        (Some(draft), _) => draft.clone(),
+        (None, Some(answers)) => serde_json::from_str(answers.get())
+            .map(|value| RawForm::from_answers(&value, &shape.secrets))
+            .unwrap_or_default(),
+        (None, None) => RawForm::default(),
+    };
+    (values, record.errors.clone())
 }
 
 /// `POST {base}/{step}`: takes the step's form, then Back, Continue or

@@ -135,8 +135,7 @@ async fn back_keeps_a_draft_without_validating_it() {
 async fn review_lists_answers_and_change_returns_to_it() {
     let (app, _) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
-    b.reach_review("ann@example.com").await;
-    let review = b.get("/signup/review").await;
+    let review = b.reach_review("ann@example.com").await;
     assert_eq!(review.status, StatusCode::OK);
     for shown in [
         "ann@example.com",
@@ -257,7 +256,6 @@ async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
     let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
     b.reach_review("ann@example.com").await;
-    b.get("/signup/review").await;
     let session_before = b.cookie("wizard_session").map(str::to_owned);
     let done = b
         .post("/signup/review", "finish", &[("accept_terms", "yes")])
@@ -302,7 +300,6 @@ async fn finish_revalidates_and_sends_the_visitor_to_the_failing_step() {
     let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
     b.reach_review("ann@example.com").await;
-    b.get("/signup/review").await;
     // Someone registers the same address meanwhile.
     let mut other = Browser::new(&app);
     other.reach_review("ann@example.com").await;
@@ -346,7 +343,6 @@ async fn two_finishes_at_once_create_one_account_and_both_land_on_complete() {
     let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
     b.reach_review("ann@example.com").await;
-    b.get("/signup/review").await;
     let mut tab = b.tab();
     let fields = [("accept_terms", "yes")];
     let (first, second) = futures_util::join!(

@@ -319,7 +319,6 @@ async fn review_requires_accepting_the_terms() {
     let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
     let mut b = Browser::new(&app);
     b.reach_review("ann@example.com").await;
-    b.get("/signup/review").await;
     let reply = b.post("/signup/review", "finish", &[]).await;
     assert_field_error(
         &reply,

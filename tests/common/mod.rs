@@ -158,6 +158,17 @@ impl Reply {
             .unwrap_or(false)
     }
 
+    /// The store-outage page: 503, answers said to be safe.
+    pub fn assert_store_unavailable(&self) {
+        assert_eq!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            self.body
+        );
+        assert!(self.body.contains("Your answers are safe"));
+    }
+
     pub fn assert_redirect(&self, to: &str) {
         assert_eq!(self.status, StatusCode::SEE_OTHER, "body: {}", self.body);
         assert_eq!(self.location.as_deref(), Some(to));
@@ -345,14 +356,18 @@ where
         assert_eq!(profile.input_value("display_name").as_deref(), Some(""));
     }
 
-    /// Account (personal) and profile done: the visitor is on review.
-    pub async fn reach_review(&mut self, email: &str) {
+    /// Account (personal) and profile done, the review page shown (with
+    /// its token).
+    pub async fn reach_review(&mut self, email: &str) -> Reply {
         let mut account = ACCOUNT_OK.to_vec();
         account[0] = ("email", email);
         self.complete_step("account", &account, "/signup/profile")
             .await;
         self.complete_step("profile", PROFILE_OK, "/signup/review")
             .await;
+        let review = self.get("/signup/review").await;
+        assert_eq!(review.status, StatusCode::OK);
+        review
     }
 }
 

@@ -1,15 +1,39 @@
-//! Taking a form body in: content type, size limit, read incrementally.
+//! Taking a form body in: content type, size limit, read incrementally,
+//! parsed into a [`RawForm`].
 
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::web::{self, BytesMut};
 use actix_web::{HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 
+use crate::config::WizardConfig;
+use crate::form::{FormLimits, MalformedForm, RawForm};
 use crate::problem::Problem;
+
+/// The request's form: 415 for another content type, 413 for a body or
+/// a field count over the limits, 400 for a body that is not urlencoded
+/// UTF-8.
+pub(crate) async fn read_form(
+    request: &HttpRequest,
+    payload: web::Payload,
+    config: &WizardConfig,
+) -> Result<RawForm, Problem> {
+    if !is_urlencoded(request) {
+        return Err(Problem::WrongType);
+    }
+    let body = read_body(request, payload, config.body_limit).await?;
+    let limits = FormLimits {
+        max_fields: config.max_fields,
+    };
+    RawForm::parse(&body, limits).map_err(|error| match error {
+        MalformedForm::TooManyFields { .. } => Problem::TooManyFields,
+        _ => Problem::Malformed,
+    })
+}
 
 /// Whether the request carries an `application/x-www-form-urlencoded` body
 /// (any parameters, such as a charset, allowed).
-pub(crate) fn is_urlencoded(request: &HttpRequest) -> bool {
+fn is_urlencoded(request: &HttpRequest) -> bool {
     matches!(
         request.mime_type(),
         Ok(Some(mime)) if mime.type_() == actix_web::mime::APPLICATION
@@ -19,7 +43,7 @@ pub(crate) fn is_urlencoded(request: &HttpRequest) -> bool {
 
 /// Reads the body up to `limit` bytes: a larger declared length is refused
 /// before anything is read, a larger body as soon as it passes the limit.
-pub(crate) async fn read_body(
+async fn read_body(
     request: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,

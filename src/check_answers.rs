@@ -1,5 +1,9 @@
 //! The rows of the check-answers list.
 
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -52,8 +56,8 @@ pub struct AnswerSection {
 /// The default rows of a step: each field but secrets, labelled from its
 /// name ("display_name" → "Display name"), an empty answer shown as
 /// "Not provided".
-pub(crate) fn answers_of<S: Serialize + DeserializeOwned>(step: &S) -> Vec<Answer> {
-    let secrets = shape_of::<S>().map(|s| s.secrets).unwrap_or_default();
+pub(crate) fn answers_of<S: Serialize + DeserializeOwned + 'static>(step: &S) -> Vec<Answer> {
+    let secrets = secrets_of::<S>();
     let Ok(Value::Object(fields)) = serde_json::to_value(step) else {
         return Vec::new();
     };
@@ -62,6 +66,21 @@ pub(crate) fn answers_of<S: Serialize + DeserializeOwned>(step: &S) -> Vec<Answe
         .filter(|(name, _)| !secrets.contains(&name.as_str()))
         .map(|(name, value)| Answer::new(name.as_str(), humanize(name), display(value)))
         .collect()
+}
+
+/// The secret fields of `S`, found by probing its shape once per type
+/// (and thread) rather than on every call.
+fn secrets_of<S: DeserializeOwned + 'static>() -> Vec<&'static str> {
+    thread_local! {
+        static SECRETS: RefCell<HashMap<TypeId, Vec<&'static str>>> = RefCell::default();
+    }
+    SECRETS.with(|known| {
+        known
+            .borrow_mut()
+            .entry(TypeId::of::<S>())
+            .or_insert_with(|| shape_of::<S>().map(|s| s.secrets).unwrap_or_default())
+            .clone()
+    })
 }
 
 /// "display_name" → "Display name".

@@ -8,11 +8,15 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
 const NONCE_BYTES: usize = 12;
 const DERIVATION_LABEL: &[u8] = b"actix-wizard: wizard state at rest, v1";
+const SIGNING_LABEL: &[u8] = b"actix-wizard: signed cookies, v1";
+/// Bytes of HMAC-SHA256 kept in a signature: 128 bits.
+const TAG_BYTES: usize = 16;
 
 /// 32 bytes derived from the session key for the state cipher. Its
 /// `Debug` output shows nothing of it.
@@ -66,6 +70,7 @@ impl fmt::Debug for StateKey {
 #[derive(Clone)]
 pub struct StateCipher {
     aead: Aes256Gcm,
+    signing: Hmac<Sha256>,
 }
 
 impl fmt::Debug for StateCipher {
@@ -77,9 +82,47 @@ impl fmt::Debug for StateCipher {
 impl StateCipher {
     /// A cipher under `key`.
     pub fn new(key: &StateKey) -> Self {
+        let mut signing_key = [0u8; 32];
+        let expanded =
+            Hkdf::<Sha256>::from_prk(&key.0).map(|prk| prk.expand(SIGNING_LABEL, &mut signing_key));
+        if !matches!(expanded, Ok(Ok(()))) {
+            // A 32-byte PRK always expands to 32 bytes; never sign with zeros.
+            rand::rng().fill_bytes(&mut signing_key);
+        }
         Self {
             aead: Aes256Gcm::new((&key.0).into()),
+            // HMAC takes a key of any length.
+            signing: <Hmac<Sha256> as Mac>::new_from_slice(&signing_key)
+                .unwrap_or_else(|_| unreachable!("HMAC accepts any key length")),
         }
+    }
+
+    fn tag(&self, value: &str, context: &[u8]) -> [u8; 32] {
+        let mut mac = self.signing.clone();
+        mac.update(context);
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// `value` followed by `.` and a MAC over it bound to `context`, for
+    /// values that must not be changed but need not be hidden (a cookie).
+    pub(crate) fn sign(&self, value: &str, context: &[u8]) -> String {
+        let tag = self.tag(value, context);
+        let mut signed = String::with_capacity(value.len() + 24);
+        signed.push_str(value);
+        signed.push('.');
+        URL_SAFE_NO_PAD.encode_string(&tag[..TAG_BYTES], &mut signed);
+        signed
+    }
+
+    /// The value of what [`StateCipher::sign`] made with the same key and
+    /// context; `None` for anything else. Compared in constant time.
+    pub(crate) fn verify<'s>(&self, signed: &'s str, context: &[u8]) -> Option<&'s str> {
+        let (value, tag) = signed.rsplit_once('.')?;
+        let given = URL_SAFE_NO_PAD.decode(tag).ok()?;
+        let expected = self.tag(value, context);
+        crate::csrf::tokens_match(&expected[..TAG_BYTES], &given).then_some(value)
     }
 
     /// Encrypts `plaintext` bound to `context`: base64url of a random
@@ -157,6 +200,18 @@ mod tests {
         assert_eq!(b.open(&sealed, b"w").as_deref(), Some(&b"x"[..]));
         assert_eq!(other.open(&sealed, b"w"), None);
         assert_ne!(a.seal(b"x", b"w"), sealed, "a fresh nonce each time");
+    }
+
+    #[test]
+    fn a_signature_holds_for_its_value_and_context_only() {
+        let cipher = StateCipher::new(&StateKey::random());
+        let signed = cipher.sign("run.token.a", b"w");
+        assert_eq!(cipher.verify(&signed, b"w"), Some("run.token.a"));
+        assert_eq!(cipher.verify(&signed, b"other"), None);
+        assert_eq!(cipher.verify(&signed.replace("run", "nur"), b"w"), None);
+        assert_eq!(cipher.verify("run.token.a", b"w"), None);
+        let other = StateCipher::new(&StateKey::random());
+        assert_eq!(other.verify(&signed, b"w"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::time::Duration;
 use actix_web::cookie::Key;
 
 use crate::cipher::StateKey;
+use crate::headers::SecurityHeaders;
 
 /// Settings of a wizard service and of the session it runs on.
 ///
@@ -41,6 +42,10 @@ pub struct WizardConfig {
     /// state does not survive a restart or reach another instance: set it
     /// with [`WizardConfig::encrypt_state_with`].
     pub state_key: Option<StateKey>,
+    /// The security headers every response of the wizard carries where
+    /// the application has not set them. Default: no framing, no
+    /// sniffing, `Referrer-Policy: same-origin` ([`SecurityHeaders`]).
+    pub security_headers: SecurityHeaders,
 }
 
 impl Default for WizardConfig {
@@ -53,6 +58,7 @@ impl Default for WizardConfig {
             secure_cookies: true,
             cookie_path: "/".to_owned(),
             state_key: None,
+            security_headers: SecurityHeaders::default(),
         }
     }
 }
@@ -91,6 +97,12 @@ impl WizardConfig {
     /// Sets [`WizardConfig::cookie_path`].
     pub fn cookie_path(mut self, path: impl Into<String>) -> Self {
         self.cookie_path = path.into();
+        self
+    }
+
+    /// Sets [`WizardConfig::security_headers`].
+    pub fn security_headers(mut self, headers: SecurityHeaders) -> Self {
+        self.security_headers = headers;
         self
     }
 

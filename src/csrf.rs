@@ -1,14 +1,11 @@
-//! CSRF tokens: one random token per session, checked in constant time.
+//! CSRF tokens: random, one per run, carried in the signed visitor cookie
+//! and in every form, compared in constant time.
 
-use actix_session::{Session, SessionInsertError};
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 /// The name of the hidden form field that carries the token.
 pub const CSRF_FIELD: &str = "csrf_token";
-
-/// Where the token lives in the session (shared by all wizards).
-const SESSION_ENTRY: &str = "wizard.csrf";
 
 /// `bytes` random bytes, hex-encoded.
 pub(crate) fn random_hex(bytes: usize) -> String {
@@ -23,29 +20,10 @@ pub(crate) fn random_hex(bytes: usize) -> String {
     hex
 }
 
-/// The session's token, created (and stored) on first use.
-pub(crate) fn token(session: &Session) -> Result<String, SessionInsertError> {
-    if let Ok(Some(token)) = session.get::<String>(SESSION_ENTRY) {
-        return Ok(token);
-    }
-    let token = random_hex(32);
-    session.insert(SESSION_ENTRY, &token)?;
-    Ok(token)
-}
-
-/// Whether `submitted` is the session's token. A session without a token
-/// accepts nothing.
-pub(crate) fn verify(session: &Session, submitted: Option<&str>) -> bool {
-    let Ok(Some(expected)) = session.get::<String>(SESSION_ENTRY) else {
-        return false;
-    };
-    let submitted = submitted.unwrap_or("");
-    tokens_match(expected.as_bytes(), submitted.as_bytes())
-}
-
+/// Whether a submitted token equals the expected one, in constant time.
 pub(crate) fn tokens_match(expected: &[u8], submitted: &[u8]) -> bool {
     // ct_eq is constant-time for equal lengths; a length mismatch only
-    // reveals the length, which is public (always 64).
+    // reveals the length, which is public.
     expected.len() == submitted.len() && bool::from(expected.ct_eq(submitted))
 }
 

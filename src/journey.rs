@@ -10,6 +10,9 @@ use crate::wizard::{Steps, Wizard};
 pub(crate) struct Journey<W> {
     /// The stored state; `None` before the first answer or draft.
     pub state: Option<WizardState>,
+    /// The id a state created during this request takes (the visitor's
+    /// run, named in its cookie since its first page).
+    pub new_run_id: String,
     /// The wizard's struct, filled with every stored step's answers.
     pub answers: W,
     active: Vec<bool>,
@@ -34,6 +37,7 @@ impl<W: Wizard> Journey<W> {
     pub fn load(steps: &Steps<W>, stored: Stored, now: u64, idle_secs: u64, version: u32) -> Self {
         let mut journey = Self {
             state: None,
+            new_run_id: String::new(),
             answers: W::default(),
             active: Vec::new(),
             changed: false,
@@ -110,8 +114,9 @@ impl<W: Wizard> Journey<W> {
     /// The state, created for a new run if there is none yet.
     pub fn state_mut(&mut self, version: u32, now: u64) -> &mut WizardState {
         self.changed = true;
+        let run = &self.new_run_id;
         self.state
-            .get_or_insert_with(|| WizardState::new(version, crate::csrf::random_hex(16), now))
+            .get_or_insert_with(|| WizardState::new(version, run.clone(), now))
     }
 
     /// Stores a step's validated answers, clearing its draft and errors.

@@ -17,22 +17,27 @@ mod check_answers;
 mod cipher;
 mod config;
 mod csrf;
+mod declaration;
 mod field_errors;
 mod form;
+mod headers;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals;
 mod journey;
 mod ledger;
-mod marker;
+mod once;
 mod problem;
 mod render;
 mod router;
+mod run;
 mod secret;
 mod session;
+mod setup;
 mod state;
 mod step;
 mod store;
+mod visitor;
 mod wizard;
 
 pub use check_answers::{Answer, AnswerSection};
@@ -41,6 +46,7 @@ pub use config::WizardConfig;
 pub use csrf::CSRF_FIELD;
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
+pub use headers::SecurityHeaders;
 #[cfg(feature = "memcached")]
 pub use ledger::MemcachedLedger;
 #[cfg(feature = "redis")]
@@ -53,6 +59,7 @@ pub use render::{
 pub use router::WizardService;
 pub use secret::Secret;
 pub use session::{StoreOutage, StoreOutageService, session_middleware};
+pub use setup::{WizardMiddleware, WizardSetup};
 pub use step::Step;
 #[cfg(feature = "memcached")]
 pub use store::MemcachedStore;

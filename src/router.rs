@@ -1,37 +1,35 @@
 //! [`WizardService`]: the actix-web service that serves a wizard's steps.
 //!
-//! Every request reads top to bottom: load the journey from the session,
-//! find the step, check it may be visited, then show it (GET) or take its
-//! form (POST) and redirect.
+//! Each handler reads top to bottom: load the run, check where the visitor
+//! may be, act, then save what changed and answer, once each. Persistence
+//! lives in [`crate::run`], finishing once in [`crate::once`], the pages
+//! of problems in [`crate::problem`].
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_session::Session;
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
-use actix_web::web;
-use actix_web::{HttpRequest, HttpResponse};
-use moka::future::Cache;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
 
-use crate::body::{is_urlencoded, read_body};
+use crate::body::read_form;
 use crate::check_answers::AnswerSection;
 use crate::cipher::{StateCipher, StateKey};
 use crate::config::WizardConfig;
-use crate::csrf::{self, CSRF_FIELD};
+use crate::csrf::CSRF_FIELD;
+use crate::declaration::{self, COMPLETE_SEGMENT};
 use crate::field_errors::FieldErrors;
-use crate::form::{FormLimits, MalformedForm, RawForm, Shape};
-use crate::journey::{Journey, Stored};
-use crate::ledger::{DONE_TTL, RunLedger, finish_once};
-use crate::marker::RunMarker;
-use crate::problem::{Problem, problem_response, problem_with_link};
+use crate::form::{RawForm, Shape};
+use crate::headers::WithSecurityHeaders;
+use crate::ledger::RunLedger;
+use crate::once::{Finishes, Refusal};
+use crate::problem::Problem;
 use crate::render::{CompletePage, Page, Progress};
-use crate::state::{EncodeError, Notice, StepRecord, WizardState};
+use crate::run::{Run, Runs, unix_now};
+use crate::state::{Notice, StepRecord};
+use crate::visitor::Stage;
 use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
-
-/// The URL segment of the completion page; no step may use it.
-pub(crate) const COMPLETE_SEGMENT: &str = "complete";
 
 /// The notice shown when a visitor's earlier answers expired.
 const EXPIRED_NOTICE: &str = "Your earlier answers were deleted because you did not do anything for a while. Please start again.";
@@ -42,11 +40,13 @@ const CHANGED_NOTICE: &str = "Some questions have changed since you started. \
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
-/// `GET {path}/complete` shows the completion page.
+/// `GET {path}/complete` shows the completion page. `HEAD` answers like
+/// `GET`; another method gets 405 with `Allow`; a trailing slash redirects
+/// to the canonical URL.
 ///
 /// Build it once, outside `HttpServer::new`, and clone it into each worker:
 /// clones share the record of finished runs that makes finishing happen
-/// once per process.
+/// once per process. [`crate::WizardSetup`] builds it with the right key.
 ///
 /// ```no_run
 /// # use actix_wizard::*;
@@ -59,18 +59,12 @@ const CHANGED_NOTICE: &str = "Some questions have changed since you started. \
 /// #     fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> { Ok(String::new()) }
 /// # }
 /// # async fn run() -> std::io::Result<()> {
-/// let config = WizardConfig::default();
-/// let (store, key) = (MemoryStore::default(), Key::generate());
-/// let signup = WizardService::<Signup>::new("/signup", config.clone());
-/// HttpServer::new(move || {
-///     App::new()
-///         .wrap(session_middleware(store.clone(), key.clone(), &config))
-///         .wrap(StoreOutage)
-///         .service(signup.clone())
-/// })
-/// .bind("127.0.0.1:8080")?
-/// .run()
-/// .await
+/// let setup = WizardSetup::new(MemoryStore::default(), Key::generate(), WizardConfig::default());
+/// let signup = setup.wizard::<Signup>("/signup");
+/// HttpServer::new(move || App::new().wrap(setup.middleware()).service(signup.clone()))
+///     .bind("127.0.0.1:8080")?
+///     .run()
+///     .await
 /// # }
 /// ```
 pub struct WizardService<W: Wizard> {
@@ -89,27 +83,18 @@ pub(crate) struct Inner<W> {
     base: String,
     steps: Steps<W>,
     config: WizardConfig,
-    /// Finished runs in this process: run id → the outcome's JSON.
-    finished: Cache<String, Arc<str>>,
-    /// Finished runs across instances, when configured.
-    ledger: Option<Arc<dyn RunLedger>>,
-    state_key: String,
-    outcome_key: String,
-    /// Encrypts the state and the outcome before they reach the store.
-    cipher: StateCipher,
-    /// What sealed values are bound to, so they cannot be swapped.
-    state_context: String,
-    outcome_context: String,
-    marker: RunMarker,
+    runs: Runs,
 }
 
 impl<W: Wizard> WizardService<W> {
-    /// Declares the wizard at `path` (e.g. `/signup`).
+    /// Declares the wizard at `path` (e.g. `/signup`), its state sealed
+    /// with `config`'s state key.
     ///
     /// # Panics
     ///
-    /// At start-up, with a message naming the mistake, when the wizard has
-    /// no step, a step name is repeated or reserved, or a step type cannot
+    /// At start-up, with a message naming the mistake, when the wizard id
+    /// is malformed or used by another wizard, the wizard has no step, a
+    /// step name is repeated, malformed or reserved, or a step type cannot
     /// be read from a form.
     pub fn new(path: &str, config: WizardConfig) -> Self {
         Self::build(path, config, None)
@@ -124,35 +109,42 @@ impl<W: Wizard> WizardService<W> {
 
     fn build(path: &str, config: WizardConfig, ledger: Option<Arc<dyn RunLedger>>) -> Self {
         let steps = W::steps();
-        assert!(!steps.is_empty(), "wizard `{}` declares no steps", W::ID);
+        declaration::validate::<W>(W::ID, &steps);
         let base = path.trim_end_matches('/').to_owned();
         let state_key = config.state_key.clone().unwrap_or_else(|| {
             tracing::warn!(
                 wizard = W::ID,
-                "no state key configured (WizardConfig::encrypt_state_with): \
+                "no state key configured (WizardSetup, or WizardConfig::encrypt_state_with): \
                  using a random one, so answers do not survive a restart"
             );
             StateKey::random()
         });
+        let runs = Runs::new(
+            W::ID,
+            &base,
+            &config,
+            StateCipher::new(&state_key),
+            Finishes::new(ledger),
+        );
         Self {
             inner: Arc::new(Inner {
-                marker: RunMarker::new(W::ID, &base, config.secure_cookies),
                 base,
                 steps,
                 config,
-                finished: Cache::builder()
-                    .max_capacity(100_000)
-                    .time_to_live(DONE_TTL)
-                    .build(),
-                ledger,
-                state_key: format!("wizard.{}", W::ID),
-                outcome_key: format!("wizard.{}.outcome", W::ID),
-                cipher: StateCipher::new(&state_key),
-                state_context: format!("{}:state", W::ID),
-                outcome_context: format!("{}:outcome", W::ID),
+                runs,
             }),
         }
     }
+}
+
+/// `GET` and `HEAD` (actix-web sends a `HEAD` answer without its body).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The 405 of a resource that takes the `allow` methods.
+fn not_allowed(allow: &'static str) -> actix_web::Route {
+    web::route().to(move || async move { Problem::MethodNotAllowed { allow }.error_response() })
 }
 
 impl<W: Wizard> HttpServiceFactory for WizardService<W> {
@@ -163,32 +155,50 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             self.inner.base.as_str()
         }
         .to_owned();
+        let headers = WithSecurityHeaders(Arc::new(self.inner.config.security_headers.clone()));
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
         let mut scope = web::scope(&base)
             .app_data(web::Data::from(self.inner))
-            .route("", web::get().to(entry::<W>))
-            .route("/", web::get().to(entry::<W>))
-            .route("/complete", web::get().to(complete::<W>));
-        // One static resource per declared step: matching them needs no
-        // pattern engine, and anything else under the scope is a 404.
-        for name in names {
+            .wrap(headers);
+        for entry_path in ["", "/"] {
+            scope = scope.service(
+                web::resource(entry_path)
+                    .route(get_or_head().to(entry::<W>))
+                    .default_service(not_allowed("GET, HEAD")),
+            );
+        }
+        scope = scope.service(
+            web::resource(format!("/{COMPLETE_SEGMENT}"))
+                .route(get_or_head().to(complete::<W>))
+                .default_service(not_allowed("GET, HEAD")),
+        );
+        // One static resource per declared step, which knows its step:
+        // matching needs no pattern engine, and the path is never parsed.
+        for (index, name) in names.into_iter().enumerate() {
             scope = scope.service(
                 web::resource(format!("/{name}"))
-                    .route(web::get().to(show::<W>))
-                    .route(web::post().to(submit::<W>)),
+                    .route(get_or_head().to(
+                        move |request: HttpRequest,
+                              session: Session,
+                              wizard: web::Data<Inner<W>>| {
+                            show(index, request, session, wizard)
+                        },
+                    ))
+                    .route(web::post().to(
+                        move |request: HttpRequest,
+                              session: Session,
+                              payload: web::Payload,
+                              wizard: web::Data<Inner<W>>| {
+                            submit(index, request, session, payload, wizard)
+                        },
+                    ))
+                    .default_service(not_allowed("GET, HEAD, POST")),
             );
         }
         scope
-            .default_service(web::to(not_found::<W>))
+            .default_service(web::to(elsewhere::<W>))
             .register(config);
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -214,137 +224,67 @@ fn is_change(request: &HttpRequest) -> bool {
         .any(|part| part == "change" || part.starts_with("change="))
 }
 
+/// What a step's form asks for.
+enum Action {
+    Back,
+    /// Continue, or (on the last step) finish.
+    Next,
+}
+
+impl Action {
+    fn of(form: &RawForm) -> Result<Self, Problem> {
+        match form.first("action").unwrap_or("next") {
+            "back" => Ok(Self::Back),
+            "next" | "finish" => Ok(Self::Next),
+            _ => Err(Problem::Malformed),
+        }
+    }
+}
+
 impl<W: Wizard> Inner<W> {
     fn step_url(&self, index: usize) -> String {
         format!("{}/{}", self.base, self.steps.slots[index].name())
     }
 
-    fn complete_url(&self) -> String {
-        format!("{}/{COMPLETE_SEGMENT}", self.base)
+    fn resume_url(&self, run: &Run<W>) -> String {
+        self.step_url(run.journey.resume(&self.steps))
     }
 
-    fn index_of(&self, name: &str) -> Option<usize> {
-        self.steps.slots.iter().position(|s| s.name() == name)
+    fn not_found(&self) -> Problem {
+        Problem::NotFound {
+            start: self.base.clone(),
+        }
     }
 
-    fn load(&self, session: &Session) -> Journey<W> {
-        let sealed = session.get::<String>(&self.state_key);
-        let opened = match &sealed {
-            Ok(Some(sealed)) => {
-                WizardState::open(sealed, &self.cipher, self.state_context.as_bytes())
+    /// What to tell a visitor arriving on a step page, starting a new run
+    /// when the one they were on is gone.
+    async fn arrival_notice(&self, session: &Session, run: &mut Run<W>) -> Option<&'static str> {
+        if run.journey.lapsed {
+            // The stored state expired or was unreadable: a new session id
+            // too (the loaded run is already a new one).
+            session.renew();
+            return Some(EXPIRED_NOTICE);
+        }
+        if let Some(state) = &mut run.journey.state {
+            if state.notice.take() == Some(Notice::QuestionsChanged) {
+                run.journey.changed = true;
+                return Some(CHANGED_NOTICE);
             }
-            _ => None,
-        };
-        let stored = match (sealed, opened) {
-            (Ok(None), _) => Stored::Nothing,
-            (Ok(Some(_)), Some(state)) => Stored::State(state),
-            _ => {
-                tracing::warn!(
-                    wizard = W::ID,
-                    "stored wizard state unreadable; starting over"
-                );
-                Stored::Unreadable
+            return None;
+        }
+        match run.visitor.stage {
+            Stage::Looking => None,
+            Stage::Finished => {
+                run.restart();
+                None
             }
-        };
-        Journey::load(
-            &self.steps,
-            stored,
-            unix_now(),
-            self.config.idle_timeout.as_secs(),
-            W::VERSION,
-        )
-    }
-
-    /// Writes the journey's state if it changed (or removes it).
-    fn persist(&self, session: &Session, journey: &mut Journey<W>) -> Result<(), Problem> {
-        if !journey.changed {
-            return Ok(());
-        }
-        match &mut journey.state {
-            None => {
-                session.remove(&self.state_key);
+            Stage::Answering => {
+                // The state is gone: expired in the store, unless the run
+                // finished (a stale cookie).
+                let finished = self.runs.finished_outcome(run).await.is_some();
+                run.restart();
+                (!finished).then_some(EXPIRED_NOTICE)
             }
-            Some(state) => {
-                state.seen = unix_now();
-                state.prune();
-                let sealed = state
-                    .seal(&self.cipher, self.state_context.as_bytes(), self.config.max_state_bytes)
-                    .map_err(|e| match e {
-                    EncodeError::TooLarge { size, cap } => {
-                        tracing::info!(wizard = W::ID, size, cap, "wizard state over its cap");
-                        Problem::StateTooLarge
-                    }
-                    EncodeError::Json(error) => {
-                        tracing::error!(%error, wizard = W::ID, "wizard state did not serialize");
-                        Problem::Internal
-                    }
-                })?;
-                session.insert(&self.state_key, &sealed).map_err(|error| {
-                    tracing::error!(%error, wizard = W::ID, "wizard state not stored");
-                    Problem::Internal
-                })?;
-            }
-        }
-        journey.changed = false;
-        Ok(())
-    }
-
-    /// Persists, then answers with `response`, or with the problem's page.
-    fn persist_then(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        journey: &mut Journey<W>,
-        response: HttpResponse,
-    ) -> HttpResponse {
-        match self.persist(session, journey) {
-            Ok(()) => self.with_marker(request, journey, response),
-            Err(Problem::StateTooLarge) => problem_with_link(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Problem::StateTooLarge,
-                Some((request.path(), "Go back to the form")),
-            ),
-            Err(problem) => problem_response(StatusCode::INTERNAL_SERVER_ERROR, problem),
-        }
-    }
-
-    /// Names the stored run in the response's marker cookie when it has
-    /// answers or drafts (a page merely viewed sets no marker).
-    fn with_marker(
-        &self,
-        request: &HttpRequest,
-        journey: &Journey<W>,
-        mut response: HttpResponse,
-    ) -> HttpResponse {
-        if let Some(state) = journey.state.as_ref().filter(|s| !s.steps.is_empty()) {
-            self.marker.set(request, &state.run, &mut response);
-        }
-        response
-    }
-
-    /// Whether this request finds the run it was on gone: expired now, or
-    /// missing although the browser names a run that did not finish.
-    async fn run_lapsed(&self, request: &HttpRequest, journey: &Journey<W>) -> bool {
-        if journey.lapsed {
-            return true;
-        }
-        if journey.state.is_some() {
-            return false;
-        }
-        match self.marker.read(request) {
-            Some(run) => !self.is_finished(&run).await,
-            None => false,
-        }
-    }
-
-    /// Whether `run` finished, here or (with a ledger) on another instance.
-    async fn is_finished(&self, run: &str) -> bool {
-        if self.finished.contains_key(run) {
-            return true;
-        }
-        match &self.ledger {
-            Some(ledger) => matches!(ledger.outcome(run).await, Ok(Some(_))),
-            None => false,
         }
     }
 
@@ -352,15 +292,15 @@ impl<W: Wizard> Inner<W> {
     fn render_step(
         &self,
         request: &HttpRequest,
-        journey: &mut Journey<W>,
+        run: &mut Run<W>,
         index: usize,
         values: &RawForm,
         errors: &FieldErrors,
-        csrf_token: &str,
         notice: Option<&str>,
         status: StatusCode,
-    ) -> HttpResponse {
+    ) -> Result<HttpResponse, Problem> {
         let slot = &self.steps.slots[index];
+        let journey = &mut run.journey;
         let is_last = journey.next(index).is_none();
         let sections: Vec<AnswerSection> = if is_last {
             journey
@@ -385,7 +325,7 @@ impl<W: Wizard> Inner<W> {
             action,
             values,
             errors,
-            csrf_token,
+            csrf_token: &run.visitor.csrf,
             progress: Progress { current, total },
             notice,
             has_back: journey.previous(index).is_some(),
@@ -394,28 +334,28 @@ impl<W: Wizard> Inner<W> {
             base: &self.base,
         };
         match slot.render(&page) {
-            Ok(body) => html(status, body),
+            Ok(body) => Ok(html(status, body)),
             Err(error) => {
                 tracing::error!(%error, step = slot.name(), "step page did not render");
-                problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal)
+                Err(Problem::Internal)
             }
         }
     }
-}
 
-/// The step a request is for: the last segment of its path (each step is
-/// its own resource).
-fn step_of(request: &HttpRequest) -> &str {
-    request.path().rsplit('/').next().unwrap_or("")
-}
-
-/// Anything under the wizard's path that is no step: 404.
-async fn not_found<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
-    problem_with_link(
-        StatusCode::NOT_FOUND,
-        Problem::NotFound,
-        Some((&wizard.base, "Start from the beginning")),
-    )
+    /// Ends a finished run in this session and sends the visitor to the
+    /// completion page.
+    fn finished(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        outcome: &str,
+    ) -> Result<HttpResponse, Problem> {
+        self.runs.keep_outcome(session, run, outcome);
+        let complete = format!("{}/{COMPLETE_SEGMENT}", self.base);
+        self.runs
+            .answer(request, session, run, see_other(&complete))
+    }
 }
 
 /// `GET {base}`: to the step the visitor should be on.
@@ -423,92 +363,59 @@ async fn entry<W: Wizard>(
     request: HttpRequest,
     session: Session,
     wizard: web::Data<Inner<W>>,
-) -> HttpResponse {
-    let mut journey = wizard.load(&session);
-    let target = wizard.step_url(journey.resume(&wizard.steps));
-    wizard.persist_then(&request, &session, &mut journey, see_other(&target))
+) -> Result<HttpResponse, Problem> {
+    let mut run = wizard.runs.load(&request, &session, &wizard.steps);
+    run.leave_visitor_cookie();
+    let target = wizard.resume_url(&run);
+    wizard
+        .runs
+        .answer(&request, &session, &mut run, see_other(&target))
 }
 
 /// `GET {base}/{step}`: the step's page, from its draft or stored answers.
 async fn show<W: Wizard>(
+    index: usize,
     request: HttpRequest,
     session: Session,
     wizard: web::Data<Inner<W>>,
-) -> HttpResponse {
-    let step = step_of(&request);
-    let mut journey = wizard.load(&session);
-    let Some(index) = wizard.index_of(step).filter(|i| journey.is_active(*i)) else {
-        return wizard.persist_then(
-            &request,
-            &session,
-            &mut journey,
-            problem_with_link(
-                StatusCode::NOT_FOUND,
-                Problem::NotFound,
-                Some((&wizard.base, "Start from the beginning")),
-            ),
-        );
-    };
-    if !journey.reachable(&wizard.steps, index) {
-        let target = wizard.step_url(journey.resume(&wizard.steps));
-        return wizard.persist_then(&request, &session, &mut journey, see_other(&target));
+) -> Result<HttpResponse, Problem> {
+    let mut run = wizard.runs.load(&request, &session, &wizard.steps);
+    if !run.journey.is_active(index) {
+        run.leave_visitor_cookie();
+        let page = wizard.not_found().error_response();
+        return wizard.runs.answer(&request, &session, &mut run, page);
     }
-    if let Some(state) = &journey.state {
-        // Reading a page is activity too: keep the idle clock fresh without
-        // writing the state on every single view.
-        let refresh_after = (wizard.config.idle_timeout.as_secs() / 8).max(1);
-        if unix_now().saturating_sub(state.seen) >= refresh_after {
-            journey.changed = true;
-        }
+    if !run.journey.reachable(&wizard.steps, index) {
+        run.leave_visitor_cookie();
+        let target = wizard.resume_url(&run);
+        return wizard
+            .runs
+            .answer(&request, &session, &mut run, see_other(&target));
     }
-    let lapsed = wizard.run_lapsed(&request, &journey).await;
-    let stale_marker = journey.state.is_none() && wizard.marker.read(&request).is_some();
-    if lapsed {
-        // Starting over: a new session id too.
-        session.renew();
-    }
-    let questions_changed = journey
-        .state
-        .as_mut()
-        .and_then(|state| state.notice.take())
-        .is_some_and(|notice| notice == Notice::QuestionsChanged);
-    if questions_changed {
-        journey.changed = true;
-    }
-    if journey.state.is_none() {
-        // The run starts when its first page is shown, so that duplicate
-        // submissions of that page share one run id (and one finish).
-        journey.state_mut(W::VERSION, unix_now());
-    }
-    let csrf_token = match csrf::token(&session) {
-        Ok(token) => token,
-        Err(error) => {
-            tracing::error!(%error, "csrf token not stored");
-            return problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal);
-        }
-    };
+    let notice = wizard.arrival_notice(&session, &mut run).await;
+    keep_idle_clock_fresh(&mut run, wizard.config.idle_timeout.as_secs());
     let slot = &wizard.steps.slots[index];
-    let (values, errors) = shown_values(journey.record(slot.name()), slot.shape());
-    let notice = if lapsed {
-        Some(EXPIRED_NOTICE)
-    } else {
-        questions_changed.then_some(CHANGED_NOTICE)
-    };
-    let mut response = wizard.render_step(
+    let (values, errors) = shown_values(run.journey.record(slot.name()), slot.shape());
+    let page = wizard.render_step(
         &request,
-        &mut journey,
+        &mut run,
         index,
         &values,
         &errors,
-        &csrf_token,
         notice,
         StatusCode::OK,
-    );
-    if stale_marker {
-        // The notice is shown once; a finished run's marker is just stale.
-        wizard.marker.remove(&mut response);
+    )?;
+    wizard.runs.answer(&request, &session, &mut run, page)
+}
+
+/// Reading a page is activity too: the state's idle clock is refreshed,
+/// but only every eighth of the idle timeout, not on every view.
+fn keep_idle_clock_fresh<W>(run: &mut Run<W>, idle_secs: u64) {
+    if let Some(state) = &run.journey.state {
+        if unix_now().saturating_sub(state.seen) >= (idle_secs / 8).max(1) {
+            run.journey.changed = true;
+        }
     }
-    wizard.persist_then(&request, &session, &mut journey, response)
 }
 
 /// What a step's form shows: what was last typed (the draft), else the
@@ -530,226 +437,236 @@ fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawForm, FieldEr
 /// `POST {base}/{step}`: takes the step's form, then Back, Continue or
 /// Finish.
 async fn submit<W: Wizard>(
+    index: usize,
     request: HttpRequest,
     session: Session,
     payload: web::Payload,
     wizard: web::Data<Inner<W>>,
-) -> HttpResponse {
-    if !is_urlencoded(&request) {
-        return problem_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, Problem::WrongType);
-    }
-    let body = match read_body(&request, payload, wizard.config.body_limit).await {
-        Ok(body) => body,
-        Err(Problem::TooLarge) => {
-            return problem_response(StatusCode::PAYLOAD_TOO_LARGE, Problem::TooLarge);
+) -> Result<HttpResponse, Problem> {
+    let mut form = read_form(&request, payload, &wizard.config).await?;
+    let mut run = wizard.runs.load(&request, &session, &wizard.steps);
+    if !run.is_stored() {
+        // A late duplicate of a finish, whose session is gone or renewed:
+        // the one lookup a request without state makes, before the CSRF
+        // check, and only for a run that stored answers.
+        if let Some(outcome) = wizard.runs.finished_outcome(&run).await {
+            return wizard.finished(&request, &session, &mut run, &outcome);
         }
-        Err(problem) => return problem_response(StatusCode::BAD_REQUEST, problem),
-    };
-    let limits = FormLimits {
-        max_fields: wizard.config.max_fields,
-    };
-    let mut form = match RawForm::parse(&body, limits) {
-        Ok(form) => form,
-        Err(MalformedForm::TooManyFields { .. }) => {
-            return problem_response(StatusCode::PAYLOAD_TOO_LARGE, Problem::TooManyFields);
-        }
-        Err(_) => return problem_response(StatusCode::BAD_REQUEST, Problem::Malformed),
-    };
-
-    let mut journey = wizard.load(&session);
-    if journey.state.is_none() {
-        if let Some(run) = wizard.marker.read(&request) {
-            if wizard.is_finished(&run).await {
-                // A duplicate of a finish that already went through.
-                return see_other(&wizard.complete_url());
-            }
-        }
-        if wizard.run_lapsed(&request, &journey).await {
-            let first = wizard.step_url(journey.resume(&wizard.steps));
-            return wizard.persist_then(&request, &session, &mut journey, see_other(&first));
+        if run.had_answers() || run.journey.lapsed {
+            // The answers expired: the step page says so.
+            run.leave_visitor_cookie();
+            let first = wizard.resume_url(&run);
+            return wizard
+                .runs
+                .answer(&request, &session, &mut run, see_other(&first));
         }
     }
-    if !csrf::verify(&session, form.first(CSRF_FIELD)) {
-        return problem_with_link(
-            StatusCode::FORBIDDEN,
-            Problem::Csrf,
-            Some((request.path(), "Reload the form")),
-        );
+    if !run.csrf_matches(form.first(CSRF_FIELD)) {
+        return Err(Problem::Csrf {
+            form: request.path().to_owned(),
+        });
     }
-    let step = step_of(&request);
-    let Some(index) = wizard.index_of(step).filter(|i| journey.is_active(*i)) else {
-        return problem_response(StatusCode::NOT_FOUND, Problem::NotFound);
-    };
-    if !journey.reachable(&wizard.steps, index) {
-        return see_other(&wizard.step_url(journey.resume(&wizard.steps)));
+    if !run.journey.is_active(index) {
+        return Err(wizard.not_found());
     }
-
-    let action = form.first("action").unwrap_or("next").to_owned();
+    if !run.journey.reachable(&wizard.steps, index) {
+        return Ok(see_other(&wizard.resume_url(&run)));
+    }
+    let action = Action::of(&form)?;
     let slot = &wizard.steps.slots[index];
     let shape = slot.shape();
     form.retain(|name| shape.fields.contains(&name));
-    let mut draft = form.clone();
-    draft.retain(|name| !shape.secrets.contains(&name));
     let now = unix_now();
 
-    match action.as_str() {
-        "back" => {
-            journey
-                .state_mut(W::VERSION, now)
-                .step_mut(slot.name())
-                .draft = Some(draft);
-            let target = journey.previous(index).unwrap_or(index);
-            let location = wizard.step_url(target);
-            wizard.persist_then(&request, &session, &mut journey, see_other(&location))
+    if let Action::Back = action {
+        run.state_mut(now).step_mut(slot.name()).draft = Some(without_secrets(&form, shape));
+        let previous = wizard.step_url(run.journey.previous(index).unwrap_or(index));
+        return wizard
+            .runs
+            .answer(&request, &session, &mut run, see_other(&previous));
+    }
+    // The last step's async check runs inside the once-only finish, so
+    // that a duplicate never checks against the first one's side effects.
+    let finishing = run.journey.next(index).is_none();
+    let submitted = slot
+        .submit(&form, &mut run.journey.answers, &request, !finishing)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, step = slot.name(), "step could not be decoded");
+            Problem::Internal
+        })?;
+    match submitted {
+        Submitted::Invalid(errors) => {
+            let draft = without_secrets(&form, shape);
+            run.state_mut(now).step_mut(slot.name()).draft = Some(draft.clone());
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let page =
+                wizard.render_step(&request, &mut run, index, &draft, &errors, None, status)?;
+            wizard.runs.answer(&request, &session, &mut run, page)
         }
-        "next" | "finish" => {
-            let submitted = slot.submit(&form, &mut journey.answers, &request).await;
-            match submitted {
-                Err(error) => {
-                    tracing::error!(%error, step = slot.name(), "step could not be decoded");
-                    problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal)
-                }
-                Ok(Submitted::Invalid(errors)) => {
-                    journey
-                        .state_mut(W::VERSION, now)
-                        .step_mut(slot.name())
-                        .draft = Some(draft.clone());
-                    let csrf_token = csrf::token(&session).unwrap_or_default();
-                    let page = wizard.render_step(
-                        &request,
-                        &mut journey,
-                        index,
-                        &draft,
-                        &errors,
-                        &csrf_token,
-                        None,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    );
-                    wizard.persist_then(&request, &session, &mut journey, page)
-                }
-                Ok(Submitted::Valid(answers)) => {
-                    journey.store_answers(&wizard.steps, index, answers, W::VERSION, now);
-                    match journey.next(index) {
-                        Some(next) => {
-                            let target = if is_change(&request) {
-                                journey.resume(&wizard.steps)
-                            } else {
-                                next
-                            };
-                            let location = wizard.step_url(target);
-                            wizard.persist_then(
-                                &request,
-                                &session,
-                                &mut journey,
-                                see_other(&location),
-                            )
-                        }
-                        None => finish(&wizard, &request, &session, journey).await,
-                    }
+        Submitted::Valid(answers) => {
+            run.state_mut(now);
+            run.journey
+                .store_answers(&wizard.steps, index, answers, W::VERSION, now);
+            match run.journey.next(index) {
+                None => finish(&wizard, &request, &session, run, index).await,
+                Some(next) => {
+                    let target = if is_change(&request) {
+                        run.journey.resume(&wizard.steps)
+                    } else {
+                        next
+                    };
+                    let location = wizard.step_url(target);
+                    wizard
+                        .runs
+                        .answer(&request, &session, &mut run, see_other(&location))
                 }
             }
         }
-        _ => problem_response(StatusCode::BAD_REQUEST, Problem::Malformed),
     }
 }
 
-/// Re-validates every applying step, then runs the finish handler once
-/// per run and sends the visitor to the completion page.
+/// What was typed, secrets left out: kept as the step's draft.
+fn without_secrets(form: &RawForm, shape: &Shape) -> RawForm {
+    let mut draft = form.clone();
+    draft.retain(|name| !shape.secrets.contains(&name));
+    draft
+}
+
+/// Finishes the run once: inside the once-only section, re-validates
+/// every active step (the `last` one's rules just passed: its async check
+/// only), then runs the finish handler. Every duplicate of the run gets
+/// the same result.
 async fn finish<W: Wizard>(
     wizard: &Inner<W>,
     request: &HttpRequest,
     session: &Session,
-    mut journey: Journey<W>,
-) -> HttpResponse {
-    let now = unix_now();
-    for index in journey.active_steps() {
-        let slot = &wizard.steps.slots[index];
-        let errors = slot.recheck(&mut journey.answers, request).await;
-        if !errors.is_empty() {
-            journey
-                .state_mut(W::VERSION, now)
-                .step_mut(slot.name())
-                .errors = errors;
-            let location = wizard.step_url(index);
-            return wizard.persist_then(request, session, &mut journey, see_other(&location));
+    mut run: Run<W>,
+    last: usize,
+) -> Result<HttpResponse, Problem> {
+    let run_id = run.visitor.run.clone();
+    let active = run.journey.active_steps();
+    let mut answers = std::mem::take(&mut run.journey.answers);
+    let section = async {
+        for index in active {
+            let slot = &wizard.steps.slots[index];
+            let errors = slot.recheck(&mut answers, request, index != last).await;
+            if !errors.is_empty() {
+                return Err(Refusal::Invalid {
+                    step: index,
+                    errors,
+                });
+            }
         }
-    }
-    let run = journey.state_mut(W::VERSION, now).run.clone();
-    let answers = std::mem::take(&mut journey.answers);
-    let outcome = wizard
-        .finished
-        .try_get_with(run.clone(), async {
-            let finish_here = async {
-                let context = Finish {
-                    run: run.clone(),
-                    request: request.clone(),
-                };
-                let outcome = answers.finish(&context).await?;
-                serde_json::to_string(&outcome)
-                    .map(Arc::<str>::from)
-                    .map_err(|e| FinishError::Failed(format!("outcome did not serialize: {e}")))
-            };
-            match &wizard.ledger {
-                Some(ledger) => finish_once(ledger.as_ref(), &run, finish_here).await,
-                None => finish_here.await,
-            }
-        })
-        .await;
-    match outcome {
-        Ok(json) => {
-            session.remove(&wizard.state_key);
-            let sealed = wizard
-                .cipher
-                .seal(json.as_bytes(), wizard.outcome_context.as_bytes());
-            if let Err(error) = session.insert(&wizard.outcome_key, &sealed) {
-                tracing::error!(%error, wizard = W::ID, "outcome not kept in the session");
-            }
-            session.renew();
-            let mut response = see_other(&wizard.complete_url());
-            wizard.marker.remove(&mut response);
-            response
+        let context = Finish {
+            run: run_id.clone(),
+            request: request.clone(),
+        };
+        match answers.finish(&context).await {
+            Ok(outcome) => serde_json::to_string(&outcome)
+                .map(Arc::<str>::from)
+                .map_err(|e| Refusal::Failed(Box::new(e))),
+            Err(error) => Err(wizard.refusal(error)),
         }
-        Err(error) => match &*error {
-            FinishError::Invalid { step, errors } => {
-                let index = wizard.index_of(step).unwrap_or(0);
-                let name = wizard.steps.slots[index].name();
-                journey.state_mut(W::VERSION, now).step_mut(name).errors = errors.clone();
-                let location = wizard.step_url(index);
-                wizard.persist_then(request, session, &mut journey, see_other(&location))
+    };
+    let result = wizard.runs.finish_once(&run_id, section).await;
+    match result {
+        Ok(outcome) => wizard.finished(request, session, &mut run, &outcome),
+        Err(refusal) => match &*refusal {
+            Refusal::Invalid { step, errors } => {
+                let name = wizard.steps.slots[*step].name();
+                run.state_mut(unix_now()).step_mut(name).errors = errors.clone();
+                let location = wizard.step_url(*step);
+                wizard
+                    .runs
+                    .answer(request, session, &mut run, see_other(&location))
             }
-            FinishError::Failed(reason) => {
-                tracing::error!(%reason, wizard = W::ID, run, "finish failed");
-                let page =
-                    problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::FinishFailed);
-                wizard.persist_then(request, session, &mut journey, page)
+            Refusal::Failed(error) => {
+                tracing::error!(%error, wizard = W::ID, run = run_id, "finish failed");
+                let page = Problem::FinishFailed.error_response();
+                wizard.runs.answer(request, session, &mut run, page)
             }
         },
     }
 }
 
-/// `GET {base}/complete`: the completion page, from the kept outcome.
-async fn complete<W: Wizard>(session: Session, wizard: web::Data<Inner<W>>) -> HttpResponse {
-    let outcome = session
-        .get::<String>(&wizard.outcome_key)
-        .ok()
-        .flatten()
-        .and_then(|sealed| {
-            wizard
-                .cipher
-                .open(&sealed, wizard.outcome_context.as_bytes())
-        })
-        .and_then(|json| serde_json::from_slice::<W::Outcome>(&json).ok());
-    match outcome {
-        Some(outcome) => {
-            let page = CompletePage { base: &wizard.base };
-            match W::render_complete(&outcome, &page) {
-                Ok(body) => html(StatusCode::OK, body),
-                Err(error) => {
-                    tracing::error!(%error, wizard = W::ID, "completion page did not render");
-                    problem_response(StatusCode::INTERNAL_SERVER_ERROR, Problem::Internal)
+impl<W: Wizard> Inner<W> {
+    /// The once-only section's view of the finish handler's error. A step
+    /// name the wizard does not declare is a bug in the handler: logged,
+    /// and answered as a failure rather than sending anyone to a guess.
+    fn refusal(&self, error: FinishError) -> Refusal {
+        match error {
+            FinishError::Invalid { step, errors } => {
+                match self.steps.slots.iter().position(|s| s.name() == step) {
+                    Some(index) => Refusal::Invalid {
+                        step: index,
+                        errors,
+                    },
+                    None => {
+                        tracing::error!(
+                            wizard = W::ID,
+                            step,
+                            "FinishError::Invalid names a step the wizard does not declare"
+                        );
+                        Refusal::Failed(format!("no step named `{step}`").into())
+                    }
                 }
             }
+            FinishError::Failed(error) => Refusal::Failed(error),
         }
-        _ => see_other(&wizard.base),
     }
+}
+
+/// `GET {base}/complete`: the completion page, from the kept outcome.
+async fn complete<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    wizard: web::Data<Inner<W>>,
+) -> Result<HttpResponse, Problem> {
+    let run = wizard.runs.load(&request, &session, &wizard.steps);
+    let outcome = wizard
+        .runs
+        .kept_outcome(&session, &run)
+        .await
+        .and_then(|json| serde_json::from_slice::<W::Outcome>(&json).ok());
+    let Some(outcome) = outcome else {
+        return Ok(see_other(&wizard.base));
+    };
+    let page = CompletePage { base: &wizard.base };
+    match W::render_complete(&outcome, &page) {
+        Ok(body) => Ok(html(StatusCode::OK, body)),
+        Err(error) => {
+            tracing::error!(%error, wizard = W::ID, "completion page did not render");
+            Err(Problem::Internal)
+        }
+    }
+}
+
+/// Anything else under the wizard's path: a step's or the completion
+/// page's URL with a trailing slash redirects to the canonical one
+/// (308, keeping the method and body); the rest is 404.
+async fn elsewhere<W: Wizard>(
+    request: HttpRequest,
+    wizard: web::Data<Inner<W>>,
+) -> Result<HttpResponse, Problem> {
+    let path = request.path();
+    let canonical = path.strip_suffix('/').and_then(|trimmed| {
+        let segment = trimmed
+            .strip_prefix(wizard.base.as_str())?
+            .strip_prefix('/')?;
+        let known = segment == COMPLETE_SEGMENT
+            || wizard.steps.slots.iter().any(|slot| slot.name() == segment);
+        known.then_some(trimmed)
+    });
+    let Some(canonical) = canonical else {
+        return Err(wizard.not_found());
+    };
+    let mut location = canonical.to_owned();
+    if !request.query_string().is_empty() {
+        location.push('?');
+        location.push_str(request.query_string());
+    }
+    Ok(HttpResponse::PermanentRedirect()
+        .insert_header((LOCATION, location))
+        .finish())
 }

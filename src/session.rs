@@ -7,23 +7,27 @@ use std::rc::Rc;
 use actix_session::SessionMiddleware;
 use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_session::storage::SessionStore;
+use actix_web::ResponseError;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::StatusCode;
 use futures_util::future::LocalBoxFuture;
+use std::sync::Arc;
 
 use crate::config::WizardConfig;
-use crate::problem::{Problem, problem_response};
+use crate::headers::SecurityHeaders;
+use crate::problem::Problem;
 
 /// A `SessionMiddleware` set up for wizards: the cookie lives as long as
 /// the idle timeout and both are extended on every request (so "idle"
 /// means no request at all), `HttpOnly`, `SameSite=Lax`, `Secure` and
 /// `Path` as configured, its value encrypted (actix-session's `Private`).
 ///
-/// Build `key` and `store` once, outside `HttpServer::new`, so every
-/// worker shares them:
+/// [`crate::WizardSetup::middleware`] gives this together with
+/// [`StoreOutage`] in the right order; this is for applications that
+/// compose the layers by hand. Build `key` and `store` once, outside
+/// `HttpServer::new`, so every worker shares them:
 ///
 /// ```
 /// use actix_web::{App, cookie::Key};
@@ -31,7 +35,7 @@ use crate::problem::{Problem, problem_response};
 ///
 /// let key = Key::generate();
 /// let store = MemoryStore::default();
-/// let config = WizardConfig::default();
+/// let config = WizardConfig::default().encrypt_state_with(&key);
 /// let app = App::new()
 ///     .wrap(session_middleware(store.clone(), key.clone(), &config))
 ///     .wrap(StoreOutage); // outermost: catches the session layer's errors
@@ -61,9 +65,32 @@ pub fn session_middleware<S: SessionStore>(
 /// Middleware that answers 503 with a page saying the answers are safe
 /// when the session store fails (actix-session reports that as an error,
 /// not a response, so error handlers cannot see it). Wrap it *outside* the
-/// session middleware, i.e. register it after it.
+/// session middleware, i.e. register it after it. The page carries the
+/// default [`SecurityHeaders`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StoreOutage;
+
+/// [`StoreOutage`] with a given headers policy.
+pub(crate) struct OutagePage(pub Arc<SecurityHeaders>);
+
+impl<S, B> Transform<S, ServiceRequest> for OutagePage
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = StoreOutageService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(StoreOutageService {
+            service: Rc::new(service),
+            headers: Arc::clone(&self.0),
+        }))
+    }
+}
 
 impl<S, B> Transform<S, ServiceRequest> for StoreOutage
 where
@@ -79,6 +106,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(StoreOutageService {
             service: Rc::new(service),
+            headers: Arc::new(SecurityHeaders::default()),
         }))
     }
 }
@@ -86,6 +114,7 @@ where
 /// The service made by [`StoreOutage`].
 pub struct StoreOutageService<S> {
     service: Rc<S>,
+    headers: Arc<SecurityHeaders>,
 }
 
 impl<S, B> Service<ServiceRequest> for StoreOutageService<S>
@@ -104,12 +133,14 @@ where
         // sole access to it), so the page travels inside the error, whose
         // response actix-web sends as is.
         let response = self.service.call(request);
+        let headers = Arc::clone(&self.headers);
         Box::pin(async move {
             response.await.map_err(|error| {
                 // Display only: Debug would format a captured backtrace.
                 let reason = error.to_string();
                 tracing::warn!(%reason, "session store unavailable");
-                let page = problem_response(StatusCode::SERVICE_UNAVAILABLE, Problem::StoreDown);
+                let mut page = Problem::StoreDown.error_response();
+                headers.apply(page.headers_mut());
                 InternalError::from_response(reason, page).into()
             })
         })

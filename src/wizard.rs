@@ -116,19 +116,34 @@ impl Finish {
 }
 
 /// Why a wizard could not finish.
-#[derive(Debug, Clone)]
+///
+/// `?` works inside [`Wizard::finish`] for any error type: it becomes
+/// [`FinishError::Failed`], keeping the error as its source.
+///
+/// ```
+/// use actix_wizard::FinishError;
+///
+/// fn parse(text: &str) -> Result<u32, FinishError> {
+///     Ok(text.parse::<u32>()?)
+/// }
+/// let failed = parse("x").unwrap_err();
+/// assert!(matches!(failed, FinishError::Failed(_)));
+/// assert_eq!(failed.to_string(), "finishing failed: invalid digit found in string");
+/// ```
+#[derive(Debug)]
 pub enum FinishError {
     /// An answer is no longer acceptable (the email was registered
     /// meanwhile). The visitor is sent to that step, which shows the errors.
     Invalid {
-        /// The step's [`Step::NAME`].
+        /// The step's [`Step::NAME`]; a name the wizard does not declare
+        /// is logged as an error and answered like [`FinishError::Failed`].
         step: &'static str,
         /// What is wrong.
         errors: FieldErrors,
     },
     /// Something failed (a database, say). The visitor sees a page saying
-    /// their answers are kept and to try again; the message is logged.
-    Failed(String),
+    /// their answers are kept and to try again; the error is logged.
+    Failed(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl FinishError {
@@ -143,6 +158,23 @@ impl FinishError {
         let mut errors = FieldErrors::new();
         errors.add(field, message);
         Self::Invalid { step, errors }
+    }
+
+    /// A failure described by a message (or any error).
+    ///
+    /// ```
+    /// use actix_wizard::FinishError;
+    /// let error = FinishError::failed("accounts are not configured");
+    /// assert_eq!(error.to_string(), "finishing failed: accounts are not configured");
+    /// ```
+    pub fn failed(reason: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Failed(reason.into())
+    }
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for FinishError {
+    fn from(error: E) -> Self {
+        Self::Failed(Box::new(error))
     }
 }
 
@@ -161,14 +193,12 @@ impl fmt::Display for FinishError {
     }
 }
 
-impl std::error::Error for FinishError {}
-
 /// The ordered steps of a wizard, declared once in [`Wizard::steps`].
 ///
 /// Each step is reached through an accessor into the wizard's struct.
-/// Mistakes (a duplicate or reserved name, a step type the form decoder
-/// cannot fill) panic with a clear message when the wizard service is
-/// built, at start-up, never at request time.
+/// Mistakes (a step type the form decoder cannot fill here; a duplicate,
+/// malformed or reserved name when the wizard service is built) panic with
+/// a clear message at start-up, never at request time.
 pub struct Steps<W> {
     pub(crate) slots: Vec<Box<dyn Slot<W>>>,
 }
@@ -198,22 +228,6 @@ impl<W: 'static> Steps<W> {
 
     fn push<S: Step>(mut self, access: Access<W, S>) -> Self {
         let name = S::NAME;
-        assert!(
-            !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_lowercase()
-                    || b.is_ascii_digit()
-                    || b == b'-'
-                    || b == b'_'),
-            "wizard step name `{name}` must be lowercase letters, digits, `-` or `_`"
-        );
-        assert!(
-            name != crate::router::COMPLETE_SEGMENT,
-            "wizard step name `{name}` is reserved for the completion page"
-        );
-        assert!(
-            self.slots.iter().all(|s| s.name() != name),
-            "wizard step name `{name}` is declared twice"
-        );
         let shape = match shape_of::<S>() {
             Ok(shape) => shape,
             Err(e) => panic!("wizard step `{name}` cannot be read from a form: {e}"),
@@ -252,17 +266,23 @@ pub(crate) trait Slot<W>: Send + Sync {
     fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error>;
     /// Empties a conditional step's place.
     fn clear(&self, answers: &mut W);
+    /// Decodes and validates a submitted form: type errors and rules,
+    /// then (with `check`) the step's async check. Valid answers are
+    /// written into `answers`.
     fn submit<'a>(
         &'a self,
         form: &'a RawForm,
         answers: &'a mut W,
         request: &'a HttpRequest,
+        check: bool,
     ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
-    /// Validates the stored answers again (rules and async checks).
+    /// Validates the stored answers again: the rules (with `rules`), then
+    /// the async check.
     fn recheck<'a>(
         &'a self,
         answers: &'a mut W,
         request: &'a HttpRequest,
+        rules: bool,
     ) -> LocalBoxFuture<'a, FieldErrors>;
     fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
     fn answers(&self, answers: &mut W) -> Vec<Answer>;
@@ -340,6 +360,7 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         form: &'a RawForm,
         answers: &'a mut W,
         request: &'a HttpRequest,
+        check: bool,
     ) -> LocalBoxFuture<'a, Result<Submitted, String>> {
         Box::pin(async move {
             let decoded = decode::<S>(form).map_err(|e| e.to_string())?;
@@ -348,7 +369,7 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 errors.add(field, S::type_error(field, mismatch));
             }
             let mut errors = rule_errors(&decoded.value, errors, &self.shape);
-            if errors.is_empty() {
+            if errors.is_empty() && check {
                 errors = decoded.value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);
             }
@@ -366,12 +387,17 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         &'a self,
         answers: &'a mut W,
         request: &'a HttpRequest,
+        rules: bool,
     ) -> LocalBoxFuture<'a, FieldErrors> {
         Box::pin(async move {
             let Some(value) = self.get(answers) else {
                 return FieldErrors::new();
             };
-            let mut errors = rule_errors(&*value, FieldErrors::new(), &self.shape);
+            let mut errors = if rules {
+                rule_errors(&*value, FieldErrors::new(), &self.shape)
+            } else {
+                FieldErrors::new()
+            };
             if errors.is_empty() {
                 errors = value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);

@@ -1,60 +1,218 @@
-//! Framework-level guarantees with a wizard of its own: finishing runs once
-//! even when duplicates truly overlap, and declaration mistakes fail at
-//! start-up.
+//! Framework-level guarantees with a wizard of its own: a run finishes
+//! once, and every duplicate gets the first one's result, whether it
+//! arrives before the finish handler (during the last step's check),
+//! during it, or after it; and declaration mistakes fail at start-up.
+//!
+//! The test wizard's last step's check reads what its finish wrote, so a
+//! duplicate that validated on its own would see the first one's side
+//! effect ("That name is taken") and show the wrong page.
 
 mod common;
 
 use std::sync::atomic::Ordering;
 
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::{App, web};
 use actix_wizard::{
-    CompletePage, Finish, FinishError, MemoryStore, Page, Step, Steps, StoreOutage, Wizard,
-    WizardService, session_middleware,
+    CompletePage, Finish, FinishError, MemoryStore, Page, Step, Steps, Wizard, WizardConfig,
+    WizardService, WizardSetup,
 };
 use common::Browser;
-use common::slow::{Name, Probe, Slow};
+use common::slow::{Ending, Gate, INTRO, Probe, Slow};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-#[actix_rt::test]
-async fn overlapping_duplicate_finishes_run_the_handler_once() {
-    let config = common::config();
-    let probe = web::Data::new(Probe::default());
-    let app = actix_web::test::init_service(
+async fn slow_app(
+    probe: web::Data<Probe>,
+) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
+    actix_web::test::init_service(
         App::new()
-            .app_data(probe.clone())
-            .wrap(session_middleware(
-                MemoryStore::default(),
-                common::key(),
-                &config,
-            ))
-            .wrap(StoreOutage)
-            .service(WizardService::<Slow>::new("/slow", config.clone())),
+            .app_data(probe)
+            .wrap(setup.middleware())
+            .service(setup.wizard::<Slow>("/slow")),
     )
-    .await;
+    .await
+}
+
+/// Intro done, the last step's form shown (with its token).
+async fn reach_last<S, B>(b: &mut Browser<'_, S>)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    assert_eq!(b.get("/slow/intro").await.status, StatusCode::OK);
+    b.post("/slow/intro", "next", INTRO)
+        .await
+        .assert_redirect("/slow/name");
+    assert_eq!(b.get("/slow/name").await.status, StatusCode::OK);
+}
+
+const ANN: &[(&str, &str)] = &[("name", "Ann")];
+
+/// Two finishes of one run, the second sent while the first is held at
+/// `gate`: both get the first one's result.
+async fn double_finish(gate: Gate, ending: Ending) -> (web::Data<Probe>, [common::Reply; 4]) {
+    let probe = web::Data::new(Probe::with(gate, ending));
+    let _events = probe.events.watch();
+    let app = slow_app(probe.clone()).await;
     let mut b = Browser::new(&app);
-    b.get("/slow/name").await;
+    reach_last(&mut b).await;
     let mut tab = b.tab();
-    let fields = [("name", "Ann")];
     let (first, second) = futures_util::join!(
-        b.post("/slow/name", "finish", &fields),
-        tab.post("/slow/name", "finish", &fields)
+        b.post("/slow/name", "finish", ANN),
+        tab.post("/slow/name", "finish", ANN)
     );
-    first.assert_redirect("/slow/complete");
-    second.assert_redirect("/slow/complete");
-    assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
     assert!(
         probe.overlapped.load(Ordering::SeqCst),
-        "the duplicate arrived only after the first finish had returned"
+        "the duplicate did not arrive while the first was held"
     );
+    assert_eq!(probe.finishes.load(Ordering::SeqCst), 1, "finish ran once");
+    assert_eq!(
+        probe.checks.load(Ordering::SeqCst),
+        1,
+        "the last check ran once"
+    );
+    let (after_first, after_second) = match ending {
+        Ending::Succeed => (
+            b.get("/slow/complete").await,
+            tab.get("/slow/complete").await,
+        ),
+        Ending::Invalid => (b.get("/slow/intro").await, tab.get("/slow/intro").await),
+        Ending::Fail => (b.get("/slow/name").await, tab.get("/slow/name").await),
+    };
+    (probe, [first, second, after_first, after_second])
+}
+
+#[actix_rt::test]
+async fn a_duplicate_arriving_during_the_last_check_gets_the_completion_page() {
+    let (probe, [first, second, page_one, page_two]) =
+        double_finish(Gate::InCheck, Ending::Succeed).await;
+    first.assert_redirect("/slow/complete");
+    second.assert_redirect("/slow/complete");
+    assert_eq!(page_one.body, "Done, Ann");
+    assert_eq!(page_two.body, "Done, Ann");
+    assert!(probe.is_taken("Ann"));
+}
+
+#[actix_rt::test]
+async fn a_duplicate_arriving_during_the_finish_handler_gets_the_completion_page() {
+    let (_, [first, second, page_one, page_two]) =
+        double_finish(Gate::InFinish, Ending::Succeed).await;
+    first.assert_redirect("/slow/complete");
+    second.assert_redirect("/slow/complete");
+    assert_eq!(page_one.body, "Done, Ann");
+    assert_eq!(page_two.body, "Done, Ann");
+}
+
+#[actix_rt::test]
+async fn a_duplicate_of_a_finish_found_invalid_gets_the_same_failing_step() {
+    for gate in [Gate::InCheck, Gate::InFinish] {
+        let (_, [first, second, page_one, page_two]) = double_finish(gate, Ending::Invalid).await;
+        first.assert_redirect("/slow/intro");
+        second.assert_redirect("/slow/intro");
+        for page in [page_one, page_two] {
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(
+                page.body.contains("Rejected at finish"),
+                "{gate:?}: {}",
+                page.body
+            );
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn a_duplicate_of_a_failed_finish_gets_the_same_page_and_a_retry_succeeds() {
+    for gate in [Gate::InCheck, Gate::InFinish] {
+        let probe = web::Data::new(Probe::with(gate, Ending::Fail));
+        let _events = probe.events.watch();
+        let app = slow_app(probe.clone()).await;
+        let mut b = Browser::new(&app);
+        reach_last(&mut b).await;
+        let mut tab = b.tab();
+        let (first, second) = futures_util::join!(
+            b.post("/slow/name", "finish", ANN),
+            tab.post("/slow/name", "finish", ANN)
+        );
+        for reply in [&first, &second] {
+            assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{gate:?}");
+            assert!(reply.body.contains("Your answers are safe"));
+        }
+        assert!(probe.overlapped.load(Ordering::SeqCst));
+        assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
+
+        // The answers were kept: the page shows them, and a retry works.
+        *probe.gate.lock().unwrap_or_else(|p| p.into_inner()) = Gate::Open;
+        *probe.ending.lock().unwrap_or_else(|p| p.into_inner()) = Ending::Succeed;
+        assert_eq!(b.get("/slow/name").await.status, StatusCode::OK);
+        b.post("/slow/name", "finish", ANN)
+            .await
+            .assert_redirect("/slow/complete");
+        assert_eq!(probe.finishes.load(Ordering::SeqCst), 2);
+        assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
+    }
+}
+
+#[actix_rt::test]
+async fn a_duplicate_arriving_after_the_finish_gets_its_completion_page() {
+    let probe = web::Data::new(Probe::default());
+    let app = slow_app(probe.clone()).await;
+    let mut b = Browser::new(&app);
+    reach_last(&mut b).await;
+    // Sent together, processed one after the other: the second carries
+    // the old cookies, whose session the first renewed away.
+    let mut old_cookies = b.tab();
+    b.post("/slow/name", "finish", ANN)
+        .await
+        .assert_redirect("/slow/complete");
+    old_cookies
+        .post("/slow/name", "finish", ANN)
+        .await
+        .assert_redirect("/slow/complete");
+    assert_eq!(old_cookies.get("/slow/complete").await.body, "Done, Ann");
+    // Pressed again once the first answer arrived: the renewed cookies.
+    b.post("/slow/name", "finish", ANN)
+        .await
+        .assert_redirect("/slow/complete");
     assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
-    assert_eq!(tab.get("/slow/complete").await.body, "Done, Ann");
+    assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        probe.checks.load(Ordering::SeqCst),
+        1,
+        "no duplicate checked"
+    );
+}
+
+#[actix_rt::test]
+async fn a_duplicate_arriving_after_an_invalid_finish_gets_the_failing_step() {
+    let probe = web::Data::new(Probe::with(Gate::Open, Ending::Invalid));
+    let app = slow_app(probe.clone()).await;
+    let mut b = Browser::new(&app);
+    reach_last(&mut b).await;
+    let mut tab = b.tab();
+    b.post("/slow/name", "finish", ANN)
+        .await
+        .assert_redirect("/slow/intro");
+    tab.post("/slow/name", "finish", ANN)
+        .await
+        .assert_redirect("/slow/intro");
+    assert!(
+        tab.get("/slow/intro")
+            .await
+            .body
+            .contains("Rejected at finish")
+    );
+    assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
 }
 
 #[derive(Default)]
 struct Twice {
-    first: Name,
-    second: Name,
+    first: common::slow::Name,
+    second: common::slow::Name,
 }
 
 impl Wizard for Twice {
@@ -81,7 +239,7 @@ fn a_duplicate_step_name_fails_at_start_up() {
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate)]
 struct Nested {
-    inner: Name,
+    inner: common::slow::Name,
 }
 
 impl Step for Nested {
@@ -115,4 +273,57 @@ impl Wizard for Unreadable {
 #[should_panic(expected = "wizard step `nested` cannot be read from a form")]
 fn a_step_with_a_nested_struct_fails_at_start_up() {
     let _ = WizardService::<Unreadable>::new("/u", common::config());
+}
+
+/// A wizard whose id cannot name a cookie.
+#[derive(Default)]
+struct BadId {
+    nested: common::slow::Intro,
+}
+
+impl Wizard for BadId {
+    const ID: &'static str = "Sign Up";
+    type Outcome = ();
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new().step(|w| &mut w.nested)
+    }
+    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
+        Ok(())
+    }
+    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
+        Ok(String::new())
+    }
+}
+
+#[test]
+#[should_panic(expected = "wizard id `Sign Up` must be lowercase letters")]
+fn a_wizard_id_that_cannot_name_a_cookie_fails_at_start_up() {
+    let _ = WizardService::<BadId>::new("/bad", WizardConfig::default());
+}
+
+/// Another wizard type claiming the test wizard's id.
+#[derive(Default)]
+struct Impostor {
+    intro: common::slow::Intro,
+}
+
+impl Wizard for Impostor {
+    const ID: &'static str = "slow";
+    type Outcome = ();
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new().step(|w| &mut w.intro)
+    }
+    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
+        Ok(())
+    }
+    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
+        Ok(String::new())
+    }
+}
+
+#[test]
+#[should_panic(expected = "wizard id `slow` is used by two different wizards")]
+fn two_wizards_with_one_id_fail_at_start_up() {
+    let _ = WizardService::<Slow>::new("/slow", common::config());
+    let _ = WizardService::<Impostor>::new("/other", common::config());
 }

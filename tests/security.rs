@@ -269,24 +269,62 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
     for secure in [false, true] {
         let config = common::config().secure_cookies(secure).cookie_path("/");
         let (app, _) = signup_app!(MemoryStore::default(), config);
-        let response = actix_web::test::call_service(
+        let set_cookies = |response: &actix_web::dev::ServiceResponse| -> Vec<String> {
+            response
+                .headers()
+                .get_all("set-cookie")
+                .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                .collect()
+        };
+        // A page view sets the visitor cookie only (no session is stored).
+        let page = actix_web::test::call_service(
             &app,
             TestRequest::get().uri("/signup/account").to_request(),
         )
         .await;
-        let cookies: Vec<String> = response
-            .headers()
-            .get_all("set-cookie")
-            .filter_map(|v| v.to_str().ok().map(str::to_owned))
-            .collect();
-        let session = cookies
+        let on_view = set_cookies(&page);
+        assert!(
+            !on_view.iter().any(|c| c.starts_with("wizard_session=")),
+            "a page view stores no session: {on_view:?}"
+        );
+        let visitor = on_view
+            .iter()
+            .find(|c| c.starts_with("signup_run="))
+            .unwrap_or_else(|| panic!("no visitor cookie in {on_view:?}"))
+            .clone();
+        let body = String::from_utf8_lossy(&actix_web::test::read_body(page).await).into_owned();
+        let token = common::Reply {
+            status: StatusCode::OK,
+            location: None,
+            body,
+        }
+        .csrf()
+        .unwrap_or_else(|| panic!("no token"));
+        let pair = visitor.split(';').next().unwrap_or("").to_owned();
+        let post = actix_web::test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/signup/account")
+                .insert_header(("Cookie", pair))
+                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                .set_payload(common::encode(&[
+                    ("csrf_token", token.as_str()),
+                    ("action", "back"),
+                ]))
+                .to_request(),
+        )
+        .await;
+        let on_post = set_cookies(&post);
+        let session = on_post
             .iter()
             .find(|c| c.starts_with("wizard_session="))
-            .unwrap_or_else(|| panic!("no session cookie in {cookies:?}"));
-        for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
-            assert!(session.contains(attribute), "{session} lacks {attribute}");
+            .unwrap_or_else(|| panic!("no session cookie in {on_post:?}"));
+        for cookie in [session, &visitor] {
+            for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+                assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+            }
+            assert_eq!(cookie.contains("Secure"), secure, "{cookie}");
         }
-        assert_eq!(session.contains("Secure"), secure, "{session}");
     }
 }
 

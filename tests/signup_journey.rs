@@ -257,6 +257,7 @@ async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
     let mut b = Browser::new(&app);
     b.reach_review("ann@example.com").await;
     let session_before = b.cookie("wizard_session").map(str::to_owned);
+    let visitor_before = b.cookie("signup_run").map(str::to_owned);
     let done = b
         .post("/signup/review", "finish", &[("accept_terms", "yes")])
         .await;
@@ -266,7 +267,11 @@ async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
         b.cookie("wizard_session").map(str::to_owned),
         session_before
     );
-    assert_eq!(b.cookie("signup_run"), None, "the run marker is cleared");
+    let visitor_after = b.cookie("signup_run").map(str::to_owned);
+    assert!(
+        visitor_after.is_some() && visitor_after != visitor_before,
+        "the visitor cookie now says the run finished"
+    );
 
     let welcome = b.get("/signup/complete").await;
     assert_eq!(welcome.status, StatusCode::OK);

@@ -20,7 +20,7 @@ use actix_wizard::{
 };
 use common::app::{Accounts, Signup};
 use common::servers;
-use common::slow::{Probe, Slow};
+use common::slow::{Ending, Gate, INTRO, Probe, Slow};
 use common::{ACCOUNT_OK, Browser, PROFILE_OK};
 
 type Ttl = actix_web::cookie::time::Duration;
@@ -388,7 +388,8 @@ where
     S: SessionStore + Clone + 'static,
     L: RunLedger,
 {
-    let probe = web::Data::new(Probe::default());
+    let probe = web::Data::new(Probe::with(Gate::InFinish, Ending::Succeed));
+    let _events = probe.events.watch();
     let config = common::config();
     let instance = |ledger: L| {
         actix_web::App::new()
@@ -407,6 +408,10 @@ where
     let one = actix_web::test::init_service(instance(ledger())).await;
     let two = actix_web::test::init_service(instance(ledger())).await;
     let mut b = Browser::new(&one);
+    b.get("/slow/intro").await;
+    b.post("/slow/intro", "next", INTRO)
+        .await
+        .assert_redirect("/slow/name");
     b.get("/slow/name").await;
     let mut other = b.tab();
     other.switch_to(&two);

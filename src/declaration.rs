@@ -1,0 +1,92 @@
+//! One check of a whole wizard declaration, when its service is built:
+//! a mistake panics at start-up with a message naming it, never at request
+//! time.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use crate::wizard::Steps;
+
+/// The URL segment of the completion page; no step may use it.
+pub(crate) const COMPLETE_SEGMENT: &str = "complete";
+
+/// Whether `name` is safe in a URL segment and in a cookie's name.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Checks wizard `W`'s id and its steps' names.
+///
+/// # Panics
+///
+/// When the id is not lowercase letters, digits, `-` or `_`, or another
+/// wizard type in this process uses it (their cookies and session entries
+/// would collide); when there is no step, or a step name is malformed,
+/// reserved or repeated.
+pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
+    assert!(
+        is_plain_name(id),
+        "wizard id `{id}` must be lowercase letters, digits, `-` or `_` (it names cookies and session entries)"
+    );
+    claim_id::<W>(id);
+    assert!(!steps.is_empty(), "wizard `{id}` declares no steps");
+    let names: Vec<&str> = steps.slots.iter().map(|s| s.name()).collect();
+    for (at, name) in names.iter().enumerate() {
+        assert!(
+            is_plain_name(name),
+            "wizard step name `{name}` must be lowercase letters, digits, `-` or `_`"
+        );
+        assert!(
+            *name != COMPLETE_SEGMENT,
+            "wizard step name `{name}` is reserved for the completion page"
+        );
+        assert!(
+            !names[..at].contains(name),
+            "wizard step name `{name}` is declared twice"
+        );
+    }
+}
+
+/// Records that wizard type `W` uses `id`; two types may not share one.
+fn claim_id<W: 'static>(id: &'static str) {
+    static IDS: OnceLock<Mutex<HashMap<&'static str, TypeId>>> = OnceLock::new();
+    let mut ids = IDS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let owner = *ids.entry(id).or_insert_with(TypeId::of::<W>);
+    assert!(
+        owner == TypeId::of::<W>(),
+        "wizard id `{id}` is used by two different wizards ({})",
+        std::any::type_name::<W>()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct One;
+    struct Two;
+
+    #[test]
+    fn names_must_be_plain() {
+        assert!(is_plain_name("account-2_x"));
+        assert!(!is_plain_name("Account"));
+        assert!(!is_plain_name("a b"));
+        assert!(!is_plain_name(""));
+        assert!(!is_plain_name("a;b"));
+    }
+
+    #[test]
+    fn one_id_belongs_to_one_wizard_type() {
+        claim_id::<One>("declaration-test");
+        claim_id::<One>("declaration-test");
+        let other = std::panic::catch_unwind(|| claim_id::<Two>("declaration-test"));
+        assert!(other.is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! [`SecurityHeaders`]: what every response of a wizard carries so that
+//! its pages cannot be framed (clickjacking), sniffed or leak their URL.
+
+use std::future::{Ready, ready};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::{
+    CONTENT_SECURITY_POLICY, HeaderMap, HeaderName, HeaderValue, REFERRER_POLICY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use futures_util::future::LocalBoxFuture;
+
+/// The security headers added to every response the crate makes (pages,
+/// redirects, problem pages, the store-outage 503), each only where the
+/// application has not set that header itself.
+///
+/// By default: `X-Frame-Options: DENY` with
+/// `Content-Security-Policy: frame-ancestors 'none'` (no framing),
+/// `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`.
+///
+/// ```
+/// use actix_wizard::{SecurityHeaders, WizardConfig};
+///
+/// // Framed by the application's own pages only:
+/// let config = WizardConfig::default()
+///     .security_headers(SecurityHeaders::default().allow_same_origin_framing());
+/// assert!(config.security_headers.get("x-frame-options") == Some("SAMEORIGIN"));
+/// // Or none at all (a proxy in front sets them):
+/// assert!(SecurityHeaders::none().get("referrer-policy").is_none());
+/// ```
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders {
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Default for SecurityHeaders {
+    fn default() -> Self {
+        Self {
+            headers: vec![
+                (X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+                (
+                    CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("frame-ancestors 'none'"),
+                ),
+                (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+                (REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+            ],
+        }
+    }
+}
+
+impl SecurityHeaders {
+    /// No headers: for applications (or proxies) that set their own.
+    pub fn none() -> Self {
+        Self {
+            headers: Vec::new(),
+        }
+    }
+
+    /// Sets `name` to `value`, replacing the default for that header.
+    ///
+    /// ```
+    /// use actix_web::http::header::{HeaderName, HeaderValue};
+    /// use actix_wizard::SecurityHeaders;
+    /// let headers = SecurityHeaders::default().with(
+    ///     HeaderName::from_static("referrer-policy"),
+    ///     HeaderValue::from_static("no-referrer"),
+    /// );
+    /// assert_eq!(headers.get("referrer-policy"), Some("no-referrer"));
+    /// ```
+    pub fn with(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.retain(|(n, _)| *n != name);
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Lets pages of the same origin frame the wizard's pages
+    /// (`SAMEORIGIN`, `frame-ancestors 'self'`).
+    pub fn allow_same_origin_framing(self) -> Self {
+        self.with(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"))
+            .with(
+                CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("frame-ancestors 'self'"),
+            )
+    }
+
+    /// The value this policy gives `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.as_str().eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.to_str().ok())
+    }
+
+    /// Adds each header that `headers` does not hold yet.
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+        for (name, value) in &self.headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Middleware that applies a [`SecurityHeaders`] policy to every response
+/// of the service it wraps (the wizard's scope wraps itself in it).
+#[derive(Clone)]
+pub(crate) struct WithSecurityHeaders(pub Arc<SecurityHeaders>);
+
+impl<S, B> Transform<S, ServiceRequest> for WithSecurityHeaders
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = SecurityHeadersService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(SecurityHeadersService {
+            service: Rc::new(service),
+            policy: Arc::clone(&self.0),
+        }))
+    }
+}
+
+/// The service made by [`WithSecurityHeaders`].
+pub(crate) struct SecurityHeadersService<S> {
+    service: Rc<S>,
+    policy: Arc<SecurityHeaders>,
+}
+
+impl<S, B> Service<ServiceRequest> for SecurityHeadersService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let response = self.service.call(request);
+        let policy = Arc::clone(&self.policy);
+        Box::pin(async move {
+            let mut response = response.await?;
+            policy.apply(response.headers_mut());
+            Ok(response)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_application_header_is_kept() {
+        let mut headers = HeaderMap::new();
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+        SecurityHeaders::default().apply(&mut headers);
+        assert_eq!(
+            headers.get(X_FRAME_OPTIONS).map(|v| v.as_bytes()),
+            Some(&b"SAMEORIGIN"[..])
+        );
+        assert_eq!(
+            headers.get(X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert_eq!(headers.len(), 4);
+    }
+}

@@ -1,0 +1,177 @@
+//! The visitor cookie: a small signed cookie per wizard naming the run a
+//! browser is on, that run's CSRF token, and how far the run got.
+//!
+//! It lets a visitor who has only looked at a page carry a CSRF token
+//! without a session being written (double-submit: the form's token must
+//! equal the cookie's, and only this server can sign a cookie), tells an
+//! expired run (which actix-session cannot tell from a new visitor) from a
+//! new one, and names a finished run so that a late duplicate of its
+//! finish is recognised.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::cipher::StateCipher;
+use crate::csrf::random_hex;
+
+/// How far a visitor's run got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Pages seen, nothing stored yet.
+    Looking,
+    /// Answers or drafts are stored in the session.
+    Answering,
+    /// The run finished.
+    Finished,
+}
+
+impl Stage {
+    fn letter(self) -> char {
+        match self {
+            Self::Looking => 'l',
+            Self::Answering => 'a',
+            Self::Finished => 'f',
+        }
+    }
+
+    fn from_letter(letter: &str) -> Option<Self> {
+        match letter {
+            "l" => Some(Self::Looking),
+            "a" => Some(Self::Answering),
+            "f" => Some(Self::Finished),
+            _ => None,
+        }
+    }
+}
+
+/// What the visitor cookie says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Visitor {
+    /// The run's id: random, handed to the finish handler.
+    pub run: String,
+    /// The CSRF token every form of the run carries.
+    pub csrf: String,
+    pub stage: Stage,
+}
+
+impl Visitor {
+    /// A new run, nothing stored.
+    pub fn new_run() -> Self {
+        Self {
+            run: random_hex(16),
+            csrf: random_hex(32),
+            stage: Stage::Looking,
+        }
+    }
+
+    /// A visitor for a run whose state the session holds, when the browser
+    /// lost the cookie (its holder owns the session, so it may have it).
+    pub fn for_stored_run(run: &str) -> Self {
+        Self {
+            run: run.to_owned(),
+            csrf: random_hex(32),
+            stage: Stage::Answering,
+        }
+    }
+
+    fn encode(&self) -> String {
+        format!("{}.{}.{}", self.run, self.csrf, self.stage.letter())
+    }
+
+    fn decode(value: &str) -> Option<Self> {
+        let mut parts = value.split('.');
+        let (run, csrf, stage) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || run.is_empty() || csrf.is_empty() {
+            return None;
+        }
+        Some(Self {
+            run: run.to_owned(),
+            csrf: csrf.to_owned(),
+            stage: Stage::from_letter(stage)?,
+        })
+    }
+}
+
+/// How the visitor cookie of one wizard is named, scoped and signed.
+pub(crate) struct VisitorCookie {
+    name: String,
+    path: String,
+    secure: bool,
+    context: Vec<u8>,
+}
+
+impl VisitorCookie {
+    /// The cookie of wizard `id` mounted at `base`.
+    pub fn new(id: &str, base: &str, secure: bool) -> Self {
+        Self {
+            name: format!("{id}_run"),
+            path: if base.is_empty() {
+                "/".to_owned()
+            } else {
+                base.to_owned()
+            },
+            secure,
+            context: format!("{id}:visitor").into_bytes(),
+        }
+    }
+
+    /// What the browser's cookie says, if it carries one this server
+    /// signed for this wizard.
+    pub fn read(&self, request: &HttpRequest, cipher: &StateCipher) -> Option<Visitor> {
+        let cookie = request.cookie(&self.name)?;
+        let value = cipher.verify(cookie.value(), &self.context)?;
+        Visitor::decode(value)
+    }
+
+    /// Sets the cookie to `visitor` in `response`.
+    pub fn write(&self, visitor: &Visitor, cipher: &StateCipher, response: &mut HttpResponse) {
+        let value = cipher.sign(&visitor.encode(), &self.context);
+        let cookie = Cookie::build(self.name.clone(), value)
+            .path(self.path.clone())
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(30))
+            .finish();
+        // Names and values are ours and cookie-safe; adding cannot fail.
+        let _ = response.add_cookie(&cookie);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cipher::StateKey;
+
+    #[test]
+    fn a_visitor_reads_back_only_when_signed_for_this_wizard() {
+        let cipher = StateCipher::new(&StateKey::random());
+        let cookie = VisitorCookie::new("signup", "/signup", false);
+        let visitor = Visitor::new_run();
+        let mut response = HttpResponse::Ok().finish();
+        cookie.write(&visitor, &cipher, &mut response);
+        let sent = response
+            .cookies()
+            .next()
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default();
+        assert!(sent.contains(&visitor.run), "signed, not hidden");
+
+        let request = actix_web::test::TestRequest::default()
+            .cookie(Cookie::new("signup_run", sent.clone()))
+            .to_http_request();
+        assert_eq!(cookie.read(&request, &cipher), Some(visitor.clone()));
+
+        let other = VisitorCookie::new("other", "/signup", false);
+        let request = actix_web::test::TestRequest::default()
+            .cookie(Cookie::new("other_run", sent.clone()))
+            .to_http_request();
+        assert_eq!(other.read(&request, &cipher), None, "bound to its wizard");
+
+        let forged = sent.replacen(".l.", ".f.", 1);
+        let request = actix_web::test::TestRequest::default()
+            .cookie(Cookie::new("signup_run", forged))
+            .to_http_request();
+        assert_eq!(cookie.read(&request, &cipher), None);
+    }
+}

@@ -12,7 +12,7 @@ mod app;
 use actix_web::cookie::Key;
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
-use actix_wizard::{MemoryStore, WizardConfig, WizardService, session_middleware};
+use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
 
 #[actix_web::main]
 async fn main() {
@@ -21,21 +21,16 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let key = Key::from(&[5u8; 64]);
-    let config = WizardConfig::default()
-        .encrypt_state_with(&key)
-        .secure_cookies(false);
-    let service = test::init_service(
-        App::new()
-            .wrap(session_middleware(MemoryStore::default(), key, &config))
-            .configure(app::routes(
-                WizardService::new("/signup", config.clone()),
-                web::Data::new(app::Accounts::default()),
-            )),
-    )
+    let config = WizardConfig::default().secure_cookies(false);
+    let setup = WizardSetup::new(MemoryStore::default(), key, config);
+    let service = test::init_service(App::new().wrap(setup.middleware()).configure(app::routes(
+        setup.wizard("/signup"),
+        web::Data::new(app::Accounts::default()),
+    )))
     .await;
     let mut completed = 0;
     for n in 0..flows {
-        let mut cookie = String::new();
+        let mut jar = std::collections::BTreeMap::<String, String>::new();
         let mut token = String::new();
         let requests: [(&str, Option<String>); 8] = [
             ("/signup", None),
@@ -55,16 +50,13 @@ async fn main() {
                     .set_payload(format!("csrf_token={token}&{form}")),
                 None => TestRequest::get().uri(path),
             };
-            if !cookie.is_empty() {
-                request = request.insert_header(("Cookie", cookie.clone()));
+            if !jar.is_empty() {
+                let cookie: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                request = request.insert_header(("Cookie", cookie.join("; ")));
             }
             let response = test::call_service(&service, request.to_request()).await;
-            if let Some(c) = response
-                .response()
-                .cookies()
-                .find(|c| c.name() == "wizard_session")
-            {
-                cookie = format!("wizard_session={}", c.value());
+            for c in response.response().cookies() {
+                jar.insert(c.name().to_owned(), c.value().to_owned());
             }
             let body = test::read_body(response).await;
             let body = String::from_utf8_lossy(&body);

@@ -3,20 +3,19 @@
 use std::fmt;
 
 use actix_web::cookie::Key;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hkdf::Hkdf;
-use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
 const NONCE_BYTES: usize = 12;
 const DERIVATION_LABEL: &[u8] = b"actix-wizard: wizard state at rest, v1";
 const SIGNING_LABEL: &[u8] = b"actix-wizard: signed cookies, v1";
-/// Bytes of HMAC-SHA256 kept in a signature: 128 bits.
-const TAG_BYTES: usize = 16;
+/// A signature: a random GCM nonce and the 128-bit tag.
+const SIGNATURE_BYTES: usize = NONCE_BYTES + 16;
 
 /// 32 bytes derived from the session key for the state cipher. Its
 /// `Debug` output shows nothing of it.
@@ -70,7 +69,10 @@ impl fmt::Debug for StateKey {
 #[derive(Clone)]
 pub struct StateCipher {
     aead: Aes256Gcm,
-    signing: Hmac<Sha256>,
+    /// GMAC (AES-GCM over no plaintext) under a key of its own: a MAC
+    /// that costs two AES blocks and a GHASH with AES-NI, a tenth of
+    /// HMAC-SHA256's cost on a cookie.
+    signing: Aes256Gcm,
 }
 
 impl fmt::Debug for StateCipher {
@@ -91,38 +93,51 @@ impl StateCipher {
         }
         Self {
             aead: Aes256Gcm::new((&key.0).into()),
-            // HMAC takes a key of any length.
-            signing: <Hmac<Sha256> as Mac>::new_from_slice(&signing_key)
-                .unwrap_or_else(|_| unreachable!("HMAC accepts any key length")),
+            signing: Aes256Gcm::new((&signing_key).into()),
         }
-    }
-
-    fn tag(&self, value: &str, context: &[u8]) -> [u8; 32] {
-        let mut mac = self.signing.clone();
-        mac.update(context);
-        mac.update(&[0]);
-        mac.update(value.as_bytes());
-        mac.finalize().into_bytes().into()
     }
 
     /// `value` followed by `.` and a MAC over it bound to `context`, for
     /// values that must not be changed but need not be hidden (a cookie).
     pub(crate) fn sign(&self, value: &str, context: &[u8]) -> String {
-        let tag = self.tag(value, context);
-        let mut signed = String::with_capacity(value.len() + 24);
+        let mut nonce = [0u8; NONCE_BYTES];
+        rand::rng().fill_bytes(&mut nonce);
+        let mut signature = [0u8; SIGNATURE_BYTES];
+        signature[..NONCE_BYTES].copy_from_slice(&nonce);
+        // Sealing nothing never fails; an all-zero tag simply never verifies.
+        if let Ok(tag) = self.signing.encrypt_in_place_detached(
+            Nonce::from_slice(&nonce),
+            &signed_data(value, context),
+            &mut [],
+        ) {
+            signature[NONCE_BYTES..].copy_from_slice(&tag);
+        }
+        let mut signed = String::with_capacity(value.len() + 40);
         signed.push_str(value);
         signed.push('.');
-        URL_SAFE_NO_PAD.encode_string(&tag[..TAG_BYTES], &mut signed);
+        URL_SAFE_NO_PAD.encode_string(signature, &mut signed);
         signed
     }
 
     /// The value of what [`StateCipher::sign`] made with the same key and
-    /// context; `None` for anything else. Compared in constant time.
+    /// context; `None` for anything else.
     pub(crate) fn verify<'s>(&self, signed: &'s str, context: &[u8]) -> Option<&'s str> {
-        let (value, tag) = signed.rsplit_once('.')?;
-        let given = URL_SAFE_NO_PAD.decode(tag).ok()?;
-        let expected = self.tag(value, context);
-        crate::csrf::tokens_match(&expected[..TAG_BYTES], &given).then_some(value)
+        let (value, signature) = signed.rsplit_once('.')?;
+        let mut raw = [0u8; SIGNATURE_BYTES];
+        let length = URL_SAFE_NO_PAD
+            .decode_slice(signature, &mut raw)
+            .ok()
+            .filter(|n| *n == SIGNATURE_BYTES)?;
+        let (nonce, tag) = raw[..length].split_at(NONCE_BYTES);
+        self.signing
+            .decrypt_in_place_detached(
+                Nonce::from_slice(nonce),
+                &signed_data(value, context),
+                &mut [],
+                tag.into(),
+            )
+            .ok()
+            .map(|()| value)
     }
 
     /// Encrypts `plaintext` bound to `context`: base64url of a random
@@ -165,6 +180,15 @@ impl StateCipher {
             )
             .ok()
     }
+}
+
+/// What a signature covers: the context, a separator, the value.
+fn signed_data(value: &str, context: &[u8]) -> Vec<u8> {
+    let mut data = Vec::with_capacity(context.len() + 1 + value.len());
+    data.extend_from_slice(context);
+    data.push(0);
+    data.extend_from_slice(value.as_bytes());
+    data
 }
 
 #[cfg(test)]

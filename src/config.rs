@@ -7,6 +7,30 @@ use actix_web::cookie::Key;
 use crate::cipher::StateKey;
 use crate::headers::SecurityHeaders;
 
+/// How wizard state is kept in the session store.
+///
+/// ```
+/// use actix_wizard::{StateAtRest, WizardConfig};
+/// let config = WizardConfig::default().state_at_rest(StateAtRest::Encrypted);
+/// assert_eq!(config.state_at_rest, StateAtRest::Encrypted);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateAtRest {
+    /// Encrypted (AES-256-GCM, bound to the wizard and resource), except
+    /// where it protects nothing: [`crate::WizardSetup`] keeps it plain
+    /// on the embedded [`crate::MemoryStore`] (the state never leaves the
+    /// process that holds the key) and on actix-session's
+    /// `CookieSessionStore` (which encrypts the whole session itself).
+    /// Everywhere else, and for a [`crate::WizardService`] built by hand,
+    /// encrypted.
+    Auto,
+    /// Always encrypted: a dump of the store shows no answers.
+    Encrypted,
+    /// Never encrypted: for stores that are private to the process or
+    /// encrypt on their own.
+    Plain,
+}
+
 /// Settings of a wizard service and of the session it runs on.
 ///
 /// ```
@@ -42,6 +66,9 @@ pub struct WizardConfig {
     /// state does not survive a restart or reach another instance: set it
     /// with [`WizardConfig::encrypt_state_with`].
     pub state_key: Option<StateKey>,
+    /// Whether wizard state is encrypted before it reaches the store.
+    /// Default [`StateAtRest::Auto`].
+    pub state_at_rest: StateAtRest,
     /// The security headers every response of the wizard carries where
     /// the application has not set them. Default: no framing, no
     /// sniffing, `Referrer-Policy: same-origin` ([`SecurityHeaders`]).
@@ -59,6 +86,7 @@ impl Default for WizardConfig {
             cookie_path: "/".to_owned(),
             state_key: None,
             security_headers: SecurityHeaders::default(),
+            state_at_rest: StateAtRest::Auto,
         }
     }
 }
@@ -97,6 +125,12 @@ impl WizardConfig {
     /// Sets [`WizardConfig::cookie_path`].
     pub fn cookie_path(mut self, path: impl Into<String>) -> Self {
         self.cookie_path = path.into();
+        self
+    }
+
+    /// Sets [`WizardConfig::state_at_rest`].
+    pub fn state_at_rest(mut self, at_rest: StateAtRest) -> Self {
+        self.state_at_rest = at_rest;
         self
     }
 

@@ -1,17 +1,10 @@
 //! [`SecurityHeaders`]: what every response of a wizard carries so that
 //! its pages cannot be framed (clickjacking), sniffed or leak their URL.
 
-use std::future::{Ready, ready};
-use std::rc::Rc;
-use std::sync::Arc;
-
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::header::{
     CONTENT_SECURITY_POLICY, HeaderMap, HeaderName, HeaderValue, REFERRER_POLICY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use futures_util::future::LocalBoxFuture;
 
 /// The security headers added to every response the crate makes (pages,
 /// redirects, problem pages, the store-outage 503), each only where the
@@ -99,61 +92,9 @@ impl SecurityHeaders {
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         for (name, value) in &self.headers {
             if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
+                headers.append(name.clone(), value.clone());
             }
         }
-    }
-}
-
-/// Middleware that applies a [`SecurityHeaders`] policy to every response
-/// of the service it wraps (the wizard's scope wraps itself in it).
-#[derive(Clone)]
-pub(crate) struct WithSecurityHeaders(pub Arc<SecurityHeaders>);
-
-impl<S, B> Transform<S, ServiceRequest> for WithSecurityHeaders
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<B>;
-    type Error = actix_web::Error;
-    type Transform = SecurityHeadersService<S>;
-    type InitError = ();
-    type Future = Ready<Result<Self::Transform, Self::InitError>>;
-
-    fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(SecurityHeadersService {
-            service: Rc::new(service),
-            policy: Arc::clone(&self.0),
-        }))
-    }
-}
-
-/// The service made by [`WithSecurityHeaders`].
-pub(crate) struct SecurityHeadersService<S> {
-    service: Rc<S>,
-    policy: Arc<SecurityHeaders>,
-}
-
-impl<S, B> Service<ServiceRequest> for SecurityHeadersService<S>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<B>;
-    type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    forward_ready!(service);
-
-    fn call(&self, request: ServiceRequest) -> Self::Future {
-        let response = self.service.call(request);
-        let policy = Arc::clone(&self.policy);
-        Box::pin(async move {
-            let mut response = response.await?;
-            policy.apply(response.headers_mut());
-            Ok(response)
-        })
     }
 }
 

@@ -12,7 +12,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use moka::future::Cache;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use moka::sync::Cache;
+use tokio::sync::Notify;
 
 use crate::field_errors::FieldErrors;
 use crate::ledger::{Claim, DONE_TTL, RunLedger};
@@ -32,13 +36,70 @@ const WAIT_FOR_OTHER: Duration = Duration::from_secs(10);
 /// How often it asks the ledger meanwhile (a ledger cannot notify).
 const POLL_EVERY: Duration = Duration::from_millis(20);
 
-/// The record of finished runs: outcomes kept in this process, and the
-/// shared ledger when there is one.
+/// The record of finished runs: outcomes kept in this process, the runs
+/// being finished here right now, and the shared ledger when there is one.
 pub(crate) struct Finishes {
-    /// Run id → the outcome's JSON. Also what makes concurrent finishes
-    /// of one run in this process wait for the first.
+    /// Run id → the outcome's JSON.
     done: Cache<String, Arc<str>>,
+    /// Runs whose once-only section is running in this process: a
+    /// duplicate waits on the entry instead of running its own.
+    running: Mutex<HashMap<String, Arc<InFlight>>>,
     ledger: Option<Arc<dyn RunLedger>>,
+}
+
+/// What a section's result is, shared by every request of its run.
+type Shared = Result<Arc<str>, Arc<Refusal>>;
+
+/// A once-only section in progress, and the result its waiters receive.
+#[derive(Default)]
+struct InFlight {
+    result: Mutex<Option<Shared>>,
+    settled: Notify,
+}
+
+impl InFlight {
+    async fn result(&self) -> Shared {
+        loop {
+            let settled = self.settled.notified();
+            if let Some(result) = lock(&self.result).clone() {
+                return result;
+            }
+            settled.await;
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The first request of a run, running its section. However it ends
+/// (also when its request is dropped mid-way, a client gone), its waiters
+/// get a result and the run can be finished again.
+struct Leading<'a> {
+    finishes: &'a Finishes,
+    run: &'a str,
+    flight: Arc<InFlight>,
+}
+
+impl Leading<'_> {
+    fn settle(&self, result: Shared) {
+        lock(&self.flight.result).get_or_insert(result);
+        lock(&self.finishes.running).remove(self.run);
+        self.flight.settled.notify_waiters();
+    }
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        if lock(&self.flight.result).is_none() {
+            self.settle(Err(Arc::new(Refusal::Failed(
+                "the request finishing this run was dropped".into(),
+            ))));
+        }
+    }
 }
 
 impl Finishes {
@@ -48,6 +109,7 @@ impl Finishes {
                 .max_capacity(100_000)
                 .time_to_live(DONE_TTL)
                 .build(),
+            running: Mutex::default(),
             ledger,
         }
     }
@@ -55,7 +117,7 @@ impl Finishes {
     /// The outcome of `run` if it finished, here or (with a ledger) on any
     /// instance.
     pub async fn outcome(&self, run: &str) -> Option<Arc<str>> {
-        if let Some(outcome) = self.done.get(run).await {
+        if let Some(outcome) = self.done.get(run) {
             return Some(outcome);
         }
         let ledger = self.ledger.as_ref()?;
@@ -72,19 +134,48 @@ impl Finishes {
     /// `run`: a concurrent duplicate in this process waits for it and
     /// shares its result, a duplicate on another instance waits for its
     /// ledger entry. A run that finished gives its outcome at once.
-    pub async fn once<F>(&self, run: &str, section: F) -> Result<Arc<str>, Arc<Refusal>>
+    pub async fn once<F>(&self, run: &str, section: F) -> Shared
     where
         F: Future<Output = Result<Arc<str>, Refusal>>,
     {
         tracing::debug!(run, "finish requested");
-        self.done
-            .try_get_with_by_ref(run, async {
-                match &self.ledger {
-                    Some(ledger) => claimed(ledger.as_ref(), run, section).await,
-                    None => section.await,
+        if let Some(outcome) = self.done.get(run) {
+            return Ok(outcome);
+        }
+        let (flight, leads) = {
+            let mut running = lock(&self.running);
+            // Again under the lock: a leader records its outcome before it
+            // leaves `running`, so a run missing from both is not finished.
+            if let Some(outcome) = self.done.get(run) {
+                return Ok(outcome);
+            }
+            match running.get(run) {
+                Some(flight) => (Arc::clone(flight), false),
+                None => {
+                    let flight = Arc::new(InFlight::default());
+                    running.insert(run.to_owned(), Arc::clone(&flight));
+                    (flight, true)
                 }
-            })
-            .await
+            }
+        };
+        if !leads {
+            return flight.result().await;
+        }
+        let leading = Leading {
+            finishes: self,
+            run,
+            flight,
+        };
+        let result = match &self.ledger {
+            Some(ledger) => claimed(ledger.as_ref(), run, section).await,
+            None => section.await,
+        };
+        let result = result.map_err(Arc::new);
+        if let Ok(outcome) = &result {
+            self.done.insert(run.to_owned(), Arc::clone(outcome));
+        }
+        leading.settle(result.clone());
+        result
     }
 }
 

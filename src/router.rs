@@ -21,7 +21,7 @@ use crate::csrf::CSRF_FIELD;
 use crate::declaration::{self, COMPLETE_SEGMENT};
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
-use crate::headers::WithSecurityHeaders;
+use crate::headers::SecurityHeaders;
 use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
@@ -143,8 +143,21 @@ fn get_or_head() -> actix_web::Route {
 }
 
 /// The 405 of a resource that takes the `allow` methods.
-fn not_allowed(allow: &'static str) -> actix_web::Route {
-    web::route().to(move || async move { Problem::MethodNotAllowed { allow }.error_response() })
+fn not_allowed(allow: &'static str, headers: Arc<SecurityHeaders>) -> actix_web::Route {
+    web::route().to(move || {
+        let headers = Arc::clone(&headers);
+        async move { with_headers(&headers, Err(Problem::MethodNotAllowed { allow })) }
+    })
+}
+
+/// The response of a handler, a problem as its page, with the security
+/// headers the application has not set itself. Every response of the
+/// wizard's routes passes here (a middleware would cost a boxed future
+/// per request for the same).
+fn with_headers(headers: &SecurityHeaders, answer: Result<HttpResponse, Problem>) -> HttpResponse {
+    let mut response = answer.unwrap_or_else(|problem| problem.error_response());
+    headers.apply(response.headers_mut());
+    response
 }
 
 impl<W: Wizard> HttpServiceFactory for WizardService<W> {
@@ -155,23 +168,41 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             self.inner.base.as_str()
         }
         .to_owned();
-        let headers = WithSecurityHeaders(Arc::new(self.inner.config.security_headers.clone()));
+        let headers = Arc::new(self.inner.config.security_headers.clone());
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
-        let mut scope = web::scope(&base)
-            .app_data(web::Data::from(self.inner))
-            .wrap(headers);
+        let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
         for entry_path in ["", "/"] {
-            scope = scope.service(
-                web::resource(entry_path)
-                    .route(get_or_head().to(entry::<W>))
-                    .default_service(not_allowed("GET, HEAD")),
-            );
+            scope =
+                scope.service(
+                    web::resource(entry_path)
+                        .route(get_or_head().to(
+                            |request: HttpRequest,
+                             session: Session,
+                             wizard: web::Data<Inner<W>>| async move {
+                                with_headers(
+                                    &wizard.config.security_headers,
+                                    entry(&request, &session, &wizard),
+                                )
+                            },
+                        ))
+                        .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+                );
         }
-        scope = scope.service(
-            web::resource(format!("/{COMPLETE_SEGMENT}"))
-                .route(get_or_head().to(complete::<W>))
-                .default_service(not_allowed("GET, HEAD")),
-        );
+        scope =
+            scope.service(
+                web::resource(format!("/{COMPLETE_SEGMENT}"))
+                    .route(
+                        get_or_head().to(
+                            |request: HttpRequest,
+                             session: Session,
+                             wizard: web::Data<Inner<W>>| async move {
+                                let answer = complete(&request, &session, &wizard).await;
+                                with_headers(&wizard.config.security_headers, answer)
+                            },
+                        ),
+                    )
+                    .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+            );
         // One static resource per declared step, which knows its step:
         // matching needs no pattern engine, and the path is never parsed.
         for (index, name) in names.into_iter().enumerate() {
@@ -180,23 +211,32 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                     .route(get_or_head().to(
                         move |request: HttpRequest,
                               session: Session,
-                              wizard: web::Data<Inner<W>>| {
-                            show(index, request, session, wizard)
+                              wizard: web::Data<Inner<W>>| async move {
+                            let answer = show(index, &request, &session, &wizard).await;
+                            with_headers(&wizard.config.security_headers, answer)
                         },
                     ))
                     .route(web::post().to(
                         move |request: HttpRequest,
                               session: Session,
                               payload: web::Payload,
-                              wizard: web::Data<Inner<W>>| {
-                            submit(index, request, session, payload, wizard)
+                              wizard: web::Data<Inner<W>>| async move {
+                            let answer = submit(index, &request, &session, payload, &wizard).await;
+                            with_headers(&wizard.config.security_headers, answer)
                         },
                     ))
-                    .default_service(not_allowed("GET, HEAD, POST")),
+                    .default_service(not_allowed("GET, HEAD, POST", Arc::clone(&headers))),
             );
         }
         scope
-            .default_service(web::to(elsewhere::<W>))
+            .default_service(web::to(
+                |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                    with_headers(
+                        &wizard.config.security_headers,
+                        elsewhere(&request, &wizard),
+                    )
+                },
+            ))
             .register(config);
     }
 }
@@ -280,8 +320,9 @@ impl<W: Wizard> Inner<W> {
             }
             Stage::Answering => {
                 // The state is gone: expired in the store, unless the run
-                // finished (a stale cookie).
-                let finished = self.runs.finished_outcome(run).await.is_some();
+                // finished (a stale cookie). Boxed: rare, and its future
+                // is large.
+                let finished = Box::pin(self.runs.finished_outcome(run)).await.is_some();
                 run.restart();
                 (!finished).then_some(EXPIRED_NOTICE)
             }
@@ -359,45 +400,45 @@ impl<W: Wizard> Inner<W> {
 }
 
 /// `GET {base}`: to the step the visitor should be on.
-async fn entry<W: Wizard>(
-    request: HttpRequest,
-    session: Session,
-    wizard: web::Data<Inner<W>>,
+fn entry<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let mut run = wizard.runs.load(&request, &session, &wizard.steps);
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
     run.leave_visitor_cookie();
     let target = wizard.resume_url(&run);
     wizard
         .runs
-        .answer(&request, &session, &mut run, see_other(&target))
+        .answer(request, session, &mut run, see_other(&target))
 }
 
 /// `GET {base}/{step}`: the step's page, from its draft or stored answers.
 async fn show<W: Wizard>(
     index: usize,
-    request: HttpRequest,
-    session: Session,
-    wizard: web::Data<Inner<W>>,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let mut run = wizard.runs.load(&request, &session, &wizard.steps);
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
     if !run.journey.is_active(index) {
         run.leave_visitor_cookie();
         let page = wizard.not_found().error_response();
-        return wizard.runs.answer(&request, &session, &mut run, page);
+        return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.reachable(&wizard.steps, index) {
         run.leave_visitor_cookie();
         let target = wizard.resume_url(&run);
         return wizard
             .runs
-            .answer(&request, &session, &mut run, see_other(&target));
+            .answer(request, session, &mut run, see_other(&target));
     }
-    let notice = wizard.arrival_notice(&session, &mut run).await;
+    let notice = wizard.arrival_notice(session, &mut run).await;
     keep_idle_clock_fresh(&mut run, wizard.config.idle_timeout.as_secs());
     let slot = &wizard.steps.slots[index];
     let (values, errors) = shown_values(run.journey.record(slot.name()), slot.shape());
     let page = wizard.render_step(
-        &request,
+        request,
         &mut run,
         index,
         &values,
@@ -405,7 +446,7 @@ async fn show<W: Wizard>(
         notice,
         StatusCode::OK,
     )?;
-    wizard.runs.answer(&request, &session, &mut run, page)
+    wizard.runs.answer(request, session, &mut run, page)
 }
 
 /// Reading a page is activity too: the state's idle clock is refreshed,
@@ -438,19 +479,22 @@ fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawForm, FieldEr
 /// Finish.
 async fn submit<W: Wizard>(
     index: usize,
-    request: HttpRequest,
-    session: Session,
+    request: &HttpRequest,
+    session: &Session,
     payload: web::Payload,
-    wizard: web::Data<Inner<W>>,
+    wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let mut form = read_form(&request, payload, &wizard.config).await?;
-    let mut run = wizard.runs.load(&request, &session, &wizard.steps);
+    let mut form = read_form(request, payload, &wizard.config).await?;
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
     if !run.is_stored() {
         // A late duplicate of a finish, whose session is gone or renewed:
         // the one lookup a request without state makes, before the CSRF
         // check, and only for a run that stored answers.
-        if let Some(outcome) = wizard.runs.finished_outcome(&run).await {
-            return wizard.finished(&request, &session, &mut run, &outcome);
+        if run.had_answers() {
+            // Boxed: rare, and its future is large.
+            if let Some(outcome) = Box::pin(wizard.runs.finished_outcome(&run)).await {
+                return wizard.finished(request, session, &mut run, &outcome);
+            }
         }
         if run.had_answers() || run.journey.lapsed {
             // The answers expired: the step page says so.
@@ -458,7 +502,7 @@ async fn submit<W: Wizard>(
             let first = wizard.resume_url(&run);
             return wizard
                 .runs
-                .answer(&request, &session, &mut run, see_other(&first));
+                .answer(request, session, &mut run, see_other(&first));
         }
     }
     if !run.csrf_matches(form.first(CSRF_FIELD)) {
@@ -483,13 +527,13 @@ async fn submit<W: Wizard>(
         let previous = wizard.step_url(run.journey.previous(index).unwrap_or(index));
         return wizard
             .runs
-            .answer(&request, &session, &mut run, see_other(&previous));
+            .answer(request, session, &mut run, see_other(&previous));
     }
     // The last step's async check runs inside the once-only finish, so
     // that a duplicate never checks against the first one's side effects.
     let finishing = run.journey.next(index).is_none();
     let submitted = slot
-        .submit(&form, &mut run.journey.answers, &request, !finishing)
+        .submit(&form, &mut run.journey.answers, request, !finishing)
         .await
         .map_err(|error| {
             tracing::error!(%error, step = slot.name(), "step could not be decoded");
@@ -501,17 +545,19 @@ async fn submit<W: Wizard>(
             run.state_mut(now).step_mut(slot.name()).draft = Some(draft.clone());
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let page =
-                wizard.render_step(&request, &mut run, index, &draft, &errors, None, status)?;
-            wizard.runs.answer(&request, &session, &mut run, page)
+                wizard.render_step(request, &mut run, index, &draft, &errors, None, status)?;
+            wizard.runs.answer(request, session, &mut run, page)
         }
         Submitted::Valid(answers) => {
             run.state_mut(now);
             run.journey
                 .store_answers(&wizard.steps, index, answers, W::VERSION, now);
             match run.journey.next(index) {
-                None => finish(&wizard, &request, &session, run, index).await,
+                // Boxed: the once-only section's future is large, and most
+                // requests never reach it.
+                None => Box::pin(finish(wizard, request, session, run, index)).await,
                 Some(next) => {
-                    let target = if is_change(&request) {
+                    let target = if is_change(request) {
                         run.journey.resume(&wizard.steps)
                     } else {
                         next
@@ -519,7 +565,7 @@ async fn submit<W: Wizard>(
                     let location = wizard.step_url(target);
                     wizard
                         .runs
-                        .answer(&request, &session, &mut run, see_other(&location))
+                        .answer(request, session, &mut run, see_other(&location))
                 }
             }
         }
@@ -619,14 +665,14 @@ impl<W: Wizard> Inner<W> {
 
 /// `GET {base}/complete`: the completion page, from the kept outcome.
 async fn complete<W: Wizard>(
-    request: HttpRequest,
-    session: Session,
-    wizard: web::Data<Inner<W>>,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let run = wizard.runs.load(&request, &session, &wizard.steps);
+    let run = wizard.runs.load(request, session, &wizard.steps);
     let outcome = wizard
         .runs
-        .kept_outcome(&session, &run)
+        .kept_outcome(session, &run)
         .await
         .and_then(|json| serde_json::from_slice::<W::Outcome>(&json).ok());
     let Some(outcome) = outcome else {
@@ -645,10 +691,7 @@ async fn complete<W: Wizard>(
 /// Anything else under the wizard's path: a step's or the completion
 /// page's URL with a trailing slash redirects to the canonical one
 /// (308, keeping the method and body); the rest is 404.
-async fn elsewhere<W: Wizard>(
-    request: HttpRequest,
-    wizard: web::Data<Inner<W>>,
-) -> Result<HttpResponse, Problem> {
+fn elsewhere<W: Wizard>(request: &HttpRequest, wizard: &Inner<W>) -> Result<HttpResponse, Problem> {
     let path = request.path();
     let canonical = path.strip_suffix('/').and_then(|trimmed| {
         let segment = trimmed

@@ -11,9 +11,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse};
+use serde_json::value::RawValue;
 
 use crate::cipher::StateCipher;
-use crate::config::WizardConfig;
+use crate::config::{StateAtRest, WizardConfig};
 use crate::journey::{Journey, Stored};
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
@@ -26,7 +27,10 @@ use crate::wizard::{Steps, Wizard};
 /// claim). The session entries and the seals are bound to it, so one
 /// resource's state can never be read as another's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RunKey {
+pub(crate) struct RunKey(Arc<RunNames>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct RunNames {
     state_entry: String,
     outcome_entry: String,
     state_context: String,
@@ -34,21 +38,29 @@ pub(crate) struct RunKey {
 }
 
 impl RunKey {
-    /// The key of wizard `id` for the resource `request` is on.
-    pub fn of(id: &str, request: &HttpRequest) -> Self {
+    /// The key of wizard `id` on the resource named by `resource` (its
+    /// path parameters, empty for a wizard at a fixed path).
+    fn new(id: &str, resource: &str) -> Self {
+        Self(Arc::new(RunNames {
+            state_entry: format!("wizard.{id}{resource}"),
+            outcome_entry: format!("wizard.{id}{resource}.outcome"),
+            state_context: format!("{id}{resource}:state"),
+            outcome_context: format!("{id}{resource}:outcome"),
+        }))
+    }
+
+    /// The path parameters of the resource `request` is on, as one string.
+    fn resource_of(request: &HttpRequest) -> Option<String> {
+        let mut params = request.match_info().iter().peekable();
+        params.peek()?;
         let mut resource = String::new();
-        for (name, value) in request.match_info().iter() {
+        for (name, value) in params {
             resource.push(':');
             resource.push_str(name);
             resource.push('=');
             resource.push_str(value);
         }
-        Self {
-            state_entry: format!("wizard.{id}{resource}"),
-            outcome_entry: format!("wizard.{id}{resource}.outcome"),
-            state_context: format!("{id}{resource}:state"),
-            outcome_context: format!("{id}{resource}:outcome"),
-        }
+        Some(resource)
     }
 }
 
@@ -121,6 +133,10 @@ impl<W: Wizard> Run<W> {
 /// Where and how a wizard's runs are kept.
 pub(crate) struct Runs {
     id: &'static str,
+    /// The key of a run on a wizard mounted at a fixed path: made once.
+    fixed_key: RunKey,
+    /// Whether state and outcome are encrypted in the store.
+    encrypt: bool,
     cipher: StateCipher,
     visitor: VisitorCookie,
     finishes: Finishes,
@@ -138,6 +154,8 @@ impl Runs {
     ) -> Self {
         Self {
             id,
+            fixed_key: RunKey::new(id, ""),
+            encrypt: config.state_at_rest != StateAtRest::Plain,
             cipher,
             visitor: VisitorCookie::new(id, base, config.secure_cookies),
             finishes,
@@ -155,17 +173,11 @@ impl Runs {
         session: &Session,
         steps: &Steps<W>,
     ) -> Run<W> {
-        let key = RunKey::of(self.id, request);
-        let stored = match session.get::<String>(&key.state_entry) {
-            Ok(None) => Stored::Nothing,
-            Ok(Some(sealed)) => {
-                match WizardState::open(&sealed, &self.cipher, key.state_context.as_bytes()) {
-                    Some(state) => Stored::State(state),
-                    None => Stored::Unreadable,
-                }
-            }
-            Err(_) => Stored::Unreadable,
+        let key = match RunKey::resource_of(request) {
+            None => self.fixed_key.clone(),
+            Some(resource) => RunKey::new(self.id, &resource),
         };
+        let stored = self.stored_state(session, &key);
         if matches!(stored, Stored::Unreadable) {
             tracing::warn!(
                 wizard = self.id,
@@ -193,6 +205,49 @@ impl Runs {
         }
     }
 
+    /// The state the session holds for `key`, opened (or parsed) once.
+    fn stored_state(&self, session: &Session, key: &RunKey) -> Stored {
+        let names = &key.0;
+        let found = if self.encrypt {
+            session.get::<String>(&names.state_entry).map(|sealed| {
+                sealed.map(|sealed| {
+                    WizardState::open(&sealed, &self.cipher, names.state_context.as_bytes())
+                })
+            })
+        } else {
+            session
+                .get::<WizardState>(&names.state_entry)
+                .map(|state| state.map(Some))
+        };
+        match found {
+            Ok(None) => Stored::Nothing,
+            Ok(Some(Some(state))) => Stored::State(state),
+            Ok(Some(None)) | Err(_) => Stored::Unreadable,
+        }
+    }
+
+    /// The state as the session keeps it: sealed, or its JSON as is.
+    fn stored_form(&self, state: &WizardState, key: &RunKey) -> Result<Box<RawValue>, EncodeError> {
+        let kept = if self.encrypt {
+            let sealed = state.seal(
+                &self.cipher,
+                key.0.state_context.as_bytes(),
+                self.max_state_bytes,
+            )?;
+            // A sealed state is base64url: a JSON string needs no escapes.
+            format!("\"{sealed}\"")
+        } else {
+            serde_json::to_string(state).map_err(EncodeError::Json)?
+        };
+        if kept.len() > self.max_state_bytes {
+            return Err(EncodeError::TooLarge {
+                size: kept.len(),
+                cap: self.max_state_bytes,
+            });
+        }
+        RawValue::from_string(kept).map_err(EncodeError::Json)
+    }
+
     /// Writes what changed (the state, sealed once, or its removal; the
     /// visitor cookie), then answers with `response`. A state over its cap
     /// is not written: the visitor is told, and keeps what was stored.
@@ -206,14 +261,13 @@ impl Runs {
         if run.journey.changed {
             match &mut run.journey.state {
                 None => {
-                    session.remove(&run.key.state_entry);
+                    session.remove(&run.key.0.state_entry);
                 }
                 Some(state) => {
                     state.seen = unix_now();
                     state.prune();
-                    let context = run.key.state_context.as_bytes();
-                    let sealed = match state.seal(&self.cipher, context, self.max_state_bytes) {
-                        Ok(sealed) => sealed,
+                    let kept = match self.stored_form(state, &run.key) {
+                        Ok(kept) => kept,
                         Err(EncodeError::TooLarge { size, cap }) => {
                             tracing::info!(
                                 wizard = self.id,
@@ -231,7 +285,7 @@ impl Runs {
                         }
                     };
                     session
-                        .insert(&run.key.state_entry, sealed)
+                        .insert(&run.key.0.state_entry, kept)
                         .map_err(|error| {
                             tracing::error!(%error, wizard = self.id, "wizard state not stored");
                             Problem::Internal
@@ -270,11 +324,23 @@ impl Runs {
     /// is kept for the completion page, the session id is renewed, and the
     /// visitor cookie says the run finished.
     pub fn keep_outcome<W>(&self, session: &Session, run: &mut Run<W>, outcome: &str) {
-        session.remove(&run.key.state_entry);
-        let sealed = self
-            .cipher
-            .seal(outcome.as_bytes(), run.key.outcome_context.as_bytes());
-        if let Err(error) = session.insert(&run.key.outcome_entry, sealed) {
+        let names = &run.key.0;
+        session.remove(&names.state_entry);
+        let kept = if self.encrypt {
+            let sealed = self
+                .cipher
+                .seal(outcome.as_bytes(), names.outcome_context.as_bytes());
+            session.insert(&names.outcome_entry, sealed)
+        } else {
+            match RawValue::from_string(outcome.to_owned()) {
+                Ok(raw) => session.insert(&names.outcome_entry, raw),
+                Err(error) => {
+                    tracing::error!(%error, wizard = self.id, "outcome is not JSON");
+                    Ok(())
+                }
+            }
+        };
+        if let Err(error) = kept {
             tracing::error!(%error, wizard = self.id, "outcome not kept in the session");
         }
         session.renew();
@@ -286,14 +352,20 @@ impl Runs {
     /// The outcome kept in the session for the completion page, else that
     /// of the finished run the visitor cookie names.
     pub async fn kept_outcome<W>(&self, session: &Session, run: &Run<W>) -> Option<Vec<u8>> {
-        let kept = session
-            .get::<String>(&run.key.outcome_entry)
-            .ok()
-            .flatten()
-            .and_then(|sealed| {
-                self.cipher
-                    .open(&sealed, run.key.outcome_context.as_bytes())
-            });
+        let names = &run.key.0;
+        let kept = if self.encrypt {
+            session
+                .get::<String>(&names.outcome_entry)
+                .ok()
+                .flatten()
+                .and_then(|sealed| self.cipher.open(&sealed, names.outcome_context.as_bytes()))
+        } else {
+            session
+                .get::<Box<RawValue>>(&names.outcome_entry)
+                .ok()
+                .flatten()
+                .map(|raw| raw.get().as_bytes().to_vec())
+        };
         match kept {
             Some(outcome) => Some(outcome),
             None if run.visitor.stage == Stage::Finished => self

@@ -1,8 +1,10 @@
 //! The session middleware the wizard expects, and the middleware that turns
 //! a session store failure into a 503 page.
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{PersistentSession, TtlExtensionPolicy};
@@ -12,7 +14,6 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use futures_util::future::LocalBoxFuture;
 use std::sync::Arc;
 
 use crate::config::WizardConfig;
@@ -124,7 +125,7 @@ where
 {
     type Response = ServiceResponse<B>;
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+    type Future = OutageFuture<S::Future>;
 
     forward_ready!(service);
 
@@ -132,17 +133,44 @@ where
         // The request must not be cloned before routing (the router needs
         // sole access to it), so the page travels inside the error, whose
         // response actix-web sends as is.
-        let response = self.service.call(request);
-        let headers = Arc::clone(&self.headers);
-        Box::pin(async move {
-            response.await.map_err(|error| {
+        OutageFuture {
+            response: self.service.call(request),
+            headers: Arc::clone(&self.headers),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`StoreOutageService`]: the inner response, or the
+    /// 503 page when the session layer failed. A plain future rather
+    /// than a boxed one: it runs on every request.
+    #[doc(hidden)]
+    pub struct OutageFuture<F> {
+        #[pin]
+        response: F,
+        headers: Arc<SecurityHeaders>,
+    }
+}
+
+impl<F, R> Future for OutageFuture<F>
+where
+    F: Future<Output = Result<R, actix_web::Error>>,
+{
+    type Output = Result<R, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match this.response.poll(context) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(response)) => Poll::Ready(Ok(response)),
+            Poll::Ready(Err(error)) => {
                 // Display only: Debug would format a captured backtrace.
                 let reason = error.to_string();
                 tracing::warn!(%reason, "session store unavailable");
                 let mut page = Problem::StoreDown.error_response();
-                headers.apply(page.headers_mut());
-                InternalError::from_response(reason, page).into()
-            })
-        })
+                this.headers.apply(page.headers_mut());
+                Poll::Ready(Err(InternalError::from_response(reason, page).into()))
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::Key;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 
-use crate::config::WizardConfig;
+use crate::config::{StateAtRest, WizardConfig};
 use crate::ledger::RunLedger;
 use crate::router::WizardService;
 use crate::session::{OutagePage, StoreOutageService, session_middleware};
@@ -93,7 +93,14 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
         key: Key,
         config: WizardConfig,
     ) -> Self {
-        let config = config.encrypt_state_with(&key);
+        let mut config = config.encrypt_state_with(&key);
+        if config.state_at_rest == StateAtRest::Auto {
+            config.state_at_rest = if keeps_state_private::<S>() {
+                StateAtRest::Plain
+            } else {
+                StateAtRest::Encrypted
+            };
+        }
         Self {
             make_store: Arc::new(make_store),
             key,
@@ -129,6 +136,16 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
     ) -> WizardService<W> {
         WizardService::with_ledger(path, self.config.clone(), ledger)
     }
+}
+
+/// Whether a store keeps wizard state where encrypting it protects
+/// nothing: the embedded store (in the process that holds the key) and
+/// the cookie store (which encrypts the whole session).
+fn keeps_state_private<S: 'static>() -> bool {
+    use std::any::TypeId;
+    let store = TypeId::of::<S>();
+    store == TypeId::of::<crate::store::MemoryStore>()
+        || store == TypeId::of::<actix_session::storage::CookieSessionStore>()
 }
 
 /// The middleware [`WizardSetup::middleware`] gives: actix-session's

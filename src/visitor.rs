@@ -9,6 +9,7 @@
 //! finish is recognised.
 
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header::{HeaderValue, SET_COOKIE};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::cipher::StateCipher;
@@ -95,22 +96,26 @@ impl Visitor {
 /// How the visitor cookie of one wizard is named, scoped and signed.
 pub(crate) struct VisitorCookie {
     name: String,
-    path: String,
-    secure: bool,
+    /// `; Path=…; Max-Age=…; HttpOnly; SameSite=Lax[; Secure]`, made once.
+    attributes: String,
     context: Vec<u8>,
 }
 
 impl VisitorCookie {
     /// The cookie of wizard `id` mounted at `base`.
     pub fn new(id: &str, base: &str, secure: bool) -> Self {
+        let path = if base.is_empty() { "/" } else { base };
+        let cookie = Cookie::build("x", "")
+            .path(path)
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(30))
+            .finish()
+            .to_string();
         Self {
             name: format!("{id}_run"),
-            path: if base.is_empty() {
-                "/".to_owned()
-            } else {
-                base.to_owned()
-            },
-            secure,
+            attributes: cookie.trim_start_matches("x=").to_owned(),
             context: format!("{id}:visitor").into_bytes(),
         }
     }
@@ -118,7 +123,10 @@ impl VisitorCookie {
     /// What the browser's cookie says, if it carries one this server
     /// signed for this wizard.
     pub fn read(&self, request: &HttpRequest, cipher: &StateCipher) -> Option<Visitor> {
-        let cookie = request.cookie(&self.name)?;
+        // The cookies actix-web parsed once for this request (the session
+        // layer read them too), borrowed rather than cloned.
+        let cookies = request.cookies().ok()?;
+        let cookie = cookies.iter().find(|c| c.name() == self.name)?;
         let value = cipher.verify(cookie.value(), &self.context)?;
         Visitor::decode(value)
     }
@@ -126,15 +134,17 @@ impl VisitorCookie {
     /// Sets the cookie to `visitor` in `response`.
     pub fn write(&self, visitor: &Visitor, cipher: &StateCipher, response: &mut HttpResponse) {
         let value = cipher.sign(&visitor.encode(), &self.context);
-        let cookie = Cookie::build(self.name.clone(), value)
-            .path(self.path.clone())
-            .http_only(true)
-            .secure(self.secure)
-            .same_site(SameSite::Lax)
-            .max_age(actix_web::cookie::time::Duration::days(30))
-            .finish();
-        // Names and values are ours and cookie-safe; adding cannot fail.
-        let _ = response.add_cookie(&cookie);
+        let mut header =
+            String::with_capacity(self.attributes.len() + self.name.len() + value.len() + 1);
+        header.push_str(&self.name);
+        header.push('=');
+        header.push_str(&value);
+        header.push_str(&self.attributes);
+        // Name, value (hex, base64url, `.`) and attributes are ours and
+        // cookie-safe, so the header value is always valid.
+        if let Ok(header) = HeaderValue::try_from(header) {
+            response.headers_mut().append(SET_COOKIE, header);
+        }
     }
 }
 

@@ -17,8 +17,8 @@ use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
 use actix_wizard::{
-    MemcachedLedger, MemcachedStore, MemoryStore, RedisBackend, RedisLedger, StoreOutage,
-    WizardConfig, WizardService, session_middleware,
+    MemcachedLedger, MemcachedStore, MemoryStore, RedisBackend, RedisLedger, WizardConfig,
+    WizardService, WizardSetup,
 };
 
 /// Largest state kept in the cookie store: encrypted and base64-encoded it
@@ -93,7 +93,6 @@ fn settings() -> Result<Settings, String> {
         "1" | "true" | "yes"
     );
     let mut config = WizardConfig::default()
-        .encrypt_state_with(&key)
         .idle_timeout(Duration::from_secs(ttl))
         .secure_cookies(secure);
     if matches!(store, StoreChoice::Cookie) {
@@ -108,37 +107,26 @@ fn settings() -> Result<Settings, String> {
     })
 }
 
-/// Serves the example; `store` makes each worker's handle on the one
-/// session store (a clone of a shared store, or a stateless cookie store).
-async fn serve<S, F>(
-    store: F,
+/// Serves the example with `setup` (the store, the key, the
+/// configuration) and the wizard built from it.
+async fn serve<S: SessionStore + 'static>(
+    setup: WizardSetup<S>,
     signup: WizardService<app::Signup>,
-    settings: Settings,
-) -> Result<(), String>
-where
-    S: SessionStore + 'static,
-    F: Fn() -> S + Clone + Send + 'static,
-{
+    addr: &str,
+    workers: usize,
+) -> Result<(), String> {
     // Built once, shared by every worker: the store, the key, the wizard
     // (its record of finished runs) and the accounts.
-    let Settings {
-        addr,
-        key,
-        config,
-        workers,
-        ..
-    } = settings;
     let accounts = web::Data::new(app::Accounts::default());
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(session_middleware(store(), key.clone(), &config))
-            .wrap(StoreOutage)
+            .wrap(setup.middleware())
             .configure(app::routes(signup.clone(), accounts.clone()))
     })
     .workers(workers)
     .client_request_timeout(app::CLIENT_REQUEST_TIMEOUT)
     .keep_alive(app::KEEP_ALIVE)
-    .bind(&addr)
+    .bind(addr)
     .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     for bound in server.addrs() {
         println!("signup example listening on http://{bound}/signup");
@@ -153,31 +141,40 @@ where
 /// serves.
 async fn start(settings: Settings) -> Result<(), String> {
     let path = "/signup";
-    let config = settings.config.clone();
-    match &settings.store {
+    let Settings {
+        addr,
+        store,
+        key,
+        config,
+        workers,
+    } = settings;
+    match store {
         StoreChoice::Memory => {
-            let store = MemoryStore::default();
-            let signup = WizardService::new(path, config);
-            serve(move || store.clone(), signup, settings).await
+            let setup = WizardSetup::new(MemoryStore::default(), key, config);
+            let signup = setup.wizard(path);
+            serve(setup, signup, &addr, workers).await
         }
         StoreChoice::Cookie => {
-            let signup = WizardService::new(path, config);
-            serve(CookieSessionStore::default, signup, settings).await
+            let setup = WizardSetup::with_store_factory(CookieSessionStore::default, key, config);
+            let signup = setup.wizard(path);
+            serve(setup, signup, &addr, workers).await
         }
         StoreChoice::Redis(url) => {
-            let redis = RedisBackend::connect(url)
+            let redis = RedisBackend::connect(&url)
                 .await
                 .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
-            let signup = WizardService::with_ledger(path, config, RedisLedger::new(&redis));
-            let store = redis.session_store();
-            serve(move || store.clone(), signup, settings).await
+            let setup = WizardSetup::new(redis.session_store(), key, config);
+            let signup = setup.wizard_with_ledger(path, RedisLedger::new(&redis));
+            serve(setup, signup, &addr, workers).await
         }
         StoreChoice::Memcached(url) => {
-            let store = MemcachedStore::connect(url)
+            let store = MemcachedStore::connect(&url)
                 .await
                 .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
-            let signup = WizardService::with_ledger(path, config, MemcachedLedger::new(&store));
-            serve(move || store.clone(), signup, settings).await
+            let signup_ledger = MemcachedLedger::new(&store);
+            let setup = WizardSetup::new(store, key, config);
+            let signup = setup.wizard_with_ledger(path, signup_ledger);
+            serve(setup, signup, &addr, workers).await
         }
     }
 }

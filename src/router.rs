@@ -10,7 +10,7 @@ use std::sync::Arc;
 use actix_session::Session;
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
 
 use crate::body::read_form;
@@ -244,14 +244,17 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
 fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location))
-        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .finish()
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ))
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .body(body)
 }
 
@@ -505,10 +508,13 @@ async fn submit<W: Wizard>(
                 .answer(request, session, &mut run, see_other(&first));
         }
     }
-    if !run.csrf_matches(form.first(CSRF_FIELD)) {
-        return Err(Problem::Csrf {
+    if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
+        let problem = Problem::Csrf {
             form: request.path().to_owned(),
-        });
+        };
+        return wizard
+            .runs
+            .answer(request, session, &mut run, problem.error_response());
     }
     if !run.journey.is_active(index) {
         return Err(wizard.not_found());

@@ -19,7 +19,7 @@ use crate::journey::{Journey, Stored};
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::state::{EncodeError, WizardState};
-use crate::visitor::{Stage, Visitor, VisitorCookie};
+use crate::visitor::{Sent, Stage, Visitor, VisitorCookie};
 use crate::wizard::{Steps, Wizard};
 
 /// What a run is keyed by: its wizard, and the path parameters of the
@@ -80,7 +80,7 @@ pub(crate) struct Run<W> {
     /// usable.
     pub visitor: Visitor,
     /// What the browser's cookie said, to write it only when it changes.
-    sent_visitor: Option<Visitor>,
+    sent: Option<Sent>,
     /// Whether this response may write the visitor cookie.
     write_visitor: bool,
 }
@@ -94,20 +94,13 @@ impl<W: Wizard> Run<W> {
     /// Whether the visitor cookie the browser sent says the run stored
     /// answers (so a run without state has lost them, or finished).
     pub fn had_answers(&self) -> bool {
-        self.sent_visitor
+        self.sent
             .as_ref()
-            .is_some_and(|sent| sent.stage != Stage::Looking)
+            .is_some_and(|sent| sent.visitor.stage != Stage::Looking)
     }
 
-    /// Whether `submitted` is this run's CSRF token.
-    pub fn csrf_matches(&self, submitted: Option<&str>) -> bool {
-        crate::csrf::tokens_match(
-            self.visitor.csrf.as_bytes(),
-            submitted.unwrap_or("").as_bytes(),
-        ) && self
-            .sent_visitor
-            .as_ref()
-            .is_some_and(|sent| sent.csrf == self.visitor.csrf)
+    fn sent_visitor(&self) -> Option<&Visitor> {
+        self.sent.as_ref().map(|sent| &sent.visitor)
     }
 
     /// Leaves the browser's visitor cookie as it is in this response (a
@@ -185,8 +178,8 @@ impl Runs {
             );
         }
         let mut journey = Journey::load(steps, stored, unix_now(), self.idle_secs, W::VERSION);
-        let sent_visitor = self.visitor.read(request, &self.cipher);
-        let visitor = match (&journey.state, &sent_visitor) {
+        let sent = self.visitor.read(request);
+        let visitor = match (&journey.state, sent.as_ref().map(|s| &s.visitor)) {
             (Some(state), Some(sent)) if sent.run == state.run => Visitor {
                 stage: Stage::Answering,
                 ..sent.clone()
@@ -200,7 +193,7 @@ impl Runs {
             key,
             journey,
             visitor,
-            sent_visitor,
+            sent,
             write_visitor: true,
         }
     }
@@ -228,24 +221,26 @@ impl Runs {
 
     /// The state as the session keeps it: sealed, or its JSON as is.
     fn stored_form(&self, state: &WizardState, key: &RunKey) -> Result<Box<RawValue>, EncodeError> {
+        // Serialized once, into the JSON the session map keeps verbatim.
         let kept = if self.encrypt {
             let sealed = state.seal(
                 &self.cipher,
                 key.0.state_context.as_bytes(),
                 self.max_state_bytes,
             )?;
-            // A sealed state is base64url: a JSON string needs no escapes.
-            format!("\"{sealed}\"")
+            serde_json::value::to_raw_value(&sealed)
         } else {
-            serde_json::to_string(state).map_err(EncodeError::Json)?
-        };
-        if kept.len() > self.max_state_bytes {
+            serde_json::value::to_raw_value(state)
+        }
+        .map_err(EncodeError::Json)?;
+        let size = kept.get().len();
+        if size > self.max_state_bytes {
             return Err(EncodeError::TooLarge {
-                size: kept.len(),
+                size,
                 cap: self.max_state_bytes,
             });
         }
-        RawValue::from_string(kept).map_err(EncodeError::Json)
+        Ok(kept)
     }
 
     /// Writes what changed (the state, sealed once, or its removal; the
@@ -294,7 +289,7 @@ impl Runs {
             }
             run.journey.changed = false;
         }
-        if run.write_visitor && run.sent_visitor.as_ref() != Some(&run.visitor) {
+        if run.write_visitor && run.sent_visitor() != Some(&run.visitor) {
             self.visitor
                 .write(&run.visitor, &self.cipher, &mut response);
         }
@@ -306,10 +301,36 @@ impl Runs {
     /// answers can have finished, so a visitor who only looked costs no
     /// lookup.
     pub async fn finished_outcome<W>(&self, run: &Run<W>) -> Option<Arc<str>> {
-        if run.visitor.stage == Stage::Looking {
+        if run.visitor.stage == Stage::Looking || !self.genuine(run) {
             return None;
         }
         self.finishes.outcome(&run.visitor.run).await
+    }
+
+    /// Whether the browser sent a visitor cookie this server signed.
+    fn genuine<W>(&self, run: &Run<W>) -> bool {
+        run.sent
+            .as_ref()
+            .is_some_and(|sent| self.visitor.is_genuine(sent, &self.cipher))
+    }
+
+    /// Whether `submitted` is the run's CSRF token, as named in a
+    /// genuine visitor cookie. When the cookie is not genuine (tampered,
+    /// or signed under an old key), a new one is issued with the
+    /// answer, so that reloading the form works.
+    pub fn csrf_matches<W: Wizard>(&self, run: &mut Run<W>, submitted: Option<&str>) -> bool {
+        if !self.genuine(run) {
+            run.visitor = match &run.journey.state {
+                Some(state) => Visitor::for_stored_run(&state.run),
+                None => Visitor::new_run(),
+            };
+            run.journey.new_run_id = run.visitor.run.clone();
+            return false;
+        }
+        crate::csrf::tokens_match(
+            run.visitor.csrf.as_bytes(),
+            submitted.unwrap_or("").as_bytes(),
+        ) && run.sent_visitor().map(|v| &v.csrf) == Some(&run.visitor.csrf)
     }
 
     /// See [`Finishes::once`].

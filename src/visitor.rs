@@ -93,6 +93,13 @@ impl Visitor {
     }
 }
 
+/// A visitor cookie as the browser sent it.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub visitor: Visitor,
+    signed: String,
+}
+
 /// How the visitor cookie of one wizard is named, scoped and signed.
 pub(crate) struct VisitorCookie {
     name: String,
@@ -120,15 +127,25 @@ impl VisitorCookie {
         }
     }
 
-    /// What the browser's cookie says, if it carries one this server
-    /// signed for this wizard.
-    pub fn read(&self, request: &HttpRequest, cipher: &StateCipher) -> Option<Visitor> {
+    /// What the browser's cookie says, not yet checked: see
+    /// [`VisitorCookie::is_genuine`]. Reading a page needs no check (its
+    /// token is only shown, and checked when the form comes back, and a
+    /// run it names must equal the stored run's secret id).
+    pub fn read(&self, request: &HttpRequest) -> Option<Sent> {
         // The cookies actix-web parsed once for this request (the session
         // layer read them too), borrowed rather than cloned.
         let cookies = request.cookies().ok()?;
         let cookie = cookies.iter().find(|c| c.name() == self.name)?;
-        let value = cipher.verify(cookie.value(), &self.context)?;
-        Visitor::decode(value)
+        let (value, _) = cookie.value().rsplit_once('.')?;
+        Some(Sent {
+            visitor: Visitor::decode(value)?,
+            signed: cookie.value().to_owned(),
+        })
+    }
+
+    /// Whether this server signed `sent` for this wizard.
+    pub fn is_genuine(&self, sent: &Sent, cipher: &StateCipher) -> bool {
+        cipher.verify(&sent.signed, &self.context).is_some()
     }
 
     /// Sets the cookie to `visitor` in `response`.
@@ -170,18 +187,23 @@ mod tests {
         let request = actix_web::test::TestRequest::default()
             .cookie(Cookie::new("signup_run", sent.clone()))
             .to_http_request();
-        assert_eq!(cookie.read(&request, &cipher), Some(visitor.clone()));
+        let read = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
+        assert_eq!(read.visitor, visitor);
+        assert!(cookie.is_genuine(&read, &cipher));
 
         let other = VisitorCookie::new("other", "/signup", false);
         let request = actix_web::test::TestRequest::default()
             .cookie(Cookie::new("other_run", sent.clone()))
             .to_http_request();
-        assert_eq!(other.read(&request, &cipher), None, "bound to its wizard");
+        let read = other.read(&request).unwrap_or_else(|| panic!("not read"));
+        assert!(!other.is_genuine(&read, &cipher), "bound to its wizard");
 
         let forged = sent.replacen(".l.", ".f.", 1);
         let request = actix_web::test::TestRequest::default()
             .cookie(Cookie::new("signup_run", forged))
             .to_http_request();
-        assert_eq!(cookie.read(&request, &cipher), None);
+        let read = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
+        assert_eq!(read.visitor.stage, Stage::Finished);
+        assert!(!cookie.is_genuine(&read, &cipher));
     }
 }

@@ -150,6 +150,12 @@ fn scalar_text(value: &Value) -> Option<String> {
 }
 
 fn decode_component(raw: &[u8]) -> Result<String, MalformedForm> {
+    // Most names and many values are plain: no escapes, no spaces.
+    if !raw.iter().any(|b| matches!(b, b'%' | b'+')) {
+        return std::str::from_utf8(raw)
+            .map(str::to_owned)
+            .map_err(|_| MalformedForm::NotUtf8);
+    }
     let mut rest = raw;
     while let Some(at) = rest.iter().position(|b| *b == b'%') {
         let escape = rest.get(at + 1..at + 3).ok_or(MalformedForm::BadEscape)?;

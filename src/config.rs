@@ -1,11 +1,72 @@
 //! [`WizardConfig`]: limits and session settings, with sane defaults.
 
-use std::time::Duration;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use actix_web::cookie::Key;
 
 use crate::cipher::StateKey;
 use crate::headers::SecurityHeaders;
+
+/// Where the wizard reads the time: when a run was last active, and
+/// whether it has been idle for longer than
+/// [`WizardConfig::idle_timeout`]. The system clock by default; a test can
+/// give one it moves itself, so that expiry needs no waiting.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::time::{Duration, SystemTime};
+/// use actix_wizard::{Clock, WizardConfig};
+///
+/// /// A clock a test moves forward by hand.
+/// #[derive(Default)]
+/// struct TestClock(AtomicU64);
+/// impl Clock for TestClock {
+///     fn now(&self) -> SystemTime {
+///         SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + self.0.load(Ordering::SeqCst))
+///     }
+/// }
+/// let clock = std::sync::Arc::new(TestClock::default());
+/// let config = WizardConfig::default().clock(clock.clone());
+/// clock.0.fetch_add(3600, Ordering::SeqCst); // an hour later, at once
+/// # let _ = config;
+/// ```
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system clock: [`SystemTime::now`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// The configured [`Clock`], shared by clones of the configuration.
+#[derive(Clone)]
+pub(crate) struct SharedClock(pub Arc<dyn Clock>);
+
+impl SharedClock {
+    /// Seconds since the Unix epoch.
+    pub fn unix_now(&self) -> u64 {
+        self.0
+            .now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+impl fmt::Debug for SharedClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Clock")
+    }
+}
 
 /// How wizard state is kept in the session store.
 ///
@@ -66,6 +127,8 @@ pub struct WizardConfig {
     /// state does not survive a restart or reach another instance: set it
     /// with [`WizardConfig::encrypt_state_with`].
     pub state_key: Option<StateKey>,
+    /// Where the time comes from. Default [`SystemClock`].
+    pub(crate) clock: SharedClock,
     /// Whether wizard state is encrypted before it reaches the store.
     /// Default [`StateAtRest::Auto`].
     pub state_at_rest: StateAtRest,
@@ -87,6 +150,7 @@ impl Default for WizardConfig {
             state_key: None,
             security_headers: SecurityHeaders::default(),
             state_at_rest: StateAtRest::Auto,
+            clock: SharedClock(Arc::new(SystemClock)),
         }
     }
 }
@@ -125,6 +189,13 @@ impl WizardConfig {
     /// Sets [`WizardConfig::cookie_path`].
     pub fn cookie_path(mut self, path: impl Into<String>) -> Self {
         self.cookie_path = path.into();
+        self
+    }
+
+    /// Reads the time from `clock` instead of the system clock (a test's
+    /// clock, say). The session store's own expiry still runs on real time.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = SharedClock(clock);
         self
     }
 

@@ -42,7 +42,7 @@ mod wizard;
 
 pub use check_answers::{Answer, AnswerSection};
 pub use cipher::{StateCipher, StateKey};
-pub use config::{StateAtRest, WizardConfig};
+pub use config::{Clock, StateAtRest, SystemClock, WizardConfig};
 pub use csrf::CSRF_FIELD;
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};

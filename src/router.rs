@@ -26,7 +26,7 @@ use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::render::{CompletePage, Page, Progress};
-use crate::run::{Run, Runs, unix_now};
+use crate::run::{Run, Runs};
 use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
 use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
@@ -437,7 +437,11 @@ async fn show<W: Wizard>(
             .answer(request, session, &mut run, see_other(&target));
     }
     let notice = wizard.arrival_notice(session, &mut run).await;
-    keep_idle_clock_fresh(&mut run, wizard.config.idle_timeout.as_secs());
+    keep_idle_clock_fresh(
+        &mut run,
+        wizard.runs.now(),
+        wizard.config.idle_timeout.as_secs(),
+    );
     let slot = &wizard.steps.slots[index];
     let (values, errors) = shown_values(run.journey.record(slot.name()), slot.shape());
     let page = wizard.render_step(
@@ -454,9 +458,9 @@ async fn show<W: Wizard>(
 
 /// Reading a page is activity too: the state's idle clock is refreshed,
 /// but only every eighth of the idle timeout, not on every view.
-fn keep_idle_clock_fresh<W>(run: &mut Run<W>, idle_secs: u64) {
+fn keep_idle_clock_fresh<W>(run: &mut Run<W>, now: u64, idle_secs: u64) {
     if let Some(state) = &run.journey.state {
-        if unix_now().saturating_sub(state.seen) >= (idle_secs / 8).max(1) {
+        if now.saturating_sub(state.seen) >= (idle_secs / 8).max(1) {
             run.journey.changed = true;
         }
     }
@@ -526,7 +530,7 @@ async fn submit<W: Wizard>(
     let slot = &wizard.steps.slots[index];
     let shape = slot.shape();
     form.retain(|name| shape.fields.contains(&name));
-    let now = unix_now();
+    let now = wizard.runs.now();
 
     if let Action::Back = action {
         run.state_mut(now).step_mut(slot.name()).draft = Some(without_secrets(&form, shape));
@@ -627,7 +631,7 @@ async fn finish<W: Wizard>(
         Err(refusal) => match &*refusal {
             Refusal::Invalid { step, errors } => {
                 let name = wizard.steps.slots[*step].name();
-                run.state_mut(unix_now()).step_mut(name).errors = errors.clone();
+                run.state_mut(wizard.runs.now()).step_mut(name).errors = errors.clone();
                 let location = wizard.step_url(*step);
                 wizard
                     .runs

@@ -7,14 +7,13 @@
 //! a run at the start of a request and to save it at the end, once each.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::value::RawValue;
 
 use crate::cipher::StateCipher;
-use crate::config::{StateAtRest, WizardConfig};
+use crate::config::{SharedClock, StateAtRest, WizardConfig};
 use crate::journey::{Journey, Stored};
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
@@ -62,13 +61,6 @@ impl RunKey {
         }
         Some(resource)
     }
-}
-
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// A run as one request sees it: the journey through the steps and the
@@ -135,6 +127,7 @@ pub(crate) struct Runs {
     finishes: Finishes,
     idle_secs: u64,
     max_state_bytes: usize,
+    clock: SharedClock,
 }
 
 impl Runs {
@@ -154,6 +147,7 @@ impl Runs {
             finishes,
             idle_secs: config.idle_timeout.as_secs(),
             max_state_bytes: config.max_state_bytes,
+            clock: config.clock.clone(),
         }
     }
 
@@ -177,7 +171,7 @@ impl Runs {
                 "stored wizard state unreadable; starting over"
             );
         }
-        let mut journey = Journey::load(steps, stored, unix_now(), self.idle_secs, W::VERSION);
+        let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
         let sent = self.visitor.read(request);
         let visitor = match (&journey.state, sent.as_ref().map(|s| &s.visitor)) {
             (Some(state), Some(sent)) if sent.run == state.run => Visitor {
@@ -196,6 +190,11 @@ impl Runs {
             sent,
             write_visitor: true,
         }
+    }
+
+    /// Now, in Unix seconds, by the configured clock.
+    pub fn now(&self) -> u64 {
+        self.clock.unix_now()
     }
 
     /// The state the session holds for `key`, opened (or parsed) once.
@@ -259,7 +258,7 @@ impl Runs {
                     session.remove(&run.key.0.state_entry);
                 }
                 Some(state) => {
-                    state.seen = unix_now();
+                    state.seen = self.now();
                     state.prune();
                     let kept = match self.stored_form(state, &run.key) {
                         Ok(kept) => kept,

@@ -185,17 +185,14 @@ impl Session {
 
     /// Waits until the page marked before a navigation has been replaced.
     async fn settle(&self) {
-        for _ in 0..200 {
+        common::wait::until("the next page loads", || async {
             let stale = self
                 .client
                 .execute("return window.__before_submit === true", vec![])
                 .await;
-            if matches!(stale, Ok(Value::Bool(false))) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the next page did not load within 5 s");
+            matches!(stale, Ok(Value::Bool(false)))
+        })
+        .await;
     }
 
     async fn script(&self, code: &str) -> Value {

@@ -257,6 +257,8 @@ async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
         "Sorry, the service is unavailable",
     );
     assert!(page.body.contains("Your answers are safe"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     let post = b.post("/signup/profile", "next", PROFILE_OK).await;
     assert_eq!(post.status, StatusCode::SERVICE_UNAVAILABLE);
 

@@ -293,13 +293,9 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
             .unwrap_or_else(|| panic!("no visitor cookie in {on_view:?}"))
             .clone();
         let body = String::from_utf8_lossy(&actix_web::test::read_body(page).await).into_owned();
-        let token = common::Reply {
-            status: StatusCode::OK,
-            location: None,
-            body,
-        }
-        .csrf()
-        .unwrap_or_else(|| panic!("no token"));
+        let token = common::Reply::of(StatusCode::OK, body)
+            .csrf()
+            .unwrap_or_else(|| panic!("no token"));
         let pair = visitor.split(';').next().unwrap_or("").to_owned();
         let post = actix_web::test::call_service(
             &app,

@@ -367,7 +367,10 @@ async fn two_finishes_at_once_create_one_account_and_both_land_on_complete() {
 
 #[actix_rt::test]
 async fn after_the_idle_timeout_the_signup_restarts_with_a_notice() {
-    let config = common::config().idle_timeout(Duration::from_secs(1));
+    let clock = std::sync::Arc::new(common::TestClock::default());
+    let config = common::config()
+        .idle_timeout(Duration::from_secs(600))
+        .clock(clock.clone());
     let (app, _) = signup_app!(MemoryStore::default(), config);
     // One visitor comes back with a GET, another posts a stale form.
     let mut b = Browser::new(&app);
@@ -375,7 +378,8 @@ async fn after_the_idle_timeout_the_signup_restarts_with_a_notice() {
         .await;
     let mut stale = Browser::new(&app);
     stale.reach_profile().await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // Eleven minutes later, by the wizard's clock.
+    clock.advance(Duration::from_secs(660));
 
     b.get("/signup/profile")
         .await

@@ -90,10 +90,18 @@ async fn store_contract<S: SessionStore>(store: &S) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     store
-        .update_ttl(&extended, &Ttl::seconds(30))
+        .update_ttl(&extended, &Ttl::seconds(300))
         .await
         .unwrap_or_else(|e| panic!("update_ttl: {e}"));
-    tokio::time::sleep(Duration::from_millis(2200)).await;
+    // Wait for the store to expire what it was told to, not for a guess.
+    common::wait::until("a session saved with a 1 s TTL expires", || async {
+        matches!(store.load(&expiring).await, Ok(None))
+    })
+    .await;
+    common::wait::until("a session updated with a 1 s TTL expires", || async {
+        matches!(store.load(&updated).await, Ok(None))
+    })
+    .await;
     assert_eq!(
         store.load(&extended).await.ok().flatten(),
         Some(state("kept"))
@@ -356,7 +364,7 @@ async fn the_store_expires_an_idle_signup_by_itself() {
     let Some(redis) = servers::shared_redis().await else {
         return;
     };
-    let config = common::config().idle_timeout(Duration::from_secs(1));
+    let config = common::config().idle_timeout(Duration::from_secs(2));
     let accounts = web::Data::new(Accounts::default());
     let app = signup_instance!(
         redis.session_store(),
@@ -367,7 +375,16 @@ async fn the_store_expires_an_idle_signup_by_itself() {
     let mut b = Browser::new(&app);
     b.complete_step("account", ACCOUNT_OK, "/signup/profile")
         .await;
-    tokio::time::sleep(Duration::from_millis(2200)).await;
+    // Redis itself drops the idle session: wait until it has.
+    let session = common::session_key_of(
+        b.cookie("wizard_session")
+            .unwrap_or_else(|| panic!("no session cookie")),
+    );
+    let store = redis.session_store();
+    common::wait::until("Redis expires the idle session", || async {
+        matches!(store.load(&session).await, Ok(None))
+    })
+    .await;
     b.get("/signup/profile")
         .await
         .assert_redirect("/signup/account");

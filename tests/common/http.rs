@@ -46,13 +46,8 @@ impl Visitor {
         self.send("POST", path, Some(form)).await
     }
 
-    async fn send(
-        &mut self,
-        method: &str,
-        path: &str,
-        body: Option<&str>,
-    ) -> std::io::Result<Response> {
-        let mut stream = TcpStream::connect(self.addr).await?;
+    /// The bytes of a request with this visitor's cookies.
+    pub fn request(&self, method: &str, path: &str, body: Option<&str>) -> Vec<u8> {
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.addr
@@ -72,12 +67,28 @@ impl Visitor {
             ));
         }
         head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).await?;
+        let mut bytes = head.into_bytes();
         if let Some(body) = body {
-            stream.write_all(body.as_bytes()).await?;
+            bytes.extend_from_slice(body.as_bytes());
         }
+        bytes
+    }
+
+    async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> std::io::Result<Response> {
+        let mut stream = TcpStream::connect(self.addr).await?;
+        stream.write_all(&self.request(method, path, body)).await?;
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await?;
+        Ok(self.take_response(&raw))
+    }
+
+    /// Reads a raw response, taking its cookies as a browser would.
+    pub fn take_response(&mut self, raw: &[u8]) -> Response {
         let text = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let mut lines = head.lines();
@@ -106,10 +117,18 @@ impl Visitor {
                 }
             }
         }
-        Ok(Response {
+        Response {
             status,
             location,
             body: body.to_owned(),
-        })
+        }
+    }
+
+    /// Another visitor with the same cookies (a second tab).
+    pub fn tab(&self) -> Self {
+        Self {
+            addr: self.addr,
+            cookies: self.cookies.clone(),
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod http;
 pub mod servers;
 pub mod slow;
+pub mod wait;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -49,6 +50,42 @@ pub fn config() -> actix_wizard::WizardConfig {
         .idle_timeout(Duration::from_secs(600))
 }
 
+/// A clock the test moves by hand: idle expiry without waiting.
+#[derive(Default)]
+pub struct TestClock {
+    ahead: std::sync::atomic::AtomicU64,
+}
+
+impl TestClock {
+    /// Moves the clock `by` forward.
+    pub fn advance(&self, by: Duration) {
+        self.ahead
+            .fetch_add(by.as_secs(), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl actix_wizard::Clock for TestClock {
+    fn now(&self) -> std::time::SystemTime {
+        std::time::SystemTime::now()
+            + Duration::from_secs(self.ahead.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+/// The session key a browser's `wizard_session` cookie names (the cookie
+/// is encrypted with [`key`]).
+pub fn session_key_of(cookie: &str) -> actix_session::storage::SessionKey {
+    use actix_web::cookie::{Cookie, CookieJar};
+    let mut jar = CookieJar::new();
+    jar.add_original(Cookie::new("wizard_session", cookie.to_owned()));
+    let plain = jar
+        .private(&key())
+        .get("wizard_session")
+        .map(|c| c.value().to_owned())
+        .unwrap_or_else(|| panic!("the session cookie does not decrypt"));
+    actix_session::storage::SessionKey::try_from(plain)
+        .unwrap_or_else(|_| panic!("not a session key"))
+}
+
 /// A fixed 64-byte key, as an operator would configure one.
 pub fn key() -> actix_web::cookie::Key {
     actix_web::cookie::Key::from(&[7u8; 64])
@@ -65,6 +102,27 @@ macro_rules! signup_app {
         let signup =
             actix_wizard::WizardService::<common::app::Signup>::new("/signup", config.clone());
         let service = signup_instance!($store, config, signup, accounts);
+        (service, accounts)
+    }};
+}
+
+/// Builds the signup example's application as the README does, through
+/// `WizardSetup` (one store, one key, one configuration). Gives the
+/// service and the example's accounts.
+#[macro_export]
+macro_rules! signup_setup {
+    ($store:expr, $config:expr) => {{
+        let setup = actix_wizard::WizardSetup::new($store, common::key(), $config);
+        let accounts = actix_web::web::Data::new(common::app::Accounts::default());
+        let service = actix_web::test::init_service(
+            actix_web::App::new()
+                .wrap(setup.middleware())
+                .configure(common::app::routes(
+                    setup.wizard("/signup"),
+                    accounts.clone(),
+                )),
+        )
+        .await;
         (service, accounts)
     }};
 }
@@ -96,9 +154,25 @@ pub struct Reply {
     pub status: StatusCode,
     pub location: Option<String>,
     pub body: String,
+    pub headers: actix_web::http::header::HeaderMap,
 }
 
 impl Reply {
+    /// A reply from its parts (for pages read outside a `Browser`).
+    pub fn of(status: StatusCode, body: String) -> Self {
+        Self {
+            status,
+            location: None,
+            body,
+            headers: Default::default(),
+        }
+    }
+
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// The CSRF token in the page's hidden field.
     pub fn csrf(&self) -> Option<String> {
         let marker = r#"name="csrf_token" value=""#;
@@ -252,6 +326,7 @@ where
                 // What a client would receive for a middleware error.
                 let response = error.error_response();
                 let status = response.status();
+                let headers = response.headers().clone();
                 let body = actix_web::body::to_bytes(response.into_body())
                     .await
                     .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -260,6 +335,7 @@ where
                     status,
                     location: None,
                     body,
+                    headers,
                 };
             }
         };
@@ -279,11 +355,13 @@ where
             .get("Location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let headers = response.headers().clone();
         let body = test::read_body(response).await;
         let reply = Reply {
             status,
             location,
             body: String::from_utf8_lossy(&body).into_owned(),
+            headers,
         };
         if let Some(token) = reply.csrf() {
             self.token = token;

@@ -7,7 +7,6 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// Whether every store test must run (CI), rather than skip.
 pub fn required() -> bool {
@@ -28,14 +27,19 @@ pub fn free_port() -> u16 {
 }
 
 fn wait_for_port(port: u16, up: bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() == up {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
+    let state = if up { "answers" } else { "refuses" };
+    super::wait::until_blocking(&format!("port {port} {state}"), || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok() == up
+    })
+}
+
+/// The scheduler state of process `pid` (`R`, `S`, `T` for stopped...),
+/// from `/proc/PID/stat`.
+fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name in parentheses may hold spaces: the state follows
+    // the last `)`.
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
 /// A server process this test started; killed when dropped.
@@ -94,13 +98,29 @@ impl ServerProcess {
     }
 
     /// Freezes it (SIGSTOP): the port stays open but nothing answers.
+    /// Returns once the kernel says the process is stopped.
     pub fn pause(&self) {
         self.signal("-STOP");
+        self.wait_for_state("stopped", |state| state == 'T');
     }
 
-    /// Thaws it (SIGCONT).
+    /// Thaws it (SIGCONT), and returns once it runs again.
     pub fn resume(&self) {
         self.signal("-CONT");
+        self.wait_for_state("running", |state| state != 'T');
+    }
+
+    fn wait_for_state(&self, what: &str, wanted: impl Fn(char) -> bool) {
+        if let Some(child) = &self.child {
+            let pid = child.id();
+            assert!(
+                super::wait::until_blocking(&format!("{} {what}", self.program), || {
+                    process_state(pid).is_some_and(&wanted)
+                }),
+                "{} did not become {what}",
+                self.program
+            );
+        }
     }
 
     fn signal(&self, signal: &str) {
@@ -114,7 +134,7 @@ impl ServerProcess {
 
 impl Drop for ServerProcess {
     fn drop(&mut self) {
-        self.resume();
+        self.signal("-CONT");
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();

@@ -50,7 +50,7 @@ impl MemcachedStore {
             .connect_timeout(TIMEOUT)
             .connect_async(servers.iter().map(String::as_str))
             .await
-            .map_err(|e| StoreError::Unreachable(format!("memcached at {url}: {e}")))?;
+            .map_err(|e| StoreError::unreachable(format!("memcached at {url}"), e))?;
         let store = Self { client };
         store.ping().await?;
         Ok(store)
@@ -62,7 +62,7 @@ impl MemcachedStore {
             .meta()
             .noop()
             .await
-            .map_err(|e| StoreError::Unreachable(format!("memcached: {e}")))
+            .map_err(|e| StoreError::unreachable("memcached", e))
     }
 
     pub(crate) fn client(&self) -> &AsyncMemcache {

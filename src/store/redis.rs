@@ -54,7 +54,7 @@ impl RedisBackend {
             .map_err(|e| StoreError::BadUrl(format!("`{url}`: {e}")))?;
         let store = RedisSessionStore::new_pooled(pool.clone())
             .await
-            .map_err(|e| StoreError::Unreachable(format!("Redis at {url}: {e}")))?;
+            .map_err(|e| StoreError::unreachable(format!("Redis at {url}"), e))?;
         let backend = Self { pool, store };
         backend.ping().await?;
         Ok(backend)
@@ -66,12 +66,12 @@ impl RedisBackend {
             .pool
             .get()
             .await
-            .map_err(|e| StoreError::Unreachable(format!("Redis: {e}")))?;
+            .map_err(|e| StoreError::unreachable("Redis", e))?;
         deadpool_redis::redis::cmd("PING")
             .query_async::<String>(&mut connection)
             .await
             .map(|_| ())
-            .map_err(|e| StoreError::Unreachable(format!("Redis: {e}")))
+            .map_err(|e| StoreError::unreachable("Redis", e))
     }
 
     /// The session store, for `session_middleware`.

@@ -89,7 +89,7 @@ impl Visitor {
 
     /// Reads a raw response, taking its cookies as a browser would.
     pub fn take_response(&mut self, raw: &[u8]) -> Response {
-        let text = String::from_utf8_lossy(&raw).into_owned();
+        let text = String::from_utf8_lossy(raw).into_owned();
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let mut lines = head.lines();
         let status = lines

@@ -493,32 +493,16 @@ async fn submit<W: Wizard>(
 ) -> Result<HttpResponse, Problem> {
     let mut form = read_form(request, payload, &wizard.config).await?;
     let mut run = wizard.runs.load(request, session, &wizard.steps);
-    if !run.is_stored() {
-        // A late duplicate of a finish, whose session is gone or renewed:
-        // the one lookup a request without state makes, before the CSRF
-        // check, and only for a run that stored answers.
-        if run.had_answers() {
-            // Boxed: rare, and its future is large.
-            if let Some(outcome) = Box::pin(wizard.runs.finished_outcome(&run)).await {
-                return wizard.finished(request, session, &mut run, &outcome);
-            }
-        }
-        if run.had_answers() || run.journey.lapsed {
-            // The answers expired: the step page says so.
-            run.leave_visitor_cookie();
-            let first = wizard.resume_url(&run);
-            return wizard
-                .runs
-                .answer(request, session, &mut run, see_other(&first));
-        }
+    if !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
+        // Boxed: rare, and its future is large.
+        return Box::pin(wizard.without_state(request, session, run)).await;
     }
     if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
-        let problem = Problem::Csrf {
+        let page = Problem::Csrf {
             form: request.path().to_owned(),
-        };
-        return wizard
-            .runs
-            .answer(request, session, &mut run, problem.error_response());
+        }
+        .error_response();
+        return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.is_active(index) {
         return Err(wizard.not_found());
@@ -527,58 +511,127 @@ async fn submit<W: Wizard>(
         return Ok(see_other(&wizard.resume_url(&run)));
     }
     let action = Action::of(&form)?;
-    let slot = &wizard.steps.slots[index];
-    let shape = slot.shape();
+    let shape = wizard.steps.slots[index].shape();
     form.retain(|name| shape.fields.contains(&name));
-    let now = wizard.runs.now();
-
-    if let Action::Back = action {
-        run.state_mut(now).step_mut(slot.name()).draft = Some(without_secrets(&form, shape));
-        let previous = wizard.step_url(run.journey.previous(index).unwrap_or(index));
-        return wizard
-            .runs
-            .answer(request, session, &mut run, see_other(&previous));
+    match action {
+        Action::Back => wizard.back(request, session, run, index, &form),
+        Action::Next => wizard.next(request, session, run, index, &form).await,
     }
-    // The last step's async check runs inside the once-only finish, so
-    // that a duplicate never checks against the first one's side effects.
-    let finishing = run.journey.next(index).is_none();
-    let submitted = slot
-        .submit(&form, &mut run.journey.answers, request, !finishing)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, step = slot.name(), "step could not be decoded");
-            Problem::Internal
-        })?;
-    match submitted {
-        Submitted::Invalid(errors) => {
-            let draft = without_secrets(&form, shape);
-            run.state_mut(now).step_mut(slot.name()).draft = Some(draft.clone());
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let page =
-                wizard.render_step(request, &mut run, index, &draft, &errors, None, status)?;
-            wizard.runs.answer(request, session, &mut run, page)
+}
+
+impl<W: Wizard> Inner<W> {
+    /// A form for a run whose state is gone. A late duplicate of a finish
+    /// (its session renewed away) gets the completion page: the one lookup
+    /// a request without state makes, before the CSRF check, and only for
+    /// a run that stored answers. Otherwise the answers expired, which the
+    /// step page then says.
+    async fn without_state(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        mut run: Run<W>,
+    ) -> Result<HttpResponse, Problem> {
+        if let Some(outcome) = self.runs.finished_outcome(&run).await {
+            return self.finished(request, session, &mut run, &outcome);
         }
-        Submitted::Valid(answers) => {
-            run.state_mut(now);
-            run.journey
-                .store_answers(&wizard.steps, index, answers, W::VERSION, now);
-            match run.journey.next(index) {
-                // Boxed: the once-only section's future is large, and most
-                // requests never reach it.
-                None => Box::pin(finish(wizard, request, session, run, index)).await,
-                Some(next) => {
-                    let target = if is_change(request) {
-                        run.journey.resume(&wizard.steps)
-                    } else {
-                        next
-                    };
-                    let location = wizard.step_url(target);
-                    wizard
-                        .runs
-                        .answer(request, session, &mut run, see_other(&location))
-                }
+        run.leave_visitor_cookie();
+        let first = self.resume_url(&run);
+        self.runs
+            .answer(request, session, &mut run, see_other(&first))
+    }
+
+    /// Back: what was typed is kept as a draft, no validation.
+    fn back(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        mut run: Run<W>,
+        index: usize,
+        form: &RawForm,
+    ) -> Result<HttpResponse, Problem> {
+        let slot = &self.steps.slots[index];
+        let draft = without_secrets(form, slot.shape());
+        run.state_mut(self.runs.now()).step_mut(slot.name()).draft = Some(draft);
+        let previous = self.step_url(run.journey.previous(index).unwrap_or(index));
+        self.runs
+            .answer(request, session, &mut run, see_other(&previous))
+    }
+
+    /// Continue (or Finish on the last step): the form is decoded and
+    /// validated; invalid, the page again with every error (422); valid,
+    /// stored, then on to the next step or to finishing.
+    async fn next(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        mut run: Run<W>,
+        index: usize,
+        form: &RawForm,
+    ) -> Result<HttpResponse, Problem> {
+        let slot = &self.steps.slots[index];
+        let now = self.runs.now();
+        // The last step's async check runs inside the once-only finish,
+        // so that a duplicate never checks against the first one's side
+        // effects.
+        let finishing = run.journey.next(index).is_none();
+        let submitted = slot
+            .submit(form, &mut run.journey.answers, request, !finishing)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, step = slot.name(), "step could not be decoded");
+                Problem::Internal
+            })?;
+        let answers = match submitted {
+            Submitted::Valid(answers) => answers,
+            Submitted::Invalid(errors) => {
+                return self.invalid(request, session, run, index, form, &errors);
+            }
+        };
+        run.state_mut(now);
+        run.journey
+            .store_answers(&self.steps, index, answers, W::VERSION, now);
+        let Some(next) = run.journey.next(index) else {
+            // Boxed: the once-only section's future is large, and most
+            // requests never reach it.
+            return Box::pin(finish(self, request, session, run, index)).await;
+        };
+        if finishing {
+            // These answers switched on a later step: this is not the
+            // last step after all, so its check runs now.
+            let errors = slot.recheck(&mut run.journey.answers, request, false).await;
+            if !errors.is_empty() {
+                run.state_mut(now).step_mut(slot.name()).answers = None;
+                run.journey.settle(&self.steps);
+                return self.invalid(request, session, run, index, form, &errors);
             }
         }
+        let target = if is_change(request) {
+            run.journey.resume(&self.steps)
+        } else {
+            next
+        };
+        let location = self.step_url(target);
+        self.runs
+            .answer(request, session, &mut run, see_other(&location))
+    }
+
+    /// The step's page again (422) with every error, what was typed kept
+    /// as its draft (secrets aside).
+    fn invalid(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        mut run: Run<W>,
+        index: usize,
+        form: &RawForm,
+        errors: &FieldErrors,
+    ) -> Result<HttpResponse, Problem> {
+        let slot = &self.steps.slots[index];
+        let draft = without_secrets(form, slot.shape());
+        run.state_mut(self.runs.now()).step_mut(slot.name()).draft = Some(draft.clone());
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let page = self.render_step(request, &mut run, index, &draft, errors, None, status)?;
+        self.runs.answer(request, session, &mut run, page)
     }
 }
 

@@ -167,7 +167,7 @@ impl Finishes {
             flight,
         };
         let result = match &self.ledger {
-            Some(ledger) => claimed(ledger.as_ref(), run, section).await,
+            Some(ledger) => claimed(ledger, run, section).await,
             None => section.await,
         };
         let result = result.map_err(Arc::new);
@@ -183,7 +183,7 @@ impl Finishes {
 /// waits for the winner's outcome; if the winner gives the claim up (its
 /// finish failed) or it lapses, claims again. A failed section releases
 /// the claim so that the visitor can retry.
-async fn claimed<F>(ledger: &dyn RunLedger, run: &str, section: F) -> Result<Arc<str>, Refusal>
+async fn claimed<F>(ledger: &Arc<dyn RunLedger>, run: &str, section: F) -> Result<Arc<str>, Refusal>
 where
     F: Future<Output = Result<Arc<str>, Refusal>>,
 {
@@ -208,16 +208,27 @@ where
     }
 }
 
-async fn run_claimed<F>(ledger: &dyn RunLedger, run: &str, section: F) -> Result<Arc<str>, Refusal>
+async fn run_claimed<F>(
+    ledger: &Arc<dyn RunLedger>,
+    run: &str,
+    section: F,
+) -> Result<Arc<str>, Refusal>
 where
     F: Future<Output = Result<Arc<str>, Refusal>>,
 {
     let result = section.await;
     match &result {
         Ok(outcome) => {
-            if let Err(error) = ledger.record(run, outcome).await {
-                tracing::error!(%error, run, "finished run not recorded in the ledger");
-            }
+            // Recorded beside the answer rather than before it: the
+            // visitor's page does not wait for the bookkeeping. Duplicates
+            // in this process already have the outcome; one on another
+            // instance sees the claim pending and waits the moment longer.
+            let (ledger, run, outcome) = (Arc::clone(ledger), run.to_owned(), Arc::clone(outcome));
+            actix_web::rt::spawn(async move {
+                if let Err(error) = ledger.record(&run, &outcome).await {
+                    tracing::error!(%error, run, "finished run not recorded in the ledger");
+                }
+            });
         }
         Err(_) => {
             if let Err(error) = ledger.release(run).await {

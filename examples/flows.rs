@@ -3,7 +3,9 @@
 //!     cargo build --release --example flows
 //!     valgrind --tool=callgrind target/release/examples/flows
 //!
-//! `FLOWS` (default 200) sets how many.
+//! `FLOWS` (default 200) sets how many; `STATE_AT_REST=encrypted` seals
+//! the state as on a shared store (the embedded store keeps it plain), to
+//! measure what encryption costs.
 
 #[allow(dead_code)]
 #[path = "signup/app.rs"]
@@ -12,7 +14,7 @@ mod app;
 use actix_web::cookie::Key;
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
-use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
+use actix_wizard::{MemoryStore, StateAtRest, WizardConfig, WizardSetup};
 
 #[actix_web::main]
 async fn main() {
@@ -21,7 +23,10 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let key = Key::from(&[5u8; 64]);
-    let config = WizardConfig::default().secure_cookies(false);
+    let mut config = WizardConfig::default().secure_cookies(false);
+    if std::env::var("STATE_AT_REST").as_deref() == Ok("encrypted") {
+        config = config.state_at_rest(StateAtRest::Encrypted);
+    }
     let setup = WizardSetup::new(MemoryStore::default(), key, config);
     let service = test::init_service(App::new().wrap(setup.middleware()).configure(app::routes(
         setup.wizard("/signup"),

@@ -46,12 +46,35 @@ impl FinishEvents {
 
     /// Counts events on this thread until the guard is dropped (the
     /// actix test runtime runs every request of a test on its thread).
-    pub fn watch(self: &Arc<Self>) -> tracing::subscriber::DefaultGuard {
-        tracing::subscriber::set_default(Watcher(Arc::clone(self)))
+    ///
+    /// One process-wide subscriber routes each event to the counter of
+    /// the thread it happens on: a scoped (thread-local) subscriber per
+    /// test would race with other tests' threads over tracing's global
+    /// cache of which events are enabled.
+    pub fn watch(self: &Arc<Self>) -> Watching {
+        static ROUTER: std::sync::Once = std::sync::Once::new();
+        ROUTER.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(Watcher);
+        });
+        WATCHED.with(|watched| *watched.borrow_mut() = Some(Arc::clone(self)));
+        Watching
     }
 }
 
-struct Watcher(Arc<FinishEvents>);
+thread_local! {
+    static WATCHED: std::cell::RefCell<Option<Arc<FinishEvents>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Counting goes on on this thread until this is dropped.
+pub struct Watching;
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        WATCHED.with(|watched| *watched.borrow_mut() = None);
+    }
+}
+
+struct Watcher;
 
 struct Message(bool);
 
@@ -76,8 +99,12 @@ impl Subscriber for Watcher {
         let mut message = Message(false);
         event.record(&mut message);
         if message.0 {
-            self.0.count.fetch_add(1, Ordering::SeqCst);
-            self.0.changed.notify_waiters();
+            WATCHED.with(|watched| {
+                if let Some(events) = watched.borrow().as_ref() {
+                    events.count.fetch_add(1, Ordering::SeqCst);
+                    events.changed.notify_waiters();
+                }
+            });
         }
     }
     fn enter(&self, _: &Id) {}

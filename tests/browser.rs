@@ -10,7 +10,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
 use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
@@ -100,21 +99,20 @@ async fn open() -> Option<Session> {
                      "--disable-sync", "--window-size=800,1400"]
         }),
     );
-    let mut client = None;
-    for _ in 0..50 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
+    // chromedriver was started above: wait until it answers on its port,
+    // however long a busy machine takes, then ask for a session.
+    common::wait::until("chromedriver answers on its port", || async {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
-        {
-            Ok(connected) => {
-                client = Some(connected);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
+            .is_ok()
+    })
+    .await;
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(capabilities.clone())
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .ok();
     let Some(client) = client else {
         skip("chromedriver did not accept a session");
         return None;

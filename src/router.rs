@@ -549,9 +549,7 @@ impl<W: Wizard> Inner<W> {
         index: usize,
         form: &RawForm,
     ) -> Result<HttpResponse, Problem> {
-        let slot = &self.steps.slots[index];
-        let draft = without_secrets(form, slot.shape());
-        run.state_mut(self.runs.now()).step_mut(slot.name()).draft = Some(draft);
+        self.keep_draft(&mut run, index, form);
         let previous = self.step_url(run.journey.previous(index).unwrap_or(index));
         self.runs
             .answer(request, session, &mut run, see_other(&previous))
@@ -615,6 +613,15 @@ impl<W: Wizard> Inner<W> {
             .answer(request, session, &mut run, see_other(&location))
     }
 
+    /// Keeps what was typed on step `index` (secrets aside) as its draft,
+    /// shown when the visitor comes back to it.
+    fn keep_draft(&self, run: &mut Run<W>, index: usize, form: &RawForm) -> RawForm {
+        let slot = &self.steps.slots[index];
+        let draft = without_secrets(form, slot.shape());
+        run.state_mut(self.runs.now()).step_mut(slot.name()).draft = Some(draft.clone());
+        draft
+    }
+
     /// The step's page again (422) with every error, what was typed kept
     /// as its draft (secrets aside).
     fn invalid(
@@ -626,9 +633,7 @@ impl<W: Wizard> Inner<W> {
         form: &RawForm,
         errors: &FieldErrors,
     ) -> Result<HttpResponse, Problem> {
-        let slot = &self.steps.slots[index];
-        let draft = without_secrets(form, slot.shape());
-        run.state_mut(self.runs.now()).step_mut(slot.name()).draft = Some(draft.clone());
+        let draft = self.keep_draft(&mut run, index, form);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         let page = self.render_step(request, &mut run, index, &draft, errors, None, status)?;
         self.runs.answer(request, session, &mut run, page)

@@ -114,10 +114,7 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(StoreOutageService {
-            service: Rc::new(service),
-            headers: Arc::new(SecurityHeaders::default()),
-        }))
+        OutagePage(Arc::new(SecurityHeaders::default())).new_transform(service)
     }
 }
 

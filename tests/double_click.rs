@@ -9,10 +9,9 @@ mod common;
 
 use std::net::SocketAddr;
 
-use actix_session::storage::SessionStore;
-use actix_web::{App, HttpServer, web};
-use actix_wizard::{MemcachedLedger, MemoryStore, RedisLedger, WizardService, WizardSetup};
-use common::app::{Accounts, Signup};
+use actix_web::web;
+use actix_wizard::{MemcachedLedger, MemoryStore, RedisLedger, WizardSetup};
+use common::app::Accounts;
 use common::http::Visitor;
 use common::{encode, servers};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -20,25 +19,8 @@ use tokio::net::TcpStream;
 
 const ROUNDS: usize = 20;
 
-/// Serves the example with `setup` and `signup` on a free port, with two
-/// workers so that the clicks are truly handled at once.
-fn serve<S: SessionStore + 'static>(
-    setup: WizardSetup<S>,
-    signup: WizardService<Signup>,
-    accounts: web::Data<Accounts>,
-) -> SocketAddr {
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(setup.middleware())
-            .configure(common::app::routes(signup.clone(), accounts.clone()))
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))
-    .unwrap_or_else(|e| panic!("bind: {e}"));
-    let addr = server.addrs()[0];
-    actix_rt::spawn(server.run());
-    addr
-}
+/// Two workers, so that the clicks are truly handled at once.
+const WORKERS: usize = 2;
 
 async fn expect(v: &mut Visitor, method: &str, path: &str, form: Option<&str>, status: u16) {
     let reply = match form {
@@ -150,7 +132,7 @@ async fn double_clicks_on_the_memory_store_land_on_the_completion_page() {
     let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
     let signup = setup.wizard("/signup");
     let accounts = web::Data::new(Accounts::default());
-    let addr = serve(setup, signup, accounts.clone());
+    let addr = common::serve_example(setup, signup, accounts.clone(), WORKERS);
     rounds(addr, &accounts, "memory").await;
 }
 
@@ -162,7 +144,7 @@ async fn double_clicks_on_redis_land_on_the_completion_page() {
     let setup = WizardSetup::new(redis.session_store(), common::key(), common::config());
     let signup = setup.wizard_with_ledger("/signup", RedisLedger::new(&redis));
     let accounts = web::Data::new(Accounts::default());
-    let addr = serve(setup, signup, accounts.clone());
+    let addr = common::serve_example(setup, signup, accounts.clone(), WORKERS);
     rounds(addr, &accounts, "redis").await;
 }
 
@@ -175,6 +157,6 @@ async fn double_clicks_on_memcached_land_on_the_completion_page() {
     let setup = WizardSetup::new(store, common::key(), common::config());
     let signup = setup.wizard_with_ledger("/signup", ledger);
     let accounts = web::Data::new(Accounts::default());
-    let addr = serve(setup, signup, accounts.clone());
+    let addr = common::serve_example(setup, signup, accounts.clone(), WORKERS);
     rounds(addr, &accounts, "memcached").await;
 }

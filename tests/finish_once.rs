@@ -209,27 +209,31 @@ async fn a_duplicate_arriving_after_an_invalid_finish_gets_the_failing_step() {
     assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
 }
 
-#[derive(Default)]
-struct Twice {
-    first: common::slow::Name,
-    second: common::slow::Name,
+/// A wizard for a start-up check: its id and its steps, nothing else.
+macro_rules! test_wizard {
+    ($name:ident, $id:literal, { $($field:ident: $step:ty),+ }) => {
+        #[derive(Default)]
+        struct $name {
+            $($field: $step),+
+        }
+
+        impl Wizard for $name {
+            const ID: &'static str = $id;
+            type Outcome = ();
+            fn steps() -> Steps<Self> {
+                Steps::<Self>::new()$(.step(|w| &mut w.$field))+
+            }
+            async fn finish(self, _: &Finish) -> Result<(), FinishError> {
+                Ok(())
+            }
+            fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
+                Ok(String::new())
+            }
+        }
+    };
 }
 
-impl Wizard for Twice {
-    const ID: &'static str = "twice";
-    type Outcome = ();
-    fn steps() -> Steps<Self> {
-        Steps::<Self>::new()
-            .step(|w| &mut w.first)
-            .step(|w| &mut w.second)
-    }
-    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-        Ok(())
-    }
-    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
-        Ok(String::new())
-    }
-}
+test_wizard!(Twice, "twice", { first: common::slow::Name, second: common::slow::Name });
 
 #[test]
 #[should_panic(expected = "wizard step name `name` is declared twice")]
@@ -250,24 +254,7 @@ impl Step for Nested {
     }
 }
 
-#[derive(Default)]
-struct Unreadable {
-    nested: Nested,
-}
-
-impl Wizard for Unreadable {
-    const ID: &'static str = "unreadable";
-    type Outcome = ();
-    fn steps() -> Steps<Self> {
-        Steps::<Self>::new().step(|w| &mut w.nested)
-    }
-    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-        Ok(())
-    }
-    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
-        Ok(String::new())
-    }
-}
+test_wizard!(Unreadable, "unreadable", { nested: Nested });
 
 #[test]
 #[should_panic(expected = "wizard step `nested` cannot be read from a form")]
@@ -275,25 +262,8 @@ fn a_step_with_a_nested_struct_fails_at_start_up() {
     let _ = WizardService::<Unreadable>::new("/u", common::config());
 }
 
-/// A wizard whose id cannot name a cookie.
-#[derive(Default)]
-struct BadId {
-    nested: common::slow::Intro,
-}
-
-impl Wizard for BadId {
-    const ID: &'static str = "Sign Up";
-    type Outcome = ();
-    fn steps() -> Steps<Self> {
-        Steps::<Self>::new().step(|w| &mut w.nested)
-    }
-    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-        Ok(())
-    }
-    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
-        Ok(String::new())
-    }
-}
+// A wizard whose id cannot name a cookie.
+test_wizard!(BadId, "Sign Up", { intro: common::slow::Intro });
 
 #[test]
 #[should_panic(expected = "wizard id `Sign Up` must be lowercase letters")]
@@ -301,25 +271,8 @@ fn a_wizard_id_that_cannot_name_a_cookie_fails_at_start_up() {
     let _ = WizardService::<BadId>::new("/bad", WizardConfig::default());
 }
 
-/// Another wizard type claiming the test wizard's id.
-#[derive(Default)]
-struct Impostor {
-    intro: common::slow::Intro,
-}
-
-impl Wizard for Impostor {
-    const ID: &'static str = "slow";
-    type Outcome = ();
-    fn steps() -> Steps<Self> {
-        Steps::<Self>::new().step(|w| &mut w.intro)
-    }
-    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-        Ok(())
-    }
-    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
-        Ok(String::new())
-    }
-}
+// Another wizard type claiming the test wizard's id.
+test_wizard!(Impostor, "slow", { intro: common::slow::Intro });
 
 #[test]
 #[should_panic(expected = "wizard id `slow` is used by two different wizards")]

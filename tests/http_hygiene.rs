@@ -12,7 +12,6 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use actix_web::{App, HttpServer};
 use actix_wizard::{MemoryStore, SecurityHeaders, WizardSetup};
 use common::{Browser, Reply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -210,16 +209,7 @@ async fn head_answers_like_get_without_a_body() {
     let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
     let signup = setup.wizard::<common::app::Signup>("/signup");
     let accounts = actix_web::web::Data::new(common::app::Accounts::default());
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(setup.middleware())
-            .configure(common::app::routes(signup.clone(), accounts.clone()))
-    })
-    .workers(1)
-    .bind(("127.0.0.1", 0))
-    .unwrap_or_else(|e| panic!("bind: {e}"));
-    let addr = server.addrs()[0];
-    actix_rt::spawn(server.run());
+    let addr = common::serve_example(setup, signup, accounts, 1);
 
     for (path, status) in [
         ("/signup/account", "200"),

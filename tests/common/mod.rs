@@ -148,6 +148,27 @@ macro_rules! signup_instance {
     }};
 }
 
+/// Serves the signup example as `main.rs` does (the setup's middleware,
+/// the example's routes) on a free port of 127.0.0.1.
+pub fn serve_example<S: actix_session::storage::SessionStore + 'static>(
+    setup: actix_wizard::WizardSetup<S>,
+    signup: actix_wizard::WizardService<app::Signup>,
+    accounts: actix_web::web::Data<app::Accounts>,
+    workers: usize,
+) -> std::net::SocketAddr {
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(setup.middleware())
+            .configure(app::routes(signup.clone(), accounts.clone()))
+    })
+    .workers(workers)
+    .bind(("127.0.0.1", 0))
+    .unwrap_or_else(|e| panic!("bind: {e}"));
+    let addr = server.addrs()[0];
+    actix_rt::spawn(server.run());
+    addr
+}
+
 /// One response, read whole.
 #[derive(Debug, Clone)]
 pub struct Reply {

@@ -341,8 +341,10 @@ impl Runs {
     }
 
     /// Ends a finished run in this session: the state goes, the outcome
-    /// is kept for the completion page, the session id is renewed, and the
-    /// visitor cookie says the run finished.
+    /// is kept for the completion page, and the session id is renewed.
+    /// The visitor cookie goes on naming the run: the record of finished
+    /// runs tells a late duplicate (completion page) and the next visit (a
+    /// new run) from an expired run.
     pub fn keep_outcome<W>(&self, session: &Session, run: &mut Run<W>, outcome: &str) {
         let names = &run.key.0;
         session.remove(&names.state_entry);
@@ -366,7 +368,6 @@ impl Runs {
         session.renew();
         run.journey.state = None;
         run.journey.changed = false;
-        run.visitor.stage = Stage::Finished;
     }
 
     /// The outcome kept in the session for the completion page, else that
@@ -388,7 +389,7 @@ impl Runs {
         };
         match kept {
             Some(outcome) => Some(outcome),
-            None if run.visitor.stage == Stage::Finished => self
+            None if run.visitor.stage == Stage::Answering => self
                 .finishes
                 .outcome(&run.visitor.run)
                 .await

@@ -20,10 +20,9 @@ use crate::csrf::random_hex;
 pub(crate) enum Stage {
     /// Pages seen, nothing stored yet.
     Looking,
-    /// Answers or drafts are stored in the session.
+    /// Answers or drafts are (or were, until the run finished or
+    /// expired) stored in the session.
     Answering,
-    /// The run finished.
-    Finished,
 }
 
 impl Stage {
@@ -31,7 +30,6 @@ impl Stage {
         match self {
             Self::Looking => 'l',
             Self::Answering => 'a',
-            Self::Finished => 'f',
         }
     }
 
@@ -39,7 +37,6 @@ impl Stage {
         match letter {
             "l" => Some(Self::Looking),
             "a" => Some(Self::Answering),
-            "f" => Some(Self::Finished),
             _ => None,
         }
     }
@@ -198,12 +195,12 @@ mod tests {
         let read = other.read(&request).unwrap_or_else(|| panic!("not read"));
         assert!(!other.is_genuine(&read, &cipher), "bound to its wizard");
 
-        let forged = sent.replacen(".l.", ".f.", 1);
+        let forged = sent.replacen(".l.", ".a.", 1);
         let request = actix_web::test::TestRequest::default()
             .cookie(Cookie::new("signup_run", forged))
             .to_http_request();
         let read = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
-        assert_eq!(read.visitor.stage, Stage::Finished);
+        assert_eq!(read.visitor.stage, Stage::Answering);
         assert!(!cookie.is_genuine(&read, &cipher));
     }
 }

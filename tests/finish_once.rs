@@ -280,3 +280,50 @@ fn two_wizards_with_one_id_fail_at_start_up() {
     let _ = WizardService::<Slow>::new("/slow", common::config());
     let _ = WizardService::<Impostor>::new("/other", common::config());
 }
+
+/// A wizard whose finish handler names a step it does not declare.
+#[derive(Default)]
+struct Misnamed {
+    intro: common::slow::Intro,
+}
+
+impl Wizard for Misnamed {
+    const ID: &'static str = "misnamed";
+    type Outcome = ();
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new().step(|w| &mut w.intro)
+    }
+    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
+        Err(FinishError::invalid("no-such-step", "topic", "Never shown"))
+    }
+    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
+        Ok(String::new())
+    }
+}
+
+#[actix_rt::test]
+async fn a_finish_error_naming_an_unknown_step_is_a_failure_not_a_guess() {
+    let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
+    let app = actix_web::test::init_service(
+        App::new()
+            .wrap(setup.middleware())
+            .service(setup.wizard::<Misnamed>("/misnamed")),
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    assert_eq!(b.get("/misnamed/intro").await.status, StatusCode::OK);
+    let reply = b.post("/misnamed/intro", "finish", INTRO).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        reply.body.contains("Your answers are safe"),
+        "{}",
+        reply.body
+    );
+    // The answers are kept: the step is still there, nobody was sent to
+    // another step.
+    assert_eq!(
+        b.get("/misnamed").await.location.as_deref(),
+        Some("/misnamed/intro")
+    );
+    assert_eq!(b.get("/misnamed/intro").await.status, StatusCode::OK);
+}

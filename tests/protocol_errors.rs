@@ -269,3 +269,26 @@ async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
         .await
         .assert_redirect("/signup/review");
 }
+
+#[actix_rt::test]
+async fn the_one_entry_setup_answers_an_outage_with_the_503_page() {
+    let store = FlakyStore {
+        inner: MemoryStore::default(),
+        down: Arc::new(AtomicBool::new(false)),
+    };
+    let down = store.down.clone();
+    let (app, _) = signup_setup!(store, common::config());
+    let mut b = Browser::new(&app);
+    b.reach_profile().await;
+    down.store(true, Ordering::SeqCst);
+    let page = b.get("/signup/profile").await;
+    assert_page(
+        &page,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sorry, the service is unavailable",
+    );
+    assert_eq!(page.header("retry-after"), Some("5"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    down.store(false, Ordering::SeqCst);
+    b.assert_account_intact().await;
+}

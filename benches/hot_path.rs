@@ -16,7 +16,7 @@ use actix_web::cookie::Key;
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
 use actix_wizard::internals;
-use actix_wizard::{MemoryStore, WizardConfig, WizardService, session_middleware};
+use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
 use criterion::Criterion;
 
 /// Counts allocations, to report allocations per request.
@@ -64,19 +64,30 @@ where
         request.insert_header(("Cookie", cookie.clone()))
     };
     let response = test::call_service(service, request.to_request()).await;
-    if let Some(c) = response
-        .response()
-        .cookies()
-        .find(|c| c.name() == "wizard_session")
-    {
-        *cookie = format!("wizard_session={}", c.value());
+    // Keep every cookie the response sets, as a browser would.
+    let mut jar: Vec<(String, String)> = cookie
+        .split("; ")
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    for c in response.response().cookies() {
+        jar.retain(|(name, _)| name != c.name());
+        jar.push((c.name().to_owned(), c.value().to_owned()));
     }
+    *cookie = jar
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
     String::from_utf8_lossy(&test::read_body(response).await).into_owned()
 }
 
 fn token_of(body: &str) -> String {
     body.find(r#"name="csrf_token" value=""#)
-        .map(|at| body[at + 25..at + 25 + 64].to_owned())
+        .and_then(|at| {
+            let value = &body[at + 25..];
+            value.find('"').map(|end| value[..end].to_owned())
+        })
         .unwrap_or_default()
 }
 
@@ -106,16 +117,16 @@ fn main() {
     // The app, in-process, with a visitor on the review page.
     let system = actix_web::rt::System::new();
     let key = Key::from(&[9u8; 64]);
-    let config = WizardConfig::default()
-        .encrypt_state_with(&key)
-        .secure_cookies(false);
+    let setup = WizardSetup::new(
+        MemoryStore::default(),
+        key,
+        WizardConfig::default().secure_cookies(false),
+    );
     let service = system.block_on(test::init_service(
-        App::new()
-            .wrap(session_middleware(MemoryStore::default(), key, &config))
-            .configure(app::routes(
-                WizardService::new("/signup", config.clone()),
-                web::Data::new(app::Accounts::default()),
-            )),
+        App::new().wrap(setup.middleware()).configure(app::routes(
+            setup.wizard("/signup"),
+            web::Data::new(app::Accounts::default()),
+        )),
     ));
     let mut cookie = String::new();
     let flow_until_review = |n: usize, cookie: &mut String| {

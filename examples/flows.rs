@@ -66,7 +66,8 @@ async fn main() {
             let body = test::read_body(response).await;
             let body = String::from_utf8_lossy(&body);
             if let Some(at) = body.find(r#"name="csrf_token" value=""#) {
-                token = body[at + 25..at + 25 + 64].to_owned();
+                let value = &body[at + 25..];
+                token = value[..value.find('"').unwrap_or(0)].to_owned();
             }
             if body.contains("Welcome, Ann") {
                 completed += 1;

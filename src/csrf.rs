@@ -7,17 +7,13 @@ use subtle::ConstantTimeEq;
 /// The name of the hidden form field that carries the token.
 pub const CSRF_FIELD: &str = "csrf_token";
 
-/// `bytes` random bytes, hex-encoded.
-pub(crate) fn random_hex(bytes: usize) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+/// `bytes` random bytes in base64url (no padding): the shortest form in
+/// a cookie, a URL or a form, with nothing to escape.
+pub(crate) fn random_id(bytes: usize) -> String {
+    use base64::Engine;
     let mut raw = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut raw);
-    let mut hex = String::with_capacity(bytes * 2);
-    for byte in raw {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    hex
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
 /// Whether a submitted token equals the expected one, in constant time.
@@ -32,12 +28,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_long_random_and_distinct() {
-        let a = random_hex(32);
-        let b = random_hex(32);
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+    fn ids_are_random_and_cookie_safe() {
+        let a = random_id(16);
+        assert_eq!(a.len(), 22);
+        assert_ne!(a, random_id(16));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use actix_web::http::header::{HeaderValue, SET_COOKIE};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::cipher::StateCipher;
-use crate::csrf::random_hex;
+use crate::csrf::random_id;
 
 /// How far a visitor's run got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +45,9 @@ impl Stage {
 /// What the visitor cookie says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Visitor {
-    /// The run's id: random, handed to the finish handler.
+    /// The run's id: 96 random bits, handed to the finish handler.
     pub run: String,
-    /// The CSRF token every form of the run carries.
+    /// The CSRF token every form of the run carries: 128 random bits.
     pub csrf: String,
     pub stage: Stage,
 }
@@ -56,8 +56,8 @@ impl Visitor {
     /// A new run, nothing stored.
     pub fn new_run() -> Self {
         Self {
-            run: random_hex(16),
-            csrf: random_hex(32),
+            run: random_id(12),
+            csrf: random_id(16),
             stage: Stage::Looking,
         }
     }
@@ -67,7 +67,7 @@ impl Visitor {
     pub fn for_stored_run(run: &str) -> Self {
         Self {
             run: run.to_owned(),
-            csrf: random_hex(32),
+            csrf: random_id(16),
             stage: Stage::Answering,
         }
     }

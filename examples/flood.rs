@@ -1,6 +1,8 @@
 //! A flood of new sessions against the signup example on the embedded
-//! store: every request is a new visitor opening the first step (which
-//! creates a session with its CSRF token and run). Prints how many
+//! store: every visitor is new, opens the first step (which stores
+//! nothing: a page view makes no session) and sends it back with Back,
+//! which keeps what was typed as a draft and so creates a session.
+//! Prints how many
 //! sessions the store holds, the bytes it is charged for, and the peak
 //! memory of the process; fails if the store went over its budget.
 //!
@@ -19,7 +21,7 @@ use std::time::Instant;
 use actix_web::cookie::Key;
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
-use actix_wizard::{MemoryStore, WizardConfig, WizardService, session_middleware};
+use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -43,28 +45,52 @@ fn status_kib(field: &str) -> u64 {
 async fn main() -> ExitCode {
     let sessions = env_number("FLOOD_SESSIONS", 1_000_000);
     let budget = env_number("FLOOD_BUDGET_MIB", 64) * 1024 * 1024;
-    let key = Key::generate();
-    let config = WizardConfig::default().encrypt_state_with(&key);
     let store = MemoryStore::builder().max_bytes(budget).build();
-    let signup = WizardService::<app::Signup>::new("/signup", config.clone());
+    let setup = WizardSetup::new(store.clone(), Key::generate(), WizardConfig::default());
     let accounts = web::Data::new(app::Accounts::default());
     let service = test::init_service(
         App::new()
-            .wrap(session_middleware(store.clone(), key, &config))
-            .configure(app::routes(signup, accounts)),
+            .wrap(setup.middleware())
+            .configure(app::routes(setup.wizard("/signup"), accounts)),
     )
     .await;
 
     let started = Instant::now();
     let mut peak_weight = 0;
     for n in 1..=sessions {
-        let response = test::call_service(
+        let page = test::call_service(
             &service,
             TestRequest::get().uri("/signup/account").to_request(),
         )
         .await;
-        if !response.status().is_success() {
-            eprintln!("request {n} answered {}", response.status());
+        let visitor = page
+            .response()
+            .cookies()
+            .find(|c| c.name() == "signup_run")
+            .map(|c| format!("signup_run={}", c.value()));
+        let body = String::from_utf8_lossy(&test::read_body(page).await).into_owned();
+        let token = body
+            .find(r#"name="csrf_token" value=""#)
+            .map(|at| &body[at + 25..])
+            .and_then(|rest| rest.find('"').map(|end| rest[..end].to_owned()));
+        let (Some(visitor), Some(token)) = (visitor, token) else {
+            eprintln!("visitor {n}: the page carried no visitor cookie or token");
+            return ExitCode::FAILURE;
+        };
+        let response = test::call_service(
+            &service,
+            TestRequest::post()
+                .uri("/signup/account")
+                .insert_header(("Cookie", visitor))
+                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                .set_payload(format!(
+                    "csrf_token={token}&email=visitor{n}%40example.com&action=back"
+                ))
+                .to_request(),
+        )
+        .await;
+        if !response.status().is_redirection() {
+            eprintln!("visitor {n}: Back answered {}", response.status());
             return ExitCode::FAILURE;
         }
         if n % 100_000 == 0 {

@@ -398,3 +398,27 @@ impl Runs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_on_two_resources_have_their_own_entries_and_seals() {
+        let fixed = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(RunKey::resource_of(&fixed), None);
+        let key_of = |claim: &str| {
+            let request = actix_web::test::TestRequest::default()
+                .param("claim", claim.to_owned())
+                .to_http_request();
+            let resource = RunKey::resource_of(&request).unwrap_or_default();
+            RunKey::new("amend", &resource)
+        };
+        let (seven, eight) = (key_of("7"), key_of("8"));
+        assert_eq!(seven.0.state_entry, "wizard.amend:claim=7");
+        assert_ne!(seven.0.state_entry, eight.0.state_entry);
+        assert_ne!(seven.0.state_context, eight.0.state_context);
+        assert_ne!(seven.0.outcome_entry, eight.0.outcome_entry);
+        assert_eq!(RunKey::new("amend", "").0.state_entry, "wizard.amend");
+    }
+}

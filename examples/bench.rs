@@ -101,6 +101,15 @@ fn start_app(name: &str, store: &str) -> Result<(Running, String), String> {
 }
 
 fn run_load(addr: &str, users: u64, seconds: u64) -> Result<Value, String> {
+    run_load_with_warmup(addr, users, seconds, 2)
+}
+
+fn run_load_with_warmup(
+    addr: &str,
+    users: u64,
+    seconds: u64,
+    warmup: u64,
+) -> Result<Value, String> {
     let output = pinned(1, "target/release/examples/loadgen")
         .args([
             "--url",
@@ -110,7 +119,7 @@ fn run_load(addr: &str, users: u64, seconds: u64) -> Result<Value, String> {
             "--seconds",
             &seconds.to_string(),
             "--warmup",
-            "2",
+            &warmup.to_string(),
         ])
         .output()
         .map_err(|e| e.to_string())?;
@@ -121,6 +130,59 @@ fn run_load(addr: &str, users: u64, seconds: u64) -> Result<Value, String> {
         .find(|l| l.starts_with('{'))
         .ok_or(format!("no result: {text}"))?;
     serde_json::from_str(json).map_err(|e| e.to_string())
+}
+
+/// memcached's own count of the commands it served (gets, sets and
+/// adds, touches, deletes), from its `stats`.
+fn memcached_commands(port: u16) -> Result<u64, String> {
+    use std::io::{Read, Write};
+    let mut stream =
+        std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream.write_all(b"stats\r\n").map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    let mut buffer = [0u8; 4096];
+    while !text.ends_with("END\r\n") {
+        let read = stream.read(&mut buffer).map_err(|e| e.to_string())?;
+        if read == 0 {
+            return Err("memcached closed the stats connection".into());
+        }
+        text.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+    let stat = |name: &str| -> u64 {
+        text.lines()
+            .filter_map(|line| line.strip_prefix("STAT "))
+            .filter_map(|line| line.split_once(' '))
+            .find(|(key, _)| *key == name)
+            .and_then(|(_, value)| value.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    Ok([
+        "cmd_get",
+        "cmd_set",
+        "cmd_touch",
+        "delete_hits",
+        "delete_misses",
+    ]
+    .iter()
+    .map(|name| stat(name))
+    .sum())
+}
+
+/// memcached commands per complete signup for `name`, counted by
+/// memcached itself over a short load run without warm-up (so that every
+/// command belongs to a counted flow, but for the few in flight at the
+/// end).
+fn memcached_commands_per_flow(name: &str, store: &str, port: u16) -> Result<f64, String> {
+    let (running, addr) = start_app(name, store)?;
+    let before = memcached_commands(port)?;
+    let json = run_load_with_warmup(&addr, 4, 3, 0)?;
+    let after = memcached_commands(port)?;
+    drop(running);
+    let flows = json["flows"].as_f64().unwrap_or(0.0);
+    if flows == 0.0 {
+        return Err(format!("{name}: no flow completed"));
+    }
+    Ok(after.saturating_sub(before) as f64 / flows)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -414,6 +476,21 @@ fn main() -> ExitCode {
         report.push((label, wizard, baseline, ratio, wizard_p99, baseline_p99));
     }
 
+    // The store's own count of what each app asked of it.
+    let commands = memcached.as_ref().and_then(|_| {
+        let store = format!("memcache://127.0.0.1:{memcached_port}");
+        match (
+            memcached_commands_per_flow("signup", &store, memcached_port),
+            memcached_commands_per_flow("baseline", &store, memcached_port),
+        ) {
+            (Ok(wizard), Ok(baseline)) => Some((wizard, baseline)),
+            (wizard, baseline) => {
+                eprintln!("bench: memcached stats: {wizard:?} {baseline:?}");
+                None
+            }
+        }
+    });
+
     println!();
     println!(
         "store      actix-wizard   baseline   ratio   worst p99 µs ({users} users): wizard  baseline"
@@ -428,12 +505,22 @@ fn main() -> ExitCode {
         "store operations: per bare page view {} reads, {} writes; per complete signup {} reads, {} writes",
         cost.page_view.reads, cost.page_view.writes, cost.signup.reads, cost.signup.writes
     );
+    if let Some((wizard, baseline)) = commands {
+        println!(
+            "memcached commands per complete signup, counted by memcached: actix-wizard {wizard:.1}, baseline {baseline:.1}"
+        );
+    }
+    let commands_json = commands
+        .map(|(wizard, baseline)| {
+            format!(r#""memcached_commands_per_signup":{{"wizard":{wizard:.1},"baseline":{baseline:.1}}},"#)
+        })
+        .unwrap_or_default();
     let json: Vec<String> = report
         .iter()
         .map(|(label, wizard, baseline, ratio, p99, baseline_p99)| format!(r#""{label}":{{"wizard_flows_per_sec":{wizard:.1},"baseline_flows_per_sec":{baseline:.1},"ratio":{ratio:.3},"wizard_worst_p99_us":{p99:.0},"baseline_worst_p99_us":{baseline_p99:.0}}}"#))
         .collect();
     println!(
-        r#"{{"rounds":{rounds},"seconds":{seconds},"users":{users},"bytes_per_signup_in_progress":{size},"store_ops":{{"page_view":{{"reads":{},"writes":{}}},"signup":{{"reads":{},"writes":{}}}}},{}}}"#,
+        r#"{{"rounds":{rounds},"seconds":{seconds},"users":{users},"bytes_per_signup_in_progress":{size},"store_ops":{{"page_view":{{"reads":{},"writes":{}}},"signup":{{"reads":{},"writes":{}}}}},{commands_json}{}}}"#,
         cost.page_view.reads,
         cost.page_view.writes,
         cost.signup.reads,

@@ -317,10 +317,14 @@ impl<W: Wizard> Inner<W> {
         }
         match run.visitor.stage {
             Stage::Looking => None,
+            Stage::Finished => {
+                run.restart();
+                None
+            }
             Stage::Answering => {
-                // The state is gone: the run finished (its cookie still
-                // names it, and a new run starts), or it expired in the
-                // store. Boxed: rare, and its future is large.
+                // The state is gone: expired in the store, unless the run
+                // finished (its finishing answer was lost). Boxed: rare,
+                // and its future is large.
                 let finished = Box::pin(self.runs.finished_outcome(run)).await.is_some();
                 run.restart();
                 (!finished).then_some(EXPIRED_NOTICE)

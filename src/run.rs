@@ -341,10 +341,10 @@ impl Runs {
     }
 
     /// Ends a finished run in this session: the state goes, the outcome
-    /// is kept for the completion page, and the session id is renewed.
-    /// The visitor cookie goes on naming the run: the record of finished
-    /// runs tells a late duplicate (completion page) and the next visit (a
-    /// new run) from an expired run.
+    /// is kept for the completion page, the session id is renewed, and the
+    /// visitor cookie says the run finished, so that a visit long after
+    /// (when no record of finished runs remembers it) starts a new run
+    /// without telling anyone their answers expired.
     pub fn keep_outcome<W>(&self, session: &Session, run: &mut Run<W>, outcome: &str) {
         let names = &run.key.0;
         session.remove(&names.state_entry);
@@ -368,6 +368,7 @@ impl Runs {
         session.renew();
         run.journey.state = None;
         run.journey.changed = false;
+        run.visitor.stage = Stage::Finished;
     }
 
     /// The outcome kept in the session for the completion page, else that
@@ -389,7 +390,7 @@ impl Runs {
         };
         match kept {
             Some(outcome) => Some(outcome),
-            None if run.visitor.stage == Stage::Answering => self
+            None if run.visitor.stage != Stage::Looking => self
                 .finishes
                 .outcome(&run.visitor.run)
                 .await

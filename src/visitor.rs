@@ -20,9 +20,11 @@ use crate::csrf::random_id;
 pub(crate) enum Stage {
     /// Pages seen, nothing stored yet.
     Looking,
-    /// Answers or drafts are (or were, until the run finished or
-    /// expired) stored in the session.
+    /// Answers or drafts are (or were, until they expired) stored in the
+    /// session.
     Answering,
+    /// The run finished.
+    Finished,
 }
 
 impl Stage {
@@ -30,6 +32,7 @@ impl Stage {
         match self {
             Self::Looking => 'l',
             Self::Answering => 'a',
+            Self::Finished => 'f',
         }
     }
 
@@ -37,6 +40,7 @@ impl Stage {
         match letter {
             "l" => Some(Self::Looking),
             "a" => Some(Self::Answering),
+            "f" => Some(Self::Finished),
             _ => None,
         }
     }

@@ -139,13 +139,10 @@ impl Finishes {
         F: Future<Output = Result<Arc<str>, Refusal>>,
     {
         tracing::debug!(run, "finish requested");
-        if let Some(outcome) = self.done.get(run) {
-            return Ok(outcome);
-        }
         let (flight, leads) = {
             let mut running = lock(&self.running);
-            // Again under the lock: a leader records its outcome before it
-            // leaves `running`, so a run missing from both is not finished.
+            // Under the lock: a leader records its outcome before it leaves
+            // `running`, so a run missing from both is not finished.
             if let Some(outcome) = self.done.get(run) {
                 return Ok(outcome);
             }

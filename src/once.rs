@@ -7,13 +7,11 @@
 //! step that is no longer valid, or the failure) without validating
 //! anything themselves, so they never see the first one's side effects.
 
+use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 use moka::sync::Cache;
 use tokio::sync::Notify;

@@ -47,6 +47,14 @@ pub trait RunLedger: Send + Sync + 'static {
     fn release<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>>;
     /// The outcome of a finished run.
     fn outcome<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>>;
+
+    /// Where `run` stands, without claiming it: `None` when nobody
+    /// claimed it, [`Claim::Pending`] while its finish runs somewhere,
+    /// [`Claim::Done`] once it finished. By default from
+    /// [`RunLedger::outcome`], which cannot tell a pending claim.
+    fn status<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<Claim>>> {
+        Box::pin(async move { Ok(self.outcome(run).await?.map(Claim::Done)) })
+    }
 }
 
 #[cfg(any(feature = "redis", feature = "memcached"))]
@@ -181,6 +189,10 @@ mod redis_ledger {
         ) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
             Box::pin(async move { Ok(finished_outcome(self.get(run).await?)) })
         }
+
+        fn status<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<Claim>>> {
+            Box::pin(async move { Ok(claim_from(self.get(run).await?)) })
+        }
     }
 }
 
@@ -268,6 +280,10 @@ mod memcached_ledger {
             run: &'a str,
         ) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
             Box::pin(async move { Ok(finished_outcome(self.get(run).await?)) })
+        }
+
+        fn status<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<Claim>>> {
+            Box::pin(async move { Ok(claim_from(self.get(run).await?)) })
         }
     }
 }

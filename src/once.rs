@@ -119,11 +119,20 @@ impl Finishes {
             return Some(outcome);
         }
         let ledger = self.ledger.as_ref()?;
-        match ledger.outcome(run).await {
-            Ok(found) => found.map(Arc::from),
-            Err(error) => {
-                tracing::warn!(%error, run, "run ledger unavailable; taking the run as unfinished");
-                None
+        // A run whose finish is still running elsewhere (or whose winner
+        // answered and is recording it right now) is waited for.
+        let deadline = Instant::now() + WAIT_FOR_OTHER;
+        loop {
+            match ledger.status(run).await {
+                Ok(Some(Claim::Done(outcome))) => return Some(outcome.into()),
+                Ok(Some(Claim::Pending)) if Instant::now() < deadline => {
+                    actix_web::rt::time::sleep(POLL_EVERY).await;
+                }
+                Ok(_) => return None,
+                Err(error) => {
+                    tracing::warn!(%error, run, "run ledger unavailable; taking the run as unfinished");
+                    return None;
+                }
             }
         }
     }
@@ -232,4 +241,56 @@ where
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures_util::future::LocalBoxFuture;
+
+    use super::*;
+
+    /// A ledger in which run `r1` is claimed elsewhere and recorded after
+    /// `pending_for` more looks.
+    struct RecordedLater {
+        pending_for: AtomicUsize,
+    }
+
+    impl RunLedger for RecordedLater {
+        fn claim<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
+            Box::pin(async { Ok(Claim::Pending) })
+        }
+        fn record<'a>(&'a self, _: &'a str, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn release<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn outcome<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
+            Box::pin(async { Ok(None) })
+        }
+        fn status<'a>(&'a self, run: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<Claim>>> {
+            Box::pin(async move {
+                if run != "r1" {
+                    return Ok(None);
+                }
+                let looks_left = self.pending_for.load(Ordering::SeqCst);
+                if looks_left == 0 {
+                    return Ok(Some(Claim::Done("\"done\"".into())));
+                }
+                self.pending_for.store(looks_left - 1, Ordering::SeqCst);
+                Ok(Some(Claim::Pending))
+            })
+        }
+    }
+
+    #[actix_rt::test]
+    async fn a_run_being_recorded_elsewhere_is_waited_for() {
+        let finishes = Finishes::new(Some(Arc::new(RecordedLater {
+            pending_for: AtomicUsize::new(3),
+        })));
+        assert_eq!(finishes.outcome("r1").await.as_deref(), Some("\"done\""));
+        assert_eq!(finishes.outcome("other").await, None, "never claimed");
+    }
 }

@@ -238,17 +238,31 @@ impl SessionStore for FlakyStore {
     }
 }
 
-#[actix_rt::test]
-async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
-    let store = FlakyStore {
-        inner: MemoryStore::default(),
-        down: Arc::new(AtomicBool::new(false)),
-    };
-    let down = store.down.clone();
-    let (app, _) = signup_app!(store, common::config());
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
+impl FlakyStore {
+    /// A store that answers, and the switch that makes it fail.
+    fn new() -> (Self, Arc<AtomicBool>) {
+        let down = Arc::new(AtomicBool::new(false));
+        let store = Self {
+            inner: MemoryStore::default(),
+            down: down.clone(),
+        };
+        (store, down)
+    }
+}
 
+/// A visitor on the profile step while the store goes down and comes
+/// back: 503 pages with the security headers, then the same step with the
+/// same answers.
+async fn outage_then_resume<S, B>(b: &mut Browser<'_, S>, down: &AtomicBool)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    b.reach_profile().await;
     down.store(true, Ordering::SeqCst);
     let page = b.get("/signup/profile").await;
     assert_page(
@@ -257,6 +271,7 @@ async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
         "Sorry, the service is unavailable",
     );
     assert!(page.body.contains("Your answers are safe"));
+    assert_eq!(page.header("retry-after"), Some("5"));
     assert_eq!(page.header("x-frame-options"), Some("DENY"));
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     let post = b.post("/signup/profile", "next", PROFILE_OK).await;
@@ -271,24 +286,15 @@ async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
 }
 
 #[actix_rt::test]
+async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
+    let (store, down) = FlakyStore::new();
+    let (app, _) = signup_app!(store, common::config());
+    outage_then_resume(&mut Browser::new(&app), &down).await;
+}
+
+#[actix_rt::test]
 async fn the_one_entry_setup_answers_an_outage_with_the_503_page() {
-    let store = FlakyStore {
-        inner: MemoryStore::default(),
-        down: Arc::new(AtomicBool::new(false)),
-    };
-    let down = store.down.clone();
+    let (store, down) = FlakyStore::new();
     let (app, _) = signup_setup!(store, common::config());
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
-    down.store(true, Ordering::SeqCst);
-    let page = b.get("/signup/profile").await;
-    assert_page(
-        &page,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Sorry, the service is unavailable",
-    );
-    assert_eq!(page.header("retry-after"), Some("5"));
-    assert_eq!(page.header("x-frame-options"), Some("DENY"));
-    down.store(false, Ordering::SeqCst);
-    b.assert_account_intact().await;
+    outage_then_resume(&mut Browser::new(&app), &down).await;
 }

@@ -20,6 +20,8 @@
 #[allow(dead_code)]
 #[path = "signup/app.rs"]
 mod app;
+#[path = "shared/signup_flow.rs"]
+mod signup_flow;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -290,50 +292,7 @@ async fn store_cost() -> Result<StoreCost, String> {
     }
     let page_view = store.take();
 
-    let mut jar: HashMap<String, String> = HashMap::new();
-    let mut token = String::new();
-    let requests: [(&str, Option<&str>); 8] = [
-        ("/signup", None),
-        ("/signup/account", None),
-        (
-            "/signup/account",
-            Some(
-                "email=ann%40example.com&password=secret123&password_confirm=secret123&account_type=personal&action=next",
-            ),
-        ),
-        ("/signup/profile", None),
-        (
-            "/signup/profile",
-            Some("display_name=Ann&age=30&interests=rust&interests=web&newsletter=yes&action=next"),
-        ),
-        ("/signup/review", None),
-        ("/signup/review", Some("accept_terms=yes&action=finish")),
-        ("/signup/complete", None),
-    ];
-    let mut welcomed = false;
-    for (path, form) in requests {
-        let mut request = match form {
-            Some(form) => TestRequest::post()
-                .uri(path)
-                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
-                .set_payload(format!("csrf_token={token}&{form}")),
-            None => TestRequest::get().uri(path),
-        };
-        if !jar.is_empty() {
-            let cookie: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            request = request.insert_header(("Cookie", cookie.join("; ")));
-        }
-        let response = test::call_service(&service, request.to_request()).await;
-        for cookie in response.response().cookies() {
-            jar.insert(cookie.name().to_owned(), cookie.value().to_owned());
-        }
-        let body = String::from_utf8_lossy(&test::read_body(response).await).into_owned();
-        if let Some(at) = body.find(r#"name="csrf_token" value=""#) {
-            let value = &body[at + 25..];
-            token = value[..value.find('"').unwrap_or(0)].to_owned();
-        }
-        welcomed |= body.contains("Welcome, Ann");
-    }
+    let welcomed = signup_flow::sign_up(&service, 0).await;
     if !welcomed {
         return Err("the measured signup did not complete".into());
     }

@@ -14,7 +14,7 @@ use actix_wizard::{MemcachedLedger, MemoryStore, RedisLedger, WizardSetup};
 use common::app::Accounts;
 use common::http::Visitor;
 use common::{encode, servers};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 const ROUNDS: usize = 20;
@@ -79,20 +79,12 @@ async fn double_click(addr: SocketAddr, email: &str, clicks: usize) {
             .unwrap_or_else(|e| panic!("write: {e}"));
         streams.push(stream);
     }
-    let replies =
-        futures_util::future::join_all(streams.into_iter().map(|mut stream| async move {
-            stream
-                .write_all(last)
-                .await
-                .unwrap_or_else(|e| panic!("write: {e}"));
-            let mut raw = Vec::new();
-            stream
-                .read_to_end(&mut raw)
-                .await
-                .unwrap_or_else(|e| panic!("read: {e}"));
-            raw
-        }))
-        .await;
+    let replies = futures_util::future::join_all(
+        streams
+            .into_iter()
+            .map(|stream| common::http::finish_exchange(stream, last)),
+    )
+    .await;
     for raw in replies {
         // Each click's answer, followed as the browser would with the
         // cookies that answer set.

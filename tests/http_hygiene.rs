@@ -14,7 +14,6 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_wizard::{MemoryStore, SecurityHeaders, WizardSetup};
 use common::{Browser, Reply};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn assert_protected(reply: &Reply, what: &str) {
     for (name, value) in [
@@ -216,19 +215,11 @@ async fn head_answers_like_get_without_a_body() {
         ("/signup", "303"),
         ("/signup/complete", "303"),
     ] {
-        let mut stream = tokio::net::TcpStream::connect(addr)
+        let stream = tokio::net::TcpStream::connect(addr)
             .await
             .unwrap_or_else(|e| panic!("connect: {e}"));
         let request = format!("HEAD {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-        stream
-            .write_all(request.as_bytes())
-            .await
-            .unwrap_or_else(|e| panic!("write: {e}"));
-        let mut raw = Vec::new();
-        stream
-            .read_to_end(&mut raw)
-            .await
-            .unwrap_or_else(|e| panic!("read: {e}"));
+        let raw = common::http::finish_exchange(stream, request.as_bytes()).await;
         let text = String::from_utf8_lossy(&raw);
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         assert!(

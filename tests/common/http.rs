@@ -24,6 +24,21 @@ impl Response {
     }
 }
 
+/// Writes the rest of a request on `stream` and reads the whole answer
+/// (the server closes the connection: the requests say `Connection: close`).
+pub async fn finish_exchange(mut stream: TcpStream, rest: &[u8]) -> Vec<u8> {
+    stream
+        .write_all(rest)
+        .await
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .await
+        .unwrap_or_else(|e| panic!("read: {e}"));
+    raw
+}
+
 /// A visitor: one cookie jar, one server.
 pub struct Visitor {
     pub addr: SocketAddr,

@@ -39,11 +39,7 @@ async fn slow_app(
 }
 
 /// Intro done, the last step's form shown (with its token).
-async fn reach_last<S, B>(b: &mut Browser<'_, S>)
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+async fn reach_last<S: common::TestApp<B>, B: MessageBody>(b: &mut Browser<'_, S>) {
     assert_eq!(b.get("/slow/intro").await.status, StatusCode::OK);
     b.post("/slow/intro", "next", INTRO)
         .await

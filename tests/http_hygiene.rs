@@ -4,15 +4,12 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
-use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_wizard::{MemoryStore, SecurityHeaders, WizardSetup};
+use common::test_store::TestStore;
 use common::{Browser, Reply};
 
 fn assert_protected(reply: &Reply, what: &str) {
@@ -120,49 +117,9 @@ async fn a_trailing_slash_redirects_to_the_canonical_url() {
     b.get("/signup/").await.assert_redirect("/signup/account");
 }
 
-/// A store that counts what it is asked to do.
-#[derive(Clone, Default)]
-struct Counting {
-    inner: MemoryStore,
-    reads: Arc<AtomicUsize>,
-    writes: Arc<AtomicUsize>,
-}
-
-impl SessionStore for Counting {
-    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        self.reads.fetch_add(1, Ordering::SeqCst);
-        self.inner.load(key).await
-    }
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        self.writes.fetch_add(1, Ordering::SeqCst);
-        self.inner.save(state, ttl).await
-    }
-    async fn update(
-        &self,
-        key: SessionKey,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        self.writes.fetch_add(1, Ordering::SeqCst);
-        self.inner.update(key, state, ttl).await
-    }
-    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
-        self.writes.fetch_add(1, Ordering::SeqCst);
-        self.inner.update_ttl(key, ttl).await
-    }
-    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
-        self.writes.fetch_add(1, Ordering::SeqCst);
-        self.inner.delete(key).await
-    }
-}
-
 #[actix_rt::test]
 async fn a_visitor_who_only_looks_makes_no_store_write() {
-    let store = Counting::default();
+    let store = TestStore::default();
     let (app, _) = signup_setup!(store.clone(), common::config());
     // A crawler: no cookies, every page, GET and HEAD.
     for path in [

@@ -3,17 +3,13 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use actix_session::storage::{
-    CookieSessionStore, LoadError, SaveError, SessionKey, SessionStore, UpdateError,
-};
-use actix_web::cookie::time::Duration;
+use actix_session::storage::CookieSessionStore;
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_wizard::MemoryStore;
+use common::test_store::TestStore;
 use common::{Browser, PROFILE_OK, Reply};
 
 fn form_post(path: &str, body: impl Into<Vec<u8>>) -> TestRequest {
@@ -190,78 +186,13 @@ async fn state_over_the_cap_is_refused_with_a_page_and_nothing_lost() {
     b.assert_account_intact().await;
 }
 
-/// A store that fails while `down` is set, as an unreachable server would.
-#[derive(Clone)]
-struct FlakyStore {
-    inner: MemoryStore,
-    down: Arc<AtomicBool>,
-}
-
-impl FlakyStore {
-    fn check(&self) -> anyhow::Result<()> {
-        if self.down.load(Ordering::SeqCst) {
-            anyhow::bail!("connection refused")
-        }
-        Ok(())
-    }
-}
-
-impl SessionStore for FlakyStore {
-    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        self.check().map_err(LoadError::Other)?;
-        self.inner.load(key).await
-    }
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        self.check().map_err(SaveError::Other)?;
-        self.inner.save(state, ttl).await
-    }
-    async fn update(
-        &self,
-        key: SessionKey,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        self.check().map_err(UpdateError::Other)?;
-        self.inner.update(key, state, ttl).await
-    }
-    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
-        self.check()?;
-        self.inner.update_ttl(key, ttl).await
-    }
-    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
-        self.check()?;
-        self.inner.delete(key).await
-    }
-}
-
-impl FlakyStore {
-    /// A store that answers, and the switch that makes it fail.
-    fn new() -> (Self, Arc<AtomicBool>) {
-        let down = Arc::new(AtomicBool::new(false));
-        let store = Self {
-            inner: MemoryStore::default(),
-            down: down.clone(),
-        };
-        (store, down)
-    }
-}
-
 /// A visitor on the profile step while the store goes down and comes
 /// back: 503 pages with the security headers, then the same step with the
 /// same answers.
-async fn outage_then_resume<S, B>(b: &mut Browser<'_, S>, down: &AtomicBool)
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn outage_then_resume<S: common::TestApp<B>, B: actix_web::body::MessageBody>(
+    b: &mut Browser<'_, S>,
+    down: &AtomicBool,
+) {
     b.reach_profile().await;
     down.store(true, Ordering::SeqCst);
     let page = b.get("/signup/profile").await;
@@ -287,14 +218,16 @@ where
 
 #[actix_rt::test]
 async fn an_unreachable_store_is_503_and_the_visitor_resumes_afterwards() {
-    let (store, down) = FlakyStore::new();
+    let store = TestStore::default();
+    let down = store.down.clone();
     let (app, _) = signup_app!(store, common::config());
     outage_then_resume(&mut Browser::new(&app), &down).await;
 }
 
 #[actix_rt::test]
 async fn the_one_entry_setup_answers_an_outage_with_the_503_page() {
-    let (store, down) = FlakyStore::new();
+    let store = TestStore::default();
+    let down = store.down.clone();
     let (app, _) = signup_setup!(store, common::config());
     outage_then_resume(&mut Browser::new(&app), &down).await;
 }

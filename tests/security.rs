@@ -181,19 +181,11 @@ fn fixture() -> String {
 }
 
 /// A browser whose session holds `sealed` as the signup's stored state.
-async fn browser_with_state<'s, S, B>(
+async fn browser_with_state<'s, S: common::TestApp<B>, B: actix_web::body::MessageBody>(
     app: &'s S,
     store: &MemoryStore,
     sealed: &str,
-) -> Browser<'s, S>
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+) -> Browser<'s, S> {
     let entry = serde_json::to_string(sealed).unwrap_or_default();
     let cookie = common::plant_session(store, &[("wizard.signup", entry)]).await;
     let mut browser = Browser::new(app);

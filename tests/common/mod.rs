@@ -8,7 +8,19 @@ pub mod app;
 pub mod http;
 pub mod servers;
 pub mod slow;
+pub mod test_store;
 pub mod wait;
+
+/// An app under test: what `actix_web::test::init_service` gives.
+pub trait TestApp<B>:
+    Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
+
+impl<S, B> TestApp<B> for S where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
 
 use std::collections::HashMap;
 use std::time::Duration;

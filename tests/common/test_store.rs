@@ -1,0 +1,67 @@
+//! A session store for tests: the embedded store, with a switch that makes
+//! it fail as an unreachable server would, and counts of what it was asked.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use actix_wizard::MemoryStore;
+
+#[derive(Clone, Default)]
+pub struct TestStore {
+    inner: MemoryStore,
+    /// While set, every operation fails.
+    pub down: Arc<AtomicBool>,
+    /// `load`s asked for.
+    pub reads: Arc<AtomicUsize>,
+    /// `save`s, `update`s, `update_ttl`s and `delete`s asked for.
+    pub writes: Arc<AtomicUsize>,
+}
+
+impl TestStore {
+    fn check(&self, counter: &AtomicUsize) -> anyhow::Result<()> {
+        counter.fetch_add(1, Ordering::SeqCst);
+        if self.down.load(Ordering::SeqCst) {
+            anyhow::bail!("connection refused")
+        }
+        Ok(())
+    }
+
+    fn write(&self) -> anyhow::Result<()> {
+        self.check(&self.writes)
+    }
+}
+
+impl SessionStore for TestStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        self.check(&self.reads).map_err(LoadError::Other)?;
+        self.inner.load(key).await
+    }
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        self.write().map_err(SaveError::Other)?;
+        self.inner.save(state, ttl).await
+    }
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        self.write().map_err(UpdateError::Other)?;
+        self.inner.update(key, state, ttl).await
+    }
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
+        self.write()?;
+        self.inner.update_ttl(key, ttl).await
+    }
+    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
+        self.write()?;
+        self.inner.delete(key).await
+    }
+}

@@ -208,6 +208,9 @@ async fn a_duplicate_arriving_after_an_invalid_finish_gets_the_failing_step() {
 /// A wizard for a start-up check: its id and its steps, nothing else.
 macro_rules! test_wizard {
     ($name:ident, $id:literal, { $($field:ident: $step:ty),+ }) => {
+        test_wizard!($name, $id, { $($field: $step),+ }, finishing with Ok(()));
+    };
+    ($name:ident, $id:literal, { $($field:ident: $step:ty),+ }, finishing with $finished:expr) => {
         #[derive(Default)]
         struct $name {
             $($field: $step),+
@@ -220,7 +223,7 @@ macro_rules! test_wizard {
                 Steps::<Self>::new()$(.step(|w| &mut w.$field))+
             }
             async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-                Ok(())
+                $finished
             }
             fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
                 Ok(String::new())
@@ -277,25 +280,9 @@ fn two_wizards_with_one_id_fail_at_start_up() {
     let _ = WizardService::<Impostor>::new("/other", common::config());
 }
 
-/// A wizard whose finish handler names a step it does not declare.
-#[derive(Default)]
-struct Misnamed {
-    intro: common::slow::Intro,
-}
-
-impl Wizard for Misnamed {
-    const ID: &'static str = "misnamed";
-    type Outcome = ();
-    fn steps() -> Steps<Self> {
-        Steps::<Self>::new().step(|w| &mut w.intro)
-    }
-    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-        Err(FinishError::invalid("no-such-step", "topic", "Never shown"))
-    }
-    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
-        Ok(String::new())
-    }
-}
+// A wizard whose finish handler names a step it does not declare.
+test_wizard!(Misnamed, "misnamed", { intro: common::slow::Intro },
+    finishing with Err(FinishError::invalid("no-such-step", "topic", "Never shown")));
 
 #[actix_rt::test]
 async fn a_finish_error_naming_an_unknown_step_is_a_failure_not_a_guess() {

@@ -8,7 +8,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::field::humanize;
 use crate::form::shape_of;
+use crate::texts::Texts;
 
 /// One row of the check-answers list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +58,10 @@ pub struct AnswerSection {
 /// The default rows of a step: each field but secrets, labelled from its
 /// name ("display_name" → "Display name"), an empty answer shown as
 /// "Not provided".
-pub(crate) fn answers_of<S: Serialize + DeserializeOwned + 'static>(step: &S) -> Vec<Answer> {
+pub(crate) fn answers_of<S: Serialize + DeserializeOwned + 'static>(
+    step: &S,
+    texts: &Texts,
+) -> Vec<Answer> {
     let secrets = secrets_of::<S>();
     let Ok(Value::Object(fields)) = serde_json::to_value(step) else {
         return Vec::new();
@@ -64,7 +69,7 @@ pub(crate) fn answers_of<S: Serialize + DeserializeOwned + 'static>(step: &S) ->
     fields
         .iter()
         .filter(|(name, _)| !secrets.contains(&name.as_str()))
-        .map(|(name, value)| Answer::new(name.as_str(), humanize(name), display(value)))
+        .map(|(name, value)| Answer::new(name.as_str(), humanize(name), display(value, texts)))
         .collect()
 }
 
@@ -83,28 +88,22 @@ fn secrets_of<S: DeserializeOwned + 'static>() -> Vec<&'static str> {
     })
 }
 
-/// "display_name" → "Display name".
-pub(crate) fn humanize(name: &str) -> String {
-    let spaced = name.replace(['_', '-'], " ");
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn display(value: &Value) -> String {
+fn display(value: &Value, texts: &Texts) -> String {
     let text = match value {
         Value::Null => String::new(),
-        Value::Bool(true) => "Yes".to_owned(),
-        Value::Bool(false) => "No".to_owned(),
+        Value::Bool(true) => texts.yes.to_string(),
+        Value::Bool(false) => texts.no.to_string(),
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
-        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| display(item, texts))
+            .collect::<Vec<_>>()
+            .join(", "),
         Value::Object(_) => String::new(),
     };
     if text.is_empty() {
-        "Not provided".to_owned()
+        texts.not_provided.to_string()
     } else {
         text
     }
@@ -133,7 +132,7 @@ mod tests {
             tags: vec!["rust".into(), "web".into()],
             bio: None,
             news: true,
-        });
+        }, &Texts::default());
         let labels: Vec<_> = rows
             .iter()
             .map(|r| (r.label.as_str(), r.value.as_str()))

@@ -8,6 +8,7 @@ use actix_web::cookie::Key;
 
 use crate::cipher::StateKey;
 use crate::headers::SecurityHeaders;
+use crate::texts::Texts;
 
 /// Where the wizard reads the time: when a run was last active, and
 /// whether it has been idle for longer than
@@ -136,6 +137,8 @@ pub struct WizardConfig {
     /// the application has not set them. Default: no framing, no
     /// sniffing, `Referrer-Policy: same-origin` ([`SecurityHeaders`]).
     pub security_headers: SecurityHeaders,
+    /// Every text the crate writes on a page. Default [`Texts::ENGLISH`].
+    pub texts: Arc<Texts>,
 }
 
 impl Default for WizardConfig {
@@ -151,11 +154,19 @@ impl Default for WizardConfig {
             security_headers: SecurityHeaders::default(),
             state_at_rest: StateAtRest::Auto,
             clock: SharedClock(Arc::new(SystemClock)),
+            texts: Arc::new(Texts::default()),
         }
     }
 }
 
 impl WizardConfig {
+    /// Sets [`WizardConfig::texts`]: the wizard's words, reworded or in
+    /// another language.
+    pub fn texts(mut self, texts: Texts) -> Self {
+        self.texts = Arc::new(texts);
+        self
+    }
+
     /// Sets [`WizardConfig::body_limit`].
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;

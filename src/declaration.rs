@@ -6,6 +6,12 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use std::cell::RefCell;
+
+use crate::field_errors::FieldErrors;
+use crate::form::RawForm;
+use crate::render::{LayoutFn, Page, Progress};
+use crate::texts::Texts;
 use crate::wizard::Steps;
 
 /// The URL segment of the completion page; no step may use it.
@@ -48,6 +54,72 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
             !names[..at].contains(name),
             "wizard step name `{name}` is declared twice"
         );
+    }
+}
+
+/// Renders each declared step's page once, with nothing entered, and
+/// checks that it places every declared field and no other: a misspelt
+/// name in a template, or a field left off its page, is found here.
+/// Steps without declared fields, or with
+/// [`crate::Step::CHECK_PLACEMENT`] off, are left out.
+///
+/// # Panics
+///
+/// With the step and the field, when a page places a field its step does
+/// not have or leaves one out, or when a page does not render.
+pub(crate) fn check_pages<W: 'static>(
+    id: &str,
+    steps: &Steps<W>,
+    texts: &Texts,
+    layout: LayoutFn,
+) {
+    let values = RawForm::default();
+    let errors = FieldErrors::new();
+    for slot in &steps.slots {
+        let declared = slot.fields();
+        if declared.is_empty() || !slot.checks_placement() {
+            continue;
+        }
+        let placed = RefCell::new(Vec::new());
+        let page = Page {
+            title: slot.title(),
+            action: String::new(),
+            values: &values,
+            errors: &errors,
+            csrf_token: "",
+            progress: Progress {
+                current: 1,
+                total: 1,
+            },
+            notice: None,
+            has_back: false,
+            is_last: false,
+            is_change: false,
+            sections: &[],
+            base: "",
+            fields: declared,
+            texts,
+            layout,
+            placed: Some(&placed),
+        };
+        let step = slot.name();
+        if let Err(error) = slot.render(&page) {
+            panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");
+        }
+        let placed = placed.into_inner();
+        if let Some(stray) = placed.iter().find(|p| !declared.iter().any(|f| f.name == **p)) {
+            let known: Vec<&str> = declared.iter().map(|f| f.name).collect();
+            panic!(
+                "wizard `{id}`: the page of step `{step}` places field `{stray}`, which the step does not have (its fields: {})",
+                known.join(", ")
+            );
+        }
+        if let Some(missing) = declared.iter().find(|f| !placed.iter().any(|p| p == f.name)) {
+            panic!(
+                "wizard `{id}`: the page of step `{step}` never places field `{}` (set `unchecked_placement` on the step if the page places it behind a condition)",
+                missing.name
+            );
+        }
     }
 }
 

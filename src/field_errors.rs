@@ -1,9 +1,12 @@
 //! [`FieldErrors`]: what is wrong with one step's answers, field by field.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
+
+use crate::date::DateProblem;
+use crate::field::{FieldSpec, Kind, humanize};
+use crate::form::Mismatch;
+use crate::texts::{Texts, fill};
 
 /// The key validator uses for errors of the whole struct (schema checks).
 pub const FORM_LEVEL: &str = "__all__";
@@ -15,6 +18,11 @@ pub struct FieldError {
     pub field: String,
     /// The message shown beside the field and in the error summary.
     pub message: String,
+    /// The part of a field made of several controls that is wrong (a
+    /// date's `"day"`, `"month"` or `"year"`): the error summary links to
+    /// it. `None` for most fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
 }
 
 /// The errors of one step: at most one message per field (the first found),
@@ -44,13 +52,30 @@ impl FieldErrors {
 
     /// Adds a message for a field, unless that field already has one.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.add_at(field, None, message);
+    }
+
+    /// Adds a message about one part of a field (a date's `"month"`),
+    /// unless that field already has one.
+    pub fn add_at(
+        &mut self,
+        field: impl Into<String>,
+        part: Option<&str>,
+        message: impl Into<String>,
+    ) {
         let field = field.into();
         if self.get(&field).is_none() {
             self.0.push(FieldError {
                 field,
                 message: message.into(),
+                part: part.map(str::to_owned),
             });
         }
+    }
+
+    /// The error of a field, with the part it is about.
+    pub fn find(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
     }
 
     /// The message for a field, if it has one.
@@ -79,7 +104,7 @@ impl FieldErrors {
     /// Adds every error of `other` whose field has none yet.
     pub fn merge(&mut self, other: FieldErrors) {
         for error in other.0 {
-            self.add(error.field, error.message);
+            self.add_at(error.field, error.part.as_deref(), error.message);
         }
     }
 
@@ -102,65 +127,119 @@ impl FieldErrors {
     /// built from the rule's code and limits (never from the rejected
     /// value, which may be a password).
     pub fn add_validation(&mut self, errors: &ValidationErrors) {
-        collect(errors, "", self);
+        collect(errors, "", self, &[], Texts::english());
+    }
+
+    /// Like [`FieldErrors::add_validation`], keyed by the form names of
+    /// `fields` (validator keys its errors by the Rust name, and ignores
+    /// serde's renames), with the table's defaults, which name the field.
+    pub(crate) fn add_rules(
+        &mut self,
+        errors: &ValidationErrors,
+        fields: &[FieldSpec],
+        texts: &Texts,
+    ) {
+        collect(errors, "", self, fields, texts);
     }
 }
 
-fn collect(errors: &ValidationErrors, prefix: &str, out: &mut FieldErrors) {
+fn collect(
+    errors: &ValidationErrors,
+    prefix: &str,
+    out: &mut FieldErrors,
+    fields: &[FieldSpec],
+    texts: &Texts,
+) {
     // validator keeps errors in a HashMap; sort for a stable order before
     // the caller orders them by field.
     let mut entries: Vec<_> = errors.errors().iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     for (field, kind) in entries {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
+        let spec = prefix
+            .is_empty()
+            .then(|| fields.iter().find(|f| f.rust_name == *field))
+            .flatten();
+        let path = match spec {
+            Some(spec) => spec.name.to_owned(),
+            None if prefix.is_empty() => field.to_string(),
+            None => format!("{prefix}.{field}"),
         };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 if let Some(first) = list.first() {
-                    out.add(path, message_for(first));
+                    let label = spec.map_or_else(|| humanize(&path), |s| s.label.to_owned());
+                    let part = spec.filter(|s| s.kind == Kind::Date).map(|_| "day");
+                    out.add_at(path, part, message_for(first, &label, texts));
                 }
             }
-            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out, &[], texts),
             ValidationErrorsKind::List(items) => {
                 for (index, inner) in items {
-                    collect(inner, &format!("{path}[{index}]"), out);
+                    collect(inner, &format!("{path}[{index}]"), out, &[], texts);
                 }
             }
         }
     }
 }
 
-/// The message of a validator error: its own, or a default from its code.
-pub(crate) fn message_for(error: &ValidationError) -> String {
+/// The message of a value of the wrong type, from the table, naming the
+/// field.
+pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> String {
+    let (template, min, max) = match mismatch {
+        Mismatch::WholeNumber => (&texts.whole_number, String::new(), String::new()),
+        Mismatch::OutOfRange { min, max } => (&texts.out_of_range, min.to_string(), max.to_string()),
+        Mismatch::Number => (&texts.number, String::new(), String::new()),
+        Mismatch::Choice => (&texts.choice, String::new(), String::new()),
+        Mismatch::YesNo => (&texts.yes_no, String::new(), String::new()),
+        Mismatch::Date(problem) => {
+            let template = match problem {
+                DateProblem::Missing => &texts.date_missing,
+                DateProblem::Incomplete(missing) => {
+                    let parts = texts.date_parts(missing);
+                    return fill(&texts.date_incomplete, &[("label", label), ("parts", &parts)]);
+                }
+                DateProblem::YearDigits => &texts.date_year_digits,
+                DateProblem::NotReal(_) => &texts.date_not_real,
+            };
+            (template, String::new(), String::new())
+        }
+    };
+    fill(template, &[("label", label), ("min", &min), ("max", &max)])
+}
+
+/// The message of a validator error: its own, or the table's default for
+/// its code, naming the field (never the rejected value, which may be a
+/// password).
+pub(crate) fn message_for(error: &ValidationError, label: &str, texts: &Texts) -> String {
     if let Some(message) = &error.message {
         return message.to_string();
     }
     let param = |name: &str| error.params.get(name).map(|v| v.to_string());
-    let text: Cow<'static, str> = match error.code.as_ref() {
-        "required" => "This field is required".into(),
-        "email" => "Enter an email address in the correct format, like name@example.com".into(),
-        "url" => "Enter a web address in the correct format".into(),
-        "must_match" => "The values do not match".into(),
+    let template: &str = match error.code.as_ref() {
+        "required" => &texts.rule_required,
+        "email" => &texts.rule_email,
+        "url" => &texts.rule_url,
+        "must_match" => &texts.rule_must_match,
+        "date_past" => &texts.date_not_past,
+        "date_future" => &texts.date_not_future,
         "length" => match (param("min"), param("max"), param("equal")) {
-            (_, _, Some(n)) => format!("Enter exactly {n} characters").into(),
-            (Some(min), Some(max), _) => format!("Enter between {min} and {max} characters").into(),
-            (Some(min), None, _) => format!("Enter at least {min} characters").into(),
-            (None, Some(max), _) => format!("Enter no more than {max} characters").into(),
-            _ => "Enter a value of the right length".into(),
+            (_, _, Some(n)) => return fill(&texts.rule_length_equal, &[("label", label), ("min", &n)]),
+            (Some(_), Some(_), _) => &texts.rule_length_between,
+            (Some(_), None, _) => &texts.rule_length_min,
+            (None, Some(_), _) => &texts.rule_length_max,
+            _ => &texts.rule_format,
         },
         "range" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => format!("Enter a number from {min} to {max}").into(),
-            (Some(min), None) => format!("Enter a number of {min} or more").into(),
-            (None, Some(max)) => format!("Enter a number of {max} or less").into(),
-            _ => "Enter a number in the allowed range".into(),
+            (Some(_), Some(_)) => &texts.rule_range_between,
+            (Some(_), None) => &texts.rule_range_min,
+            (None, Some(_)) => &texts.rule_range_max,
+            _ => &texts.rule_format,
         },
-        "regex" => "Enter a value in the correct format".into(),
-        _ => "Enter a valid value".into(),
+        _ => &texts.rule_format,
     };
-    text.into_owned()
+    let min = param("min").unwrap_or_default();
+    let max = param("max").unwrap_or_default();
+    fill(template, &[("label", label), ("min", &min), ("max", &max)])
 }
 
 #[cfg(test)]
@@ -187,7 +266,10 @@ mod tests {
         errors.sort_by_fields(&["name", "age"]);
         let listed: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(listed, ["name", "age"]);
-        assert_eq!(errors.get("name"), Some("Enter between 2 and 5 characters"));
+        assert_eq!(
+            errors.get("name"),
+            Some("Name must be between 2 and 5 characters")
+        );
         assert_eq!(errors.get("age"), Some("Age must be 13 to 120"));
     }
 

@@ -12,12 +12,18 @@
 
 #![warn(missing_docs)]
 
+// The derives name this crate's items as `::actix_wizard::…`, here too.
+extern crate self as actix_wizard;
+
 mod body;
 mod check_answers;
 mod cipher;
 mod config;
+mod components;
 mod csrf;
+mod date;
 mod declaration;
+mod field;
 mod field_errors;
 mod form;
 mod headers;
@@ -37,13 +43,19 @@ mod setup;
 mod state;
 mod step;
 mod store;
+mod texts;
 mod visitor;
 mod wizard;
 
 pub use check_answers::{Answer, AnswerSection};
 pub use cipher::{StateCipher, StateKey};
 pub use config::{Clock, StateAtRest, SystemClock, WizardConfig};
+pub use actix_wizard_derive::{Choice, Step};
 pub use csrf::CSRF_FIELD;
+pub use date::{Date, DateProblem};
+pub use field::{
+    Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise,
+};
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
 pub use headers::SecurityHeaders;
@@ -53,8 +65,8 @@ pub use ledger::MemcachedLedger;
 pub use ledger::RedisLedger;
 pub use ledger::{Claim, RunLedger};
 pub use render::{
-    AriaAttributes, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field, HiddenFields,
-    Page, Progress,
+    AriaAttributes, Buttons, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field,
+    HiddenFields, Layout, LayoutFn, Page, PageTop, Progress, ProgressLine, STYLESHEET, SafeHtml,
 };
 pub use router::WizardService;
 pub use secret::Secret;
@@ -66,6 +78,7 @@ pub use store::MemcachedStore;
 #[cfg(feature = "redis")]
 pub use store::RedisBackend;
 pub use store::{MemoryStore, MemoryStoreBuilder, StoreError};
+pub use texts::{ProblemWords, Text, Texts};
 pub use wizard::{Finish, FinishError, Steps, Wizard};
 
 /// The README's code, compiled as a doctest so that it stays true.

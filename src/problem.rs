@@ -14,6 +14,7 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::render::ProblemPage;
+use crate::texts::{ProblemWords, Texts};
 
 /// What went wrong, which decides the status and the page's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,69 +44,65 @@ pub(crate) enum Problem {
 }
 
 impl Problem {
-    fn words(&self) -> (&'static str, &'static str) {
+    fn words<'t>(&self, texts: &'t Texts) -> &'t ProblemWords {
         match self {
-            Self::NotFound { .. } => (
-                "Page not found",
-                "There is no such page. Check the address, or start from the beginning.",
-            ),
-            Self::MethodNotAllowed { .. } => (
-                "This page cannot do that",
-                "The page was asked to do something it does not do, so nothing was saved. Go back and try again.",
-            ),
-            Self::Csrf { .. } => (
-                "Your form could not be checked",
-                "The form was missing its security token or it did not match, so nothing was saved. Go back to the form, reload it and try again.",
-            ),
-            Self::Malformed => (
-                "Your form could not be read",
-                "The form data was not in a format we understand, so nothing was saved. Go back and try again.",
-            ),
-            Self::TooLarge => (
-                "Your form is too large",
-                "The form sent was larger than we accept, so nothing was saved. Shorten your answers and try again.",
-            ),
-            Self::TooManyFields => (
-                "Your form has too many fields",
-                "The form sent had more fields than we accept, so nothing was saved.",
-            ),
-            Self::WrongType => (
-                "Unsupported form type",
-                "This page accepts ordinary web forms only (application/x-www-form-urlencoded). Nothing was saved.",
-            ),
-            Self::StateTooLarge { .. } => (
-                "Your answers are too long to keep",
-                "We could not save this page because all your answers together are longer than we can keep. Your earlier answers are safe. Go back and shorten this page's answers.",
-            ),
-            Self::FinishFailed => (
-                "Sorry, we could not finish",
-                "Something went wrong on our side. Your answers are safe: try again in a few minutes.",
-            ),
-            Self::Internal => (
-                "Sorry, there is a problem with the service",
-                "Something went wrong on our side. Your answers are safe: try again in a few minutes.",
-            ),
-            Self::StoreDown => (
-                "Sorry, the service is unavailable",
-                "We cannot reach the place where your answers are kept. Your answers are safe: try again in a few minutes and you will continue where you left off.",
-            ),
+            Self::NotFound { .. } => &texts.not_found,
+            Self::MethodNotAllowed { .. } => &texts.method_not_allowed,
+            Self::Csrf { .. } => &texts.csrf,
+            Self::Malformed => &texts.malformed,
+            Self::TooLarge => &texts.too_large,
+            Self::TooManyFields => &texts.too_many_fields,
+            Self::WrongType => &texts.wrong_type,
+            Self::StateTooLarge { .. } => &texts.state_too_large,
+            Self::FinishFailed => &texts.finish_failed,
+            Self::Internal => &texts.internal,
+            Self::StoreDown => &texts.store_down,
         }
     }
 
     /// The page's link for the visitor's next move, if it has one.
-    fn link(&self) -> Option<(&str, &'static str)> {
+    fn link<'t>(&'t self, texts: &'t Texts) -> Option<(&'t str, &'t str)> {
         match self {
-            Self::NotFound { start } => Some((start, "Start from the beginning")),
-            Self::Csrf { form } => Some((form, "Reload the form")),
-            Self::StateTooLarge { form } => Some((form, "Go back to the form")),
+            Self::NotFound { start } => Some((start, &texts.start_again_link)),
+            Self::Csrf { form } => Some((form, &texts.reload_link)),
+            Self::StateTooLarge { form } => Some((form, &texts.back_to_form_link)),
             _ => None,
         }
+    }
+
+    /// The problem's response, its page in the words of `texts`.
+    pub(crate) fn page(&self, texts: &Texts) -> HttpResponse {
+        let words = self.words(texts);
+        let (heading, body) = (words.heading.as_ref(), words.body.as_ref());
+        let page = ProblemPage {
+            lang: &texts.lang,
+            heading,
+            body,
+            link: self.link(texts),
+        };
+        let html = page.render().unwrap_or_else(|_| {
+            format!("<!DOCTYPE html><title>{heading}</title><h1>{heading}</h1><p>{body}</p>")
+        });
+        let mut response = HttpResponse::build(self.status_code());
+        response
+            .content_type("text/html; charset=utf-8")
+            .insert_header((CACHE_CONTROL, "no-store"));
+        match self {
+            Self::StoreDown => {
+                response.insert_header((RETRY_AFTER, "5"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((ALLOW, *allow));
+            }
+            _ => {}
+        }
+        response.body(html)
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.words().0)
+        f.write_str(&self.words(Texts::english()).heading)
     }
 }
 
@@ -126,29 +123,7 @@ impl ResponseError for Problem {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (heading, body) = self.words();
-        let page = ProblemPage {
-            heading,
-            body,
-            link: self.link(),
-        };
-        let html = page.render().unwrap_or_else(|_| {
-            format!("<!DOCTYPE html><title>{heading}</title><h1>{heading}</h1><p>{body}</p>")
-        });
-        let mut response = HttpResponse::build(self.status_code());
-        response
-            .content_type("text/html; charset=utf-8")
-            .insert_header((CACHE_CONTROL, "no-store"));
-        match self {
-            Self::StoreDown => {
-                response.insert_header((RETRY_AFTER, "5"));
-            }
-            Self::MethodNotAllowed { allow } => {
-                response.insert_header((ALLOW, *allow));
-            }
-            _ => {}
-        }
-        response.body(html)
+        self.page(Texts::english())
     }
 }
 

@@ -1,19 +1,35 @@
-//! What step templates receive ([`Page`]) and the components they place.
+//! What step templates receive ([`Page`]), the components they place,
+//! and the page the crate renders from a step's declaration.
 //!
 //! askama resolves templates in the crate that derives them, so a user's
 //! template cannot `{% extends %}` one of ours. Instead each building block
-//! is a Rust value that renders itself, already escaped and marked safe:
-//! write `{{ page.error_summary() }}` in your own template.
+//! is a Rust value that renders itself, already escaped and marked safe
+//! (write `{{ page.field("email") }}` in your own template), and the
+//! application's own layout is a function of the wizard
+//! ([`crate::Wizard::layout`]) that receives the rendered body.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 use askama::Template;
 use askama::filters::HtmlSafe;
 
 use crate::check_answers::AnswerSection;
+use crate::components::{FieldView, escape_into, write_error_message};
 use crate::csrf::CSRF_FIELD;
-use crate::field_errors::{FORM_LEVEL, FieldErrors};
+use crate::field::{FieldRef, FieldSpec, Kind, humanize};
+use crate::field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 use crate::form::RawForm;
+use crate::texts::{Texts, fill};
+
+/// The crate's stylesheet: visually hidden text, error states and a plain
+/// readable look for every component. The default layout inlines it; an
+/// application serving its own CSS can start from it.
+pub const STYLESHEET: &str = include_str!("../templates/wizard/wizard.css");
+
+/// How the wizard's pages are laid out: [`crate::Wizard::layout`].
+pub type LayoutFn = fn(&Layout<'_>) -> Result<String, askama::Error>;
 
 /// Everything a step's template needs: title, form values, errors,
 /// progress, navigation and the components.
@@ -30,8 +46,14 @@ pub struct Page<'a> {
     pub(crate) notice: Option<&'a str>,
     pub(crate) has_back: bool,
     pub(crate) is_last: bool,
+    pub(crate) is_change: bool,
     pub(crate) sections: &'a [AnswerSection],
     pub(crate) base: &'a str,
+    pub(crate) fields: &'static [FieldSpec],
+    pub(crate) texts: &'a Texts,
+    pub(crate) layout: LayoutFn,
+    /// At start-up, the fields the page's template placed.
+    pub(crate) placed: Option<&'a RefCell<Vec<String>>>,
 }
 
 impl<'a> Page<'a> {
@@ -44,7 +66,7 @@ impl<'a> Page<'a> {
     /// page shows errors.
     pub fn document_title(&self) -> String {
         if self.has_errors() {
-            format!("Error: {}", self.title)
+            format!("{}{}", self.texts.error_title_prefix, self.title)
         } else {
             self.title.to_owned()
         }
@@ -80,10 +102,24 @@ impl<'a> Page<'a> {
         self.is_last
     }
 
+    /// Whether the visitor came from a Change link of the check-answers
+    /// list: saving returns there (a button may say "Save and return to
+    /// check your answers").
+    pub fn is_change(&self) -> bool {
+        self.is_change
+    }
+
+    /// The wizard's text table.
+    pub fn texts(&self) -> &'a Texts {
+        self.texts
+    }
+
     /// The error summary: place it first in the form's column.
     pub fn error_summary(&self) -> ErrorSummary<'a> {
         ErrorSummary {
             errors: self.errors,
+            fields: self.fields,
+            texts: self.texts,
         }
     }
 
@@ -95,7 +131,15 @@ impl<'a> Page<'a> {
     }
 
     /// "Step 2 of 4", counted over the steps that apply to this visitor.
-    pub fn progress(&self) -> Progress {
+    pub fn progress(&self) -> ProgressLine<'a> {
+        ProgressLine {
+            progress: self.progress,
+            texts: self.texts,
+        }
+    }
+
+    /// Where this step stands among the steps that apply.
+    pub fn position(&self) -> Progress {
         self.progress
     }
 
@@ -104,44 +148,172 @@ impl<'a> Page<'a> {
     pub fn check_answers(&self) -> CheckAnswers<'a> {
         CheckAnswers {
             sections: self.sections,
+            texts: self.texts,
         }
     }
 
-    /// One field's value, error and accessibility attributes.
-    pub fn field(&self, name: &'a str) -> Field<'a> {
-        Field {
-            name,
-            values: self.values,
-            error: self.errors.get(name),
+    /// One field: `{{ page.field("email") }}` places it whole (label,
+    /// hint, error, control); its methods give the parts. Takes the
+    /// field's name or its typed name (`Account::EMAIL`).
+    pub fn field(&self, name: impl FieldRef) -> Field<'a> {
+        let name = name.field_name();
+        if let Some(placed) = self.placed {
+            placed.borrow_mut().push(name.to_owned());
         }
+        let spec = self.fields.iter().find(|f| f.name == name);
+        let (name, label): (Cow<'static, str>, Cow<'static, str>) = match spec {
+            Some(spec) => (Cow::Borrowed(spec.name), Cow::Borrowed(spec.label)),
+            None => (Cow::Owned(name.to_owned()), Cow::Owned(humanize(name))),
+        };
+        Field {
+            error: self.errors.find(&name),
+            spec: spec.unwrap_or(&UNDECLARED),
+            name,
+            label,
+            values: self.values,
+            texts: self.texts,
+        }
+    }
+
+    /// Every declared field, in order, each placed whole.
+    pub fn fields(&self) -> impl Iterator<Item = Field<'a>> + '_ {
+        self.fields.iter().map(|spec| self.field(spec.name))
+    }
+
+    /// The top of a step page: progress, error summary, notice, heading.
+    pub fn top(&self) -> PageTop<'a, '_> {
+        PageTop { page: self }
+    }
+
+    /// The form's buttons: Continue (or the last step's finish button) and
+    /// Back where there is a step before.
+    pub fn buttons(&self) -> Buttons<'a> {
+        Buttons {
+            is_last: self.is_last,
+            has_back: self.has_back,
+            texts: self.texts,
+        }
+    }
+
+    /// The page's body as the crate renders it from the declaration, to
+    /// put in a layout.
+    pub fn default_body(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        out.push_str(&self.top().to_string());
+        out.push_str(&self.check_answers().to_string());
+        out.push_str("\n<form method=\"post\" action=\"");
+        escape_into(&mut out, &self.action);
+        out.push_str("\" novalidate>\n");
+        out.push_str(&self.hidden_fields().to_string());
+        out.push('\n');
+        for field in self.fields() {
+            field.write_into(&mut out);
+        }
+        out.push_str(&self.buttons().to_string());
+        out.push_str("</form>\n");
+        out
+    }
+
+    /// The whole page from the declaration, inside the wizard's layout:
+    /// what [`crate::Step::render`] does by default.
+    pub fn render_default(&self) -> Result<String, askama::Error> {
+        let body = self.default_body();
+        self.in_layout(&body)
+    }
+
+    /// `body` (a step template's own content) inside the wizard's layout,
+    /// titled with [`Page::document_title`].
+    pub fn in_layout(&self, body: &str) -> Result<String, askama::Error> {
+        let title = self.document_title();
+        (self.layout)(&Layout {
+            title: &title,
+            body,
+            texts: self.texts,
+        })
     }
 }
 
-/// One form field as the template sees it. Its `id` is its name, which is
-/// what the error summary links to.
+/// The declaration of a field a hand-written step does not declare: a
+/// text input.
+static UNDECLARED: FieldSpec = FieldSpec::new("", "", Kind::Text);
+
+/// One form field as the template sees it. Displayed, it is the whole
+/// field; its methods give the parts for a page that arranges them itself.
+/// Its `id` is its name, which is what the error summary links to (for a
+/// group, the first control's id; for a date, `NAME-day`).
 pub struct Field<'a> {
-    name: &'a str,
+    spec: &'static FieldSpec,
+    name: Cow<'static, str>,
+    label: Cow<'static, str>,
     values: &'a RawForm,
-    error: Option<&'a str>,
+    error: Option<&'a FieldError>,
+    texts: &'a Texts,
 }
 
 impl<'a> Field<'a> {
+    fn view(&self) -> FieldView<'_> {
+        FieldView {
+            spec: self.spec,
+            name: &self.name,
+            label: &self.label,
+            values: self.values,
+            error: self.error,
+            texts: self.texts,
+        }
+    }
+
+    fn write_into(&self, out: &mut String) {
+        self.view().write(out);
+    }
+
+    fn part(&self, write: fn(&FieldView<'_>, &mut String)) -> SafeHtml {
+        let mut out = String::new();
+        write(&self.view(), &mut out);
+        SafeHtml(out)
+    }
+
+    /// The field's declaration.
+    pub fn spec(&self) -> &'static FieldSpec {
+        self.spec
+    }
+
     /// The field's `id` (and `name`).
-    pub fn id(&self) -> &'a str {
-        self.name
+    pub fn id(&self) -> &str {
+        &self.name
+    }
+
+    /// The label as the form shows it ("(optional)" added).
+    pub fn label_text(&self) -> String {
+        self.view().label_text()
+    }
+
+    /// The `<label>` alone.
+    pub fn label(&self) -> SafeHtml {
+        self.part(|view, out| view.write_label(out))
+    }
+
+    /// The hint alone (nothing when the field has none).
+    pub fn hint(&self) -> SafeHtml {
+        self.part(|view, out| view.write_hint(out))
+    }
+
+    /// The control alone (the input, the group's items, a date's parts).
+    pub fn control(&self) -> SafeHtml {
+        self.part(|view, out| view.write_control(out))
     }
 
     /// The value to put back in a text input or textarea.
     pub fn value(&self) -> &'a str {
-        self.values.first(self.name).unwrap_or("")
+        let values: &'a RawForm = self.values;
+        values.first(&self.name).unwrap_or("")
     }
 
     /// Whether the radio or checkbox with this `value` is ticked. A yes/no
     /// checkbox is ticked when the stored answer is `true`, whatever word
     /// its `value` uses.
     pub fn checked(&self, value: &str) -> bool {
-        let mut given = self.values.values(self.name);
-        if self.values.values(self.name).any(|v| v == value) {
+        let mut given = self.values.values(&self.name);
+        if self.values.values(&self.name).any(|v| v == value) {
             return true;
         }
         matches!(
@@ -157,7 +329,7 @@ impl<'a> Field<'a> {
 
     /// The error's text, if any.
     pub fn error(&self) -> Option<&'a str> {
-        self.error
+        self.error.map(|e| e.message.as_str())
     }
 
     /// The `id` of the error message, which `aria-describedby` points at.
@@ -166,18 +338,15 @@ impl<'a> Field<'a> {
     }
 
     /// The message to place beside the field (nothing when it is valid).
-    pub fn error_message(&self) -> ErrorMessage<'a> {
-        ErrorMessage {
-            id: self.name,
-            message: self.error,
-        }
+    pub fn error_message(&self) -> SafeHtml {
+        self.part(|view, out| view.write_error(out))
     }
 
     /// ` aria-invalid="true" aria-describedby="ID-error"` when the field
     /// has an error, else nothing: write it inside the input's tag.
-    pub fn aria(&self) -> AriaAttributes<'a> {
+    pub fn aria(&self) -> AriaAttributes {
         AriaAttributes {
-            id: self.name,
+            id: self.name.to_string(),
             invalid: self.error.is_some(),
             hint: false,
         }
@@ -185,9 +354,9 @@ impl<'a> Field<'a> {
 
     /// Like [`Field::aria`] for a field with a hint whose `id` is
     /// `ID-hint`: `aria-describedby` names the hint, then the error.
-    pub fn aria_with_hint(&self) -> AriaAttributes<'a> {
+    pub fn aria_with_hint(&self) -> AriaAttributes {
         AriaAttributes {
-            id: self.name,
+            id: self.name.to_string(),
             invalid: self.error.is_some(),
             hint: true,
         }
@@ -204,18 +373,44 @@ impl<'a> Field<'a> {
     }
 }
 
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::with_capacity(512);
+        self.write_into(&mut out);
+        f.write_str(&out)
+    }
+}
+impl HtmlSafe for Field<'_> {}
+
+/// HTML the crate wrote, escaped where it holds text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    /// The HTML.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SafeHtml {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl HtmlSafe for SafeHtml {}
+
 /// The attributes that tie an invalid field to its message.
-pub struct AriaAttributes<'a> {
-    id: &'a str,
+pub struct AriaAttributes {
+    id: String,
     invalid: bool,
     hint: bool,
 }
 
-impl fmt::Display for AriaAttributes<'_> {
+impl fmt::Display for AriaAttributes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Field names come from the step's struct, not from the request,
-        // but escape anyway: the attribute must stay well-formed.
-        let id = askama::filters::escape(self.id, askama::filters::Html).map_err(|_| fmt::Error)?;
+        let mut id = String::new();
+        escape_into(&mut id, &self.id);
         match (self.invalid, self.hint) {
             (false, false) => Ok(()),
             (false, true) => write!(f, r#" aria-describedby="{id}-hint""#),
@@ -227,43 +422,164 @@ impl fmt::Display for AriaAttributes<'_> {
         }
     }
 }
-impl HtmlSafe for AriaAttributes<'_> {}
+impl HtmlSafe for AriaAttributes {}
 
 /// The list of problems at the top of an invalid page: a `role="alert"`
-/// box, focused on load, with a link to each field.
-#[derive(Template)]
-#[template(path = "wizard/error_summary.html")]
+/// box, focused on load, with a link to each field's first control (or
+/// to the wrong part of a date).
 pub struct ErrorSummary<'a> {
     errors: &'a FieldErrors,
+    fields: &'static [FieldSpec],
+    texts: &'a Texts,
 }
-impl HtmlSafe for ErrorSummary<'_> {}
 
 impl ErrorSummary<'_> {
-    fn target<'e>(&self, field: &'e str) -> &'e str {
-        if field == FORM_LEVEL { "main" } else { field }
+    fn target(&self, error: &FieldError) -> String {
+        if error.field == FORM_LEVEL {
+            return "main".to_owned();
+        }
+        match self.fields.iter().find(|f| f.name == error.field) {
+            Some(spec) => spec.target_id(error.part.as_deref()),
+            None => error.field.clone(),
+        }
     }
 }
 
+impl fmt::Display for ErrorSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        let mut out = String::with_capacity(512);
+        out.push_str("<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\" autofocus>\n<h2 class=\"error-summary__title\" id=\"error-summary-title\">");
+        escape_into(&mut out, &self.texts.error_summary_title);
+        out.push_str("</h2>\n<ul class=\"error-summary__list\">\n");
+        for error in self.errors.iter() {
+            out.push_str("<li><a href=\"#");
+            escape_into(&mut out, &self.target(error));
+            out.push_str("\">");
+            escape_into(&mut out, &error.message);
+            out.push_str("</a></li>\n");
+        }
+        out.push_str("</ul>\n</div>\n");
+        f.write_str(&out)
+    }
+}
+impl HtmlSafe for ErrorSummary<'_> {}
+
 /// A field's error message, with a visually hidden "Error:" prefix for
 /// screen readers.
-#[derive(Template)]
-#[template(path = "wizard/error_message.html")]
 pub struct ErrorMessage<'a> {
     id: &'a str,
     message: Option<&'a str>,
+    texts: &'a Texts,
+}
+
+impl fmt::Display for ErrorMessage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        write_error_message(&mut out, self.id, self.message, self.texts);
+        f.write_str(&out)
+    }
 }
 impl HtmlSafe for ErrorMessage<'_> {}
 
-/// "Step 2 of 4".
-#[derive(Template, Clone, Copy, Debug, PartialEq, Eq)]
-#[template(path = "wizard/progress.html")]
+impl<'a> ErrorMessage<'a> {
+    /// The message for field `id`, if any.
+    pub fn new(id: &'a str, message: Option<&'a str>, texts: &'a Texts) -> Self {
+        Self { id, message, texts }
+    }
+}
+
+/// Where a step stands: the current step's position among the steps that
+/// apply, from 1, and how many apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     /// The current step's position among the steps that apply, from 1.
     pub current: usize,
     /// How many steps apply.
     pub total: usize,
 }
-impl HtmlSafe for Progress {}
+
+/// "Step 2 of 4", in the table's words.
+pub struct ProgressLine<'a> {
+    progress: Progress,
+    texts: &'a Texts,
+}
+
+impl fmt::Display for ProgressLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = fill(
+            &self.texts.progress,
+            &[
+                ("current", &self.progress.current.to_string()),
+                ("total", &self.progress.total.to_string()),
+            ],
+        );
+        let mut out = String::from("<p class=\"progress\">");
+        escape_into(&mut out, &text);
+        out.push_str("</p>");
+        f.write_str(&out)
+    }
+}
+impl HtmlSafe for ProgressLine<'_> {}
+
+/// The top of a step page: progress, error summary, notice and heading.
+pub struct PageTop<'a, 'p> {
+    page: &'p Page<'a>,
+}
+
+impl fmt::Display for PageTop<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let page = self.page;
+        writeln!(f, "{}", page.progress())?;
+        write!(f, "{}", page.error_summary())?;
+        if let Some(notice) = page.notice {
+            let mut out = String::from("<div class=\"notice\" role=\"status\"><p>");
+            escape_into(&mut out, notice);
+            out.push_str("</p></div>");
+            writeln!(f, "{out}")?;
+        }
+        let mut heading = String::from("<h1>");
+        escape_into(&mut heading, page.title);
+        heading.push_str("</h1>");
+        writeln!(f, "{heading}")
+    }
+}
+impl HtmlSafe for PageTop<'_, '_> {}
+
+/// A step form's buttons.
+pub struct Buttons<'a> {
+    is_last: bool,
+    has_back: bool,
+    texts: &'a Texts,
+}
+
+impl fmt::Display for Buttons<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, label) = if self.is_last {
+            ("finish", &self.texts.finish_button)
+        } else {
+            ("next", &self.texts.continue_button)
+        };
+        let mut out = String::from("<div class=\"buttons\">\n");
+        out.push_str("<button class=\"button\" name=\"action\" value=\"");
+        out.push_str(value);
+        out.push_str("\">");
+        escape_into(&mut out, label);
+        out.push_str("</button>\n");
+        if self.has_back {
+            out.push_str(
+                "<button class=\"button button--secondary\" name=\"action\" value=\"back\">",
+            );
+            escape_into(&mut out, &self.texts.back_button);
+            out.push_str("</button>\n");
+        }
+        out.push_str("</div>\n");
+        f.write_str(&out)
+    }
+}
+impl HtmlSafe for Buttons<'_> {}
 
 /// The hidden inputs of a wizard form.
 #[derive(Template)]
@@ -285,18 +601,80 @@ impl HiddenFields<'_> {
 #[template(path = "wizard/check_answers.html")]
 pub struct CheckAnswers<'a> {
     sections: &'a [AnswerSection],
+    texts: &'a Texts,
 }
 impl HtmlSafe for CheckAnswers<'_> {}
+
+/// The page around a step's body: what [`crate::Wizard::layout`] gets.
+pub struct Layout<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) body: &'a str,
+    pub(crate) texts: &'a Texts,
+}
+
+impl<'a> Layout<'a> {
+    /// The `<title>` ("Error: " first on a page with errors).
+    pub fn title(&self) -> &'a str {
+        self.title
+    }
+
+    /// The rendered body, HTML to place as it is.
+    pub fn body(&self) -> SafeHtml {
+        SafeHtml(self.body.to_owned())
+    }
+
+    /// The page's `lang`, from the text table.
+    pub fn lang(&self) -> &'a str {
+        &self.texts.lang
+    }
+
+    /// The crate's stylesheet ([`STYLESHEET`]), to inline in a `<style>`.
+    pub fn stylesheet(&self) -> SafeHtml {
+        SafeHtml(STYLESHEET.to_owned())
+    }
+
+    /// A complete, plain HTML document around the body, with the crate's
+    /// stylesheet inlined: the default layout.
+    pub fn default_document(&self) -> String {
+        let mut out = String::with_capacity(self.body.len() + STYLESHEET.len() + 400);
+        out.push_str("<!DOCTYPE html>\n<html lang=\"");
+        escape_into(&mut out, self.lang());
+        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        escape_into(&mut out, self.title);
+        out.push_str("</title>\n<style>");
+        out.push_str(STYLESHEET);
+        out.push_str("</style>\n</head>\n<body>\n<main id=\"main\" class=\"wizard\">\n");
+        out.push_str(self.body);
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
 
 /// What the completion page's template receives.
 pub struct CompletePage<'a> {
     pub(crate) base: &'a str,
+    pub(crate) texts: &'a Texts,
+    pub(crate) layout: LayoutFn,
 }
 
 impl CompletePage<'_> {
     /// The URL the wizard is mounted at; linking to it starts a new run.
     pub fn base(&self) -> &str {
         self.base
+    }
+
+    /// The wizard's text table.
+    pub fn texts(&self) -> &Texts {
+        self.texts
+    }
+
+    /// `body` inside the wizard's layout, titled `title`.
+    pub fn in_layout(&self, title: &str, body: &str) -> Result<String, askama::Error> {
+        (self.layout)(&Layout {
+            title,
+            body,
+            texts: self.texts,
+        })
     }
 }
 
@@ -305,6 +683,7 @@ impl CompletePage<'_> {
 #[derive(Template)]
 #[template(path = "wizard/problem.html")]
 pub(crate) struct ProblemPage<'a> {
+    pub lang: &'a str,
     pub heading: &'a str,
     pub body: &'a str,
     pub link: Option<(&'a str, &'a str)>,

@@ -11,7 +11,7 @@ use actix_session::Session;
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
 
 use crate::body::read_form;
 use crate::check_answers::AnswerSection;
@@ -21,7 +21,6 @@ use crate::csrf::CSRF_FIELD;
 use crate::declaration::{self, COMPLETE_SEGMENT};
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
-use crate::headers::SecurityHeaders;
 use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
@@ -32,11 +31,8 @@ use crate::visitor::Stage;
 use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
 
 /// The notice shown when a visitor's earlier answers expired.
-const EXPIRED_NOTICE: &str = "Your earlier answers were deleted because you did not do anything for a while. Please start again.";
 
 /// The notice shown when some stored answers no longer fit the wizard.
-const CHANGED_NOTICE: &str = "Some questions have changed since you started. \
-     Your other answers are kept: please answer this page again.";
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
@@ -110,6 +106,7 @@ impl<W: Wizard> WizardService<W> {
     fn build(path: &str, config: WizardConfig, ledger: Option<Arc<dyn RunLedger>>) -> Self {
         let steps = W::steps();
         declaration::validate::<W>(W::ID, &steps);
+        declaration::check_pages::<W>(W::ID, &steps, &config.texts, W::layout);
         let base = path.trim_end_matches('/').to_owned();
         let state_key = config.state_key.clone().unwrap_or_else(|| {
             tracing::warn!(
@@ -143,10 +140,10 @@ fn get_or_head() -> actix_web::Route {
 }
 
 /// The 405 of a resource that takes the `allow` methods.
-fn not_allowed(allow: &'static str, headers: Arc<SecurityHeaders>) -> actix_web::Route {
+fn not_allowed(allow: &'static str, config: Arc<WizardConfig>) -> actix_web::Route {
     web::route().to(move || {
-        let headers = Arc::clone(&headers);
-        async move { with_headers(&headers, Err(Problem::MethodNotAllowed { allow })) }
+        let config = Arc::clone(&config);
+        async move { with_headers(&config, Err(Problem::MethodNotAllowed { allow })) }
     })
 }
 
@@ -154,9 +151,9 @@ fn not_allowed(allow: &'static str, headers: Arc<SecurityHeaders>) -> actix_web:
 /// headers the application has not set itself. Every response of the
 /// wizard's routes passes here (a middleware would cost a boxed future
 /// per request for the same).
-fn with_headers(headers: &SecurityHeaders, answer: Result<HttpResponse, Problem>) -> HttpResponse {
-    let mut response = answer.unwrap_or_else(|problem| problem.error_response());
-    headers.apply(response.headers_mut());
+fn with_headers(config: &WizardConfig, answer: Result<HttpResponse, Problem>) -> HttpResponse {
+    let mut response = answer.unwrap_or_else(|problem| problem.page(&config.texts));
+    config.security_headers.apply(response.headers_mut());
     response
 }
 
@@ -168,7 +165,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             self.inner.base.as_str()
         }
         .to_owned();
-        let headers = Arc::new(self.inner.config.security_headers.clone());
+        let headers = Arc::new(self.inner.config.clone());
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
         let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
         for entry_path in ["", "/"] {
@@ -180,7 +177,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
                                 with_headers(
-                                    &wizard.config.security_headers,
+                                    &wizard.config,
                                     entry(&request, &session, &wizard),
                                 )
                             },
@@ -197,7 +194,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
                                 let answer = complete(&request, &session, &wizard).await;
-                                with_headers(&wizard.config.security_headers, answer)
+                                with_headers(&wizard.config, answer)
                             },
                         ),
                     )
@@ -213,7 +210,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                               session: Session,
                               wizard: web::Data<Inner<W>>| async move {
                             let answer = show(index, &request, &session, &wizard).await;
-                            with_headers(&wizard.config.security_headers, answer)
+                            with_headers(&wizard.config, answer)
                         },
                     ))
                     .route(web::post().to(
@@ -222,7 +219,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                               payload: web::Payload,
                               wizard: web::Data<Inner<W>>| async move {
                             let answer = submit(index, &request, &session, payload, &wizard).await;
-                            with_headers(&wizard.config.security_headers, answer)
+                            with_headers(&wizard.config, answer)
                         },
                     ))
                     .default_service(not_allowed("GET, HEAD, POST", Arc::clone(&headers))),
@@ -232,7 +229,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             .default_service(web::to(
                 |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
                     with_headers(
-                        &wizard.config.security_headers,
+                        &wizard.config,
                         elsewhere(&request, &wizard),
                     )
                 },
@@ -301,17 +298,22 @@ impl<W: Wizard> Inner<W> {
 
     /// What to tell a visitor arriving on a step page, starting a new run
     /// when the one they were on is gone.
-    async fn arrival_notice(&self, session: &Session, run: &mut Run<W>) -> Option<&'static str> {
+    async fn arrival_notice<'t>(
+        &'t self,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Option<&'t str> {
+        let texts = &self.config.texts;
         if run.journey.lapsed {
             // The stored state expired or was unreadable: a new session id
             // too (the loaded run is already a new one).
             session.renew();
-            return Some(EXPIRED_NOTICE);
+            return Some(&texts.expired_notice);
         }
         if let Some(state) = &mut run.journey.state {
             if state.notice.take() == Some(Notice::QuestionsChanged) {
                 run.journey.changed = true;
-                return Some(CHANGED_NOTICE);
+                return Some(&texts.changed_notice);
             }
             return None;
         }
@@ -327,7 +329,7 @@ impl<W: Wizard> Inner<W> {
                 // and its future is large.
                 let finished = Box::pin(self.runs.finished_outcome(run)).await.is_some();
                 run.restart();
-                (!finished).then_some(EXPIRED_NOTICE)
+                (!finished).then_some(&*texts.expired_notice)
             }
         }
     }
@@ -350,10 +352,21 @@ impl<W: Wizard> Inner<W> {
             journey
                 .completed_before(&self.steps, index)
                 .into_iter()
-                .map(|i| AnswerSection {
-                    title: self.steps.slots[i].title(),
-                    change_url: format!("{}?change", self.step_url(i)),
-                    rows: self.steps.slots[i].answers(&mut journey.answers),
+                .map(|i| {
+                    let step = &self.steps.slots[i];
+                    let mut rows = step.answers(&mut journey.answers, &self.config.texts);
+                    // A Change link lands on the control that has focus
+                    // first (a date's day).
+                    for row in &mut rows {
+                        if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
+                            row.field = spec.target_id(None);
+                        }
+                    }
+                    AnswerSection {
+                        title: step.title(),
+                        change_url: format!("{}?change", self.step_url(i)),
+                        rows,
+                    }
                 })
                 .collect()
         } else {
@@ -361,7 +374,8 @@ impl<W: Wizard> Inner<W> {
         };
         let (current, total) = journey.position(index);
         let mut action = self.step_url(index);
-        if is_change(request) {
+        let change = is_change(request);
+        if change {
             action.push_str("?change");
         }
         let page = Page {
@@ -374,8 +388,13 @@ impl<W: Wizard> Inner<W> {
             notice,
             has_back: journey.previous(index).is_some(),
             is_last,
+            is_change: change,
             sections: &sections,
             base: &self.base,
+            fields: slot.fields(),
+            texts: &self.config.texts,
+            layout: W::layout,
+            placed: None,
         };
         match slot.render(&page) {
             Ok(body) => Ok(html(status, body)),
@@ -426,7 +445,7 @@ async fn show<W: Wizard>(
     let mut run = wizard.runs.load(request, session, &wizard.steps);
     if !run.journey.is_active(index) {
         run.leave_visitor_cookie();
-        let page = wizard.not_found().error_response();
+        let page = wizard.not_found().page(&wizard.config.texts);
         return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.reachable(&wizard.steps, index) {
@@ -501,7 +520,7 @@ async fn submit<W: Wizard>(
         let page = Problem::Csrf {
             form: request.path().to_owned(),
         }
-        .error_response();
+        .page(&wizard.config.texts);
         return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.is_active(index) {
@@ -573,7 +592,13 @@ impl<W: Wizard> Inner<W> {
         // effects.
         let finishing = run.journey.next(index).is_none();
         let submitted = slot
-            .submit(form, &mut run.journey.answers, request, !finishing)
+            .submit(
+                form,
+                &mut run.journey.answers,
+                request,
+                !finishing,
+                &self.config.texts,
+            )
             .await
             .map_err(|error| {
                 tracing::error!(%error, step = slot.name(), "step could not be decoded");
@@ -596,7 +621,9 @@ impl<W: Wizard> Inner<W> {
         if finishing {
             // These answers switched on a later step: this is not the
             // last step after all, so its check runs now.
-            let errors = slot.recheck(&mut run.journey.answers, request, false).await;
+            let errors = slot
+                .recheck(&mut run.journey.answers, request, false, &self.config.texts)
+                .await;
             if !errors.is_empty() {
                 run.state_mut(now).step_mut(slot.name()).answers = None;
                 run.journey.settle(&self.steps);
@@ -664,7 +691,9 @@ async fn finish<W: Wizard>(
     let section = async {
         for index in active {
             let slot = &wizard.steps.slots[index];
-            let errors = slot.recheck(&mut answers, request, index != last).await;
+            let errors = slot
+                .recheck(&mut answers, request, index != last, &wizard.config.texts)
+                .await;
             if !errors.is_empty() {
                 return Err(Refusal::Invalid {
                     step: index,
@@ -697,7 +726,7 @@ async fn finish<W: Wizard>(
             }
             Refusal::Failed(error) => {
                 tracing::error!(%error, wizard = W::ID, run = run_id, "finish failed");
-                let page = Problem::FinishFailed.error_response();
+                let page = Problem::FinishFailed.page(&wizard.config.texts);
                 wizard.runs.answer(request, session, &mut run, page)
             }
         },
@@ -746,7 +775,11 @@ async fn complete<W: Wizard>(
     let Some(outcome) = outcome else {
         return Ok(see_other(&wizard.base));
     };
-    let page = CompletePage { base: &wizard.base };
+    let page = CompletePage {
+        base: &wizard.base,
+        texts: &wizard.config.texts,
+        layout: W::layout,
+    };
     match W::render_complete(&outcome, &page) {
         Ok(body) => Ok(html(StatusCode::OK, body)),
         Err(error) => {

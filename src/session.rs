@@ -9,7 +9,6 @@ use std::task::{Context, Poll};
 use actix_session::SessionMiddleware;
 use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_session::storage::SessionStore;
-use actix_web::ResponseError;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
@@ -19,6 +18,7 @@ use std::sync::Arc;
 use crate::config::WizardConfig;
 use crate::headers::SecurityHeaders;
 use crate::problem::Problem;
+use crate::texts::Texts;
 
 /// A `SessionMiddleware` set up for wizards: the cookie and the store's
 /// entry live as long as the idle timeout from the last write of the
@@ -81,7 +81,22 @@ pub fn session_middleware<S: SessionStore>(
 pub struct StoreOutage;
 
 /// [`StoreOutage`] with a given headers policy.
-pub(crate) struct OutagePage(pub Arc<SecurityHeaders>);
+pub(crate) struct OutagePage(pub Arc<OutageSettings>);
+
+/// What the 503 page needs: the headers policy and the words.
+pub(crate) struct OutageSettings {
+    pub headers: SecurityHeaders,
+    pub texts: Arc<Texts>,
+}
+
+impl OutageSettings {
+    pub fn of(config: &WizardConfig) -> Arc<Self> {
+        Arc::new(Self {
+            headers: config.security_headers.clone(),
+            texts: Arc::clone(&config.texts),
+        })
+    }
+}
 
 impl<S, B> Transform<S, ServiceRequest> for OutagePage
 where
@@ -97,7 +112,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(StoreOutageService {
             service: Rc::new(service),
-            headers: Arc::clone(&self.0),
+            settings: Arc::clone(&self.0),
         }))
     }
 }
@@ -114,14 +129,14 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        OutagePage(Arc::new(SecurityHeaders::default())).new_transform(service)
+        OutagePage(OutageSettings::of(&WizardConfig::default())).new_transform(service)
     }
 }
 
 /// The service made by [`StoreOutage`].
 pub struct StoreOutageService<S> {
     service: Rc<S>,
-    headers: Arc<SecurityHeaders>,
+    settings: Arc<OutageSettings>,
 }
 
 impl<S, B> Service<ServiceRequest> for StoreOutageService<S>
@@ -141,7 +156,7 @@ where
         // response actix-web sends as is.
         OutageFuture {
             response: self.service.call(request),
-            headers: Arc::clone(&self.headers),
+            settings: Arc::clone(&self.settings),
         }
     }
 }
@@ -154,7 +169,7 @@ pin_project_lite::pin_project! {
     pub struct OutageFuture<F> {
         #[pin]
         response: F,
-        headers: Arc<SecurityHeaders>,
+        settings: Arc<OutageSettings>,
     }
 }
 
@@ -173,8 +188,8 @@ where
                 // Display only: Debug would format a captured backtrace.
                 let reason = error.to_string();
                 tracing::warn!(%reason, "session store unavailable");
-                let mut page = Problem::StoreDown.error_response();
-                this.headers.apply(page.headers_mut());
+                let mut page = Problem::StoreDown.page(&this.settings.texts);
+                this.settings.headers.apply(page.headers_mut());
                 Poll::Ready(Err(InternalError::from_response(reason, page).into()))
             }
         }

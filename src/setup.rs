@@ -15,7 +15,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use crate::config::{StateAtRest, WizardConfig};
 use crate::ledger::RunLedger;
 use crate::router::WizardService;
-use crate::session::{OutagePage, StoreOutageService, session_middleware};
+use crate::session::{OutagePage, OutageSettings, StoreOutageService, session_middleware};
 use crate::wizard::Wizard;
 
 /// Everything an application needs for its wizards, from one store, one
@@ -118,7 +118,7 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
     pub fn middleware(&self) -> WizardMiddleware<S> {
         WizardMiddleware {
             session: session_middleware((self.make_store)(), self.key.clone(), &self.config),
-            outage: OutagePage(Arc::new(self.config.security_headers.clone())),
+            outage: OutagePage(OutageSettings::of(&self.config)),
         }
     }
 

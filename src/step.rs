@@ -8,9 +8,11 @@ use serde::de::DeserializeOwned;
 use validator::Validate;
 
 use crate::check_answers::{Answer, answers_of};
+use crate::field::FieldSpec;
 use crate::field_errors::FieldErrors;
 use crate::form::Mismatch;
 use crate::render::Page;
+use crate::texts::Texts;
 
 /// One page of a wizard: a struct whose fields are the page's form fields.
 ///
@@ -18,25 +20,44 @@ use crate::render::Page;
 /// not: a missing checkbox is `false`, a missing list empty, an empty
 /// optional `None`), checked with its `validator` rules, then with
 /// [`Step::check`]. Its fields must be scalars (`String`, numbers, `bool`,
-/// unit enums, [`crate::Secret`]), `Option`s or `Vec`s of them.
+/// unit enums, [`crate::Secret`], [`crate::Date`]), `Option`s or `Vec`s of
+/// them.
+///
+/// Usually derived: `#[derive(Step)]` declares each field once, with its
+/// label, hint and control, and the crate renders the whole page from it:
 ///
 /// ```
-/// use actix_wizard::{Page, Step};
+/// use actix_wizard::Step;
 /// use serde::{Deserialize, Serialize};
 /// use validator::Validate;
 ///
-/// #[derive(Default, Serialize, Deserialize, Validate)]
+/// #[derive(Default, Serialize, Deserialize, Validate, Step)]
+/// #[step(name = "name", title = "What is your name?")]
 /// struct Name {
+///     #[field(label = "Full name", autocomplete = "name")]
 ///     #[validate(length(min = 1, message = "Enter your name"))]
 ///     name: String,
 /// }
 ///
+/// assert_eq!(Name::FIELDS[0].label, "Full name");
+/// /// // Typed field names: `NAME_FIELD`, as `NAME` is the step's own.
+/// assert_eq!(Name::NAME_FIELD.as_str(), "name");
+/// ```
+///
+/// A hand-written `impl Step` works too; it then writes its own page:
+///
+/// ```
+/// use actix_wizard::{Page, Step};
+/// # use serde::{Deserialize, Serialize};
+/// # use validator::Validate;
+/// # #[derive(Default, Serialize, Deserialize, Validate)]
+/// # struct Name { name: String }
 /// impl Step for Name {
 ///     const NAME: &'static str = "name";
 ///     const TITLE: &'static str = "What is your name?";
 ///     fn render(page: &Page<'_>) -> Result<String, askama::Error> {
 ///         // Usually an askama template holding `page`; see the README.
-///         Ok(format!("<h1>{}</h1>{}", page.title(), page.error_summary()))
+///         Ok(format!("<h1>{}</h1>{}", page.title(), page.field("name")))
 ///     }
 /// }
 /// ```
@@ -45,9 +66,22 @@ pub trait Step: Serialize + DeserializeOwned + Validate + 'static {
     const NAME: &'static str;
     /// The page heading, also used in `<title>` and on the check-answers list.
     const TITLE: &'static str;
+    /// The fields as declared, in order: labels, hints, controls. Empty
+    /// for a hand-written step that does not list them (its labels are
+    /// then made from the field names).
+    const FIELDS: &'static [FieldSpec] = &[];
+    /// Whether start-up checks that the page places every field, and no
+    /// field the step does not have. Turn it off for a page that places
+    /// fields behind conditions.
+    const CHECK_PLACEMENT: bool = true;
 
-    /// Renders the step's page (usually an askama template holding `page`).
-    fn render(page: &Page<'_>) -> Result<String, askama::Error>;
+    /// Renders the step's page. By default, the whole page from
+    /// [`Step::FIELDS`], inside the wizard's layout
+    /// ([`crate::Wizard::layout`]); a step with a page of its own renders
+    /// an askama template holding `page`.
+    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
+        page.render_default()
+    }
 
     /// Checks that need I/O (such as "this email is already registered"),
     /// run after the `validator` rules pass, and again when the wizard
@@ -57,15 +91,18 @@ pub trait Step: Serialize + DeserializeOwned + Validate + 'static {
         async { FieldErrors::new() }
     }
 
-    /// The message for a value of the wrong type, such as `age=abc`.
-    fn type_error(field: &str, mismatch: Mismatch) -> String {
-        let _ = field;
-        mismatch.default_message()
+    /// The message for a value of the wrong type, such as `age=abc`;
+    /// `None` (the default) takes the field's `type_error`, else the text
+    /// table's, with the field's label ("Age must be a whole number").
+    fn type_error(field: &str, mismatch: Mismatch) -> Option<String> {
+        let _ = (field, mismatch);
+        None
     }
 
-    /// The rows this step adds to the check-answers list. By default, one
-    /// row per field, labelled from the field's name, secrets left out.
-    fn answers(&self) -> Vec<Answer> {
-        answers_of(self)
+    /// The rows this step adds to the check-answers list. Derived: one row
+    /// per field, labelled as declared, secrets left out. Hand-written: by
+    /// default labelled from the field names.
+    fn answers(&self, texts: &Texts) -> Vec<Answer> {
+        answers_of(self, texts)
     }
 }

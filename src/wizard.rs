@@ -11,8 +11,12 @@ use serde_json::value::RawValue;
 
 use crate::check_answers::Answer;
 use crate::field_errors::FieldErrors;
-use crate::form::{RawForm, Shape, decode, shape_of};
-use crate::render::{CompletePage, Page};
+use crate::field::Normalise;
+use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
+use crate::field::{FieldSpec, Kind, humanize};
+use crate::field_errors::type_message;
+use crate::render::{CompletePage, Layout, Page};
+use crate::texts::Texts;
 use crate::step::Step;
 
 /// A wizard: the application's combined submission, one field per step.
@@ -89,11 +93,34 @@ pub trait Wizard: Default + Sized + 'static {
     /// applications that deduplicate on their side too.
     fn finish(self, finish: &Finish) -> impl Future<Output = Result<Self::Outcome, FinishError>>;
 
-    /// Renders the page shown after finishing.
+    /// Renders the page shown after finishing; `page.in_layout(title,
+    /// body)` puts it in [`Wizard::layout`].
     fn render_complete(
         outcome: &Self::Outcome,
         page: &CompletePage<'_>,
     ) -> Result<String, askama::Error>;
+
+    /// The application's layout around every page the crate renders from
+    /// a declaration (and around any page that asks for it with
+    /// [`Page::in_layout`]): the document, header and footer, with the
+    /// page's body placed as given. By default, a plain document with the
+    /// crate's stylesheet ([`Layout::default_document`]).
+    ///
+    /// askama cannot extend a template of another crate, so the layout is
+    /// the application's own template, holding the [`Layout`]:
+    ///
+    /// ```ignore
+    /// #[derive(askama::Template)]
+    /// #[template(path = "layout.html")] // {{ layout.title() }}, {{ layout.body() }}
+    /// struct MyLayout<'a> { layout: &'a Layout<'a> }
+    ///
+    /// fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
+    ///     MyLayout { layout }.render()
+    /// }
+    /// ```
+    fn layout(page: &Layout<'_>) -> Result<String, askama::Error> {
+        Ok(page.default_document())
+    }
 }
 
 /// What [`Wizard::finish`] knows about the request that finishes the run.
@@ -232,6 +259,9 @@ impl<W: 'static> Steps<W> {
             Ok(shape) => shape,
             Err(e) => panic!("wizard step `{name}` cannot be read from a form: {e}"),
         };
+        if let Err(mistake) = cross_check::<S>(&shape) {
+            panic!("wizard step `{name}`: {mistake}");
+        }
         self.slots.push(Box::new(StepSlot { access, shape }));
         self
     }
@@ -261,6 +291,9 @@ pub(crate) trait Slot<W>: Send + Sync {
     fn name(&self) -> &'static str;
     fn title(&self) -> &'static str;
     fn shape(&self) -> &Shape;
+    fn fields(&self) -> &'static [FieldSpec];
+    /// Whether start-up checks which fields the page places.
+    fn checks_placement(&self) -> bool;
     fn applies(&self, answers: &W) -> bool;
     /// Fills the step's place in `answers` from its stored JSON.
     fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error>;
@@ -275,6 +308,7 @@ pub(crate) trait Slot<W>: Send + Sync {
         answers: &'a mut W,
         request: &'a HttpRequest,
         check: bool,
+        texts: &'a Texts,
     ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
     /// Validates the stored answers again: the rules (with `rules`), then
     /// the async check.
@@ -283,9 +317,10 @@ pub(crate) trait Slot<W>: Send + Sync {
         answers: &'a mut W,
         request: &'a HttpRequest,
         rules: bool,
+        texts: &'a Texts,
     ) -> LocalBoxFuture<'a, FieldErrors>;
     fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
-    fn answers(&self, answers: &mut W) -> Vec<Answer>;
+    fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer>;
 }
 
 enum Access<W, S> {
@@ -314,13 +349,98 @@ impl<W, S> StepSlot<W, S> {
     }
 }
 
-/// validator's rules and the type errors, as one list in field order.
-fn rule_errors<S: Step>(value: &S, mut errors: FieldErrors, shape: &Shape) -> FieldErrors {
+/// validator's rules and the type errors, as one list in field order,
+/// keyed by the form's names.
+fn rule_errors<S: Step>(
+    value: &S,
+    mut errors: FieldErrors,
+    shape: &Shape,
+    texts: &Texts,
+) -> FieldErrors {
     if let Err(failed) = value.validate() {
-        errors.add_validation(&failed);
+        errors.add_rules(&failed, S::FIELDS, texts);
     }
     errors.sort_by_fields(shape.fields);
     errors
+}
+
+/// The message of a value of the wrong type: the step's own, the field's
+/// declared one, or the table's with the field's label.
+fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> String {
+    if let Some(message) = S::type_error(field, mismatch) {
+        return message;
+    }
+    let spec = S::FIELDS.iter().find(|f| f.name == field);
+    if let Some(message) = spec.and_then(|s| s.type_error) {
+        return message.to_owned();
+    }
+    let label = spec.map_or_else(|| humanize(field), |s| s.label.to_owned());
+    type_message(mismatch, &label, texts)
+}
+
+/// The form as the rules see it: declared normalisations applied
+/// (`uppercase`, `lowercase`). Borrowed when there is none.
+fn normalised<'f, S: Step>(form: &'f RawForm) -> std::borrow::Cow<'f, RawForm> {
+    let normalising = |name: &str| {
+        S::FIELDS
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.normalise)
+            .filter(|n| *n != Normalise::AsTyped)
+    };
+    if !S::FIELDS.iter().any(|f| f.normalise != Normalise::AsTyped) {
+        return std::borrow::Cow::Borrowed(form);
+    }
+    let mut owned = form.clone();
+    owned.map_values(|name, value| match normalising(name) {
+        Some(Normalise::Uppercase) => value.to_uppercase(),
+        Some(Normalise::Lowercase) => value.to_lowercase(),
+        _ => value.to_owned(),
+    });
+    std::borrow::Cow::Owned(owned)
+}
+
+/// The declaration against what serde reads: the same fields, and each
+/// choice's value one the type accepts. A mistake found at start-up.
+fn cross_check<S: Step>(shape: &Shape) -> Result<(), String> {
+    if S::FIELDS.is_empty() {
+        return Ok(());
+    }
+    for spec in S::FIELDS {
+        if !shape.fields.contains(&spec.name) {
+            return Err(format!(
+                "field `{}` is declared but serde does not read a field of that name (read: {})",
+                spec.name,
+                shape.fields.join(", ")
+            ));
+        }
+        let needs_options = matches!(spec.kind, Kind::Radios | Kind::Checkboxes | Kind::Select);
+        if needs_options && spec.options.is_empty() {
+            return Err(format!(
+                "field `{}` is asked as a choice but has no options (derive Choice on its enum)",
+                spec.name
+            ));
+        }
+        for choice in spec.options {
+            let mut form = RawForm::default();
+            form.push(spec.name, choice.value);
+            let decoded = decode::<S>(&form).map_err(|e| e.to_string())?;
+            if decoded.mismatches.iter().any(|(f, _)| *f == spec.name) {
+                return Err(format!(
+                    "field `{}`: the choice value `{}` is not one serde accepts",
+                    spec.name, choice.value
+                ));
+            }
+        }
+    }
+    if let Some(missing) = shape
+        .fields
+        .iter()
+        .find(|f| !S::FIELDS.iter().any(|spec| spec.name == **f))
+    {
+        return Err(format!("serde reads field `{missing}`, which is not declared"));
+    }
+    Ok(())
 }
 
 impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
@@ -334,6 +454,14 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
 
     fn shape(&self) -> &Shape {
         &self.shape
+    }
+
+    fn fields(&self) -> &'static [FieldSpec] {
+        S::FIELDS
+    }
+
+    fn checks_placement(&self) -> bool {
+        S::CHECK_PLACEMENT
     }
 
     fn applies(&self, answers: &W) -> bool {
@@ -361,14 +489,19 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         answers: &'a mut W,
         request: &'a HttpRequest,
         check: bool,
+        texts: &'a Texts,
     ) -> LocalBoxFuture<'a, Result<Submitted, String>> {
         Box::pin(async move {
-            let decoded = decode::<S>(form).map_err(|e| e.to_string())?;
+            let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
             let mut errors = FieldErrors::new();
             for (field, mismatch) in decoded.mismatches {
-                errors.add(field, S::type_error(field, mismatch));
+                let part = match mismatch {
+                    Mismatch::Date(problem) => Some(problem.first_part()),
+                    _ => None,
+                };
+                errors.add_at(field, part, type_error_of::<S>(field, mismatch, texts));
             }
-            let mut errors = rule_errors(&decoded.value, errors, &self.shape);
+            let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
             if errors.is_empty() && check {
                 errors = decoded.value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);
@@ -388,13 +521,14 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         answers: &'a mut W,
         request: &'a HttpRequest,
         rules: bool,
+        texts: &'a Texts,
     ) -> LocalBoxFuture<'a, FieldErrors> {
         Box::pin(async move {
             let Some(value) = self.get(answers) else {
                 return FieldErrors::new();
             };
             let mut errors = if rules {
-                rule_errors(&*value, FieldErrors::new(), &self.shape)
+                rule_errors(&*value, FieldErrors::new(), &self.shape, texts)
             } else {
                 FieldErrors::new()
             };
@@ -410,7 +544,9 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         S::render(page)
     }
 
-    fn answers(&self, answers: &mut W) -> Vec<Answer> {
-        self.get(answers).map(|s| s.answers()).unwrap_or_default()
+    fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer> {
+        self.get(answers)
+            .map(|s| s.answers(texts))
+            .unwrap_or_default()
     }
 }

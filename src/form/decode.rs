@@ -14,6 +14,7 @@ use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
 use super::RawForm;
+use crate::date::{DATE_PARTS, DATE_TYPE_NAME, DateProblem, read_parts};
 use crate::secret::SECRET_TYPE_NAME;
 
 /// How a submitted value failed to fit its field's type.
@@ -34,6 +35,8 @@ pub enum Mismatch {
     Choice,
     /// A `bool` field got something other than a yes/no value.
     YesNo,
+    /// A [`crate::Date`] field's day, month and year are not a date.
+    Date(DateProblem),
 }
 
 impl Mismatch {
@@ -45,6 +48,10 @@ impl Mismatch {
             Self::Number => "Enter a number".to_owned(),
             Self::Choice => "Select one of the options".to_owned(),
             Self::YesNo => "Select yes or no".to_owned(),
+            Self::Date(DateProblem::Missing) => "Enter a date".to_owned(),
+            Self::Date(DateProblem::Incomplete(_)) => "Enter a day, month and year".to_owned(),
+            Self::Date(DateProblem::YearDigits) => "Year must include 4 numbers".to_owned(),
+            Self::Date(DateProblem::NotReal(_)) => "Enter a real date".to_owned(),
         }
     }
 }
@@ -213,9 +220,18 @@ impl<'de> de::MapAccess<'de> for FieldAccess<'_> {
             .take()
             .ok_or_else(|| Unsupported("a value was asked for before its field".to_owned()))?;
         let values: Vec<&str> = self.form.values(field).collect();
+        // A field made of parts (a date's day, month, year) has no value
+        // under its own name: read its parts.
+        let parts = if values.is_empty() {
+            Some(DATE_PARTS.map(|part| self.form.first_part(field, part).unwrap_or("")))
+                .filter(|parts| parts.iter().any(|p| !p.trim().is_empty()))
+        } else {
+            None
+        };
         seed.deserialize(ValueDeserializer {
             field,
             values: &values,
+            parts,
             report: self.report,
             keep_spaces: false,
         })
@@ -226,6 +242,8 @@ impl<'de> de::MapAccess<'de> for FieldAccess<'_> {
 struct ValueDeserializer<'a> {
     field: &'static str,
     values: &'a [&'a str],
+    /// A date's day, month and year as typed, when any was given.
+    parts: Option<[&'a str; 3]>,
     report: &'a mut Report,
     keep_spaces: bool,
 }
@@ -240,8 +258,28 @@ impl ValueDeserializer<'_> {
         }
     }
 
+    /// A date from its parts; a stored `YYYY-MM-DD` under the field's own
+    /// name (a form rebuilt from the answers) reads as well.
+    fn date<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        let read = match (self.parts, self.values.first()) {
+            (Some(parts), _) => read_parts(parts),
+            (None, Some(stored)) => {
+                crate::date::Date::parse_iso(stored.trim()).ok_or(DateProblem::NotReal([true; 3]))
+            }
+            (None, None) => Err(DateProblem::Missing),
+        };
+        let text = match read {
+            Ok(date) => date.to_string(),
+            Err(problem) => {
+                self.report.mismatch(self.field, Mismatch::Date(problem));
+                crate::date::Date::default().to_string()
+            }
+        };
+        visitor.visit_newtype_struct(de::value::StringDeserializer::<Unsupported>::new(text))
+    }
+
     fn is_blank(&self) -> bool {
-        self.values.iter().all(|v| v.trim().is_empty())
+        self.parts.is_none() && self.values.iter().all(|v| v.trim().is_empty())
     }
 }
 
@@ -383,6 +421,9 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
             }
             self.keep_spaces = true;
         }
+        if name == DATE_TYPE_NAME {
+            return self.date(visitor);
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -489,6 +530,7 @@ impl<'de> de::SeqAccess<'de> for ValuesAccess<'_, '_> {
                 .deserialize(ValueDeserializer {
                     field: self.field,
                     values: std::slice::from_ref(value),
+                    parts: None,
                     report: self.report,
                     keep_spaces: false,
                 })

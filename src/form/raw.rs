@@ -98,6 +98,22 @@ impl RawForm {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The first value of `{name}-{part}` (a date's `dob-day`), found
+    /// without building the key.
+    pub(crate) fn first_part(&self, name: &str, part: &str) -> Option<&str> {
+        self.0.iter().find_map(|(key, value)| {
+            let rest = key.strip_prefix(name)?.strip_prefix('-')?;
+            (rest == part).then_some(value.as_str())
+        })
+    }
+
+    /// Replaces each value with `change(name, value)`.
+    pub(crate) fn map_values(&mut self, mut change: impl FnMut(&str, &str) -> String) {
+        for (name, value) in &mut self.0 {
+            *value = change(name, value);
+        }
+    }
+
     /// Adds a value.
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.push((name.into(), value.into()));

@@ -1,0 +1,615 @@
+//! The field components: each writes a whole field (its label or legend,
+//! hint, error message and controls) from its declaration, in the manner
+//! of the GOV.UK Design System.
+//!
+//! The rules they keep, so that no page can get them wrong:
+//! - the control an error-summary link names has the field's id: the input
+//!   itself, the *first* control of a radio or checkbox group, the first
+//!   wrong part of a date — never a `<fieldset>`, which cannot take focus;
+//! - `aria-invalid="true"` on every control of an invalid field;
+//! - `aria-describedby` names the hint, then the error (on the fieldset of
+//!   a group, where screen readers announce it once);
+//! - values are escaped; a password is never written back.
+
+use std::fmt::Write;
+
+use askama::filters::{Escaper, Html};
+
+use crate::date::{DATE_PARTS, Date};
+use crate::field::{FieldSpec, Kind};
+use crate::field_errors::FieldError;
+use crate::form::{RawForm, parse_yes_no};
+use crate::texts::{Texts, fill};
+
+/// Writes `text` escaped for HTML text and attribute values.
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = Html.write_escaped_str(&mut *out, text);
+}
+
+/// One field as the page shows it: its declaration, what the form holds
+/// for it, and its error.
+pub(crate) struct FieldView<'a> {
+    pub spec: &'a FieldSpec,
+    /// The field's name and id (the declaration's, or a name a template
+    /// gave for an undeclared field).
+    pub name: &'a str,
+    /// The question, as declared (or made from the name).
+    pub label: &'a str,
+    pub values: &'a RawForm,
+    pub error: Option<&'a FieldError>,
+    pub texts: &'a Texts,
+}
+
+impl FieldView<'_> {
+    fn id(&self) -> &str {
+        self.name
+    }
+
+    fn invalid(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The ids `aria-describedby` lists: the character count, the hint,
+    /// then the error.
+    fn described_by(&self, with_count: bool) -> String {
+        let id = self.id();
+        let mut ids = Vec::new();
+        if with_count {
+            ids.push(format!("{id}-info"));
+        }
+        if self.spec.hint.is_some() {
+            ids.push(format!("{id}-hint"));
+        }
+        if self.invalid() {
+            ids.push(format!("{id}-error"));
+        }
+        ids.join(" ")
+    }
+
+    fn value(&self) -> &str {
+        self.values.first(self.name).unwrap_or("")
+    }
+
+    fn is_checked(&self, value: &str) -> bool {
+        let mut given = self.values.values(self.name);
+        if self.values.values(self.name).any(|v| v == value) {
+            return true;
+        }
+        // A stored `true` reads back as the checkbox's own value.
+        matches!(
+            (parse_yes_no(value), given.next(), given.next()),
+            (Some(true), Some(only), None) if parse_yes_no(only) == Some(true)
+        )
+    }
+
+    /// The label's (or legend's) text: "(optional)" added on the form.
+    pub fn label_text(&self) -> String {
+        if self.spec.optional {
+            format!("{}{}", self.label, self.texts.optional_suffix)
+        } else {
+            self.label.to_owned()
+        }
+    }
+
+    /// Writes the whole field.
+    pub fn write(&self, out: &mut String) {
+        out.push_str("<div class=\"field");
+        if self.invalid() {
+            out.push_str(" field--error");
+        }
+        out.push_str("\">\n");
+        match self.spec.kind {
+            Kind::Radios | Kind::Checkboxes => self.write_choices(out),
+            Kind::Checkbox => self.write_checkbox(out),
+            Kind::Date => self.write_date(out),
+            Kind::Textarea => self.write_textarea(out),
+            Kind::Select => self.write_select(out),
+            Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Number => {
+                self.write_input(out)
+            }
+        }
+        out.push_str("</div>\n");
+    }
+
+    pub fn write_label(&self, out: &mut String) {
+        out.push_str("<label class=\"label\" for=\"");
+        escape_into(out, self.id());
+        out.push_str("\">");
+        escape_into(out, &self.label_text());
+        out.push_str("</label>\n");
+    }
+
+    fn write_legend(&self, out: &mut String) {
+        out.push_str("<legend class=\"legend\">");
+        escape_into(out, &self.label_text());
+        out.push_str("</legend>\n");
+    }
+
+    pub fn write_hint(&self, out: &mut String) {
+        if let Some(hint) = self.spec.hint {
+            out.push_str("<p class=\"hint\" id=\"");
+            escape_into(out, self.id());
+            out.push_str("-hint\">");
+            escape_into(out, hint);
+            out.push_str("</p>\n");
+        }
+    }
+
+    pub fn write_error(&self, out: &mut String) {
+        write_error_message(out, self.id(), self.error.map(|e| e.message.as_str()), self.texts);
+    }
+
+    /// ` aria-invalid="true"` on an invalid field's control.
+    fn write_invalid(&self, out: &mut String) {
+        if self.invalid() {
+            out.push_str(" aria-invalid=\"true\"");
+        }
+    }
+
+    fn write_described_by(&self, out: &mut String, with_count: bool) {
+        let ids = self.described_by(with_count);
+        if !ids.is_empty() {
+            out.push_str(" aria-describedby=\"");
+            escape_into(out, &ids);
+            out.push('"');
+        }
+    }
+
+    fn write_optional_attributes(&self, out: &mut String) {
+        let spec = self.spec;
+        let inputmode = spec.inputmode.or(match spec.kind {
+            Kind::Number => Some("numeric"),
+            _ => None,
+        });
+        for (name, value) in [("autocomplete", spec.autocomplete), ("inputmode", inputmode)] {
+            if let Some(value) = value {
+                let _ = write!(out, " {name}=\"");
+                escape_into(out, value);
+                out.push('"');
+            }
+        }
+        let spellcheck = spec.spellcheck.or(match spec.kind {
+            Kind::Email | Kind::Password => Some(false),
+            _ => None,
+        });
+        if let Some(on) = spellcheck {
+            let _ = write!(out, " spellcheck=\"{on}\"");
+        }
+        if spec.kind == Kind::Password {
+            out.push_str(" autocapitalize=\"none\"");
+        }
+    }
+
+    fn write_input(&self, out: &mut String) {
+        self.write_label(out);
+        self.write_hint(out);
+        self.write_error(out);
+        self.write_control(out);
+    }
+
+    /// The control of a one-control field, without label, hint or error.
+    pub fn write_control(&self, out: &mut String) {
+        match self.spec.kind {
+            Kind::Textarea => return self.write_textarea_control(out),
+            Kind::Select => return self.write_select_control(out),
+            Kind::Radios | Kind::Checkboxes => return self.write_choice_items(out),
+            Kind::Checkbox => return self.write_checkbox_item(out, false),
+            Kind::Date => return self.write_date_parts(out),
+            Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Number => {}
+        }
+        let spec = self.spec;
+        let wrapped = spec.prefix.is_some() || spec.suffix.is_some();
+        if wrapped {
+            out.push_str("<div class=\"input-wrapper\">");
+        }
+        if let Some(prefix) = spec.prefix {
+            out.push_str("<span class=\"input-affix\" aria-hidden=\"true\">");
+            escape_into(out, prefix);
+            out.push_str("</span>");
+        }
+        out.push_str("<input class=\"input");
+        if self.invalid() {
+            out.push_str(" input--error");
+        }
+        if let Some(width) = spec.width {
+            let _ = write!(out, " input--width-{width}");
+        }
+        out.push_str("\" id=\"");
+        escape_into(out, self.id());
+        out.push_str("\" name=\"");
+        escape_into(out, self.id());
+        let kind = match spec.kind {
+            Kind::Email => "email",
+            Kind::Password => "password",
+            Kind::Telephone => "tel",
+            _ => "text",
+        };
+        let _ = write!(out, "\" type=\"{kind}\" value=\"");
+        if spec.kind != Kind::Password {
+            escape_into(out, self.value());
+        }
+        out.push('"');
+        self.write_optional_attributes(out);
+        self.write_invalid(out);
+        self.write_described_by(out, false);
+        out.push('>');
+        if let Some(suffix) = spec.suffix {
+            out.push_str("<span class=\"input-affix\" aria-hidden=\"true\">");
+            escape_into(out, suffix);
+            out.push_str("</span>");
+        }
+        if wrapped {
+            out.push_str("</div>");
+        }
+        out.push('\n');
+    }
+
+    fn write_textarea(&self, out: &mut String) {
+        self.write_label(out);
+        self.write_hint(out);
+        self.write_error(out);
+        self.write_textarea_control(out);
+    }
+
+    fn write_textarea_control(&self, out: &mut String) {
+        let spec = self.spec;
+        out.push_str("<textarea class=\"textarea");
+        if self.invalid() {
+            out.push_str(" textarea--error");
+        }
+        out.push_str("\" id=\"");
+        escape_into(out, self.id());
+        out.push_str("\" name=\"");
+        escape_into(out, self.id());
+        let _ = write!(out, "\" rows=\"{}\"", spec.rows);
+        self.write_optional_attributes(out);
+        self.write_invalid(out);
+        self.write_described_by(out, spec.max_chars.is_some());
+        out.push('>');
+        escape_into(out, self.value());
+        out.push_str("</textarea>\n");
+        if let Some(limit) = spec.max_chars {
+            // Counted on the server, so it is right without JavaScript.
+            let used = self.value().chars().count();
+            let message = if used == 0 {
+                fill(&self.texts.characters_allowed, &[("count", &limit.to_string())])
+            } else if used <= limit {
+                fill(
+                    &self.texts.characters_remaining,
+                    &[("count", &(limit - used).to_string())],
+                )
+            } else {
+                fill(
+                    &self.texts.characters_too_many,
+                    &[("count", &(used - limit).to_string())],
+                )
+            };
+            out.push_str("<p class=\"hint character-count\" id=\"");
+            escape_into(out, self.id());
+            out.push_str("-info\">");
+            escape_into(out, &message);
+            out.push_str("</p>\n");
+        }
+    }
+
+    fn write_select(&self, out: &mut String) {
+        self.write_label(out);
+        self.write_hint(out);
+        self.write_error(out);
+        self.write_select_control(out);
+    }
+
+    fn write_select_control(&self, out: &mut String) {
+        out.push_str("<select class=\"select");
+        if self.invalid() {
+            out.push_str(" select--error");
+        }
+        out.push_str("\" id=\"");
+        escape_into(out, self.id());
+        out.push_str("\" name=\"");
+        escape_into(out, self.id());
+        out.push('"');
+        self.write_optional_attributes(out);
+        self.write_invalid(out);
+        self.write_described_by(out, false);
+        out.push_str(">\n<option value=\"\"></option>\n");
+        let chosen = self.value();
+        for choice in self.spec.options {
+            out.push_str("<option value=\"");
+            escape_into(out, choice.value);
+            out.push('"');
+            if choice.value == chosen {
+                out.push_str(" selected");
+            }
+            out.push('>');
+            escape_into(out, choice.label);
+            out.push_str("</option>\n");
+        }
+        out.push_str("</select>\n");
+    }
+
+    /// `<fieldset>` with the group's description, then its legend, hint
+    /// and error.
+    fn open_group(&self, out: &mut String, role_group: bool) {
+        out.push_str("<fieldset class=\"fieldset\"");
+        if role_group {
+            out.push_str(" role=\"group\"");
+        }
+        self.write_described_by(out, false);
+        out.push_str(">\n");
+        self.write_legend(out);
+        self.write_hint(out);
+        self.write_error(out);
+    }
+
+    fn write_choices(&self, out: &mut String) {
+        self.open_group(out, false);
+        self.write_choice_items(out);
+        out.push_str("</fieldset>\n");
+    }
+
+    /// The id of the group's `index`th control: the field's own for the
+    /// first (where the error summary links), `name-value` for the rest.
+    fn item_id(&self, index: usize, value: &str) -> String {
+        if index == 0 {
+            self.id().to_owned()
+        } else {
+            format!("{}-{value}", self.id())
+        }
+    }
+
+    fn write_choice_items(&self, out: &mut String) {
+        let kind = if self.spec.kind == Kind::Checkboxes {
+            "checkbox"
+        } else {
+            "radio"
+        };
+        out.push_str("<div class=\"choices\">\n");
+        for (index, choice) in self.spec.options.iter().enumerate() {
+            let id = self.item_id(index, choice.value);
+            out.push_str("<div class=\"choice\">\n<input class=\"choice__input\" id=\"");
+            escape_into(out, &id);
+            out.push_str("\" name=\"");
+            escape_into(out, self.id());
+            let _ = write!(out, "\" type=\"{kind}\" value=\"");
+            escape_into(out, choice.value);
+            out.push('"');
+            if self.is_checked(choice.value) {
+                out.push_str(" checked");
+            }
+            self.write_invalid(out);
+            if choice.hint.is_some() {
+                out.push_str(" aria-describedby=\"");
+                escape_into(out, &id);
+                out.push_str("-item-hint\"");
+            }
+            out.push_str(">\n<label class=\"choice__label\" for=\"");
+            escape_into(out, &id);
+            out.push_str("\">");
+            escape_into(out, choice.label);
+            out.push_str("</label>\n");
+            if let Some(hint) = choice.hint {
+                out.push_str("<p class=\"hint choice__hint\" id=\"");
+                escape_into(out, &id);
+                out.push_str("-item-hint\">");
+                escape_into(out, hint);
+                out.push_str("</p>\n");
+            }
+            out.push_str("</div>\n");
+        }
+        out.push_str("</div>\n");
+    }
+
+    /// A single yes/no checkbox: in a fieldset whose legend is the label
+    /// when it has a text of its own, else labelled by the label.
+    fn write_checkbox(&self, out: &mut String) {
+        if self.spec.checkbox.is_some() {
+            self.open_group(out, false);
+            self.write_checkbox_item(out, false);
+            out.push_str("</fieldset>\n");
+        } else {
+            self.write_hint(out);
+            self.write_error(out);
+            self.write_checkbox_item(out, true);
+        }
+    }
+
+    fn write_checkbox_item(&self, out: &mut String, described_here: bool) {
+        let text = match self.spec.checkbox {
+            Some(text) => text.to_owned(),
+            None => self.label_text(),
+        };
+        out.push_str("<div class=\"choice\">\n<input class=\"choice__input\" id=\"");
+        escape_into(out, self.id());
+        out.push_str("\" name=\"");
+        escape_into(out, self.id());
+        out.push_str("\" type=\"checkbox\" value=\"yes\"");
+        if self.is_checked("yes") {
+            out.push_str(" checked");
+        }
+        self.write_invalid(out);
+        if described_here {
+            self.write_described_by(out, false);
+        }
+        out.push_str(">\n<label class=\"choice__label\" for=\"");
+        escape_into(out, self.id());
+        out.push_str("\">");
+        escape_into(out, &text);
+        out.push_str("</label>\n</div>\n");
+    }
+
+    fn write_date(&self, out: &mut String) {
+        self.open_group(out, true);
+        self.write_date_parts(out);
+        out.push_str("</fieldset>\n");
+    }
+
+    /// The typed parts of the date: as the visitor typed them (a draft or
+    /// an invalid page), else from the stored `YYYY-MM-DD`.
+    fn date_values(&self) -> [String; 3] {
+        let typed = DATE_PARTS.map(|part| {
+            self.values
+                .first(&format!("{}-{part}", self.id()))
+                .map(str::to_owned)
+        });
+        if typed.iter().any(Option::is_some) {
+            return typed.map(Option::unwrap_or_default);
+        }
+        Date::parts_of_iso(self.value()).unwrap_or_default()
+    }
+
+    fn write_date_parts(&self, out: &mut String) {
+        let values = self.date_values();
+        let labels = [&self.texts.day, &self.texts.month, &self.texts.year];
+        let wrong = self.error.and_then(|e| e.part.as_deref());
+        out.push_str("<div class=\"date-input\">\n");
+        for ((part, label), value) in DATE_PARTS.iter().zip(labels).zip(&values) {
+            let id = format!("{}-{part}", self.id());
+            let width = if *part == "year" { 4 } else { 2 };
+            // Every part is marked invalid: the error is the date's, and a
+            // screen reader announces it on whichever part has focus.
+            let flagged = self.invalid() && wrong.is_none_or(|w| w == *part || w == "all");
+            out.push_str("<div class=\"date-input__item\">\n<label class=\"label\" for=\"");
+            escape_into(out, &id);
+            out.push_str("\">");
+            escape_into(out, label);
+            out.push_str("</label>\n<input class=\"input");
+            if flagged {
+                out.push_str(" input--error");
+            }
+            let _ = write!(out, " input--width-{width}\" id=\"");
+            escape_into(out, &id);
+            out.push_str("\" name=\"");
+            escape_into(out, &id);
+            out.push_str("\" type=\"text\" inputmode=\"numeric\" value=\"");
+            escape_into(out, value);
+            out.push('"');
+            if let Some(base) = self.spec.autocomplete {
+                out.push_str(" autocomplete=\"");
+                escape_into(out, base);
+                let _ = write!(out, "-{part}\"");
+            }
+            self.write_invalid(out);
+            out.push_str(">\n</div>\n");
+        }
+        out.push_str("</div>\n");
+    }
+}
+
+/// `<p class="field-error" id="ID-error">` with a visually hidden prefix,
+/// or nothing when there is no message.
+pub(crate) fn write_error_message(
+    out: &mut String,
+    id: &str,
+    message: Option<&str>,
+    texts: &Texts,
+) {
+    let Some(message) = message else { return };
+    out.push_str("<p class=\"field-error\" id=\"");
+    escape_into(out, id);
+    out.push_str("-error\"><span class=\"visually-hidden\">");
+    escape_into(out, &texts.error_prefix);
+    out.push_str("</span> ");
+    escape_into(out, message);
+    out.push_str("</p>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::Choice;
+    use crate::form::FormLimits;
+
+    fn render(spec: &FieldSpec, form: &str, error: Option<FieldError>) -> String {
+        let values = RawForm::parse(form.as_bytes(), FormLimits::default()).unwrap();
+        let texts = Texts::default();
+        let view = FieldView {
+            spec,
+            name: spec.name,
+            label: spec.label,
+            values: &values,
+            error: error.as_ref(),
+            texts: &texts,
+        };
+        let mut out = String::new();
+        view.write(&mut out);
+        out
+    }
+
+    fn error(field: &str, part: Option<&str>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: "Wrong <here>".into(),
+            part: part.map(str::to_owned),
+        }
+    }
+
+    const PLANS: &[Choice] = &[
+        Choice::new("free", "Free"),
+        Choice::new("team", "Team").with_hint("Up to 20"),
+    ];
+
+    #[test]
+    fn a_text_input_is_labelled_described_and_escaped() {
+        let spec = FieldSpec::new("email", "Email address", Kind::Email)
+            .hint("We reply here")
+            .autocomplete("email");
+        let html = render(&spec, "email=%22%3E%3Cb%3E", Some(error("email", None)));
+        assert!(html.contains(r#"<label class="label" for="email">Email address</label>"#));
+        assert!(html.contains(r#"value="&#34;&#62;&#60;b&#62;""#), "{html}");
+        assert!(html.contains(
+            r#"aria-invalid="true" aria-describedby="email-hint email-error""#
+        ));
+        assert!(html.contains("Wrong &#60;here&#62;"));
+        assert!(html.contains(r#"type="email""#) && html.contains(r#"spellcheck="false""#));
+    }
+
+    #[test]
+    fn a_password_is_never_written_back() {
+        let spec = FieldSpec::new("password", "Password", Kind::Password);
+        let html = render(&spec, "password=hunter22", None);
+        assert!(!html.contains("hunter22"), "{html}");
+        assert!(html.contains(r#"value="""#));
+    }
+
+    #[test]
+    fn the_first_radio_has_the_fields_id_and_every_radio_is_invalid() {
+        let spec = FieldSpec::new("plan", "Plan", Kind::Radios)
+            .options(PLANS)
+            .hint("Pick one");
+        let html = render(&spec, "plan=team", Some(error("plan", None)));
+        assert!(html.contains(r#"id="plan" name="plan" type="radio" value="free" aria-invalid="true">"#), "{html}");
+        assert!(html.contains(r#"id="plan-team" name="plan" type="radio" value="team" checked aria-invalid="true" aria-describedby="plan-team-item-hint">"#), "{html}");
+        assert!(html.contains(r#"<fieldset class="fieldset" aria-describedby="plan-hint plan-error">"#));
+        assert!(!html.contains(r#"<fieldset class="fieldset" id="#));
+    }
+
+    #[test]
+    fn a_single_checkbox_takes_the_fields_id() {
+        let spec = FieldSpec::new("terms", "Terms", Kind::Checkbox).checkbox("I accept");
+        let html = render(&spec, "terms=true", Some(error("terms", None)));
+        assert!(html.contains(r#"id="terms" name="terms" type="checkbox" value="yes" checked aria-invalid="true">"#), "{html}");
+        assert!(html.contains("<legend class=\"legend\">Terms</legend>"));
+    }
+
+    #[test]
+    fn a_date_shows_its_parts_and_marks_the_wrong_one() {
+        let spec = FieldSpec::new("dob", "Date of birth", Kind::Date).autocomplete("bday");
+        let html = render(&spec, "dob-day=3&dob-month=&dob-year=1990", Some(error("dob", Some("month"))));
+        assert!(html.contains(r#"<fieldset class="fieldset" role="group" aria-describedby="dob-error">"#), "{html}");
+        assert!(html.contains(r#"class="input input--error input--width-2" id="dob-month""#), "{html}");
+        assert!(html.contains(r#"class="input input--width-2" id="dob-day" name="dob-day" type="text" inputmode="numeric" value="3" autocomplete="bday-day" aria-invalid="true">"#), "{html}");
+        let stored = render(&spec, "dob=1990-05-17", None);
+        assert!(stored.contains(r#"id="dob-month" name="dob-month" type="text" inputmode="numeric" value="5""#), "{stored}");
+    }
+
+    #[test]
+    fn a_character_count_is_counted_on_the_server() {
+        let spec = FieldSpec::new("bio", "Bio", Kind::Textarea).max_chars(10).optional(true);
+        let html = render(&spec, "bio=abcd", None);
+        assert!(html.contains("You have 6 characters remaining"), "{html}");
+        assert!(html.contains(r#"aria-describedby="bio-info""#));
+        assert!(html.contains("Bio (optional)"));
+    }
+}

@@ -1,0 +1,401 @@
+//! [`Texts`]: every word the crate writes, in one table with English
+//! defaults, so that an application can reword it or translate it.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// A text of the table: a `&'static str` or an owned `String`.
+pub type Text = Cow<'static, str>;
+
+/// A problem page's heading and paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProblemWords {
+    /// The page's `<h1>` and `<title>`.
+    pub heading: Text,
+    /// What happened and what the visitor can do.
+    pub body: Text,
+}
+
+impl ProblemWords {
+    const fn new(heading: &'static str, body: &'static str) -> Self {
+        Self {
+            heading: Cow::Borrowed(heading),
+            body: Cow::Borrowed(body),
+        }
+    }
+}
+
+/// Every text the crate puts on a page, with English defaults.
+///
+/// Texts with `{…}` placeholders are filled in when used: `{label}` is the
+/// field's label, `{min}` and `{max}` a rule's limits, `{current}` and
+/// `{total}` the progress, `{count}` a number of characters, `{parts}` the
+/// missing parts of a date. Give a table to
+/// [`WizardConfig::texts`](crate::WizardConfig::texts); change the fields
+/// you need and keep the rest:
+///
+/// ```
+/// use actix_wizard::{Texts, WizardConfig};
+///
+/// let texts = Texts {
+///     finish_button: "Create account".into(),
+///     whole_number: "Enter a whole number".into(),
+///     ..Texts::default()
+/// };
+/// let config = WizardConfig::default().texts(texts);
+/// # let _ = config;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Texts {
+    /// The `lang` of the pages the crate lays out.
+    pub lang: Text,
+    /// Prefix of the `<title>` of a page with errors.
+    pub error_title_prefix: Text,
+    /// The error summary's heading.
+    pub error_summary_title: Text,
+    /// The visually hidden prefix of a field's error message.
+    pub error_prefix: Text,
+    /// The progress line: `{current}` and `{total}`.
+    pub progress: Text,
+    /// The button that saves a step and goes on.
+    pub continue_button: Text,
+    /// The button that goes back without checking the step.
+    pub back_button: Text,
+    /// The last step's button.
+    pub finish_button: Text,
+    /// The check-answers list's link text (followed by the row's label,
+    /// visually hidden).
+    pub change: Text,
+    /// Added to the label of an optional field on its form.
+    pub optional_suffix: Text,
+    /// A `true` answer on the check-answers list.
+    pub yes: Text,
+    /// A `false` answer on the check-answers list.
+    pub no: Text,
+    /// An empty answer on the check-answers list.
+    pub not_provided: Text,
+    /// A textarea's character count, before any typing: `{count}`.
+    pub characters_allowed: Text,
+    /// A textarea's character count while within the limit: `{count}`.
+    pub characters_remaining: Text,
+    /// A textarea's character count over the limit: `{count}`.
+    pub characters_too_many: Text,
+    /// The label of a date's day.
+    pub day: Text,
+    /// The label of a date's month.
+    pub month: Text,
+    /// The label of a date's year.
+    pub year: Text,
+    /// The months' names, January first, for dates on the check-answers list.
+    pub month_names: [Text; 12],
+    /// "day", "month", "year" joined for [`Texts::date_incomplete`].
+    pub date_part_names: [Text; 3],
+    /// The word between the last two missing parts ("a day and month").
+    pub and: Text,
+    /// A date with nothing entered.
+    pub date_missing: Text,
+    /// A date with some parts missing: `{label}`, `{parts}`.
+    pub date_incomplete: Text,
+    /// A year that is not four digits.
+    pub date_year_digits: Text,
+    /// A date that does not exist (31 February).
+    pub date_not_real: Text,
+    /// A date of birth or the like in the future.
+    pub date_not_past: Text,
+    /// A date that should be in the future but is not.
+    pub date_not_future: Text,
+    /// `age=abc` on an integer field: `{label}`.
+    pub whole_number: Text,
+    /// A whole number the field's type cannot hold: `{label}`, `{min}`, `{max}`.
+    pub out_of_range: Text,
+    /// `x` on a decimal field: `{label}`.
+    pub number: Text,
+    /// A value that is none of the field's choices: `{label}`.
+    pub choice: Text,
+    /// A yes/no field given something else: `{label}`.
+    pub yes_no: Text,
+    /// validator's `required`, without a message of its own.
+    pub rule_required: Text,
+    /// validator's `email`.
+    pub rule_email: Text,
+    /// validator's `url`.
+    pub rule_url: Text,
+    /// validator's `must_match`.
+    pub rule_must_match: Text,
+    /// `length(equal)`: `{min}` is the length.
+    pub rule_length_equal: Text,
+    /// `length(min, max)`.
+    pub rule_length_between: Text,
+    /// `length(min)`.
+    pub rule_length_min: Text,
+    /// `length(max)`.
+    pub rule_length_max: Text,
+    /// `range(min, max)`.
+    pub rule_range_between: Text,
+    /// `range(min)`.
+    pub rule_range_min: Text,
+    /// `range(max)`.
+    pub rule_range_max: Text,
+    /// `regex` and any other rule.
+    pub rule_format: Text,
+    /// The notice after the answers expired.
+    pub expired_notice: Text,
+    /// The notice after the steps changed under a run.
+    pub changed_notice: Text,
+    /// The 404 page.
+    pub not_found: ProblemWords,
+    /// The 404 page's link.
+    pub start_again_link: Text,
+    /// The 405 page.
+    pub method_not_allowed: ProblemWords,
+    /// The 403 page of a bad CSRF token.
+    pub csrf: ProblemWords,
+    /// The 403 page's link.
+    pub reload_link: Text,
+    /// The 400 page.
+    pub malformed: ProblemWords,
+    /// The 413 page of a large body.
+    pub too_large: ProblemWords,
+    /// The 413 page of too many fields.
+    pub too_many_fields: ProblemWords,
+    /// The 415 page.
+    pub wrong_type: ProblemWords,
+    /// The 413 page of answers over the state cap.
+    pub state_too_large: ProblemWords,
+    /// Its link.
+    pub back_to_form_link: Text,
+    /// The 500 page of a finish that failed.
+    pub finish_failed: ProblemWords,
+    /// The 500 page of anything else.
+    pub internal: ProblemWords,
+    /// The 503 page of a store that did not answer.
+    pub store_down: ProblemWords,
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Self::ENGLISH
+    }
+}
+
+impl Texts {
+    /// The English table, the default.
+    pub const ENGLISH: Texts = Texts {
+        lang: Cow::Borrowed("en"),
+        error_title_prefix: Cow::Borrowed("Error: "),
+        error_summary_title: Cow::Borrowed("There is a problem"),
+        error_prefix: Cow::Borrowed("Error:"),
+        progress: Cow::Borrowed("Step {current} of {total}"),
+        continue_button: Cow::Borrowed("Continue"),
+        back_button: Cow::Borrowed("Back"),
+        finish_button: Cow::Borrowed("Finish"),
+        change: Cow::Borrowed("Change"),
+        optional_suffix: Cow::Borrowed(" (optional)"),
+        yes: Cow::Borrowed("Yes"),
+        no: Cow::Borrowed("No"),
+        not_provided: Cow::Borrowed("Not provided"),
+        characters_allowed: Cow::Borrowed("You can enter up to {count} characters"),
+        characters_remaining: Cow::Borrowed("You have {count} characters remaining"),
+        characters_too_many: Cow::Borrowed("You have {count} characters too many"),
+        day: Cow::Borrowed("Day"),
+        month: Cow::Borrowed("Month"),
+        year: Cow::Borrowed("Year"),
+        month_names: [
+            Cow::Borrowed("January"),
+            Cow::Borrowed("February"),
+            Cow::Borrowed("March"),
+            Cow::Borrowed("April"),
+            Cow::Borrowed("May"),
+            Cow::Borrowed("June"),
+            Cow::Borrowed("July"),
+            Cow::Borrowed("August"),
+            Cow::Borrowed("September"),
+            Cow::Borrowed("October"),
+            Cow::Borrowed("November"),
+            Cow::Borrowed("December"),
+        ],
+        date_part_names: [
+            Cow::Borrowed("day"),
+            Cow::Borrowed("month"),
+            Cow::Borrowed("year"),
+        ],
+        and: Cow::Borrowed("and"),
+        date_missing: Cow::Borrowed("Enter {label_lower}"),
+        date_incomplete: Cow::Borrowed("{label} must include a {parts}"),
+        date_year_digits: Cow::Borrowed("Year must include 4 numbers"),
+        date_not_real: Cow::Borrowed("{label} must be a real date"),
+        date_not_past: Cow::Borrowed("{label} must be in the past"),
+        date_not_future: Cow::Borrowed("{label} must be in the future"),
+        whole_number: Cow::Borrowed("{label} must be a whole number"),
+        out_of_range: Cow::Borrowed("{label} must be between {min} and {max}"),
+        number: Cow::Borrowed("{label} must be a number"),
+        choice: Cow::Borrowed("Select one of the options for {label_lower}"),
+        yes_no: Cow::Borrowed("{label} must be yes or no"),
+        rule_required: Cow::Borrowed("Enter {label_lower}"),
+        rule_email: Cow::Borrowed(
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        rule_url: Cow::Borrowed("Enter a web address in the correct format"),
+        rule_must_match: Cow::Borrowed("The values do not match"),
+        rule_length_equal: Cow::Borrowed("{label} must be {min} characters"),
+        rule_length_between: Cow::Borrowed("{label} must be between {min} and {max} characters"),
+        rule_length_min: Cow::Borrowed("{label} must be {min} characters or more"),
+        rule_length_max: Cow::Borrowed("{label} must be {max} characters or fewer"),
+        rule_range_between: Cow::Borrowed("{label} must be between {min} and {max}"),
+        rule_range_min: Cow::Borrowed("{label} must be {min} or more"),
+        rule_range_max: Cow::Borrowed("{label} must be {max} or less"),
+        rule_format: Cow::Borrowed("Enter {label_lower} in the correct format"),
+        expired_notice: Cow::Borrowed(
+            "Your earlier answers were deleted because you did not do anything for a while. Please start again.",
+        ),
+        changed_notice: Cow::Borrowed(
+            "Some questions have changed since you started. Please check your answers on this page.",
+        ),
+        not_found: ProblemWords::new(
+            "Page not found",
+            "There is no such page. Check the address, or start from the beginning.",
+        ),
+        start_again_link: Cow::Borrowed("Start from the beginning"),
+        method_not_allowed: ProblemWords::new(
+            "This page cannot do that",
+            "The page was asked to do something it does not do, so nothing was saved. Go back and try again.",
+        ),
+        csrf: ProblemWords::new(
+            "Your form could not be checked",
+            "The form was missing its security token or it did not match, so nothing was saved. Go back to the form, reload it and try again.",
+        ),
+        reload_link: Cow::Borrowed("Reload the form"),
+        malformed: ProblemWords::new(
+            "Your form could not be read",
+            "The form data was not in a format we understand, so nothing was saved. Go back and try again.",
+        ),
+        too_large: ProblemWords::new(
+            "Your form is too large",
+            "The form sent was larger than we accept, so nothing was saved. Shorten your answers and try again.",
+        ),
+        too_many_fields: ProblemWords::new(
+            "Your form has too many fields",
+            "The form sent had more fields than we accept, so nothing was saved.",
+        ),
+        wrong_type: ProblemWords::new(
+            "Unsupported form type",
+            "This page accepts ordinary web forms only (application/x-www-form-urlencoded). Nothing was saved.",
+        ),
+        state_too_large: ProblemWords::new(
+            "Your answers are too long to keep",
+            "We could not save this page because all your answers together are longer than we can keep. Your earlier answers are safe. Go back and shorten this page's answers.",
+        ),
+        back_to_form_link: Cow::Borrowed("Go back to the form"),
+        finish_failed: ProblemWords::new(
+            "Sorry, we could not finish",
+            "Something went wrong on our side. Your answers are safe: try again in a few minutes.",
+        ),
+        internal: ProblemWords::new(
+            "Sorry, there is a problem with the service",
+            "Something went wrong on our side. Your answers are safe: try again in a few minutes.",
+        ),
+        store_down: ProblemWords::new(
+            "Sorry, the service is unavailable",
+            "We cannot reach the place where your answers are kept. Your answers are safe: try again in a few minutes and you will continue where you left off.",
+        ),
+    };
+
+    /// The English table as a shared static, for code that has no
+    /// configuration at hand.
+    pub(crate) fn english() -> &'static Texts {
+        static ENGLISH: Texts = Texts::ENGLISH;
+        &ENGLISH
+    }
+
+    /// "a day and month": the missing parts of a date, in order.
+    pub(crate) fn date_parts(&self, missing: [bool; 3]) -> String {
+        let names: Vec<&str> = self
+            .date_part_names
+            .iter()
+            .zip(missing)
+            .filter(|(_, m)| *m)
+            .map(|(n, _)| n.as_ref())
+            .collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [init @ .., last] => format!("{} {} {last}", init.join(", "), self.and),
+        }
+    }
+}
+
+/// Fills a text's `{name}` placeholders; `{label_lower}` is `label` with
+/// its first letter lowercased. Unknown placeholders stay as written.
+pub(crate) fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &after[..close];
+        match lookup(values, name) {
+            Some(value) => out.push_str(&value),
+            None => {
+                let _ = write!(out, "{{{name}}}");
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn lookup<'v>(values: &[(&str, &'v str)], name: &str) -> Option<Cow<'v, str>> {
+    if let Some((_, v)) = values.iter().find(|(n, _)| *n == name) {
+        return Some(Cow::Borrowed(v));
+    }
+    let base = name.strip_suffix("_lower")?;
+    let (_, value) = values.iter().find(|(n, _)| *n == base)?;
+    Some(Cow::Owned(lower_first(value)))
+}
+
+/// "Date of birth" → "date of birth". Leaves a word in capitals ("VAT
+/// number") as it is.
+pub(crate) fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(_), Some(second)) if second.is_uppercase() => text.to_owned(),
+        (Some(first), _) => first.to_lowercase().chain(text.chars().skip(1)).collect(),
+        (None, _) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_kept() {
+        let text = fill(
+            "{label} must be between {min} and {max} {unit}",
+            &[("label", "Age"), ("min", "13"), ("max", "120")],
+        );
+        assert_eq!(text, "Age must be between 13 and 120 {unit}");
+        assert_eq!(
+            fill("Enter {label_lower}", &[("label", "Date of birth")]),
+            "Enter date of birth"
+        );
+        assert_eq!(
+            fill("Enter {label_lower}", &[("label", "VAT number")]),
+            "Enter VAT number"
+        );
+        assert_eq!(fill("open { brace", &[]), "open { brace");
+    }
+
+    #[test]
+    fn missing_date_parts_read_as_a_phrase() {
+        let texts = Texts::default();
+        assert_eq!(texts.date_parts([false, true, false]), "month");
+        assert_eq!(texts.date_parts([true, true, false]), "day and month");
+        assert_eq!(texts.date_parts([true, true, true]), "day, month and year");
+    }
+}

@@ -274,7 +274,9 @@ async fn store_cost() -> Result<StoreCost, String> {
     let setup = WizardSetup::new(
         store.clone(),
         Key::generate(),
-        WizardConfig::default().secure_cookies(false),
+        WizardConfig::default()
+            .secure_cookies(false)
+            .texts(app::texts()),
     );
     let service = test::init_service(App::new().wrap(setup.middleware()).configure(app::routes(
         setup.wizard("/signup"),

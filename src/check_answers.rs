@@ -126,13 +126,16 @@ mod tests {
 
     #[test]
     fn default_rows_leave_secrets_out() {
-        let rows = answers_of(&Sample {
-            display_name: "Ann".into(),
-            password: Secret::new("hunter22"),
-            tags: vec!["rust".into(), "web".into()],
-            bio: None,
-            news: true,
-        }, &Texts::default());
+        let rows = answers_of(
+            &Sample {
+                display_name: "Ann".into(),
+                password: Secret::new("hunter22"),
+                tags: vec!["rust".into(), "web".into()],
+                bio: None,
+                news: true,
+            },
+            &Texts::default(),
+        );
         let labels: Vec<_> = rows
             .iter()
             .map(|r| (r.label.as_str(), r.value.as_str()))

@@ -137,7 +137,12 @@ impl FieldView<'_> {
     }
 
     pub fn write_error(&self, out: &mut String) {
-        write_error_message(out, self.id(), self.error.map(|e| e.message.as_str()), self.texts);
+        write_error_message(
+            out,
+            self.id(),
+            self.error.map(|e| e.message.as_str()),
+            self.texts,
+        );
     }
 
     /// ` aria-invalid="true"` on an invalid field's control.
@@ -162,7 +167,10 @@ impl FieldView<'_> {
             Kind::Number => Some("numeric"),
             _ => None,
         });
-        for (name, value) in [("autocomplete", spec.autocomplete), ("inputmode", inputmode)] {
+        for (name, value) in [
+            ("autocomplete", spec.autocomplete),
+            ("inputmode", inputmode),
+        ] {
             if let Some(value) = value {
                 let _ = write!(out, " {name}=\"");
                 escape_into(out, value);
@@ -273,7 +281,10 @@ impl FieldView<'_> {
             // Counted on the server, so it is right without JavaScript.
             let used = self.value().chars().count();
             let message = if used == 0 {
-                fill(&self.texts.characters_allowed, &[("count", &limit.to_string())])
+                fill(
+                    &self.texts.characters_allowed,
+                    &[("count", &limit.to_string())],
+                )
             } else if used <= limit {
                 fill(
                     &self.texts.characters_remaining,
@@ -558,9 +569,7 @@ mod tests {
         let html = render(&spec, "email=%22%3E%3Cb%3E", Some(error("email", None)));
         assert!(html.contains(r#"<label class="label" for="email">Email address</label>"#));
         assert!(html.contains(r#"value="&#34;&#62;&#60;b&#62;""#), "{html}");
-        assert!(html.contains(
-            r#"aria-invalid="true" aria-describedby="email-hint email-error""#
-        ));
+        assert!(html.contains(r#"aria-invalid="true" aria-describedby="email-hint email-error""#));
         assert!(html.contains("Wrong &#60;here&#62;"));
         assert!(html.contains(r#"type="email""#) && html.contains(r#"spellcheck="false""#));
     }
@@ -579,9 +588,16 @@ mod tests {
             .options(PLANS)
             .hint("Pick one");
         let html = render(&spec, "plan=team", Some(error("plan", None)));
-        assert!(html.contains(r#"id="plan" name="plan" type="radio" value="free" aria-invalid="true">"#), "{html}");
+        assert!(
+            html.contains(
+                r#"id="plan" name="plan" type="radio" value="free" aria-invalid="true">"#
+            ),
+            "{html}"
+        );
         assert!(html.contains(r#"id="plan-team" name="plan" type="radio" value="team" checked aria-invalid="true" aria-describedby="plan-team-item-hint">"#), "{html}");
-        assert!(html.contains(r#"<fieldset class="fieldset" aria-describedby="plan-hint plan-error">"#));
+        assert!(
+            html.contains(r#"<fieldset class="fieldset" aria-describedby="plan-hint plan-error">"#)
+        );
         assert!(!html.contains(r#"<fieldset class="fieldset" id="#));
     }
 
@@ -596,17 +612,36 @@ mod tests {
     #[test]
     fn a_date_shows_its_parts_and_marks_the_wrong_one() {
         let spec = FieldSpec::new("dob", "Date of birth", Kind::Date).autocomplete("bday");
-        let html = render(&spec, "dob-day=3&dob-month=&dob-year=1990", Some(error("dob", Some("month"))));
-        assert!(html.contains(r#"<fieldset class="fieldset" role="group" aria-describedby="dob-error">"#), "{html}");
-        assert!(html.contains(r#"class="input input--error input--width-2" id="dob-month""#), "{html}");
+        let html = render(
+            &spec,
+            "dob-day=3&dob-month=&dob-year=1990",
+            Some(error("dob", Some("month"))),
+        );
+        assert!(
+            html.contains(
+                r#"<fieldset class="fieldset" role="group" aria-describedby="dob-error">"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"class="input input--error input--width-2" id="dob-month""#),
+            "{html}"
+        );
         assert!(html.contains(r#"class="input input--width-2" id="dob-day" name="dob-day" type="text" inputmode="numeric" value="3" autocomplete="bday-day" aria-invalid="true">"#), "{html}");
         let stored = render(&spec, "dob=1990-05-17", None);
-        assert!(stored.contains(r#"id="dob-month" name="dob-month" type="text" inputmode="numeric" value="5""#), "{stored}");
+        assert!(
+            stored.contains(
+                r#"id="dob-month" name="dob-month" type="text" inputmode="numeric" value="5""#
+            ),
+            "{stored}"
+        );
     }
 
     #[test]
     fn a_character_count_is_counted_on_the_server() {
-        let spec = FieldSpec::new("bio", "Bio", Kind::Textarea).max_chars(10).optional(true);
+        let spec = FieldSpec::new("bio", "Bio", Kind::Textarea)
+            .max_chars(10)
+            .optional(true);
         let html = render(&spec, "bio=abcd", None);
         assert!(html.contains("You have 6 characters remaining"), "{html}");
         assert!(html.contains(r#"aria-describedby="bio-info""#));

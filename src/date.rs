@@ -145,7 +145,10 @@ impl<'de> Deserialize<'de> for Date {
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Date, E> {
                 Date::parse_iso(text).ok_or_else(|| E::custom("not a date as YYYY-MM-DD"))
             }
-            fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Date, D::Error> {
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                inner: D,
+            ) -> Result<Date, D::Error> {
                 let text = String::deserialize(inner)?;
                 self.visit_str(&text)
             }
@@ -233,8 +236,14 @@ mod tests {
             read_parts(["3", "13", "1990"]),
             Err(DateProblem::NotReal([false, true, false]))
         );
-        assert_eq!(read_parts(["17", "05", "1990"]), Ok(Date::from_ymd(1990, 5, 17).unwrap()));
-        assert_eq!(DateProblem::Incomplete([false, true, true]).first_part(), "month");
+        assert_eq!(
+            read_parts(["17", "05", "1990"]),
+            Ok(Date::from_ymd(1990, 5, 17).unwrap())
+        );
+        assert_eq!(
+            DateProblem::Incomplete([false, true, true]).first_part(),
+            "month"
+        );
     }
 
     #[test]

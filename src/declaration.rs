@@ -67,12 +67,7 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
 ///
 /// With the step and the field, when a page places a field its step does
 /// not have or leaves one out, or when a page does not render.
-pub(crate) fn check_pages<W: 'static>(
-    id: &str,
-    steps: &Steps<W>,
-    texts: &Texts,
-    layout: LayoutFn,
-) {
+pub(crate) fn check_pages<W: 'static>(id: &str, steps: &Steps<W>, texts: &Texts, layout: LayoutFn) {
     let values = RawForm::default();
     let errors = FieldErrors::new();
     for slot in &steps.slots {
@@ -107,14 +102,20 @@ pub(crate) fn check_pages<W: 'static>(
             panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");
         }
         let placed = placed.into_inner();
-        if let Some(stray) = placed.iter().find(|p| !declared.iter().any(|f| f.name == **p)) {
+        if let Some(stray) = placed
+            .iter()
+            .find(|p| !declared.iter().any(|f| f.name == **p))
+        {
             let known: Vec<&str> = declared.iter().map(|f| f.name).collect();
             panic!(
                 "wizard `{id}`: the page of step `{step}` places field `{stray}`, which the step does not have (its fields: {})",
                 known.join(", ")
             );
         }
-        if let Some(missing) = declared.iter().find(|f| !placed.iter().any(|p| p == f.name)) {
+        if let Some(missing) = declared
+            .iter()
+            .find(|f| !placed.iter().any(|p| p == f.name))
+        {
             panic!(
                 "wizard `{id}`: the page of step `{step}` never places field `{}` (set `unchecked_placement` on the step if the page places it behind a condition)",
                 missing.name

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use crate::date::DateProblem;
-use crate::field::{FieldSpec, Kind, humanize};
+use crate::field::{FieldSpec, humanize};
 use crate::form::Mismatch;
 use crate::texts::{Texts, fill};
 
@@ -168,8 +168,7 @@ fn collect(
             ValidationErrorsKind::Field(list) => {
                 if let Some(first) = list.first() {
                     let label = spec.map_or_else(|| humanize(&path), |s| s.label.to_owned());
-                    let part = spec.filter(|s| s.kind == Kind::Date).map(|_| "day");
-                    out.add_at(path, part, message_for(first, &label, texts));
+                    out.add(path, message_for(first, &label, texts));
                 }
             }
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out, &[], texts),
@@ -187,7 +186,9 @@ fn collect(
 pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> String {
     let (template, min, max) = match mismatch {
         Mismatch::WholeNumber => (&texts.whole_number, String::new(), String::new()),
-        Mismatch::OutOfRange { min, max } => (&texts.out_of_range, min.to_string(), max.to_string()),
+        Mismatch::OutOfRange { min, max } => {
+            (&texts.out_of_range, min.to_string(), max.to_string())
+        }
         Mismatch::Number => (&texts.number, String::new(), String::new()),
         Mismatch::Choice => (&texts.choice, String::new(), String::new()),
         Mismatch::YesNo => (&texts.yes_no, String::new(), String::new()),
@@ -196,7 +197,10 @@ pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> St
                 DateProblem::Missing => &texts.date_missing,
                 DateProblem::Incomplete(missing) => {
                     let parts = texts.date_parts(missing);
-                    return fill(&texts.date_incomplete, &[("label", label), ("parts", &parts)]);
+                    return fill(
+                        &texts.date_incomplete,
+                        &[("label", label), ("parts", &parts)],
+                    );
                 }
                 DateProblem::YearDigits => &texts.date_year_digits,
                 DateProblem::NotReal(_) => &texts.date_not_real,
@@ -223,7 +227,9 @@ pub(crate) fn message_for(error: &ValidationError, label: &str, texts: &Texts) -
         "date_past" => &texts.date_not_past,
         "date_future" => &texts.date_not_future,
         "length" => match (param("min"), param("max"), param("equal")) {
-            (_, _, Some(n)) => return fill(&texts.rule_length_equal, &[("label", label), ("min", &n)]),
+            (_, _, Some(n)) => {
+                return fill(&texts.rule_length_equal, &[("label", label), ("min", &n)]);
+            }
             (Some(_), Some(_), _) => &texts.rule_length_between,
             (Some(_), None, _) => &texts.rule_length_min,
             (None, Some(_), _) => &texts.rule_length_max,

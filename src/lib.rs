@@ -18,8 +18,8 @@ extern crate self as actix_wizard;
 mod body;
 mod check_answers;
 mod cipher;
-mod config;
 mod components;
+mod config;
 mod csrf;
 mod date;
 mod declaration;
@@ -47,15 +47,13 @@ mod texts;
 mod visitor;
 mod wizard;
 
+pub use actix_wizard_derive::{Choice, Step};
 pub use check_answers::{Answer, AnswerSection};
 pub use cipher::{StateCipher, StateKey};
 pub use config::{Clock, StateAtRest, SystemClock, WizardConfig};
-pub use actix_wizard_derive::{Choice, Step};
 pub use csrf::CSRF_FIELD;
 pub use date::{Date, DateProblem};
-pub use field::{
-    Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise,
-};
+pub use field::{Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise};
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
 pub use headers::SecurityHeaders;

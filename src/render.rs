@@ -708,9 +708,40 @@ mod tests {
             notice: None,
             has_back: true,
             is_last: false,
+            is_change: false,
             sections: &[],
             base: "/w",
+            fields: FIELDS,
+            texts: Texts::english(),
+            layout: |layout| Ok(layout.default_document()),
+            placed: None,
         }
+    }
+
+    const FIELDS: &[FieldSpec] = &[
+        FieldSpec::new("age", "Age", Kind::Number),
+        FieldSpec::new("news", "News", Kind::Checkbox),
+        FieldSpec::new("dob", "Date of birth", Kind::Date),
+    ];
+
+    #[test]
+    fn the_summary_links_to_the_control_that_takes_focus() {
+        let values = RawForm::default();
+        let mut errors = FieldErrors::new();
+        errors.add_at("dob", Some("month"), "Date of birth must include a month");
+        errors.add("news", "Say yes or no");
+        let page = page_with(&values, &errors);
+        let summary = page.error_summary().to_string();
+        assert!(summary.contains(r##"href="#dob-month""##), "{summary}");
+        assert!(summary.contains(r##"href="#news""##), "{summary}");
+        let whole = page.render_default().unwrap();
+        assert!(whole.starts_with("<!DOCTYPE html>"));
+        assert!(
+            whole.contains(r#"id="dob-month" name="dob-month""#),
+            "{whole}"
+        );
+        assert!(whole.contains(r#"id="news" name="news" type="checkbox""#));
+        assert!(whole.contains("<title>Error: Your details</title>"));
     }
 
     #[test]

@@ -176,10 +176,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                             |request: HttpRequest,
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
-                                with_headers(
-                                    &wizard.config,
-                                    entry(&request, &session, &wizard),
-                                )
+                                with_headers(&wizard.config, entry(&request, &session, &wizard))
                             },
                         ))
                         .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
@@ -228,10 +225,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         scope
             .default_service(web::to(
                 |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
-                    with_headers(
-                        &wizard.config,
-                        elsewhere(&request, &wizard),
-                    )
+                    with_headers(&wizard.config, elsewhere(&request, &wizard))
                 },
             ))
             .register(config);
@@ -298,11 +292,7 @@ impl<W: Wizard> Inner<W> {
 
     /// What to tell a visitor arriving on a step page, starting a new run
     /// when the one they were on is gone.
-    async fn arrival_notice<'t>(
-        &'t self,
-        session: &Session,
-        run: &mut Run<W>,
-    ) -> Option<&'t str> {
+    async fn arrival_notice<'t>(&'t self, session: &Session, run: &mut Run<W>) -> Option<&'t str> {
         let texts = &self.config.texts;
         if run.journey.lapsed {
             // The stored state expired or was unreadable: a new session id
@@ -531,7 +521,7 @@ async fn submit<W: Wizard>(
     }
     let action = Action::of(&form)?;
     let shape = wizard.steps.slots[index].shape();
-    form.retain(|name| shape.fields.contains(&name));
+    form.retain(|name| shape.has_key(name));
     match action {
         Action::Back => wizard.back(request, session, run, index, &form),
         Action::Next => wizard.next(request, session, run, index, &form).await,

@@ -10,14 +10,15 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::check_answers::Answer;
-use crate::field_errors::FieldErrors;
+use crate::date::DateProblem;
 use crate::field::Normalise;
-use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
-use crate::field::{FieldSpec, Kind, humanize};
+use crate::field::{FieldName, FieldSpec, Kind, humanize};
+use crate::field_errors::FieldErrors;
 use crate::field_errors::type_message;
+use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
 use crate::render::{CompletePage, Layout, Page};
-use crate::texts::Texts;
 use crate::step::Step;
+use crate::texts::Texts;
 
 /// A wizard: the application's combined submission, one field per step.
 ///
@@ -185,6 +186,26 @@ impl FinishError {
         let mut errors = FieldErrors::new();
         errors.add(field, message);
         Self::Invalid { step, errors }
+    }
+
+    /// A field of step `S` is invalid, by its typed name: neither the step
+    /// nor the field can be misspelt.
+    ///
+    /// ```
+    /// use actix_wizard::{FinishError, Step};
+    /// # use serde::{Deserialize, Serialize};
+    /// # use validator::Validate;
+    /// #[derive(Default, Serialize, Deserialize, Validate, Step)]
+    /// #[step(name = "account", title = "Your account")]
+    /// struct Account {
+    ///     #[field(label = "Email address", kind = "email")]
+    ///     email: String,
+    /// }
+    /// let error = FinishError::invalid_field(Account::EMAIL, "That address is taken");
+    /// assert!(matches!(error, FinishError::Invalid { step: "account", .. }));
+    /// ```
+    pub fn invalid_field<S: Step>(field: FieldName<S>, message: &str) -> Self {
+        Self::invalid(S::NAME, field.as_str(), message)
     }
 
     /// A failure described by a message (or any error).
@@ -438,7 +459,9 @@ fn cross_check<S: Step>(shape: &Shape) -> Result<(), String> {
         .iter()
         .find(|f| !S::FIELDS.iter().any(|spec| spec.name == **f))
     {
-        return Err(format!("serde reads field `{missing}`, which is not declared"));
+        return Err(format!(
+            "serde reads field `{missing}`, which is not declared"
+        ));
     }
     Ok(())
 }
@@ -495,7 +518,10 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
             let mut errors = FieldErrors::new();
             for (field, mismatch) in decoded.mismatches {
+                // A date's error links to its first wrong part; with
+                // nothing entered, to the date as a whole.
                 let part = match mismatch {
+                    Mismatch::Date(DateProblem::Missing) => None,
                     Mismatch::Date(problem) => Some(problem.first_part()),
                     _ => None,
                 };

@@ -347,7 +347,7 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
     s.record("profile-errors").await;
     s.type_into("age", "36").await;
     s.click("#interests-data").await;
-    s.click("#newsletter-yes").await;
+    s.click("#newsletter").await;
     s.press("next").await;
     assert_eq!(s.path().await, "/signup/review");
     let review = s.text().await;
@@ -366,7 +366,7 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
 
     s.press("finish").await;
     s.record("review-errors").await;
-    s.click("#accept_terms-yes").await;
+    s.click("#accept_terms").await;
     s.press("finish").await;
     assert_eq!(s.path().await, "/signup/complete");
     assert!(s.text().await.contains("Welcome, Grace"));
@@ -382,7 +382,7 @@ async fn refresh_back_and_change_keep_what_was_typed() {
     s.type_into("email", "ada@example.com").await;
     s.type_into("password", "engine123").await;
     s.type_into("password_confirm", "engine123").await;
-    s.click("#account_type-personal").await;
+    s.click("#account_type").await;
     s.press("next").await;
     assert_eq!(s.path().await, "/signup/profile");
 
@@ -397,7 +397,7 @@ async fn refresh_back_and_change_keep_what_was_typed() {
     assert_eq!(s.value_of("email").await, "ada@example.com");
     assert_eq!(s.value_of("password").await, "");
     assert!(
-        s.find("#account_type-personal")
+        s.find("#account_type")
             .await
             .is_selected()
             .await
@@ -407,7 +407,7 @@ async fn refresh_back_and_change_keep_what_was_typed() {
     assert_eq!(s.value_of("display_name").await, "Ada L");
 
     s.type_into("age", "36").await;
-    s.click("#interests-rust").await;
+    s.click("#interests").await;
     s.press("next").await;
     assert_eq!(s.path().await, "/signup/review");
 

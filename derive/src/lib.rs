@@ -329,7 +329,10 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
             continue;
         }
         let rust_name = rust.to_string();
-        let rust_name = rust_name.strip_prefix("r#").unwrap_or(&rust_name).to_owned();
+        let rust_name = rust_name
+            .strip_prefix("r#")
+            .unwrap_or(&rust_name)
+            .to_owned();
         let form_name = serde.rename.clone().unwrap_or_else(|| match rename_all {
             Some(rule) => rule.apply(&words_of_field(&rust_name)),
             None => rust_name.clone(),
@@ -399,7 +402,11 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
             }
         }
     });
-    let placement = unchecked_placement.then(|| quote!(const CHECK_PLACEMENT: bool = false;));
+    let placement = unchecked_placement.then(|| {
+        quote!(
+            const CHECK_PLACEMENT: bool = false;
+        )
+    });
     Ok(quote! {
         impl ::actix_wizard::Step for #ident {
             const NAME: &'static str = #name;
@@ -489,10 +496,15 @@ fn expand_choice(input: &DeriveInput) -> Result<Tokens> {
         choices.push(quote!(::actix_wizard::Choice::new(#value, #label)#hint));
         let variant_ident = &variant.ident;
         let position = choices.len() - 1;
-        arms.push(quote!(Self::#variant_ident => &<Self as ::actix_wizard::Choices>::CHOICES[#position]));
+        arms.push(
+            quote!(Self::#variant_ident => &<Self as ::actix_wizard::Choices>::CHOICES[#position]),
+        );
     }
     if choices.is_empty() {
-        return Err(Error::new(ident.span(), "a choice needs at least one variant"));
+        return Err(Error::new(
+            ident.span(),
+            "a choice needs at least one variant",
+        ));
     }
     let unreachable = (arms.len() < data.variants.len()).then(|| {
         quote!(

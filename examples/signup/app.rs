@@ -8,8 +8,8 @@ use std::sync::{LazyLock, Mutex};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::{
-    Answer, CompletePage, FieldErrors, Finish, FinishError, Page, Secret, Step, Steps, Wizard,
-    WizardService,
+    Choice, CompletePage, FieldErrors, Finish, FinishError, Layout, Secret, Step, Steps, Texts,
+    Wizard, WizardService,
 };
 use askama::Template;
 use regex::Regex;
@@ -75,24 +75,33 @@ fn accounts_of(request: &HttpRequest) -> Option<&web::Data<Accounts>> {
 
 // ---------------------------------------------------------------- step 1
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Choice)]
 #[serde(rename_all = "lowercase")]
 pub enum AccountType {
     Personal,
     Business,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize, Validate)]
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "account", title = "Create your account", check = email_is_free)]
 pub struct Account {
+    #[field(label = "Email address", kind = "email", autocomplete = "email")]
     #[validate(
         length(min = 1, message = "Enter your email address"),
         email(message = "Enter an email address in the correct format, like name@example.com")
     )]
     pub email: String,
+    #[field(
+        label = "Password",
+        hint = "8 to 128 characters, with at least one letter and one number",
+        autocomplete = "new-password"
+    )]
     #[validate(custom(function = "password_rules"))]
     pub password: Secret,
+    #[field(label = "Confirm password", autocomplete = "new-password")]
     #[validate(must_match(other = "password", message = "Enter the same password as above"))]
     pub password_confirm: Secret,
+    #[field(label = "Account type")]
     #[validate(required(message = "Select the type of account"))]
     pub account_type: Option<AccountType>,
 }
@@ -112,39 +121,12 @@ fn password_rules(password: &Secret) -> Result<(), ValidationError> {
     Err(ValidationError::new("password").with_message(message.into()))
 }
 
-#[derive(Template)]
-#[template(path = "signup/account.html")]
-struct AccountPage<'a, 'p> {
-    page: &'a Page<'p>,
-}
-
-impl Step for Account {
-    const NAME: &'static str = "account";
-    const TITLE: &'static str = "Create your account";
-
-    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
-        AccountPage { page }.render()
+async fn email_is_free(account: &Account, request: &HttpRequest) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if accounts_of(request).is_some_and(|a| a.is_taken(&account.email)) {
+        errors.add(Account::EMAIL, EMAIL_TAKEN);
     }
-
-    async fn check(&self, request: &HttpRequest) -> FieldErrors {
-        let mut errors = FieldErrors::new();
-        if accounts_of(request).is_some_and(|a| a.is_taken(&self.email)) {
-            errors.add("email", EMAIL_TAKEN);
-        }
-        errors
-    }
-
-    fn answers(&self) -> Vec<Answer> {
-        let kind = match self.account_type {
-            Some(AccountType::Business) => "Business",
-            Some(AccountType::Personal) => "Personal",
-            None => "Not provided",
-        };
-        vec![
-            Answer::new("email", "Email address", self.email.as_str()),
-            Answer::new("account_type", "Account type", kind),
-        ]
-    }
+    errors
 }
 
 // ---------------------------------------------------------------- step 2
@@ -153,19 +135,33 @@ static VAT_ID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Z]{2}[A-Za-z0-9]{8,12}$").unwrap_or_else(|e| panic!("VAT pattern: {e}"))
 });
 
-#[derive(Debug, Default, Serialize, Deserialize, Validate)]
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "company", title = "About your company")]
 pub struct Company {
+    #[field(label = "Company name", autocomplete = "organization")]
     #[validate(length(
         min = 2,
         max = 100,
         message = "Company name must be between 2 and 100 characters"
     ))]
     pub company_name: String,
+    #[field(
+        label = "VAT number",
+        hint = "Two capital letters followed by 8 to 12 letters or numbers, like GB123456789",
+        autocomplete = "off",
+        spellcheck = false
+    )]
     #[validate(regex(
         path = *VAT_ID,
         message = "Enter a VAT number that starts with two capital letters followed by 8 to 12 letters or numbers, like GB123456789"
     ))]
     pub vat_id: Option<String>,
+    #[field(
+        label = "Number of employees",
+        hint = "A whole number from 1 to 100,000",
+        autocomplete = "off",
+        width = 10
+    )]
     #[validate(
         required(message = "Enter the number of employees"),
         range(
@@ -177,40 +173,9 @@ pub struct Company {
     pub employees: Option<u32>,
 }
 
-#[derive(Template)]
-#[template(path = "signup/company.html")]
-struct CompanyPage<'a, 'p> {
-    page: &'a Page<'p>,
-}
-
-impl Step for Company {
-    const NAME: &'static str = "company";
-    const TITLE: &'static str = "About your company";
-
-    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
-        CompanyPage { page }.render()
-    }
-
-    fn answers(&self) -> Vec<Answer> {
-        vec![
-            Answer::new("company_name", "Company name", self.company_name.as_str()),
-            Answer::new(
-                "vat_id",
-                "VAT number",
-                self.vat_id.clone().unwrap_or_else(|| "Not provided".into()),
-            ),
-            Answer::new(
-                "employees",
-                "Number of employees",
-                self.employees.map(|n| n.to_string()).unwrap_or_default(),
-            ),
-        ]
-    }
-}
-
 // ---------------------------------------------------------------- step 3
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Choice)]
 #[serde(rename_all = "lowercase")]
 pub enum Interest {
     Rust,
@@ -219,79 +184,41 @@ pub enum Interest {
     Design,
 }
 
-impl Interest {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Rust => "Rust",
-            Self::Web => "Web",
-            Self::Data => "Data",
-            Self::Design => "Design",
-        }
-    }
-}
-
-#[derive(Debug, Default, Serialize, Deserialize, Validate)]
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "profile", title = "Your profile")]
 pub struct Profile {
+    #[field(label = "Display name", autocomplete = "nickname", width = 20)]
     #[validate(length(
         min = 1,
         max = 40,
         message = "Enter a display name of 1 to 40 characters"
     ))]
     pub display_name: String,
+    #[field(label = "Age", autocomplete = "off", width = 5)]
     #[validate(
         required(message = "Enter your age"),
         range(min = 13, max = 120, message = "Age must be between 13 and 120")
     )]
     pub age: Option<u32>,
+    #[field(label = "Interests", hint = "Select all that apply.")]
     #[validate(length(min = 1, message = "Select at least one interest"))]
     pub interests: Vec<Interest>,
+    #[field(label = "Newsletter", checkbox = "Send me the monthly newsletter")]
     pub newsletter: bool,
+    #[field(label = "Bio", kind = "textarea", max_chars = 500)]
     #[validate(length(max = 500, message = "Bio must be 500 characters or fewer"))]
     pub bio: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "signup/profile.html")]
-struct ProfilePage<'a, 'p> {
-    page: &'a Page<'p>,
-}
-
-impl Step for Profile {
-    const NAME: &'static str = "profile";
-    const TITLE: &'static str = "Your profile";
-
-    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
-        ProfilePage { page }.render()
-    }
-
-    fn answers(&self) -> Vec<Answer> {
-        let interests: Vec<&str> = self.interests.iter().map(|i| i.label()).collect();
-        vec![
-            Answer::new("display_name", "Display name", self.display_name.as_str()),
-            Answer::new(
-                "age",
-                "Age",
-                self.age.map(|a| a.to_string()).unwrap_or_default(),
-            ),
-            Answer::new("interests", "Interests", interests.join(", ")),
-            Answer::new(
-                "newsletter",
-                "Newsletter",
-                if self.newsletter { "Yes" } else { "No" },
-            ),
-            Answer::new(
-                "bio",
-                "Bio",
-                self.bio.clone().unwrap_or_else(|| "Not provided".into()),
-            ),
-        ]
-    }
-}
-
 // ---------------------------------------------------------------- step 4
 
-#[derive(Debug, Default, Serialize, Deserialize, Validate)]
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "review", title = "Check your answers")]
 pub struct Review {
+    #[field(
+        label = "Terms and conditions",
+        checkbox = "I accept the terms and conditions"
+    )]
     #[validate(custom(function = "accepted"))]
     pub accept_terms: bool,
 }
@@ -305,18 +232,14 @@ fn accepted(value: &bool) -> Result<(), ValidationError> {
     }
 }
 
-#[derive(Template)]
-#[template(path = "signup/review.html")]
-struct ReviewPage<'a, 'p> {
-    page: &'a Page<'p>,
-}
-
-impl Step for Review {
-    const NAME: &'static str = "review";
-    const TITLE: &'static str = "Check your answers";
-
-    fn render(page: &Page<'_>) -> Result<String, askama::Error> {
-        ReviewPage { page }.render()
+/// The words the signup's contract quotes, where they differ from the
+/// crate's defaults.
+pub fn texts() -> Texts {
+    Texts {
+        finish_button: "Create account".into(),
+        whole_number: "Enter a whole number".into(),
+        choice: "Select one of the options".into(),
+        ..Texts::default()
     }
 }
 
@@ -342,6 +265,13 @@ pub struct Welcome {
 struct CompleteTemplate<'a> {
     welcome: &'a Welcome,
     page: &'a CompletePage<'a>,
+}
+
+/// The example's own page around every step: its header and stylesheet.
+#[derive(Template)]
+#[template(path = "signup/layout.html")]
+struct SignupLayout<'a> {
+    layout: &'a Layout<'a>,
 }
 
 impl Wizard for Signup {
@@ -373,7 +303,7 @@ impl Wizard for Signup {
             Ok(()) => Ok(Welcome {
                 display_name: self.profile.display_name,
             }),
-            Err(_) => Err(FinishError::invalid("account", "email", EMAIL_TAKEN)),
+            Err(_) => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
         }
     }
 
@@ -381,7 +311,12 @@ impl Wizard for Signup {
         welcome: &Welcome,
         page: &CompletePage<'_>,
     ) -> Result<String, askama::Error> {
-        CompleteTemplate { welcome, page }.render()
+        let body = CompleteTemplate { welcome, page }.render()?;
+        page.in_layout("Account created", &body)
+    }
+
+    fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
+        SignupLayout { layout }.render()
     }
 }
 

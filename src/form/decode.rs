@@ -62,6 +62,21 @@ impl Mismatch {
 pub(crate) struct Shape {
     pub fields: &'static [&'static str],
     pub secrets: Vec<&'static str>,
+    /// The fields made of a date's three parts (`dob-day`, …).
+    pub dates: Vec<&'static str>,
+}
+
+impl Shape {
+    /// Whether the form key `name` belongs to the step: a field, or a
+    /// part of a date field.
+    pub fn has_key(&self, name: &str) -> bool {
+        self.fields.contains(&name)
+            || self.dates.iter().any(|date| {
+                name.strip_prefix(date)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|part| DATE_PARTS.contains(&part))
+            })
+    }
 }
 
 /// The result of decoding one form into a step type.
@@ -94,6 +109,7 @@ impl de::Error for Unsupported {
 struct Report {
     fields: &'static [&'static str],
     secrets: Vec<&'static str>,
+    dates: Vec<&'static str>,
     mismatches: Vec<(&'static str, Mismatch)>,
 }
 
@@ -142,9 +158,16 @@ pub(crate) fn shape_of<T: DeserializeOwned>() -> Result<Shape, Unsupported> {
             secrets.push(secret);
         }
     }
+    let mut dates = empty.dates;
+    for date in filled.dates {
+        if !dates.contains(&date) {
+            dates.push(date);
+        }
+    }
     Ok(Shape {
         fields: empty.fields,
         secrets,
+        dates,
     })
 }
 
@@ -422,6 +445,9 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
             self.keep_spaces = true;
         }
         if name == DATE_TYPE_NAME {
+            if !self.report.dates.contains(&self.field) {
+                self.report.dates.push(self.field);
+            }
             return self.date(visitor);
         }
         visitor.visit_newtype_struct(self)
@@ -665,5 +691,47 @@ mod tests {
                 proptest::prop_assert!(shape.fields.contains(&field));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::form::FormLimits;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Born {
+        date_of_birth: Date,
+        moved_in: Option<Date>,
+    }
+
+    #[test]
+    fn a_date_reads_its_three_parts() {
+        let form = RawForm::parse(
+            b"dateOfBirth-day=17&dateOfBirth-month=5&dateOfBirth-year=1990&movedIn-day=3",
+            FormLimits::default(),
+        )
+        .unwrap();
+        let decoded = decode::<Born>(&form).unwrap();
+        assert_eq!(
+            decoded.value.date_of_birth,
+            Date::from_ymd(1990, 5, 17).unwrap()
+        );
+        assert_eq!(
+            decoded.mismatches,
+            [(
+                "movedIn",
+                Mismatch::Date(DateProblem::Incomplete([false, true, true]))
+            )]
+        );
+        let empty = decode::<Born>(&RawForm::default()).unwrap();
+        assert!(empty.value.moved_in.is_none());
+        assert_eq!(
+            empty.mismatches,
+            [("dateOfBirth", Mismatch::Date(DateProblem::Missing))]
+        );
     }
 }

@@ -1,0 +1,15 @@
+use actix_wizard::Step;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Default, Serialize, Deserialize)]
+struct Postcode(String);
+
+#[derive(Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "contact", title = "Contact")]
+struct Contact {
+    #[field(label = "Postcode")]
+    postcode: Postcode,
+}
+
+fn main() {}

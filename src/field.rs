@@ -469,3 +469,20 @@ pub(crate) fn humanize(name: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A `validator` rule for a checkbox that must be ticked ("I accept the
+/// terms"): `#[validate(custom(function = "actix_wizard::ticked", message
+/// = "Accept the terms"))]`. Without a message, the table's
+/// [`Texts::rule_required`] names the field.
+///
+/// ```
+/// assert!(actix_wizard::ticked(&true).is_ok());
+/// assert!(actix_wizard::ticked(&false).is_err());
+/// ```
+pub fn ticked(value: &bool) -> Result<(), validator::ValidationError> {
+    if *value {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("required"))
+    }
+}

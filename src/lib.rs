@@ -53,7 +53,9 @@ pub use cipher::{StateCipher, StateKey};
 pub use config::{Clock, StateAtRest, SystemClock, WizardConfig};
 pub use csrf::CSRF_FIELD;
 pub use date::{Date, DateProblem};
-pub use field::{Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise};
+pub use field::{
+    Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise, ticked,
+};
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
 pub use headers::SecurityHeaders;

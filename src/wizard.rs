@@ -110,14 +110,23 @@ pub trait Wizard: Default + Sized + 'static {
     /// askama cannot extend a template of another crate, so the layout is
     /// the application's own template, holding the [`Layout`]:
     ///
-    /// ```ignore
-    /// #[derive(askama::Template)]
-    /// #[template(path = "layout.html")] // {{ layout.title() }}, {{ layout.body() }}
-    /// struct MyLayout<'a> { layout: &'a Layout<'a> }
+    /// ```
+    /// use actix_wizard::Layout;
+    /// use askama::Template;
     ///
-    /// fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
-    ///     MyLayout { layout }.render()
+    /// #[derive(Template)]
+    /// #[template(ext = "html", source = r#"<!DOCTYPE html>
+    /// <html lang="{{ layout.lang() }}"><title>{{ layout.title() }} – My shop</title>
+    /// <header>My shop</header><main id="main">{{ layout.body() }}</main></html>"#)]
+    /// struct ShopLayout<'a> {
+    ///     layout: &'a Layout<'a>,
     /// }
+    ///
+    /// // In `impl Wizard for …`:
+    /// fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
+    ///     ShopLayout { layout }.render()
+    /// }
+    /// # let _ = layout;
     /// ```
     fn layout(page: &Layout<'_>) -> Result<String, askama::Error> {
         Ok(page.default_document())

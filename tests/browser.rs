@@ -165,6 +165,29 @@ impl Session {
             .unwrap_or_else(|e| panic!("type into {id}: {e}"));
     }
 
+    /// Follows each of the error summary's `count` links in turn: each
+    /// must put the focus on a form control whose id it names (for a
+    /// group, its first control), never on a fieldset or the page.
+    async fn assert_summary_links_focus_their_controls(&self, count: usize) {
+        let targets = self
+            .script("return [...document.querySelectorAll('.error-summary a')].map(a => a.getAttribute('href').slice(1))")
+            .await;
+        let targets: Vec<String> = serde_json::from_value(targets).unwrap_or_default();
+        assert_eq!(targets.len(), count, "summary links: {targets:?}");
+        for id in targets {
+            self.click(&format!(r##".error-summary a[href="#{id}"]"##))
+                .await;
+            let focused = self
+                .script("return [document.activeElement.id, document.activeElement.tagName]")
+                .await;
+            assert_eq!(
+                focused,
+                json!([id, "INPUT"]),
+                "the summary link to #{id} does not focus its control"
+            );
+        }
+    }
+
     async fn click(&self, css: &str) {
         self.find(css)
             .await
@@ -306,6 +329,7 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
             .starts_with("Error: ")
     );
     s.record("account-errors").await;
+    s.assert_summary_links_focus_their_controls(3).await;
     s.click(r##".error-summary a[href="#email"]"##).await;
     assert_eq!(s.script("return location.hash").await, json!("#email"));
 
@@ -345,6 +369,8 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
     s.type_into("age", "9").await;
     s.press("next").await;
     s.record("profile-errors").await;
+    // Age, and the interests group: its first checkbox takes the focus.
+    s.assert_summary_links_focus_their_controls(2).await;
     s.type_into("age", "36").await;
     s.click("#interests-data").await;
     s.click("#newsletter").await;
@@ -366,6 +392,8 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
 
     s.press("finish").await;
     s.record("review-errors").await;
+    // The single "accept the terms" checkbox.
+    s.assert_summary_links_focus_their_controls(1).await;
     s.click("#accept_terms").await;
     s.press("finish").await;
     assert_eq!(s.path().await, "/signup/complete");

@@ -219,17 +219,11 @@ pub struct Review {
         label = "Terms and conditions",
         checkbox = "I accept the terms and conditions"
     )]
-    #[validate(custom(function = "accepted"))]
+    #[validate(custom(
+        function = "actix_wizard::ticked",
+        message = "Accept the terms and conditions to create your account"
+    ))]
     pub accept_terms: bool,
-}
-
-fn accepted(value: &bool) -> Result<(), ValidationError> {
-    if *value {
-        Ok(())
-    } else {
-        Err(ValidationError::new("terms")
-            .with_message("Accept the terms and conditions to create your account".into()))
-    }
 }
 
 /// The words the signup's contract quotes, where they differ from the

@@ -30,10 +30,6 @@ use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
 use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
 
-/// The notice shown when a visitor's earlier answers expired.
-
-/// The notice shown when some stored answers no longer fit the wizard.
-
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
 /// `GET {path}/complete` shows the completion page. `HEAD` answers like

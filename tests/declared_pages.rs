@@ -57,6 +57,7 @@ struct Driver {
     #[validate(length(max = 20))]
     notes: Option<String>,
     #[serde(skip)]
+    #[allow(dead_code)] // on the struct, never on the form
     never_on_the_form: u32,
 }
 
@@ -245,7 +246,9 @@ async fn a_date_is_checked_in_govuk_order_and_kept_through_back_and_review() {
     let app = quote_app!(plain_config());
     let mut b = Browser::new(&app);
     b.get("/quote/driver").await;
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    // (the date's parts as typed, the message, where the summary links)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case<'_>] = &[
         (&[], "Enter date of birth", "dateOfBirth-day"),
         (
             &[

@@ -50,28 +50,11 @@ impl FieldView<'_> {
         self.error.is_some()
     }
 
-    /// The ids `aria-describedby` lists: the character count, the hint,
-    /// then the error.
-    fn described_by(&self, with_count: bool) -> String {
-        let id = self.id();
-        let mut ids = Vec::new();
-        if with_count {
-            ids.push(format!("{id}-info"));
-        }
-        if self.spec.hint.is_some() {
-            ids.push(format!("{id}-hint"));
-        }
-        if self.invalid() {
-            ids.push(format!("{id}-error"));
-        }
-        ids.join(" ")
-    }
-
     fn value(&self) -> &str {
         self.values.first(self.name).unwrap_or("")
     }
 
-    fn is_checked(&self, value: &str) -> bool {
+    pub fn is_checked(&self, value: &str) -> bool {
         let mut given = self.values.values(self.name);
         if self.values.values(self.name).any(|v| v == value) {
             return true;
@@ -152,11 +135,25 @@ impl FieldView<'_> {
         }
     }
 
+    /// ` aria-describedby="…"` naming the character count, the hint,
+    /// then the error; nothing when there is none of them.
     fn write_described_by(&self, out: &mut String, with_count: bool) {
-        let ids = self.described_by(with_count);
-        if !ids.is_empty() {
-            out.push_str(" aria-describedby=\"");
-            escape_into(out, &ids);
+        let parts = [
+            (with_count, "-info"),
+            (self.spec.hint.is_some(), "-hint"),
+            (self.invalid(), "-error"),
+        ];
+        let mut first = true;
+        for (present, suffix) in parts {
+            if !present {
+                continue;
+            }
+            out.push_str(if first { " aria-describedby=\"" } else { " " });
+            first = false;
+            escape_into(out, self.id());
+            out.push_str(suffix);
+        }
+        if !first {
             out.push('"');
         }
     }
@@ -360,13 +357,14 @@ impl FieldView<'_> {
         out.push_str("</fieldset>\n");
     }
 
-    /// The id of the group's `index`th control: the field's own for the
-    /// first (where the error summary links), `name-value` for the rest.
-    fn item_id(&self, index: usize, value: &str) -> String {
-        if index == 0 {
-            self.id().to_owned()
-        } else {
-            format!("{}-{value}", self.id())
+    /// Writes the id of the group's `index`th control: the field's own
+    /// for the first (where the error summary links), `name-value` for
+    /// the rest.
+    fn write_item_id(&self, out: &mut String, index: usize, value: &str) {
+        escape_into(out, self.id());
+        if index > 0 {
+            out.push('-');
+            escape_into(out, value);
         }
     }
 
@@ -378,9 +376,8 @@ impl FieldView<'_> {
         };
         out.push_str("<div class=\"choices\">\n");
         for (index, choice) in self.spec.options.iter().enumerate() {
-            let id = self.item_id(index, choice.value);
             out.push_str("<div class=\"choice\">\n<input class=\"choice__input\" id=\"");
-            escape_into(out, &id);
+            self.write_item_id(out, index, choice.value);
             out.push_str("\" name=\"");
             escape_into(out, self.id());
             let _ = write!(out, "\" type=\"{kind}\" value=\"");
@@ -392,17 +389,17 @@ impl FieldView<'_> {
             self.write_invalid(out);
             if choice.hint.is_some() {
                 out.push_str(" aria-describedby=\"");
-                escape_into(out, &id);
+                self.write_item_id(out, index, choice.value);
                 out.push_str("-item-hint\"");
             }
             out.push_str(">\n<label class=\"choice__label\" for=\"");
-            escape_into(out, &id);
+            self.write_item_id(out, index, choice.value);
             out.push_str("\">");
             escape_into(out, choice.label);
             out.push_str("</label>\n");
             if let Some(hint) = choice.hint {
                 out.push_str("<p class=\"hint choice__hint\" id=\"");
-                escape_into(out, &id);
+                self.write_item_id(out, index, choice.value);
                 out.push_str("-item-hint\">");
                 escape_into(out, hint);
                 out.push_str("</p>\n");

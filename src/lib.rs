@@ -66,7 +66,8 @@ pub use ledger::RedisLedger;
 pub use ledger::{Claim, RunLedger};
 pub use render::{
     AriaAttributes, Buttons, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field,
-    HiddenFields, Layout, LayoutFn, Page, PageTop, Progress, ProgressLine, STYLESHEET, SafeHtml,
+    HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress, ProgressLine, STYLESHEET,
+    SafeHtml,
 };
 pub use router::WizardService;
 pub use secret::Secret;

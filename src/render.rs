@@ -198,18 +198,22 @@ impl<'a> Page<'a> {
     /// The page's body as the crate renders it from the declaration, to
     /// put in a layout.
     pub fn default_body(&self) -> String {
-        let mut out = String::with_capacity(4096);
-        out.push_str(&self.top().to_string());
-        out.push_str(&self.check_answers().to_string());
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(8192);
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{}", self.top());
+        if !self.sections.is_empty() {
+            let _ = write!(out, "{}", self.check_answers());
+        }
         out.push_str("\n<form method=\"post\" action=\"");
         escape_into(&mut out, &self.action);
         out.push_str("\" novalidate>\n");
-        out.push_str(&self.hidden_fields().to_string());
+        let _ = write!(out, "{}", self.hidden_fields());
         out.push('\n');
         for field in self.fields() {
             field.write_into(&mut out);
         }
-        out.push_str(&self.buttons().to_string());
+        let _ = write!(out, "{}", self.buttons());
         out.push_str("</form>\n");
         out
     }
@@ -312,14 +316,7 @@ impl<'a> Field<'a> {
     /// checkbox is ticked when the stored answer is `true`, whatever word
     /// its `value` uses.
     pub fn checked(&self, value: &str) -> bool {
-        let mut given = self.values.values(&self.name);
-        if self.values.values(&self.name).any(|v| v == value) {
-            return true;
-        }
-        matches!(
-            (crate::form::parse_yes_no(value), given.next(), given.next()),
-            (Some(true), Some(only), None) if crate::form::parse_yes_no(only) == Some(true)
-        )
+        self.view().is_checked(value)
     }
 
     /// Whether the field has an error.
@@ -399,6 +396,24 @@ impl fmt::Display for SafeHtml {
     }
 }
 impl HtmlSafe for SafeHtml {}
+
+/// HTML the crate wrote, borrowed: the body a layout places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Markup<'a>(&'a str);
+
+impl Markup<'_> {
+    /// The HTML.
+    pub fn as_str(&self) -> &str {
+        self.0
+    }
+}
+
+impl fmt::Display for Markup<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+impl HtmlSafe for Markup<'_> {}
 
 /// The attributes that tie an invalid field to its message.
 pub struct AriaAttributes {
@@ -619,8 +634,8 @@ impl<'a> Layout<'a> {
     }
 
     /// The rendered body, HTML to place as it is.
-    pub fn body(&self) -> SafeHtml {
-        SafeHtml(self.body.to_owned())
+    pub fn body(&self) -> Markup<'a> {
+        Markup(self.body)
     }
 
     /// The page's `lang`, from the text table.
@@ -629,8 +644,8 @@ impl<'a> Layout<'a> {
     }
 
     /// The crate's stylesheet ([`STYLESHEET`]), to inline in a `<style>`.
-    pub fn stylesheet(&self) -> SafeHtml {
-        SafeHtml(STYLESHEET.to_owned())
+    pub fn stylesheet(&self) -> Markup<'static> {
+        Markup(STYLESHEET)
     }
 
     /// A complete, plain HTML document around the body, with the crate's

@@ -83,13 +83,26 @@ impl FieldView<'_> {
         }
         out.push_str("\">\n");
         match self.spec.kind {
-            Kind::Radios | Kind::Checkboxes => self.write_choices(out),
+            // A group: legend, hint and error in its fieldset, then its
+            // controls. A lone checkbox without its own text needs none.
+            Kind::Radios | Kind::Checkboxes | Kind::Date => {
+                self.open_group(out, self.spec.kind == Kind::Date);
+                self.write_control(out);
+                out.push_str("</fieldset>\n");
+            }
             Kind::Checkbox => self.write_checkbox(out),
-            Kind::Date => self.write_date(out),
-            Kind::Textarea => self.write_textarea(out),
-            Kind::Select => self.write_select(out),
-            Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Number => {
-                self.write_input(out)
+            // One control: its label, hint and error, then the control.
+            Kind::Text
+            | Kind::Email
+            | Kind::Telephone
+            | Kind::Password
+            | Kind::Number
+            | Kind::Textarea
+            | Kind::Select => {
+                self.write_label(out);
+                self.write_hint(out);
+                self.write_error(out);
+                self.write_control(out);
             }
         }
         out.push_str("</div>\n");
@@ -186,13 +199,6 @@ impl FieldView<'_> {
         }
     }
 
-    fn write_input(&self, out: &mut String) {
-        self.write_label(out);
-        self.write_hint(out);
-        self.write_error(out);
-        self.write_control(out);
-    }
-
     /// The control of a one-control field, without label, hint or error.
     pub fn write_control(&self, out: &mut String) {
         match self.spec.kind {
@@ -250,13 +256,6 @@ impl FieldView<'_> {
         out.push('\n');
     }
 
-    fn write_textarea(&self, out: &mut String) {
-        self.write_label(out);
-        self.write_hint(out);
-        self.write_error(out);
-        self.write_textarea_control(out);
-    }
-
     fn write_textarea_control(&self, out: &mut String) {
         let spec = self.spec;
         out.push_str("<textarea class=\"textarea");
@@ -301,13 +300,6 @@ impl FieldView<'_> {
         }
     }
 
-    fn write_select(&self, out: &mut String) {
-        self.write_label(out);
-        self.write_hint(out);
-        self.write_error(out);
-        self.write_select_control(out);
-    }
-
     fn write_select_control(&self, out: &mut String) {
         out.push_str("<select class=\"select");
         if self.invalid() {
@@ -349,12 +341,6 @@ impl FieldView<'_> {
         self.write_legend(out);
         self.write_hint(out);
         self.write_error(out);
-    }
-
-    fn write_choices(&self, out: &mut String) {
-        self.open_group(out, false);
-        self.write_choice_items(out);
-        out.push_str("</fieldset>\n");
     }
 
     /// Writes the id of the group's `index`th control: the field's own
@@ -445,12 +431,6 @@ impl FieldView<'_> {
         out.push_str("\">");
         escape_into(out, &text);
         out.push_str("</label>\n</div>\n");
-    }
-
-    fn write_date(&self, out: &mut String) {
-        self.open_group(out, true);
-        self.write_date_parts(out);
-        out.push_str("</fieldset>\n");
     }
 
     /// The typed parts of the date: as the visitor typed them (a draft or

@@ -182,7 +182,9 @@ impl FieldView<'_> {
             ("inputmode", inputmode),
         ] {
             if let Some(value) = value {
-                let _ = write!(out, " {name}=\"");
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
                 escape_into(out, value);
                 out.push('"');
             }
@@ -192,7 +194,11 @@ impl FieldView<'_> {
             _ => None,
         });
         if let Some(on) = spellcheck {
-            let _ = write!(out, " spellcheck=\"{on}\"");
+            out.push_str(if on {
+                " spellcheck=\"true\""
+            } else {
+                " spellcheck=\"false\""
+            });
         }
         if spec.kind == Kind::Password {
             out.push_str(" autocapitalize=\"none\"");
@@ -236,7 +242,9 @@ impl FieldView<'_> {
             Kind::Telephone => "tel",
             _ => "text",
         };
-        let _ = write!(out, "\" type=\"{kind}\" value=\"");
+        out.push_str("\" type=\"");
+        out.push_str(kind);
+        out.push_str("\" value=\"");
         if spec.kind != Kind::Password {
             escape_into(out, self.value());
         }
@@ -366,7 +374,9 @@ impl FieldView<'_> {
             self.write_item_id(out, index, choice.value);
             out.push_str("\" name=\"");
             escape_into(out, self.id());
-            let _ = write!(out, "\" type=\"{kind}\" value=\"");
+            out.push_str("\" type=\"");
+            out.push_str(kind);
+            out.push_str("\" value=\"");
             escape_into(out, choice.value);
             out.push('"');
             if self.is_checked(choice.value) {
@@ -476,7 +486,9 @@ impl FieldView<'_> {
             if let Some(base) = self.spec.autocomplete {
                 out.push_str(" autocomplete=\"");
                 escape_into(out, base);
-                let _ = write!(out, "-{part}\"");
+                out.push('-');
+                out.push_str(part);
+                out.push('"');
             }
             self.write_invalid(out);
             out.push_str(">\n</div>\n");

@@ -198,22 +198,20 @@ impl<'a> Page<'a> {
     /// The page's body as the crate renders it from the declaration, to
     /// put in a layout.
     pub fn default_body(&self) -> String {
-        use std::fmt::Write as _;
         let mut out = String::with_capacity(8192);
-        // Writing into a String cannot fail.
-        let _ = write!(out, "{}", self.top());
+        self.top().write_into(&mut out);
         if !self.sections.is_empty() {
-            let _ = write!(out, "{}", self.check_answers());
+            self.check_answers().write_into(&mut out);
         }
         out.push_str("\n<form method=\"post\" action=\"");
         escape_into(&mut out, &self.action);
         out.push_str("\" novalidate>\n");
-        let _ = write!(out, "{}", self.hidden_fields());
+        self.hidden_fields().write_into(&mut out);
         out.push('\n');
         for field in self.fields() {
             field.write_into(&mut out);
         }
-        let _ = write!(out, "{}", self.buttons());
+        self.buttons().write_into(&mut out);
         out.push_str("</form>\n");
         out
     }
@@ -379,6 +377,31 @@ impl fmt::Display for Field<'_> {
 }
 impl HtmlSafe for Field<'_> {}
 
+/// Displays a component by writing it into a buffer with its
+/// `write_into`, the way a page built by the crate writes it straight
+/// into the page.
+macro_rules! display_by_writing {
+    ($($component:ty),* $(,)?) => {$(
+        impl fmt::Display for $component {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut out = String::with_capacity(256);
+                self.write_into(&mut out);
+                f.write_str(&out)
+            }
+        }
+        impl HtmlSafe for $component {}
+    )*};
+}
+
+display_by_writing!(
+    ErrorSummary<'_>,
+    ProgressLine<'_>,
+    PageTop<'_, '_>,
+    Buttons<'_>,
+    HiddenFields<'_>,
+    CheckAnswers<'_>,
+);
+
 /// HTML the crate wrote, escaped where it holds text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SafeHtml(String);
@@ -460,27 +483,25 @@ impl ErrorSummary<'_> {
     }
 }
 
-impl fmt::Display for ErrorSummary<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ErrorSummary<'_> {
+    /// Writes the summary (nothing when there is no error).
+    pub(crate) fn write_into(&self, out: &mut String) {
         if self.errors.is_empty() {
-            return Ok(());
+            return;
         }
-        let mut out = String::with_capacity(512);
         out.push_str("<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\" autofocus>\n<h2 class=\"error-summary__title\" id=\"error-summary-title\">");
-        escape_into(&mut out, &self.texts.error_summary_title);
+        escape_into(out, &self.texts.error_summary_title);
         out.push_str("</h2>\n<ul class=\"error-summary__list\">\n");
         for error in self.errors.iter() {
             out.push_str("<li><a href=\"#");
-            escape_into(&mut out, &self.target(error));
+            escape_into(out, &self.target(error));
             out.push_str("\">");
-            escape_into(&mut out, &error.message);
+            escape_into(out, &error.message);
             out.push_str("</a></li>\n");
         }
         out.push_str("</ul>\n</div>\n");
-        f.write_str(&out)
     }
 }
-impl HtmlSafe for ErrorSummary<'_> {}
 
 /// A field's error message, with a visually hidden "Error:" prefix for
 /// screen readers.
@@ -522,8 +543,9 @@ pub struct ProgressLine<'a> {
     texts: &'a Texts,
 }
 
-impl fmt::Display for ProgressLine<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ProgressLine<'_> {
+    /// Writes the line.
+    pub(crate) fn write_into(&self, out: &mut String) {
         let text = fill(
             &self.texts.progress,
             &[
@@ -531,37 +553,34 @@ impl fmt::Display for ProgressLine<'_> {
                 ("total", &self.progress.total.to_string()),
             ],
         );
-        let mut out = String::from("<p class=\"progress\">");
-        escape_into(&mut out, &text);
+        out.push_str("<p class=\"progress\">");
+        escape_into(out, &text);
         out.push_str("</p>");
-        f.write_str(&out)
     }
 }
-impl HtmlSafe for ProgressLine<'_> {}
 
 /// The top of a step page: progress, error summary, notice and heading.
 pub struct PageTop<'a, 'p> {
     page: &'p Page<'a>,
 }
 
-impl fmt::Display for PageTop<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PageTop<'_, '_> {
+    /// Writes progress, summary, notice and heading.
+    pub(crate) fn write_into(&self, out: &mut String) {
         let page = self.page;
-        writeln!(f, "{}", page.progress())?;
-        write!(f, "{}", page.error_summary())?;
+        page.progress().write_into(out);
+        out.push('\n');
+        page.error_summary().write_into(out);
         if let Some(notice) = page.notice {
-            let mut out = String::from("<div class=\"notice\" role=\"status\"><p>");
-            escape_into(&mut out, notice);
-            out.push_str("</p></div>");
-            writeln!(f, "{out}")?;
+            out.push_str("<div class=\"notice\" role=\"status\"><p>");
+            escape_into(out, notice);
+            out.push_str("</p></div>\n");
         }
-        let mut heading = String::from("<h1>");
-        escape_into(&mut heading, page.title);
-        heading.push_str("</h1>");
-        writeln!(f, "{heading}")
+        out.push_str("<h1>");
+        escape_into(out, page.title);
+        out.push_str("</h1>\n");
     }
 }
-impl HtmlSafe for PageTop<'_, '_> {}
 
 /// A step form's buttons.
 pub struct Buttons<'a> {
@@ -570,55 +589,82 @@ pub struct Buttons<'a> {
     texts: &'a Texts,
 }
 
-impl fmt::Display for Buttons<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Buttons<'_> {
+    /// Writes the buttons.
+    pub(crate) fn write_into(&self, out: &mut String) {
         let (value, label) = if self.is_last {
             ("finish", &self.texts.finish_button)
         } else {
             ("next", &self.texts.continue_button)
         };
-        let mut out = String::from("<div class=\"buttons\">\n");
+        out.push_str("<div class=\"buttons\">\n");
         out.push_str("<button class=\"button\" name=\"action\" value=\"");
         out.push_str(value);
         out.push_str("\">");
-        escape_into(&mut out, label);
+        escape_into(out, label);
         out.push_str("</button>\n");
         if self.has_back {
             out.push_str(
                 "<button class=\"button button--secondary\" name=\"action\" value=\"back\">",
             );
-            escape_into(&mut out, &self.texts.back_button);
+            escape_into(out, &self.texts.back_button);
             out.push_str("</button>\n");
         }
         out.push_str("</div>\n");
-        f.write_str(&out)
     }
 }
-impl HtmlSafe for Buttons<'_> {}
 
 /// The hidden inputs of a wizard form.
-#[derive(Template)]
-#[template(path = "wizard/hidden_fields.html")]
 pub struct HiddenFields<'a> {
     token: &'a str,
 }
-impl HtmlSafe for HiddenFields<'_> {}
 
 impl HiddenFields<'_> {
-    fn csrf_field(&self) -> &'static str {
-        CSRF_FIELD
+    /// Writes the hidden inputs.
+    pub(crate) fn write_into(&self, out: &mut String) {
+        out.push_str("<input type=\"hidden\" name=\"");
+        out.push_str(CSRF_FIELD);
+        out.push_str("\" value=\"");
+        escape_into(out, self.token);
+        out.push_str("\">");
     }
 }
 
 /// The answers so far, one summary list per step, each row with a Change
 /// link that returns here once that step is saved again.
-#[derive(Template)]
-#[template(path = "wizard/check_answers.html")]
 pub struct CheckAnswers<'a> {
     sections: &'a [AnswerSection],
     texts: &'a Texts,
 }
-impl HtmlSafe for CheckAnswers<'_> {}
+
+impl CheckAnswers<'_> {
+    /// Writes a heading and a summary list per step.
+    pub(crate) fn write_into(&self, out: &mut String) {
+        for section in self.sections {
+            out.push_str("\n<h2 class=\"summary-list__heading\">");
+            escape_into(out, section.title);
+            out.push_str("</h2>\n<dl class=\"summary-list\">");
+            for row in &section.rows {
+                out.push_str(
+                    "\n  <div class=\"summary-list__row\">\n    <dt class=\"summary-list__key\">",
+                );
+                escape_into(out, &row.label);
+                out.push_str("</dt>\n    <dd class=\"summary-list__value\">");
+                escape_into(out, &row.value);
+                out.push_str("</dd>\n    <dd class=\"summary-list__actions\"><a href=\"");
+                escape_into(out, &section.change_url);
+                out.push('#');
+                escape_into(out, &row.field);
+                out.push_str("\">");
+                escape_into(out, &self.texts.change);
+                out.push_str("<span class=\"visually-hidden\"> ");
+                escape_into(out, &row.label.to_lowercase());
+                out.push_str("</span></a></dd>\n  </div>");
+            }
+            out.push_str("\n</dl>");
+        }
+    }
+}
 
 /// The page around a step's body: what [`crate::Wizard::layout`] gets.
 pub struct Layout<'a> {

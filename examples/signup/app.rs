@@ -139,11 +139,7 @@ static VAT_ID: LazyLock<Regex> = LazyLock::new(|| {
 #[step(name = "company", title = "About your company")]
 pub struct Company {
     #[field(label = "Company name", autocomplete = "organization")]
-    #[validate(length(
-        min = 2,
-        max = 100,
-        message = "Company name must be between 2 and 100 characters"
-    ))]
+    #[validate(length(min = 2, max = 100))]
     pub company_name: String,
     #[field(
         label = "VAT number",
@@ -195,10 +191,7 @@ pub struct Profile {
     ))]
     pub display_name: String,
     #[field(label = "Age", autocomplete = "off", width = 5)]
-    #[validate(
-        required(message = "Enter your age"),
-        range(min = 13, max = 120, message = "Age must be between 13 and 120")
-    )]
+    #[validate(required(message = "Enter your age"), range(min = 13, max = 120))]
     pub age: Option<u32>,
     #[field(label = "Interests", hint = "Select all that apply.")]
     #[validate(length(min = 1, message = "Select at least one interest"))]
@@ -206,7 +199,7 @@ pub struct Profile {
     #[field(label = "Newsletter", checkbox = "Send me the monthly newsletter")]
     pub newsletter: bool,
     #[field(label = "Bio", kind = "textarea", max_chars = 500)]
-    #[validate(length(max = 500, message = "Bio must be 500 characters or fewer"))]
+    #[validate(length(max = 500))]
     pub bio: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use actix_web::cookie::Key;
 
 use crate::cipher::StateKey;
+use crate::events::{EventHooks, WizardEvent};
 use crate::headers::SecurityHeaders;
 use crate::texts::Texts;
 
@@ -139,6 +140,8 @@ pub struct WizardConfig {
     pub security_headers: SecurityHeaders,
     /// Every text the crate writes on a page. Default [`Texts::ENGLISH`].
     pub texts: Arc<Texts>,
+    /// Who is told what happens in runs. Default: nobody.
+    pub(crate) events: EventHooks,
 }
 
 impl Default for WizardConfig {
@@ -155,6 +158,7 @@ impl Default for WizardConfig {
             state_at_rest: StateAtRest::Auto,
             clock: SharedClock(Arc::new(SystemClock)),
             texts: Arc::new(Texts::default()),
+            events: EventHooks::default(),
         }
     }
 }
@@ -207,6 +211,30 @@ impl WizardConfig {
     /// clock, say). The session store's own expiry still runs on real time.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = SharedClock(clock);
+        self
+    }
+
+    /// Adds a hook told of every [`WizardEvent`] of the wizards built
+    /// with this configuration, after the hooks added before it. A hook
+    /// runs on the request's thread: keep it short (count, or hand the
+    /// event to a channel).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use actix_wizard::{WizardConfig, WizardEvent};
+    ///
+    /// let finishes = Arc::new(AtomicUsize::new(0));
+    /// let counter = finishes.clone();
+    /// let config = WizardConfig::default().on_event(move |event| {
+    ///     if let WizardEvent::FinishRan { .. } = event {
+    ///         counter.fetch_add(1, Ordering::Relaxed);
+    ///     }
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn on_event(mut self, hook: impl Fn(&WizardEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.events.add(Arc::new(hook));
         self
     }
 

@@ -23,6 +23,7 @@ mod config;
 mod csrf;
 mod date;
 mod declaration;
+mod events;
 mod field;
 mod field_errors;
 mod form;
@@ -43,6 +44,8 @@ mod setup;
 mod state;
 mod step;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod texts;
 mod visitor;
 mod wizard;
@@ -53,6 +56,7 @@ pub use cipher::{StateCipher, StateKey};
 pub use config::{Clock, StateAtRest, SystemClock, WizardConfig};
 pub use csrf::CSRF_FIELD;
 pub use date::{Date, DateProblem};
+pub use events::WizardEvent;
 pub use field::{
     Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise, ticked,
 };

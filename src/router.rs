@@ -19,6 +19,7 @@ use crate::cipher::{StateCipher, StateKey};
 use crate::config::WizardConfig;
 use crate::csrf::CSRF_FIELD;
 use crate::declaration::{self, COMPLETE_SEGMENT};
+use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
 use crate::ledger::RunLedger;
@@ -691,7 +692,13 @@ async fn finish<W: Wizard>(
             run: run_id.clone(),
             request: request.clone(),
         };
-        match answers.finish(&context).await {
+        let finished = answers.finish(&context).await;
+        wizard.config.events.report(WizardEvent::FinishRan {
+            wizard: W::ID,
+            run: &run_id,
+            succeeded: finished.is_ok(),
+        });
+        match finished {
             Ok(outcome) => serde_json::to_string(&outcome)
                 .map(Arc::<str>::from)
                 .map_err(|e| Refusal::Failed(Box::new(e))),

@@ -400,6 +400,28 @@ impl Runs {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Runs {
+    /// The session entry (its name, and its JSON as the session keeps it)
+    /// of a new run that has answered `answers` (step name → the step's
+    /// JSON), sealed as [`Runs::answer`] seals a state: what a testing kit
+    /// plants to start a run at any step.
+    pub fn planted(
+        &self,
+        version: u32,
+        answers: Vec<(&'static str, Box<RawValue>)>,
+    ) -> Result<(String, String), String> {
+        let mut state = WizardState::new(version, Visitor::new_run().run, self.now());
+        for (name, json) in answers {
+            state.step_mut(name).answers = Some(json);
+        }
+        let kept = self
+            .stored_form(&state, &self.fixed_key)
+            .map_err(|error| format!("the answers do not fit the state: {error:?}"))?;
+        Ok((self.fixed_key.0.state_entry.clone(), kept.get().to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

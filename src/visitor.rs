@@ -80,7 +80,7 @@ impl Visitor {
         format!("{}.{}.{}", self.run, self.csrf, self.stage.letter())
     }
 
-    fn decode(value: &str) -> Option<Self> {
+    pub fn decode(value: &str) -> Option<Self> {
         let mut parts = value.split('.');
         let (run, csrf, stage) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() || run.is_empty() || csrf.is_empty() {

@@ -1,43 +1,61 @@
 //! Every field rule of the signup contract, valid and invalid, through the
-//! real service.
+//! real service, driven with the testing kit.
 
 mod common;
 
-use actix_web::http::StatusCode;
-use actix_wizard::MemoryStore;
-use common::{ACCOUNT_OK, Browser, COMPANY_OK, PROFILE_OK, Reply};
+use actix_wizard::Secret;
+use actix_wizard::testing::{Answers, Seen, Visitor};
+use common::app::{Account, AccountType, CreatedAccount, Profile, Signup};
+use common::kit::{account, profile, signup, with};
+use common::{ACCOUNT_OK, COMPANY_OK, PROFILE_OK};
 
-fn assert_field_error(reply: &Reply, field: &str, message: &str) {
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{field}: {}",
-        reply.body
-    );
-    assert_eq!(
-        reply.field_error(field).as_deref(),
-        Some(message),
-        "{field}"
-    );
+/// A 422 with `message` beside `field` and in the summary, under an
+/// "Error: " title.
+#[track_caller]
+fn assert_field_error(page: &Seen, field: &str, message: &str) {
+    page.assert_status(422).assert_error(field, message);
     assert!(
-        reply
-            .summary_links()
-            .contains(&(field.to_owned(), message.to_owned())),
-        "summary lacks {field}: {:?}",
-        reply.summary_links()
+        page.title().is_some_and(|t| t.starts_with("Error: ")),
+        "title has no Error: prefix: {}",
+        page.describe()
     );
-    assert!(
-        reply.body.contains("<title>Error: "),
-        "title has no Error: prefix"
-    );
+}
+
+/// Sends each `(field, value, message)` case on `step`'s form, built from
+/// `base`, and checks its error.
+async fn assert_refused(
+    visitor: &mut Visitor<'_, Signup>,
+    base: &[(&str, &str)],
+    cases: &[(&str, Option<&str>, &str)],
+) {
+    for (field, value, message) in cases {
+        let page = visitor.submit_pairs(&with(base, field, *value)).await;
+        assert_field_error(page, field, message);
+    }
+}
+
+/// Sends each `(field, value)` case on `step`'s form, built from `base`,
+/// and checks that it leads to `next`.
+async fn assert_accepted(
+    visitor: &mut Visitor<'_, Signup>,
+    step: &str,
+    base: &[(&str, &str)],
+    cases: &[(&str, Option<&str>)],
+    next: &str,
+) {
+    for (field, value) in cases {
+        let page = visitor.submit_pairs(&with(base, field, *value)).await;
+        page.assert_no_errors().assert_step(next);
+        visitor.open(&format!("/signup/{step}")).await;
+    }
 }
 
 #[actix_rt::test]
 async fn account_rules() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.get("/signup/account").await;
-
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    let long: String = "a1".repeat(65);
     let cases: &[(&str, Option<&str>, &str)] = &[
         ("email", None, "Enter your email address"),
         ("email", Some(""), "Enter your email address"),
@@ -50,6 +68,11 @@ async fn account_rules() {
         (
             "password",
             Some("abc1"),
+            "Password must be between 8 and 128 characters",
+        ),
+        (
+            "password",
+            Some(&long),
             "Password must be between 8 and 128 characters",
         ),
         (
@@ -74,47 +97,31 @@ async fn account_rules() {
             "Select one of the options",
         ),
     ];
-    for (field, value, message) in cases {
-        let reply = b.post_with("account", ACCOUNT_OK, field, *value).await;
-        assert_field_error(&reply, field, message);
-    }
-    let long: String = "a1".repeat(65);
-    let reply = b
-        .post_with("account", ACCOUNT_OK, "password", Some(&long))
-        .await;
-    assert_field_error(
-        &reply,
-        "password",
-        "Password must be between 8 and 128 characters",
-    );
+    assert_refused(&mut visitor, ACCOUNT_OK, cases).await;
 
     // 8 and 128 characters are both fine (the confirmation must match).
     for password in ["abcdefg1".to_owned(), format!("{}1", "a".repeat(127))] {
-        let fields = [
-            ("email", "ann@example.com"),
-            ("password", password.as_str()),
-            ("password_confirm", password.as_str()),
-            ("account_type", "personal"),
-        ];
-        b.post("/signup/account", "next", &fields)
-            .await
-            .assert_redirect("/signup/profile");
+        let mut typed = account("ann@example.com", AccountType::Personal);
+        typed.password = Secret::new(password.as_str());
+        typed.password_confirm = Secret::new(password.as_str());
+        visitor.submit(&typed).await.assert_step("profile");
+        visitor.open("/signup/account").await;
     }
 
     // An address already registered (any case) is refused by the async check.
     accounts
-        .create(common::app::CreatedAccount {
+        .create(CreatedAccount {
             email: "taken@example.com".into(),
             display_name: "T".into(),
             business: None,
             run: "r".into(),
         })
         .unwrap_or_else(|_| panic!("fresh accounts"));
-    let reply = b
-        .post_with("account", ACCOUNT_OK, "email", Some("Taken@Example.com"))
+    let page = visitor
+        .submit(&account("Taken@Example.com", AccountType::Personal))
         .await;
     assert_field_error(
-        &reply,
+        page,
         "email",
         "An account with this email address already exists",
     );
@@ -122,103 +129,73 @@ async fn account_rules() {
 
 #[actix_rt::test]
 async fn every_account_error_at_once_in_field_order_without_echoing_passwords() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.get("/signup/account").await;
-    let reply = b
-        .post(
-            "/signup/account",
-            "next",
-            &[
-                ("email", "nope"),
-                ("password", "hunter2"),
-                ("password_confirm", "other-secret"),
-            ],
-        )
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    let page = visitor
+        .submit(&Account {
+            email: "nope".into(),
+            password: Secret::new("hunter2"),
+            password_confirm: Secret::new("other-secret"),
+            account_type: None,
+        })
         .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = reply.summary_links().into_iter().map(|(f, _)| f).collect();
+    page.assert_status(422);
+    let summary = page.summary();
+    let targets: Vec<&str> = summary.iter().map(|l| l.target.as_str()).collect();
     assert_eq!(
-        fields,
+        targets,
         ["email", "password", "password_confirm", "account_type"]
     );
-    for (field, message) in reply.summary_links() {
-        assert_eq!(reply.field_error(&field), Some(message));
+    assert_eq!(page.errors().len(), 4, "{}", page.describe());
+    for link in &summary {
+        assert_eq!(page.error(link.target.as_str()), Some(link.message.clone()));
         assert!(
-            reply.body.contains(&format!(r#"id="{field}""#)),
-            "the summary links to a missing id {field}"
+            page.body().contains(&format!(r#"id="{}""#, link.target)),
+            "the summary links to a missing id {}",
+            link.target
         );
     }
-    assert_eq!(reply.input_value("email").as_deref(), Some("nope"));
-    assert_eq!(reply.input_value("password").as_deref(), Some(""));
-    assert!(!reply.body.contains("hunter2"));
-    assert!(!reply.body.contains("other-secret"));
+    assert_eq!(page.value(Account::EMAIL).as_deref(), Some("nope"));
+    assert_eq!(page.value(Account::PASSWORD).as_deref(), Some(""));
+    assert!(!page.body().contains("hunter2"));
+    assert!(!page.body().contains("other-secret"));
     assert!(
-        reply
-            .body
+        page.body()
             .contains(r#"aria-invalid="true" aria-describedby="email-error""#)
     );
     // The summary comes before the first field.
-    let summary = reply.body.find("error-summary").unwrap_or(usize::MAX);
-    let first_field = reply.body.find(r#"id="email""#).unwrap_or(0);
-    assert!(summary < first_field);
+    let summary_at = page.body().find("error-summary").unwrap_or(usize::MAX);
+    let first_field = page.body().find(r#"id="email""#).unwrap_or(0);
+    assert!(summary_at < first_field);
 }
 
 #[actix_rt::test]
 async fn company_rules() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    let mut business = ACCOUNT_OK.to_vec();
-    business[3] = ("account_type", "business");
-    b.complete_step("account", &business, "/signup/company")
-        .await;
-    b.get("/signup/company").await;
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor
+        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Business)))
+        .await
+        .assert_step("company");
 
     let long_name = "x".repeat(101);
+    let vat = "Enter a VAT number that starts with two capital letters followed by 8 to 12 letters or numbers, like GB123456789";
+    let employees = "Number of employees must be between 1 and 100,000";
+    let name = "Company name must be between 2 and 100 characters";
     let invalid: &[(&str, Option<&str>, &str)] = &[
-        (
-            "company_name",
-            Some("A"),
-            "Company name must be between 2 and 100 characters",
-        ),
-        (
-            "company_name",
-            Some(&long_name),
-            "Company name must be between 2 and 100 characters",
-        ),
-        (
-            "vat_id",
-            Some("gb123456789"),
-            "Enter a VAT number that starts with two capital letters followed by 8 to 12 letters or numbers, like GB123456789",
-        ),
-        (
-            "vat_id",
-            Some("GB1234567"),
-            "Enter a VAT number that starts with two capital letters followed by 8 to 12 letters or numbers, like GB123456789",
-        ),
-        (
-            "vat_id",
-            Some("GB1234567890123"),
-            "Enter a VAT number that starts with two capital letters followed by 8 to 12 letters or numbers, like GB123456789",
-        ),
+        ("company_name", Some("A"), name),
+        ("company_name", Some(&long_name), name),
+        ("vat_id", Some("gb123456789"), vat),
+        ("vat_id", Some("GB1234567"), vat),
+        ("vat_id", Some("GB1234567890123"), vat),
         ("employees", None, "Enter the number of employees"),
         ("employees", Some("abc"), "Enter a whole number"),
         ("employees", Some("1.5"), "Enter a whole number"),
-        (
-            "employees",
-            Some("0"),
-            "Number of employees must be between 1 and 100,000",
-        ),
-        (
-            "employees",
-            Some("100001"),
-            "Number of employees must be between 1 and 100,000",
-        ),
+        ("employees", Some("0"), employees),
+        ("employees", Some("100001"), employees),
     ];
-    for (field, value, message) in invalid {
-        let reply = b.post_with("company", COMPANY_OK, field, *value).await;
-        assert_field_error(&reply, field, message);
-    }
+    assert_refused(&mut visitor, COMPANY_OK, invalid).await;
     let name_100 = "y".repeat(100);
     let valid: &[(&str, Option<&str>)] = &[
         ("company_name", Some("Ab")),
@@ -230,36 +207,25 @@ async fn company_rules() {
         ("employees", Some("1")),
         ("employees", Some("100000")),
     ];
-    for (field, value) in valid {
-        let reply = b.post_with("company", COMPANY_OK, field, *value).await;
-        reply.assert_redirect("/signup/profile");
-    }
+    assert_accepted(&mut visitor, "company", COMPANY_OK, valid, "profile").await;
 }
 
 #[actix_rt::test]
 async fn profile_rules() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor
+        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
+        .await
+        .assert_step("profile");
 
     let long_name = "n".repeat(41);
     let long_bio = "b".repeat(501);
+    let display = "Enter a display name of 1 to 40 characters";
     let invalid: &[(&str, Option<&str>, &str)] = &[
-        (
-            "display_name",
-            None,
-            "Enter a display name of 1 to 40 characters",
-        ),
-        (
-            "display_name",
-            Some("    "),
-            "Enter a display name of 1 to 40 characters",
-        ),
-        (
-            "display_name",
-            Some(&long_name),
-            "Enter a display name of 1 to 40 characters",
-        ),
+        ("display_name", None, display),
+        ("display_name", Some("    "), display),
+        ("display_name", Some(&long_name), display),
         ("age", None, "Enter your age"),
         ("age", Some("abc"), "Enter a whole number"),
         ("age", Some("-5"), "Age must be between 0 and 4294967295"),
@@ -273,10 +239,7 @@ async fn profile_rules() {
             "Bio must be 500 characters or fewer",
         ),
     ];
-    for (field, value, message) in invalid {
-        let reply = b.post_with("profile", PROFILE_OK, field, *value).await;
-        assert_field_error(&reply, field, message);
-    }
+    assert_refused(&mut visitor, PROFILE_OK, invalid).await;
     let name_40 = format!("  {}  ", "n".repeat(40));
     let bio_500 = "b".repeat(500);
     let valid: &[(&str, Option<&str>)] = &[
@@ -287,43 +250,49 @@ async fn profile_rules() {
         ("bio", None),
         ("bio", Some(&bio_500)),
     ];
-    for (field, value) in valid {
-        let reply = b.post_with("profile", PROFILE_OK, field, *value).await;
-        reply.assert_redirect("/signup/review");
-    }
+    assert_accepted(&mut visitor, "profile", PROFILE_OK, valid, "review").await;
 }
 
 #[actix_rt::test]
 async fn a_wrong_type_keeps_what_was_typed_and_is_never_a_400() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
-    let mut fields = PROFILE_OK.to_vec();
-    fields[1] = ("age", "abc");
-    let reply = b.post("/signup/profile", "next", &fields).await;
-    assert_field_error(&reply, "age", "Enter a whole number");
-    assert_eq!(reply.input_value("age").as_deref(), Some("abc"));
-    assert_eq!(reply.input_value("display_name").as_deref(), Some("Ann"));
-    assert!(reply.is_checked("interests") && reply.is_checked("interests-web"));
-    assert!(!reply.is_checked("interests-data"));
-    assert!(reply.is_checked("newsletter"));
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor
+        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
+        .await;
+    let page = visitor
+        .submit_pairs(&with(PROFILE_OK, "age", Some("abc")))
+        .await;
+    assert_field_error(page, "age", "Enter a whole number");
+    assert_eq!(page.value(Profile::AGE).as_deref(), Some("abc"));
+    assert_eq!(page.value(Profile::DISPLAY_NAME).as_deref(), Some("Ann"));
+    assert_eq!(page.values(Profile::INTERESTS), ["rust", "web"]);
+    assert_eq!(page.value(Profile::NEWSLETTER).as_deref(), Some("yes"));
     // Only the broken field is reported.
-    assert_eq!(reply.summary_links().len(), 1);
+    assert_eq!(page.summary().len(), 1);
     // Refreshing shows the draft again.
-    let again = b.get("/signup/profile").await;
-    assert_eq!(again.input_value("age").as_deref(), Some("abc"));
+    let again = visitor.open("/signup/profile").await;
+    assert_eq!(again.value(Profile::AGE).as_deref(), Some("abc"));
 }
 
 #[actix_rt::test]
 async fn review_requires_accepting_the_terms() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_review("ann@example.com").await;
-    let reply = b.post("/signup/review", "finish", &[]).await;
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor
+        .start_with(
+            Answers::new()
+                .with(&account("ann@example.com", AccountType::Personal))
+                .with(&profile()),
+        )
+        .await
+        .assert_step("review");
+    let page = visitor.submit_pairs(&[]).await;
     assert_field_error(
-        &reply,
+        page,
         "accept_terms",
         "Accept the terms and conditions to create your account",
     );
     assert_eq!(accounts.count(), 0);
+    assert_eq!(app.all_finishes(), 0);
 }

@@ -14,44 +14,10 @@ use actix_wizard::{
     Choice, CompletePage, Date, Finish, FinishError, MemoryStore, Secret, Step, Steps, Wizard,
     WizardConfig, WizardSetup,
 };
-use common::app::{Account, AccountType, Accounts, Company, Interest, Profile, Review, Signup};
+use common::app::{Account, AccountType, Company, Profile, Review, Signup};
+use common::kit::{account, profile, signup};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
-
-/// The signup example as its server builds it, with the README's default
-/// configuration (secure cookies included).
-async fn signup() -> (TestApp, web::Data<Accounts>) {
-    let accounts = web::Data::new(Accounts::default());
-    let data = accounts.clone();
-    let config = WizardConfig::default().texts(common::app::texts());
-    let setup = WizardSetup::new(MemoryStore::default(), common::key(), config);
-    let app = TestApp::new(setup, move |setup| {
-        App::new()
-            .wrap(setup.middleware())
-            .configure(common::app::routes(setup.wizard("/signup"), data))
-    })
-    .await;
-    (app, accounts)
-}
-
-fn account(email: &str, kind: AccountType) -> Account {
-    Account {
-        email: email.into(),
-        password: Secret::new("secret123"),
-        password_confirm: Secret::new("secret123"),
-        account_type: Some(kind),
-    }
-}
-
-fn profile() -> Profile {
-    Profile {
-        display_name: "Ann".into(),
-        age: Some(34),
-        interests: vec![Interest::Rust, Interest::Data],
-        newsletter: true,
-        bio: Some("Hello <b>there</b>".into()),
-    }
-}
 
 #[actix_rt::test]
 async fn a_business_signup_from_typed_steps_reads_as_what_the_visitor_does() {

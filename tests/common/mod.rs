@@ -6,6 +6,7 @@
 #[path = "../../examples/signup/app.rs"]
 pub mod app;
 pub mod http;
+pub mod kit;
 pub mod servers;
 pub mod slow;
 pub mod test_store;

@@ -107,14 +107,26 @@ async fn open() -> Option<Session> {
             .is_ok()
     })
     .await;
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(capabilities.clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .ok();
+    // Chromium may fail to start within chromedriver's own limit when the
+    // machine is busy (three browsers start at once): ask again, a few
+    // times, and say why when it never comes.
+    let mut refusals = Vec::new();
+    let mut client = None;
+    while client.is_none() && refusals.len() < 3 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(session) => client = Some(session),
+            Err(error) => refusals.push(error.to_string()),
+        }
+    }
     let Some(client) = client else {
-        skip("chromedriver did not accept a session");
+        skip(&format!(
+            "chromedriver did not accept a session: {refusals:?}"
+        ));
         return None;
     };
     Some(Session {

@@ -1,225 +1,269 @@
 //! Navigation, drafts, check answers, conditions, finishing and expiry of
-//! the signup example, through the real service with a cookie jar.
+//! the signup example, driven with the testing kit through the real
+//! service and a browser's cookie jar.
 
 mod common;
 
 use std::time::Duration;
 
 use actix_session::storage::CookieSessionStore;
-use actix_web::http::StatusCode;
+use actix_web::web;
 use actix_wizard::MemoryStore;
-use common::{ACCOUNT_OK, Browser, COMPANY_OK, PROFILE_OK};
+use actix_wizard::testing::{Answers, Visitor};
+use common::app::{Account, AccountType, Accounts, Company, Profile, Review, Signup};
+use common::kit::{account, company, config, profile, shared, signup, signup_on};
+
+const ACCEPT: Review = Review { accept_terms: true };
+
+fn ann() -> Account {
+    account("ann@example.com", AccountType::Personal)
+}
+
+fn ann_in_business() -> Account {
+    account("ann@example.com", AccountType::Business)
+}
+
+/// Account (personal, `email`) and profile done: the visitor is on review.
+async fn reach_review(visitor: &mut Visitor<'_, Signup>, email: &str) {
+    visitor
+        .start_with(
+            Answers::new()
+                .with(&account(email, AccountType::Personal))
+                .with(&profile()),
+        )
+        .await
+        .assert_step("review");
+}
 
 #[actix_rt::test]
 async fn the_entry_sends_visitors_to_the_first_step_not_done() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.get("/signup").await.assert_redirect("/signup/account");
-    b.get("/").await.assert_redirect("/signup");
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.get("/signup").await.assert_redirect("/signup/profile");
-    b.complete_step("profile", PROFILE_OK, "/signup/review")
-        .await;
-    b.get("/signup").await.assert_redirect("/signup/review");
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/account"]
+    );
+    assert_eq!(
+        visitor.open("/").await.redirects(),
+        ["/signup", "/signup/account"]
+    );
+    visitor.submit(&ann()).await.assert_step("profile");
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/profile"]
+    );
+    visitor.submit(&profile()).await.assert_step("review");
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/review"]
+    );
 }
 
 #[actix_rt::test]
 async fn nobody_skips_ahead_and_unknown_or_inactive_steps_are_404() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.get("/signup/review")
-        .await
-        .assert_redirect("/signup/account");
-    b.get("/signup/profile")
-        .await
-        .assert_redirect("/signup/account");
-    b.get("/signup/account").await;
-    let skipped = b
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    for later in ["/signup/review", "/signup/profile"] {
+        let page = visitor.open(later).await;
+        assert_eq!(page.redirects(), ["/signup/account"], "{later}");
+    }
+    visitor.open("/signup/account").await;
+    let skipped = visitor
+        .post_to("/signup/review", "finish", &[("accept_terms", "yes")])
         .await;
-    skipped.assert_redirect("/signup/account");
-    assert_eq!(
-        b.get("/signup/nonsense").await.status,
-        StatusCode::NOT_FOUND
-    );
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
+    assert_eq!(skipped.redirects(), ["/signup/account"]);
+    visitor.open("/signup/nonsense").await.assert_status(404);
+
+    visitor.open("/signup/account").await;
+    visitor.submit(&ann()).await.assert_step("profile");
     // company does not apply to a personal account
-    let company = b.get("/signup/company").await;
-    assert_eq!(company.status, StatusCode::NOT_FOUND);
-    assert!(company.body.contains("<h1>Page not found</h1>"));
-    b.get("/signup/review")
-        .await
-        .assert_redirect("/signup/profile");
+    let company = visitor.open("/signup/company").await;
+    company.assert_status(404);
+    assert_eq!(company.heading().as_deref(), Some("Page not found"));
+    assert_eq!(
+        visitor.open("/signup/review").await.redirects(),
+        ["/signup/profile"]
+    );
 }
 
 #[actix_rt::test]
 async fn a_refresh_shows_the_stored_answers_without_passwords() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    b.complete_step("profile", PROFILE_OK, "/signup/review")
-        .await;
-    let account = b.get("/signup/account").await;
-    assert_eq!(account.status, StatusCode::OK);
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup").await;
+    visitor.submit(&ann()).await;
+    visitor.submit(&profile()).await.assert_step("review");
+
+    let page = visitor.open("/signup/account").await;
+    page.assert_status(200);
     assert_eq!(
-        account.input_value("email").as_deref(),
+        page.value(Account::EMAIL).as_deref(),
         Some("ann@example.com")
     );
-    assert_eq!(account.input_value("password").as_deref(), Some(""));
-    assert!(!account.body.contains("secret123"));
-    assert!(account.is_checked("account_type"));
-    let profile = b.get("/signup/profile").await;
-    assert_eq!(profile.input_value("age").as_deref(), Some("34"));
-    assert!(profile.is_checked("interests") && profile.is_checked("interests-web"));
-    assert!(profile.is_checked("newsletter"));
-    assert!(profile.body.contains("Step 2 of 3"));
-    assert!(profile.body.contains(">Hello</textarea>"));
+    assert_eq!(page.value(Account::PASSWORD).as_deref(), Some(""));
+    assert!(!page.body().contains("secret123"));
+    assert_eq!(
+        page.value(Account::ACCOUNT_TYPE).as_deref(),
+        Some("personal")
+    );
+    let page = visitor.open("/signup/profile").await;
+    assert_eq!(page.value(Profile::AGE).as_deref(), Some("34"));
+    assert_eq!(page.values(Profile::INTERESTS), ["rust", "data"]);
+    assert_eq!(page.value(Profile::NEWSLETTER).as_deref(), Some("yes"));
+    assert_eq!(page.progress().as_deref(), Some("Step 2 of 3"));
+    assert_eq!(
+        page.value(Profile::BIO).as_deref(),
+        Some("Hello <b>there</b>")
+    );
 }
 
 #[actix_rt::test]
 async fn back_keeps_a_draft_without_validating_it() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    let account = b.get("/signup/account").await;
-    assert!(
-        !account.body.contains(r#"value="back""#),
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    let first = visitor.open("/signup/account").await;
+    assert_eq!(
+        first.buttons(),
+        [("next".to_owned(), "Continue".to_owned())],
         "no Back on the first step"
     );
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    let profile = b.get("/signup/profile").await;
-    assert!(profile.body.contains(r#"value="back">Back</button>"#));
-    let back = b
-        .post(
-            "/signup/profile",
-            "back",
-            &[("display_name", "Half typed"), ("age", "abc")],
-        )
-        .await;
-    back.assert_redirect("/signup/account");
-    let again = b.get("/signup/profile").await;
-    assert_eq!(again.status, StatusCode::OK);
+    let profile_page = visitor.submit(&ann()).await;
+    assert!(
+        profile_page
+            .buttons()
+            .contains(&("back".to_owned(), "Back".to_owned()))
+    );
+    visitor
+        .press("back", &[("display_name", "Half typed"), ("age", "abc")])
+        .await
+        .assert_step("account");
+    let again = visitor.open("/signup/profile").await;
+    again.assert_status(200).assert_no_errors();
     assert_eq!(
-        again.input_value("display_name").as_deref(),
+        again.value(Profile::DISPLAY_NAME).as_deref(),
         Some("Half typed")
     );
-    assert_eq!(again.input_value("age").as_deref(), Some("abc"));
-    assert!(again.field_error("age").is_none(), "Back does not validate");
+    assert_eq!(again.value(Profile::AGE).as_deref(), Some("abc"));
     // The draft is not an answer: the step is still to be done.
-    b.get("/signup/review")
-        .await
-        .assert_redirect("/signup/profile");
+    assert_eq!(
+        visitor.open("/signup/review").await.redirects(),
+        ["/signup/profile"]
+    );
 
     // Back from a done step keeps its stored answers and shows the draft.
-    b.complete_step("profile", PROFILE_OK, "/signup/review")
-        .await;
-    b.get("/signup/account").await;
-    let back = b
-        .post("/signup/account", "back", &[("email", "typo@")])
-        .await;
-    back.assert_redirect("/signup/account");
+    visitor.submit(&profile()).await.assert_step("review");
+    visitor.open("/signup/account").await;
+    visitor
+        .back_with(&account("typo@", AccountType::Personal))
+        .await
+        .assert_step("account");
     assert_eq!(
-        b.get("/signup/account")
-            .await
-            .input_value("email")
-            .as_deref(),
+        visitor.page().value(Account::EMAIL).as_deref(),
         Some("typo@")
     );
-    b.get("/signup").await.assert_redirect("/signup/review");
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/review"]
+    );
 }
 
 #[actix_rt::test]
 async fn review_lists_answers_and_change_returns_to_it() {
-    let (app, _) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    let review = b.reach_review("ann@example.com").await;
-    assert_eq!(review.status, StatusCode::OK);
-    for shown in [
-        "ann@example.com",
-        "Personal",
-        "Ann",
-        "34",
-        "Rust, Web",
-        "Hello",
-        "Yes",
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_review(&mut visitor, "ann@example.com").await;
+    let review = visitor.page();
+    let answers = review.answers();
+    for (question, answer) in [
+        ("Email address", "ann@example.com"),
+        ("Account type", "Personal"),
+        ("Display name", "Ann"),
+        ("Age", "34"),
+        ("Interests", "Rust, Data"),
+        ("Bio", "Hello <b>there</b>"),
+        ("Newsletter", "Yes"),
     ] {
-        assert!(review.body.contains(shown), "review lacks {shown}");
+        assert!(
+            answers.contains(&(question.to_owned(), answer.to_owned())),
+            "review lacks {question}: {answers:?}"
+        );
     }
-    assert!(!review.body.contains("secret123"));
+    assert!(!review.body().contains("secret123"));
     assert!(
         review
-            .body
+            .body()
             .contains(r#"href="/signup/account?change#email""#)
     );
     assert!(
         review
-            .body
+            .body()
             .contains(r#"href="/signup/profile?change#display_name""#)
     );
     assert!(
         review
-            .body
-            .contains(r#"value="finish">Create account</button>"#)
+            .buttons()
+            .contains(&("finish".to_owned(), "Create account".to_owned()))
     );
 
-    let change = b.get("/signup/profile?change").await;
-    assert!(change.body.contains(r#"action="/signup/profile?change""#));
-    let mut profile = PROFILE_OK.to_vec();
-    profile[0] = ("display_name", "Annie");
-    b.post("/signup/profile?change", "next", &profile)
-        .await
-        .assert_redirect("/signup/review");
-    assert!(b.get("/signup/review").await.body.contains("Annie"));
+    let change = visitor.open("/signup/profile?change").await;
+    assert!(change.body().contains(r#"action="/signup/profile?change""#));
+    let renamed = Profile {
+        display_name: "Annie".into(),
+        ..profile()
+    };
+    let back_at_review = visitor.submit(&renamed).await;
+    back_at_review.assert_step("review");
+    assert!(
+        back_at_review
+            .answers()
+            .contains(&("Display name".into(), "Annie".into()))
+    );
 }
 
 #[actix_rt::test]
 async fn switching_account_type_adds_and_drops_the_company_step() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    let mut business = ACCOUNT_OK.to_vec();
-    business[3] = ("account_type", "business");
-    b.complete_step("account", &business, "/signup/company")
-        .await;
-    assert!(b.get("/signup/company").await.body.contains("Step 2 of 4"));
-    b.complete_step("company", COMPANY_OK, "/signup/profile")
-        .await;
-    b.complete_step("profile", PROFILE_OK, "/signup/review")
-        .await;
-    let review = b.get("/signup/review").await;
-    assert!(review.body.contains("Acme Ltd") && review.body.contains("Step 4 of 4"));
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup").await;
+    let company_page = visitor.submit(&ann_in_business()).await;
+    company_page.assert_step("company");
+    assert_eq!(company_page.progress().as_deref(), Some("Step 2 of 4"));
+    visitor.submit(&company()).await.assert_step("profile");
+    let review = visitor.submit(&profile()).await;
+    review.assert_step("review");
+    assert!(
+        review
+            .answers()
+            .contains(&("Company name".into(), "Acme Ltd".into()))
+    );
+    assert_eq!(review.progress().as_deref(), Some("Step 4 of 4"));
 
     // Personal now: the company step and its answers are gone.
-    b.get("/signup/account?change").await;
-    b.post("/signup/account?change", "next", ACCOUNT_OK)
-        .await
-        .assert_redirect("/signup/review");
-    assert_eq!(b.get("/signup/company").await.status, StatusCode::NOT_FOUND);
-    let review = b.get("/signup/review").await;
-    assert!(!review.body.contains("Acme Ltd"));
-    assert!(review.body.contains("Step 3 of 3"));
+    visitor.open("/signup/account?change").await;
+    let review = visitor.submit(&ann()).await;
+    review.assert_step("review");
+    assert!(!review.body().contains("Acme Ltd"));
+    assert_eq!(review.progress().as_deref(), Some("Step 3 of 3"));
+    visitor.open("/signup/company").await.assert_status(404);
 
     // Business again: the company step must be answered anew first.
-    b.get("/signup/account?change").await;
-    b.post("/signup/account?change", "next", &business)
-        .await
-        .assert_redirect("/signup/company");
-    let company = b.get("/signup/company").await;
-    assert_eq!(company.input_value("company_name").as_deref(), Some(""));
-    b.get("/signup/review")
-        .await
-        .assert_redirect("/signup/company");
-    b.post("/signup/company", "next", COMPANY_OK)
-        .await
-        .assert_redirect("/signup/profile");
-    b.get("/signup").await.assert_redirect("/signup/review");
-
-    b.get("/signup/review").await;
-    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+    visitor.open("/signup/account?change").await;
+    let company_page = visitor.submit(&ann_in_business()).await;
+    company_page.assert_step("company");
+    assert_eq!(
+        company_page.value(Company::COMPANY_NAME).as_deref(),
+        Some("")
+    );
+    assert_eq!(
+        visitor.open("/signup/review").await.redirects(),
+        ["/signup/company"]
+    );
+    visitor.submit(&company()).await.assert_step("profile");
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/review"]
+    );
+    visitor.submit(&ACCEPT).await.assert_complete();
     let created = accounts
         .get("ann@example.com")
         .unwrap_or_else(|| panic!("no account"));
@@ -228,23 +272,15 @@ async fn switching_account_type_adds_and_drops_the_company_step() {
 
 #[actix_rt::test]
 async fn a_personal_signup_never_carries_company_answers() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    let mut business = ACCOUNT_OK.to_vec();
-    business[3] = ("account_type", "business");
-    b.complete_step("account", &business, "/signup/company")
-        .await;
-    b.complete_step("company", COMPANY_OK, "/signup/profile")
-        .await;
-    b.get("/signup/account").await;
-    b.post("/signup/account", "next", ACCOUNT_OK)
-        .await
-        .assert_redirect("/signup/profile");
-    b.complete_step("profile", PROFILE_OK, "/signup/review")
-        .await;
-    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup").await;
+    visitor.submit(&ann_in_business()).await;
+    visitor.submit(&company()).await.assert_step("profile");
+    visitor.open("/signup/account").await;
+    visitor.submit(&ann()).await.assert_step("profile");
+    visitor.submit(&profile()).await.assert_step("review");
+    visitor.submit(&ACCEPT).await.assert_complete();
     let created = accounts
         .get("ann@example.com")
         .unwrap_or_else(|| panic!("no account"));
@@ -253,207 +289,177 @@ async fn a_personal_signup_never_carries_company_answers() {
 
 #[actix_rt::test]
 async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_review("ann@example.com").await;
-    let session_before = b.cookie("wizard_session").map(str::to_owned);
-    let visitor_before = b.cookie("signup_run").map(str::to_owned);
-    let done = b
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await;
-    done.assert_redirect("/signup/complete");
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_review(&mut visitor, "ann@example.com").await;
+    let session_before = visitor.jar().get("wizard_session").map(str::to_owned);
+    let visitor_before = visitor.jar().get("signup_run").map(str::to_owned);
+    let welcome = visitor.submit(&ACCEPT).await;
+    welcome.assert_complete();
+    assert_eq!(welcome.redirects(), ["/signup/complete"]);
+    assert!(welcome.text().contains("Welcome, Ann"));
     assert_eq!(accounts.count(), 1);
     assert_ne!(
-        b.cookie("wizard_session").map(str::to_owned),
+        visitor.jar().get("wizard_session").map(str::to_owned),
         session_before
     );
-    let visitor_after = b.cookie("signup_run").map(str::to_owned);
+    let visitor_after = visitor.jar().get("signup_run").map(str::to_owned);
     assert!(
         visitor_after.is_some() && visitor_after != visitor_before,
         "the visitor cookie now says the run finished"
     );
 
-    let welcome = b.get("/signup/complete").await;
-    assert_eq!(welcome.status, StatusCode::OK);
-    assert!(welcome.body.contains("Welcome, Ann"));
-
     // The old session is gone: replaying it is a new, empty visit.
-    let mut replay = Browser::new(&app);
+    let mut replay = app.visitor::<Signup>("/signup");
     if let Some(old) = &session_before {
-        replay.set_cookie("wizard_session", old);
+        replay.jar().set("wizard_session", old);
     }
-    replay
-        .get("/signup/review")
-        .await
-        .assert_redirect("/signup/account");
+    assert_eq!(
+        replay.open("/signup/review").await.redirects(),
+        ["/signup/account"]
+    );
 
     // A new run starts empty.
-    b.get("/signup").await.assert_redirect("/signup/account");
-    let fresh = b.get("/signup/account").await;
-    assert_eq!(fresh.input_value("email").as_deref(), Some(""));
-    assert!(!fresh.body.contains("expired"));
+    let fresh = visitor.open("/signup").await;
+    fresh.assert_step("account");
+    assert_eq!(fresh.value(Account::EMAIL).as_deref(), Some(""));
+    assert_eq!(fresh.notice(), None);
     assert_ne!(
-        b.cookie("signup_run").map(str::to_owned),
+        visitor.jar().get("signup_run").map(str::to_owned),
         visitor_after,
         "a new run"
     );
     // Finishing again with a stale form does not create a second account.
-    let stale = b
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
+    let stale = visitor
+        .post_to("/signup/review", "finish", &[("accept_terms", "yes")])
         .await;
-    stale.assert_redirect("/signup/account");
+    assert_eq!(stale.redirects(), ["/signup/account"]);
     assert_eq!(accounts.count(), 1);
 }
 
 #[actix_rt::test]
 async fn finish_revalidates_and_sends_the_visitor_to_the_failing_step() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_review("ann@example.com").await;
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_review(&mut visitor, "ann@example.com").await;
     // Someone registers the same address meanwhile.
-    let mut other = Browser::new(&app);
-    other.reach_review("ann@example.com").await;
-    other
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+    let mut other = app.visitor::<Signup>("/signup");
+    reach_review(&mut other, "ann@example.com").await;
+    other.submit(&ACCEPT).await.assert_complete();
     assert_eq!(accounts.count(), 1);
 
-    let failed = b
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await;
-    failed.assert_redirect("/signup/account");
-    let account = b.get("/signup/account").await;
-    assert_eq!(account.status, StatusCode::OK);
-    assert_eq!(
-        account.field_error("email").as_deref(),
-        Some("An account with this email address already exists")
+    let failed = visitor.submit(&ACCEPT).await;
+    assert_eq!(failed.redirects(), ["/signup/account"]);
+    failed.assert_status(200).assert_error(
+        Account::EMAIL,
+        "An account with this email address already exists",
     );
-    assert!(account.body.contains("<title>Error: "));
-    b.get("/signup/review")
-        .await
-        .assert_redirect("/signup/account");
+    assert!(failed.title().is_some_and(|t| t.starts_with("Error: ")));
+    assert_eq!(
+        visitor.open("/signup/review").await.redirects(),
+        ["/signup/account"]
+    );
     assert_eq!(accounts.count(), 1);
 
     // A new address fixes it; the other answers are still there.
-    let mut fixed = ACCOUNT_OK.to_vec();
-    fixed[0] = ("email", "ann2@example.com");
-    b.post("/signup/account", "next", &fixed)
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&account("ann2@example.com", AccountType::Personal))
         .await
-        .assert_redirect("/signup/profile");
-    b.get("/signup").await.assert_redirect("/signup/review");
-    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+        .assert_step("profile");
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/review"]
+    );
+    visitor.submit(&ACCEPT).await.assert_complete();
     assert_eq!(accounts.count(), 2);
 }
 
 #[actix_rt::test]
 async fn two_finishes_at_once_create_one_account_and_both_land_on_complete() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_review("ann@example.com").await;
-    let mut tab = b.tab();
-    let fields = [("accept_terms", "yes")];
-    let (first, second) = futures_util::join!(
-        b.post("/signup/review", "finish", &fields),
-        tab.post("/signup/review", "finish", &fields)
-    );
-    first.assert_redirect("/signup/complete");
-    second.assert_redirect("/signup/complete");
+    let (app, accounts) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_review(&mut visitor, "ann@example.com").await;
+    let mut tab = visitor.tab();
+    let (first, second) = futures_util::join!(visitor.submit(&ACCEPT), tab.submit(&ACCEPT));
+    first.assert_complete();
+    second.assert_complete();
+    assert!(first.text().contains("Welcome, Ann") && second.text().contains("Welcome, Ann"));
     assert_eq!(accounts.count(), 1);
-    assert!(
-        b.get("/signup/complete")
-            .await
-            .body
-            .contains("Welcome, Ann")
-    );
+    let run = visitor.run_id().unwrap_or_else(|| panic!("no run id"));
+    assert_eq!(app.finishes(&run), 1);
 }
 
 #[actix_rt::test]
 async fn after_the_idle_timeout_the_signup_restarts_with_a_notice() {
-    let clock = std::sync::Arc::new(common::TestClock::default());
-    let config = common::config()
-        .idle_timeout(Duration::from_secs(600))
-        .clock(clock.clone());
-    let (app, _) = signup_app!(MemoryStore::default(), config);
+    let (app, _) = signup().await;
     // One visitor comes back with a GET, another posts a stale form.
-    let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    let mut stale = Browser::new(&app);
-    stale.reach_profile().await;
-    // Eleven minutes later, by the wizard's clock.
-    clock.advance(Duration::from_secs(660));
-
-    b.get("/signup/profile")
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup").await;
+    visitor.submit(&ann()).await.assert_step("profile");
+    let mut stale = app.visitor::<Signup>("/signup");
+    stale
+        .start_with(Answers::new().with(&ann()))
         .await
-        .assert_redirect("/signup/account");
-    let restart = b.get("/signup/account").await;
-    assert_eq!(restart.status, StatusCode::OK);
+        .assert_step("profile");
+    // Thirty-one minutes later, by the wizard's clock.
+    app.clock().advance(Duration::from_secs(31 * 60));
+
+    let restart = visitor.open("/signup/profile").await;
+    assert_eq!(restart.redirects(), ["/signup/account"]);
+    restart.assert_status(200);
     assert!(
-        restart.body.contains("Your earlier answers were deleted"),
+        restart
+            .notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted")),
         "{}",
-        restart.body
+        restart.describe()
     );
-    assert_eq!(restart.input_value("email").as_deref(), Some(""));
+    assert_eq!(restart.value(Account::EMAIL).as_deref(), Some(""));
     // Shown once.
-    assert!(
-        !b.get("/signup/account")
-            .await
-            .body
-            .contains("earlier answers")
-    );
+    assert_eq!(visitor.open("/signup/account").await.notice(), None);
     // A fresh visitor sees no notice.
-    let mut new = Browser::new(&app);
-    assert!(
-        !new.get("/signup/account")
-            .await
-            .body
-            .contains("earlier answers")
-    );
+    let mut new = app.visitor::<Signup>("/signup");
+    assert_eq!(new.open("/signup/account").await.notice(), None);
 
     // The stale form is sent to the start and saves nothing.
-    stale
-        .post("/signup/profile", "next", PROFILE_OK)
-        .await
-        .assert_redirect("/signup/account");
+    let sent_back = stale.submit(&profile()).await;
+    assert_eq!(sent_back.redirects(), ["/signup/account"]);
     assert!(
-        stale
-            .get("/signup/account")
-            .await
-            .body
-            .contains("Your earlier answers were deleted")
+        sent_back
+            .notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted"))
     );
-    stale
-        .get("/signup/profile")
-        .await
-        .assert_redirect("/signup/account");
+    assert_eq!(
+        stale.open("/signup/profile").await.redirects(),
+        ["/signup/account"]
+    );
 }
 
 #[actix_rt::test]
 async fn the_cookie_store_resumes_after_a_restart_with_the_same_key() {
-    let config = common::config().max_state_bytes(2500);
-    let (before_restart, _) = signup_app!(CookieSessionStore::default(), config.clone());
-    let mut b = Browser::new(&before_restart);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
+    let config = config().max_state_bytes(2500);
+    let accounts = web::Data::new(Accounts::default());
+    let before_restart = signup_on(
+        CookieSessionStore::default,
+        config.clone(),
+        accounts.clone(),
+    )
+    .await;
+    let mut visitor = before_restart.visitor::<Signup>("/signup");
+    visitor.open("/signup").await;
+    visitor.submit(&ann()).await.assert_step("profile");
     // A new application instance with the same key: the same browser
     // resumes where it was.
-    let (restarted, _) = signup_app!(CookieSessionStore::default(), config);
-    let mut resumed = Browser::new(&restarted);
-    for name in ["wizard_session", "signup_run"] {
-        if let Some(value) = b.cookie(name) {
-            resumed.set_cookie(name, value);
-        }
-    }
-    resumed
-        .get("/signup")
-        .await
-        .assert_redirect("/signup/profile");
-    let account = resumed.get("/signup/account").await;
+    let restarted = signup_on(CookieSessionStore::default, config, accounts).await;
+    let mut resumed = visitor.moved_to(&restarted);
     assert_eq!(
-        account.input_value("email").as_deref(),
+        resumed.open("/signup").await.redirects(),
+        ["/signup/profile"]
+    );
+    let page = resumed.open("/signup/account").await;
+    assert_eq!(
+        page.value(Account::EMAIL).as_deref(),
         Some("ann@example.com")
     );
 }
@@ -463,30 +469,18 @@ async fn coming_back_long_after_finishing_starts_afresh_without_an_expiry_notice
     // Two instances on one store, as after a restart: the second has no
     // record of the runs the first finished.
     let store = MemoryStore::default();
-    let accounts = actix_web::web::Data::new(common::app::Accounts::default());
-    let before = signup_instance!(
-        store.clone(),
-        common::config(),
-        actix_wizard::WizardService::<common::app::Signup>::new("/signup", common::config()),
-        accounts
-    );
-    let after = signup_instance!(
-        store.clone(),
-        common::config(),
-        actix_wizard::WizardService::<common::app::Signup>::new("/signup", common::config()),
-        accounts
-    );
-    let mut b = Browser::new(&before);
-    b.reach_review("later@example.com").await;
-    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+    let accounts = web::Data::new(Accounts::default());
+    let before = signup_on(shared(store.clone()), config(), accounts.clone()).await;
+    let after = signup_on(shared(store), config(), accounts).await;
+    let mut visitor = before.visitor::<Signup>("/signup");
+    reach_review(&mut visitor, "later@example.com").await;
+    visitor.submit(&ACCEPT).await.assert_complete();
     // Long after: the session holding the outcome is gone too.
-    b.forget_cookie("wizard_session");
-    b.switch_to(&after);
-    b.get("/signup").await.assert_redirect("/signup/account");
-    let page = b.get("/signup/account").await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("were deleted"), "{}", page.body);
-    assert_eq!(page.input_value("email").as_deref(), Some(""));
+    visitor.jar().remove("wizard_session");
+    let mut later = visitor.moved_to(&after);
+    let page = later.open("/signup").await;
+    assert_eq!(page.redirects(), ["/signup/account"]);
+    page.assert_status(200);
+    assert_eq!(page.notice(), None, "{}", page.describe());
+    assert_eq!(page.value(Account::EMAIL).as_deref(), Some(""));
 }

@@ -338,6 +338,19 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         }
     }
 
+    /// The same browser (the same cookie jar) on another instance of the
+    /// application: after a restart, or behind a load balancer without
+    /// stickiness. The new visitor starts with no page.
+    pub fn moved_to<'b>(&self, app: &'b TestApp) -> Visitor<'b, W> {
+        Visitor {
+            app,
+            base: self.base.clone(),
+            jar: Rc::clone(&self.jar),
+            page: None,
+            wizard: PhantomData,
+        }
+    }
+
     /// The cookie jar (shared with this visitor's other tabs).
     pub fn jar(&self) -> std::cell::RefMut<'_, CookieJar> {
         self.jar.borrow_mut()
@@ -413,6 +426,17 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         self.post_form("back", &pairs).await
     }
 
+    /// Sends a form with the current page's CSRF token to another URL
+    /// than the page's own, pressing `action` with `pairs`: a stale form
+    /// kept open in another window, or a visitor trying to skip ahead.
+    pub async fn post_to(&mut self, path: &str, action: &str, pairs: &[(&str, &str)]) -> &Seen {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.post_form_to(path, action, &pairs).await
+    }
+
     /// Presses the form's button `action` (`next`, `back`, `finish`) with
     /// `pairs`.
     pub async fn press(&mut self, action: &str, pairs: &[(&str, &str)]) -> &Seen {
@@ -454,6 +478,12 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     /// run (sealed when the setup seals state), then opens the wizard: the
     /// visitor lands on the step that run is on. Earlier cookies of the
     /// wizard's session are replaced.
+    ///
+    /// The run goes into a store the setup's store factory makes: with
+    /// [`WizardSetup::new`] that is the application's store itself; a
+    /// factory given to [`WizardSetup::with_store_factory`] must hand out
+    /// handles on one store (as it must for a server's workers to share
+    /// sessions).
     ///
     /// # Panics
     ///
@@ -526,17 +556,32 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         let target = page
             .form_action()
             .unwrap_or_else(|| panic!("the page has no form: {}", page.describe()));
-        let token = page.csrf_token().unwrap_or_default();
+        self.post_form_to(&target, action, pairs).await
+    }
+
+    /// Posts a form to `target` with the current page's token, `pairs`
+    /// and `action`.
+    async fn post_form_to(
+        &mut self,
+        target: &str,
+        action: &str,
+        pairs: &[(String, String)],
+    ) -> &Seen {
+        let token = self
+            .page
+            .as_ref()
+            .and_then(Seen::csrf_token)
+            .unwrap_or_default();
         let mut all: Vec<(&str, &str)> = vec![(crate::CSRF_FIELD, token.as_str())];
         all.extend(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         all.push(("action", action));
         let body = serde_urlencoded::to_string(&all)
             .unwrap_or_else(|error| panic!("form not encoded: {error}"));
         let request = TestRequest::post()
-            .uri(&target)
+            .uri(target)
             .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
             .set_payload(body);
-        self.follow(request, &target).await
+        self.follow(request, target).await
     }
 
     /// Sends `request` (to `path`) and follows redirects with `GET`, as a

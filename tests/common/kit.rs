@@ -1,5 +1,6 @@
 //! The signup example on the testing kit, and its typed answers.
 
+use actix_session::storage::SessionStore;
 use actix_web::{App, web};
 use actix_wizard::testing::TestApp;
 use actix_wizard::{MemoryStore, Secret, WizardConfig, WizardSetup};
@@ -10,16 +11,40 @@ use super::app::{Account, AccountType, Accounts, Company, Interest, Profile};
 /// configuration (secure cookies included), and its accounts.
 pub async fn signup() -> (TestApp, web::Data<Accounts>) {
     let accounts = web::Data::new(Accounts::default());
-    let data = accounts.clone();
-    let config = WizardConfig::default().texts(super::app::texts());
-    let setup = WizardSetup::new(MemoryStore::default(), super::key(), config);
-    let app = TestApp::new(setup, move |setup| {
+    let app = signup_on(shared(MemoryStore::default()), config(), accounts.clone()).await;
+    (app, accounts)
+}
+
+/// A factory that hands out `store` itself (its clones share its data),
+/// as `WizardSetup::new` does.
+pub fn shared<St: Clone + Send + Sync + 'static>(store: St) -> impl Fn() -> St + Send + Sync {
+    move || store.clone()
+}
+
+/// The example's configuration: the README's default, with the example's
+/// words.
+pub fn config() -> WizardConfig {
+    WizardConfig::default().texts(super::app::texts())
+}
+
+/// The signup example on the store `make_store` makes, with `config`,
+/// keeping its accounts in `accounts` (shared, as a database is, by every
+/// instance given it).
+pub async fn signup_on<St>(
+    make_store: impl Fn() -> St + Send + Sync + 'static,
+    config: WizardConfig,
+    accounts: web::Data<Accounts>,
+) -> TestApp
+where
+    St: SessionStore + 'static,
+{
+    let setup = WizardSetup::with_store_factory(make_store, super::key(), config);
+    TestApp::new(setup, move |setup| {
         App::new()
             .wrap(setup.middleware())
-            .configure(super::app::routes(setup.wizard("/signup"), data))
+            .configure(super::app::routes(setup.wizard("/signup"), accounts))
     })
-    .await;
-    (app, accounts)
+    .await
 }
 
 /// A valid account step.

@@ -64,27 +64,6 @@ pub fn config() -> actix_wizard::WizardConfig {
         .idle_timeout(Duration::from_secs(600))
 }
 
-/// A clock the test moves by hand: idle expiry without waiting.
-#[derive(Default)]
-pub struct TestClock {
-    ahead: std::sync::atomic::AtomicU64,
-}
-
-impl TestClock {
-    /// Moves the clock `by` forward.
-    pub fn advance(&self, by: Duration) {
-        self.ahead
-            .fetch_add(by.as_secs(), std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-impl actix_wizard::Clock for TestClock {
-    fn now(&self) -> std::time::SystemTime {
-        std::time::SystemTime::now()
-            + Duration::from_secs(self.ahead.load(std::sync::atomic::Ordering::SeqCst))
-    }
-}
-
 /// The session key a browser's `wizard_session` cookie names (the cookie
 /// is encrypted with [`key`]).
 pub fn session_key_of(cookie: &str) -> actix_session::storage::SessionKey {
@@ -437,23 +416,6 @@ where
             .await;
         let profile = self.get("/signup/profile").await;
         assert_eq!(profile.status, StatusCode::OK);
-    }
-
-    /// Posts `base` to `step` with `field` set to `value` (or left out
-    /// when `None`).
-    pub async fn post_with(
-        &mut self,
-        step: &str,
-        base: &[(&str, &str)],
-        field: &str,
-        value: Option<&str>,
-    ) -> Reply {
-        let mut fields: Vec<(&str, &str)> =
-            base.iter().copied().filter(|(k, _)| *k != field).collect();
-        if let Some(value) = value {
-            fields.push((field, value));
-        }
-        self.post(&format!("/signup/{step}"), "next", &fields).await
     }
 
     /// The account step's answers are stored as `ACCOUNT_OK` gave them and

@@ -494,3 +494,47 @@ async fn two_instances_of_the_signup_create_one_account_from_a_double_finish() {
     second.assert_redirect("/signup/complete");
     assert_eq!(accounts.count(), 1);
 }
+
+/// A run the testing kit plants at the review step on `store` reads back
+/// (sealed as the router seals it on that store), and finishes.
+async fn a_planted_run_finishes_on<St>(make_store: impl Fn() -> St + Send + Sync + 'static)
+where
+    St: SessionStore + 'static,
+{
+    use actix_wizard::testing::Answers;
+    use common::kit;
+    let accounts = web::Data::new(Accounts::default());
+    let app = kit::signup_on(make_store, kit::config(), accounts.clone()).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    let email = "kit@example.com".to_owned();
+    let review = visitor
+        .start_with(
+            Answers::new()
+                .with(&kit::account(&email, common::app::AccountType::Personal))
+                .with(&kit::profile()),
+        )
+        .await;
+    review.assert_step("review");
+    assert!(
+        review
+            .answers()
+            .contains(&("Email address".into(), email.clone()))
+    );
+    visitor
+        .submit(&common::app::Review { accept_terms: true })
+        .await
+        .assert_complete();
+    assert!(accounts.get(&email).is_some());
+}
+
+#[actix_rt::test]
+async fn the_testing_kit_plants_runs_on_every_store() {
+    a_planted_run_finishes_on(common::kit::shared(MemoryStore::default())).await;
+    a_planted_run_finishes_on(actix_session::storage::CookieSessionStore::default).await;
+    if let Some(redis) = servers::shared_redis().await {
+        a_planted_run_finishes_on(common::kit::shared(redis.session_store())).await;
+    }
+    if let Some((memcached, _process)) = servers::memcached().await {
+        a_planted_run_finishes_on(common::kit::shared(memcached)).await;
+    }
+}

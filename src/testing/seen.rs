@@ -222,8 +222,9 @@ impl Seen {
             .collect()
     }
 
-    /// The form's hidden CSRF token.
-    pub(crate) fn csrf_token(&self) -> Option<String> {
+    /// The form's hidden CSRF token, as the page carries it (to build a
+    /// malformed body that still passes the token check).
+    pub fn csrf_token(&self) -> Option<String> {
         let name = quoted(crate::CSRF_FIELD);
         self.html
             .select(&selector(&format!("form input[name={name}]")))

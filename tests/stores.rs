@@ -13,15 +13,50 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use actix_session::storage::{SessionKey, SessionStore};
-use actix_web::http::StatusCode;
 use actix_web::web;
+use actix_wizard::testing::{Answers, Seen, Visitor};
 use actix_wizard::{
     MemcachedLedger, MemoryStore, RedisBackend, RedisLedger, RunLedger, WizardService,
 };
-use common::app::{Accounts, Signup};
-use common::servers;
+use common::app::{Account, AccountType, Accounts, Profile, Review, Signup};
 use common::slow::{Ending, Gate, INTRO, Probe, Slow};
-use common::{ACCOUNT_OK, Browser, PROFILE_OK};
+use common::{Browser, kit, servers};
+
+const ACCEPT: Review = Review { accept_terms: true };
+
+/// The account done, the visitor on the profile step.
+async fn reach_profile(visitor: &mut Visitor<'_, Signup>) {
+    visitor
+        .start_with(Answers::new().with(&kit::account("ann@example.com", AccountType::Personal)))
+        .await
+        .assert_step("profile");
+}
+
+/// The account step's answers are as stored, and the profile still to do.
+async fn assert_account_intact(visitor: &mut Visitor<'_, Signup>) {
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/profile"]
+    );
+    let page = visitor.open("/signup/account").await;
+    assert_eq!(
+        page.value(Account::EMAIL).as_deref(),
+        Some("ann@example.com")
+    );
+    let page = visitor.open("/signup/profile").await;
+    assert_eq!(page.value(Profile::DISPLAY_NAME).as_deref(), Some(""));
+}
+
+/// The store-outage page: 503, answers said to be safe.
+#[track_caller]
+fn assert_store_unavailable(page: &Seen) {
+    page.assert_status(503);
+    assert!(
+        page.text().contains("Your answers are safe"),
+        "{}",
+        page.describe()
+    );
+}
 
 type Ttl = actix_web::cookie::time::Duration;
 
@@ -185,25 +220,27 @@ async fn a_redis_outage_is_503_and_the_visitor_resumes_after_a_restart() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let accounts = web::Data::new(Accounts::default());
-    let service =
-        WizardService::<Signup>::with_ledger("/signup", common::config(), RedisLedger::new(&redis));
-    let app = signup_instance!(redis.session_store(), common::config(), service, accounts);
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
+    let app = kit::signup_instance(
+        kit::shared(redis.session_store()),
+        RedisLedger::new(&redis),
+        accounts,
+    )
+    .await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_profile(&mut visitor).await;
 
     server.stop();
-    let page = b.get("/signup/profile").await;
-    page.assert_store_unavailable();
-    assert_eq!(
-        b.post("/signup/profile", "next", PROFILE_OK).await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    assert_store_unavailable(visitor.open("/signup/profile").await);
+    visitor.open("/signup/profile").await;
+    assert_store_unavailable(visitor.page());
 
     assert!(server.restart(), "redis-server did not restart");
-    b.assert_account_intact().await;
-    b.post("/signup/profile", "next", PROFILE_OK)
-        .await
-        .assert_redirect("/signup/review");
+    visitor.open("/signup/profile").await.assert_step("profile");
+    server.stop();
+    assert_store_unavailable(visitor.submit(&kit::profile()).await);
+    assert!(server.restart(), "redis-server did not restart");
+    assert_account_intact(&mut visitor).await;
+    visitor.submit(&kit::profile()).await.assert_step("review");
 }
 
 #[actix_rt::test]
@@ -216,89 +253,79 @@ async fn a_memcached_outage_is_503_and_the_app_reconnects_by_itself() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let accounts = web::Data::new(Accounts::default());
-    let service = WizardService::<Signup>::with_ledger(
-        "/signup",
-        common::config(),
+    let app = kit::signup_instance(
+        kit::shared(store.clone()),
         MemcachedLedger::new(&store),
-    );
-    let app = signup_instance!(store.clone(), common::config(), service, accounts);
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
+        accounts,
+    )
+    .await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_profile(&mut visitor).await;
 
     // Unreachable (frozen): 503, and nothing is lost.
     server.pause();
-    let page = b.get("/signup/profile").await;
-    page.assert_store_unavailable();
+    assert_store_unavailable(visitor.open("/signup/profile").await);
     server.resume();
-    b.assert_account_intact().await;
+    assert_account_intact(&mut visitor).await;
 
     // Stopped and restarted: memcached keeps nothing on disk, so the
     // answers are gone, but the app reconnects without a restart and the
     // visitor is told and starts again.
     server.stop();
-    assert_eq!(
-        b.get("/signup/profile").await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    visitor.open("/signup/profile").await.assert_status(503);
     assert!(server.restart(), "memcached did not restart");
-    b.get("/signup/profile")
+    let again = visitor.open("/signup/profile").await;
+    assert_eq!(again.redirects(), ["/signup/account"]);
+    again.assert_status(200);
+    assert!(
+        again
+            .notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted")),
+        "{}",
+        again.describe()
+    );
+    visitor
+        .submit(&kit::account("ann@example.com", AccountType::Personal))
         .await
-        .assert_redirect("/signup/account");
-    let again = b.get("/signup/account").await;
-    assert_eq!(again.status, StatusCode::OK);
-    assert!(again.body.contains("Your earlier answers were deleted"));
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
+        .assert_step("profile");
 }
 
 // ------------------------------------------------------------ several instances
 
-/// Two instances share `store` and a ledger each over it; the visitor's
-/// requests alternate between them through a whole signup.
-macro_rules! hop_between_instances {
-    ($store:expr, $ledger:expr) => {{
-        let accounts = web::Data::new(Accounts::default());
-        let one = signup_instance!(
-            $store,
-            common::config(),
-            WizardService::<Signup>::with_ledger("/signup", common::config(), $ledger),
-            accounts
-        );
-        let two = signup_instance!(
-            $store,
-            common::config(),
-            WizardService::<Signup>::with_ledger("/signup", common::config(), $ledger),
-            accounts
-        );
-        let mut b = Browser::new(&one);
-        let email = format!("hop-{}@example.com", common::servers::free_port());
-        let mut account = ACCOUNT_OK.to_vec();
-        account[0] = ("email", email.as_str());
-        let steps: [(&str, &[(&str, &str)], &str); 3] = [
-            ("account", &account, "/signup/profile"),
-            ("profile", PROFILE_OK, "/signup/review"),
-            ("review", &[("accept_terms", "yes")], "/signup/complete"),
-        ];
-        for (step, fields, next) in steps {
-            b.switch_to(&one);
-            assert_eq!(
-                b.get(&format!("/signup/{step}")).await.status,
-                StatusCode::OK
-            );
-            b.switch_to(&two);
-            b.post(&format!("/signup/{step}"), "next", fields)
-                .await
-                .assert_redirect(next);
-        }
-        b.switch_to(&one);
-        assert!(
-            b.get("/signup/complete")
-                .await
-                .body
-                .contains("Welcome, Ann")
-        );
-        assert_eq!(accounts.count(), 1);
-    }};
+/// Two instances share the store `make_store` hands out, with a ledger
+/// each over it; the visitor's requests alternate between them through a
+/// whole signup.
+async fn hop_between_instances<St, L>(
+    make_store: impl Fn() -> St + Clone + Send + Sync + 'static,
+    ledger: impl Fn() -> L,
+) where
+    St: SessionStore + 'static,
+    L: RunLedger,
+{
+    let accounts = web::Data::new(Accounts::default());
+    let one = kit::signup_instance(make_store.clone(), ledger(), accounts.clone()).await;
+    let two = kit::signup_instance(make_store, ledger(), accounts.clone()).await;
+    let email = format!("hop-{}@example.com", common::servers::free_port());
+    let mut on_one = one.visitor::<Signup>("/signup");
+    let mut on_two = on_one.moved_to(&two);
+
+    // Each page from one instance, each answer to the other.
+    on_one.open("/signup/account").await;
+    on_two.open("/signup/account").await;
+    on_two
+        .submit(&kit::account(&email, AccountType::Personal))
+        .await
+        .assert_step("profile");
+    on_one.open("/signup/profile").await.assert_step("profile");
+    on_two.open("/signup/profile").await;
+    on_two.submit(&kit::profile()).await.assert_step("review");
+    on_one.open("/signup/review").await.assert_step("review");
+    on_two.open("/signup/review").await;
+    on_two.submit(&ACCEPT).await.assert_complete();
+    let welcome = on_one.open("/signup/complete").await;
+    welcome.assert_complete();
+    assert!(welcome.text().contains("Welcome, Ann"));
+    assert_eq!(accounts.count(), 1);
 }
 
 #[actix_rt::test]
@@ -306,7 +333,10 @@ async fn a_visitor_alternating_between_two_instances_on_redis_completes() {
     let Some(redis) = servers::shared_redis().await else {
         return;
     };
-    hop_between_instances!(redis.session_store(), RedisLedger::new(&redis));
+    hop_between_instances(kit::shared(redis.session_store()), || {
+        RedisLedger::new(&redis)
+    })
+    .await;
 }
 
 #[actix_rt::test]
@@ -314,33 +344,26 @@ async fn a_visitor_alternating_between_two_instances_on_memcached_completes() {
     let Some((store, _server)) = servers::memcached().await else {
         return;
     };
-    hop_between_instances!(store.clone(), MemcachedLedger::new(&store));
+    hop_between_instances(kit::shared(store.clone()), || MemcachedLedger::new(&store)).await;
 }
 
 /// After an app restart (a new instance, same key, same store) the visitor
 /// resumes on the same step with the same answers.
-macro_rules! resume_after_restart {
-    ($store:expr) => {{
-        let accounts = web::Data::new(Accounts::default());
-        let before = signup_instance!(
-            $store,
-            common::config(),
-            WizardService::<Signup>::new("/signup", common::config()),
-            accounts
-        );
-        let mut b = Browser::new(&before);
-        b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-            .await;
-        let after = signup_instance!(
-            $store,
-            common::config(),
-            WizardService::<Signup>::new("/signup", common::config()),
-            accounts
-        );
-        // The old instance gets no more requests, as after a restart.
-        b.switch_to(&after);
-        b.assert_account_intact().await;
-    }};
+async fn resume_after_restart<St>(make_store: impl Fn() -> St + Clone + Send + Sync + 'static)
+where
+    St: SessionStore + 'static,
+{
+    let accounts = web::Data::new(Accounts::default());
+    let before = kit::signup_on(make_store.clone(), kit::config(), accounts.clone()).await;
+    let mut visitor = before.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&kit::account("ann@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let after = kit::signup_on(make_store, kit::config(), accounts).await;
+    // The old instance gets no more requests, as after a restart.
+    assert_account_intact(&mut visitor.moved_to(&after)).await;
 }
 
 #[actix_rt::test]
@@ -348,7 +371,7 @@ async fn the_visitor_resumes_after_an_app_restart_on_redis() {
     let Some(redis) = servers::shared_redis().await else {
         return;
     };
-    resume_after_restart!(redis.session_store());
+    resume_after_restart(kit::shared(redis.session_store())).await;
 }
 
 #[actix_rt::test]
@@ -356,7 +379,7 @@ async fn the_visitor_resumes_after_an_app_restart_on_memcached() {
     let Some((store, _server)) = servers::memcached().await else {
         return;
     };
-    resume_after_restart!(store.clone());
+    resume_after_restart(kit::shared(store.clone())).await;
 }
 
 #[actix_rt::test]
@@ -364,35 +387,29 @@ async fn the_store_expires_an_idle_signup_by_itself() {
     let Some(redis) = servers::shared_redis().await else {
         return;
     };
-    let config = common::config().idle_timeout(Duration::from_secs(2));
+    let config = kit::config().idle_timeout(Duration::from_secs(2));
     let accounts = web::Data::new(Accounts::default());
-    let app = signup_instance!(
-        redis.session_store(),
-        config.clone(),
-        WizardService::<Signup>::new("/signup", config.clone()),
-        accounts
-    );
-    let mut b = Browser::new(&app);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
-    // Redis itself drops the idle session: wait until it has.
-    let session = common::session_key_of(
-        b.cookie("wizard_session")
-            .unwrap_or_else(|| panic!("no session cookie")),
-    );
+    let app = kit::signup_on(kit::shared(redis.session_store()), config, accounts).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&kit::account("ann@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    // Redis itself drops the idle session (real time, not the kit's
+    // clock): wait until it has.
+    let cookie = visitor.jar().get("wizard_session").map(str::to_owned);
+    let session = common::session_key_of(&cookie.unwrap_or_else(|| panic!("no session cookie")));
     let store = redis.session_store();
     common::wait::until("Redis expires the idle session", || async {
         matches!(store.load(&session).await, Ok(None))
     })
     .await;
-    b.get("/signup/profile")
-        .await
-        .assert_redirect("/signup/account");
+    let page = visitor.open("/signup/profile").await;
+    assert_eq!(page.redirects(), ["/signup/account"]);
     assert!(
-        b.get("/signup/account")
-            .await
-            .body
-            .contains("Your earlier answers were deleted")
+        page.notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted"))
     );
 }
 
@@ -469,29 +486,23 @@ async fn two_instances_of_the_signup_create_one_account_from_a_double_finish() {
         return;
     };
     let accounts = web::Data::new(Accounts::default());
-    let one = signup_instance!(
-        redis.session_store(),
-        common::config(),
-        WizardService::<Signup>::with_ledger("/signup", common::config(), RedisLedger::new(&redis)),
-        accounts
-    );
-    let two = signup_instance!(
-        redis.session_store(),
-        common::config(),
-        WizardService::<Signup>::with_ledger("/signup", common::config(), RedisLedger::new(&redis)),
-        accounts
-    );
-    let mut b = Browser::new(&one);
-    b.reach_review("double@example.com").await;
-    let mut other = b.tab();
-    other.switch_to(&two);
-    let fields = [("accept_terms", "yes")];
-    let (first, second) = futures_util::join!(
-        b.post("/signup/review", "finish", &fields),
-        other.post("/signup/review", "finish", &fields)
-    );
-    first.assert_redirect("/signup/complete");
-    second.assert_redirect("/signup/complete");
+    let store = kit::shared(redis.session_store());
+    let one = kit::signup_instance(store.clone(), RedisLedger::new(&redis), accounts.clone()).await;
+    let two = kit::signup_instance(store, RedisLedger::new(&redis), accounts.clone()).await;
+    let mut visitor = one.visitor::<Signup>("/signup");
+    visitor
+        .start_with(
+            Answers::new()
+                .with(&kit::account("double@example.com", AccountType::Personal))
+                .with(&kit::profile()),
+        )
+        .await
+        .assert_step("review");
+    let mut other_tab = visitor.moved_to(&two);
+    other_tab.open("/signup/review").await.assert_step("review");
+    let (first, second) = futures_util::join!(visitor.submit(&ACCEPT), other_tab.submit(&ACCEPT));
+    first.assert_complete();
+    second.assert_complete();
     assert_eq!(accounts.count(), 1);
 }
 
@@ -501,8 +512,6 @@ async fn a_planted_run_finishes_on<St>(make_store: impl Fn() -> St + Send + Sync
 where
     St: SessionStore + 'static,
 {
-    use actix_wizard::testing::Answers;
-    use common::kit;
     let accounts = web::Data::new(Accounts::default());
     let app = kit::signup_on(make_store, kit::config(), accounts.clone()).await;
     let mut visitor = app.visitor::<Signup>("/signup");
@@ -510,7 +519,7 @@ where
     let review = visitor
         .start_with(
             Answers::new()
-                .with(&kit::account(&email, common::app::AccountType::Personal))
+                .with(&kit::account(&email, AccountType::Personal))
                 .with(&kit::profile()),
         )
         .await;
@@ -520,21 +529,18 @@ where
             .answers()
             .contains(&("Email address".into(), email.clone()))
     );
-    visitor
-        .submit(&common::app::Review { accept_terms: true })
-        .await
-        .assert_complete();
+    visitor.submit(&ACCEPT).await.assert_complete();
     assert!(accounts.get(&email).is_some());
 }
 
 #[actix_rt::test]
 async fn the_testing_kit_plants_runs_on_every_store() {
-    a_planted_run_finishes_on(common::kit::shared(MemoryStore::default())).await;
+    a_planted_run_finishes_on(kit::shared(MemoryStore::default())).await;
     a_planted_run_finishes_on(actix_session::storage::CookieSessionStore::default).await;
     if let Some(redis) = servers::shared_redis().await {
-        a_planted_run_finishes_on(common::kit::shared(redis.session_store())).await;
+        a_planted_run_finishes_on(kit::shared(redis.session_store())).await;
     }
     if let Some((memcached, _process)) = servers::memcached().await {
-        a_planted_run_finishes_on(common::kit::shared(memcached)).await;
+        a_planted_run_finishes_on(kit::shared(memcached)).await;
     }
 }

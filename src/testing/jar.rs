@@ -35,7 +35,8 @@ pub struct CookieJar {
 
 impl CookieJar {
     /// The value of the cookie named `name`, if the jar holds one (of any
-    /// path).
+    /// path), as it goes over the wire: percent-encoded where the server
+    /// encoded it.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.cookies
             .iter()

@@ -17,7 +17,9 @@ pub async fn signup() -> (TestApp, web::Data<Accounts>) {
 
 /// A factory that hands out `store` itself (its clones share its data),
 /// as `WizardSetup::new` does.
-pub fn shared<St: Clone + Send + Sync + 'static>(store: St) -> impl Fn() -> St + Send + Sync {
+pub fn shared<St: Clone + Send + Sync + 'static>(
+    store: St,
+) -> impl Fn() -> St + Clone + Send + Sync {
     move || store.clone()
 }
 
@@ -89,4 +91,28 @@ pub fn with<'a>(
         pairs.push((field, value));
     }
     pairs
+}
+
+/// Like [`signup_on`], for one of several instances sharing the store:
+/// finished runs recorded in `ledger`, as the README's load-balancer setup
+/// does.
+pub async fn signup_instance<St, L>(
+    make_store: impl Fn() -> St + Send + Sync + 'static,
+    ledger: L,
+    accounts: web::Data<Accounts>,
+) -> TestApp
+where
+    St: SessionStore + 'static,
+    L: actix_wizard::RunLedger,
+{
+    let setup = WizardSetup::with_store_factory(make_store, super::key(), config());
+    TestApp::new(setup, move |setup| {
+        App::new()
+            .wrap(setup.middleware())
+            .configure(super::app::routes(
+                setup.wizard_with_ledger("/signup", ledger),
+                accounts,
+            ))
+    })
+    .await
 }

@@ -274,9 +274,7 @@ async fn store_cost() -> Result<StoreCost, String> {
     let setup = WizardSetup::new(
         store.clone(),
         Key::generate(),
-        WizardConfig::default()
-            .secure_cookies(false)
-            .texts(app::texts()),
+        WizardConfig::default().secure_cookies(false),
     );
     let service = test::init_service(App::new().wrap(setup.middleware()).configure(app::routes(
         setup.wizard("/signup"),

@@ -46,11 +46,7 @@ async fn main() -> ExitCode {
     let sessions = env_number("FLOOD_SESSIONS", 1_000_000);
     let budget = env_number("FLOOD_BUDGET_MIB", 64) * 1024 * 1024;
     let store = MemoryStore::builder().max_bytes(budget).build();
-    let setup = WizardSetup::new(
-        store.clone(),
-        Key::generate(),
-        WizardConfig::default().texts(app::texts()),
-    );
+    let setup = WizardSetup::new(store.clone(), Key::generate(), WizardConfig::default());
     let accounts = web::Data::new(app::Accounts::default());
     let service = test::init_service(
         App::new()

@@ -25,9 +25,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let key = Key::from(&[5u8; 64]);
-    let mut config = WizardConfig::default()
-        .secure_cookies(false)
-        .texts(app::texts());
+    let mut config = WizardConfig::default().secure_cookies(false);
     if std::env::var("STATE_AT_REST").as_deref() == Ok("encrypted") {
         config = config.state_at_rest(StateAtRest::Encrypted);
     }

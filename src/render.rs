@@ -46,6 +46,8 @@ pub struct Page<'a> {
     pub(crate) notice: Option<&'a str>,
     pub(crate) has_back: bool,
     pub(crate) is_last: bool,
+    /// The step's own label for its main button.
+    pub(crate) button: Option<&'static str>,
     pub(crate) is_change: bool,
     pub(crate) sections: &'a [AnswerSection],
     pub(crate) base: &'a str,
@@ -191,6 +193,7 @@ impl<'a> Page<'a> {
         Buttons {
             is_last: self.is_last,
             has_back: self.has_back,
+            label: self.button,
             texts: self.texts,
         }
     }
@@ -586,17 +589,20 @@ impl PageTop<'_, '_> {
 pub struct Buttons<'a> {
     is_last: bool,
     has_back: bool,
+    /// The step's own label for the main button.
+    label: Option<&'static str>,
     texts: &'a Texts,
 }
 
 impl Buttons<'_> {
     /// Writes the buttons.
     pub(crate) fn write_into(&self, out: &mut String) {
-        let (value, label) = if self.is_last {
+        let (value, default) = if self.is_last {
             ("finish", &self.texts.finish_button)
         } else {
             ("next", &self.texts.continue_button)
         };
+        let label = self.label.unwrap_or(default);
         out.push_str("<div class=\"buttons\">\n");
         out.push_str("<button class=\"button\" name=\"action\" value=\"");
         out.push_str(value);
@@ -737,6 +743,35 @@ impl CompletePage<'_> {
             texts: self.texts,
         })
     }
+
+    /// A confirmation page inside the wizard's layout, in the manner of
+    /// GOV.UK's: a panel with `heading` and `message` (both text, escaped
+    /// here), then a link that starts another run
+    /// ([`Texts::start_another`]). Titled `title`.
+    ///
+    /// ```
+    /// # fn page(page: &actix_wizard::CompletePage<'_>) -> Result<String, askama::Error> {
+    /// page.confirmation("Application sent", "Application sent", "We have sent you an email.")
+    /// # }
+    /// ```
+    pub fn confirmation(
+        &self,
+        title: &str,
+        heading: &str,
+        message: &str,
+    ) -> Result<String, askama::Error> {
+        let mut body = String::with_capacity(256);
+        body.push_str("<div class=\"panel\">\n<h1>");
+        escape_into(&mut body, heading);
+        body.push_str("</h1>\n<p>");
+        escape_into(&mut body, message);
+        body.push_str("</p>\n</div>\n<p><a href=\"");
+        escape_into(&mut body, self.base);
+        body.push_str("\">");
+        escape_into(&mut body, &self.texts.start_another);
+        body.push_str("</a></p>\n");
+        self.in_layout(title, &body)
+    }
 }
 
 /// A page for a request the wizard cannot serve (400, 403, 404, 413, 415,
@@ -769,6 +804,7 @@ mod tests {
             notice: None,
             has_back: true,
             is_last: false,
+            button: None,
             is_change: false,
             sections: &[],
             base: "/w",

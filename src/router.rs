@@ -375,6 +375,7 @@ impl<W: Wizard> Inner<W> {
             notice,
             has_back: journey.previous(index).is_some(),
             is_last,
+            button: slot.button(),
             is_change: change,
             sections: &sections,
             base: &self.base,

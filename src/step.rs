@@ -74,6 +74,10 @@ pub trait Step: Serialize + DeserializeOwned + Validate + 'static {
     /// field the step does not have. Turn it off for a page that places
     /// fields behind conditions.
     const CHECK_PLACEMENT: bool = true;
+    /// The label of the step's main button, in place of the text table's
+    /// ("Continue", or the last step's "Finish"): "Create account",
+    /// "Accept and send". `None` by default.
+    const BUTTON: Option<&'static str> = None;
 
     /// Renders the step's page. By default, the whole page from
     /// [`Step::FIELDS`], inside the wizard's layout

@@ -146,6 +146,9 @@ pub struct Texts {
     pub not_found: ProblemWords,
     /// The 404 page's link.
     pub start_again_link: Text,
+    /// The link under a confirmation page
+    /// ([`crate::CompletePage::confirmation`]) that starts another run.
+    pub start_another: Text,
     /// The 405 page.
     pub method_not_allowed: ProblemWords,
     /// The 403 page of a bad CSRF token.
@@ -256,6 +259,7 @@ impl Texts {
             "There is no such page. Check the address, or start from the beginning.",
         ),
         start_again_link: Cow::Borrowed("Start from the beginning"),
+        start_another: Cow::Borrowed("Start again"),
         method_not_allowed: ProblemWords::new(
             "This page cannot do that",
             "The page was asked to do something it does not do, so nothing was saved. Go back and try again.",

@@ -322,6 +322,8 @@ pub(crate) trait Slot<W>: Send + Sync {
     fn title(&self) -> &'static str;
     fn shape(&self) -> &Shape;
     fn fields(&self) -> &'static [FieldSpec];
+    /// The main button's own label, if the step gives one.
+    fn button(&self) -> Option<&'static str>;
     /// Whether start-up checks which fields the page places.
     fn checks_placement(&self) -> bool;
     fn applies(&self, answers: &W) -> bool;
@@ -490,6 +492,10 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
 
     fn fields(&self) -> &'static [FieldSpec] {
         S::FIELDS
+    }
+
+    fn button(&self) -> Option<&'static str> {
+        S::BUTTON
     }
 
     fn checks_placement(&self) -> bool {

@@ -401,3 +401,26 @@ async fn a_date_with_a_missing_part_is_told_by_its_part() {
     let targets: Vec<String> = page.summary().into_iter().map(|l| l.target).collect();
     assert_eq!(targets, ["registered-month", "colour"]);
 }
+
+#[actix_rt::test]
+async fn the_confirmation_page_escapes_what_the_visitor_typed() {
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    let shouting = Profile {
+        display_name: "<b>Ann</b>".into(),
+        ..profile()
+    };
+    visitor
+        .start_with(
+            Answers::new()
+                .with(&account("fy@example.com", AccountType::Personal))
+                .with(&shouting),
+        )
+        .await;
+    let done = visitor.submit(&Review { accept_terms: true }).await;
+    done.assert_complete();
+    assert_eq!(done.heading().as_deref(), Some("Welcome, <b>Ann</b>"));
+    assert!(!done.body().contains("<b>Ann"), "escaped: {}", done.body());
+    assert!(done.text().contains("Your account has been created."));
+    assert!(done.body().contains(r#"<a href="/signup">Start again</a>"#));
+}

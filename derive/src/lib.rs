@@ -22,8 +22,8 @@ use case::{RenameRule, words_of_field, words_of_variant};
 /// On the struct: `#[step(name = "...", title = "...")]`, and optionally
 /// `check = path` (an `async fn(&Self, &HttpRequest) -> FieldErrors`),
 /// `render = path` (a `fn(&Page) -> Result<String, askama::Error>`, for a
-/// page of its own) and `unchecked_placement` (the page places its fields
-/// behind conditions). On each field: `#[field(label = "...", ...)]`; see
+/// page of its own), `button = "..."` (the main button's label) and
+/// `unchecked_placement` (the page places its fields behind conditions). On each field: `#[field(label = "...", ...)]`; see
 /// the crate's README for every attribute.
 #[proc_macro_derive(Step, attributes(step, field))]
 pub fn derive_step(input: TokenStream) -> TokenStream {
@@ -126,6 +126,7 @@ struct StepAttrs {
     title: LitStr,
     check: Option<Path>,
     render: Option<Path>,
+    button: Option<LitStr>,
     unchecked_placement: bool,
 }
 
@@ -134,6 +135,7 @@ fn step_attrs(input: &DeriveInput) -> Result<StepAttrs> {
     let mut title = None;
     let mut check = None;
     let mut render = None;
+    let mut button = None;
     let mut unchecked_placement = false;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("step")) {
         attr.parse_nested_meta(|meta| {
@@ -157,10 +159,11 @@ fn step_attrs(input: &DeriveInput) -> Result<StepAttrs> {
                 Some("title") => title = Some(meta.value()?.parse()?),
                 Some("check") => check = Some(meta.value()?.parse()?),
                 Some("render") => render = Some(meta.value()?.parse()?),
+                Some("button") => button = Some(meta.value()?.parse()?),
                 Some("unchecked_placement") => unchecked_placement = true,
                 _ => {
                     return Err(meta.error(
-                        "unknown step attribute; expected `name`, `title`, `check`, `render` or `unchecked_placement`",
+                        "unknown step attribute; expected `name`, `title`, `button`, `check`, `render` or `unchecked_placement`",
                     ));
                 }
             }
@@ -178,6 +181,7 @@ fn step_attrs(input: &DeriveInput) -> Result<StepAttrs> {
         title: title.ok_or_else(|| missing("title"))?,
         check,
         render,
+        button,
         unchecked_placement,
     })
 }
@@ -197,7 +201,7 @@ const KINDS: &[(&str, &str)] = &[
 ];
 
 /// The step's own constants: a field named like one gets `_FIELD` added.
-const RESERVED_CONSTANTS: &[&str] = &["NAME", "TITLE", "FIELDS", "CHECK_PLACEMENT"];
+const RESERVED_CONSTANTS: &[&str] = &["NAME", "TITLE", "FIELDS", "CHECK_PLACEMENT", "BUTTON"];
 
 const WIDTHS: &[u8] = &[2, 3, 4, 5, 10, 20, 30];
 
@@ -385,8 +389,14 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
         title,
         check,
         render,
+        button,
         unchecked_placement,
     } = attrs;
+    let button = button.map(|label| {
+        quote!(
+            const BUTTON: ::std::option::Option<&'static str> = ::std::option::Option::Some(#label);
+        )
+    });
     let render = render.map(|path| {
         quote! {
             fn render(page: &::actix_wizard::Page<'_>) -> ::std::result::Result<::std::string::String, ::askama::Error> {
@@ -413,6 +423,7 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
             const TITLE: &'static str = #title;
             const FIELDS: &'static [::actix_wizard::FieldSpec] = &[#(#specs),*];
             #placement
+            #button
             #render
             #check
             fn answers(&self, texts: &::actix_wizard::Texts) -> ::std::vec::Vec<::actix_wizard::Answer> {

@@ -8,8 +8,8 @@ use std::sync::{LazyLock, Mutex};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::{
-    Choice, CompletePage, FieldErrors, Finish, FinishError, Layout, Secret, Step, Steps, Texts,
-    Wizard, WizardService,
+    Choice, CompletePage, FieldErrors, Finish, FinishError, Layout, Secret, Step, Steps, Wizard,
+    WizardService,
 };
 use askama::Template;
 use regex::Regex;
@@ -156,7 +156,8 @@ pub struct Company {
         label = "Number of employees",
         hint = "A whole number from 1 to 100,000",
         autocomplete = "off",
-        width = 10
+        width = 10,
+        type_error = "Enter a whole number"
     )]
     #[validate(
         required(message = "Enter the number of employees"),
@@ -190,7 +191,12 @@ pub struct Profile {
         message = "Enter a display name of 1 to 40 characters"
     ))]
     pub display_name: String,
-    #[field(label = "Age", autocomplete = "off", width = 5)]
+    #[field(
+        label = "Age",
+        width = 5,
+        autocomplete = "off",
+        type_error = "Enter a whole number"
+    )]
     #[validate(required(message = "Enter your age"), range(min = 13, max = 120))]
     pub age: Option<u32>,
     #[field(label = "Interests", hint = "Select all that apply.")]
@@ -206,7 +212,11 @@ pub struct Profile {
 // ---------------------------------------------------------------- step 4
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(name = "review", title = "Check your answers")]
+#[step(
+    name = "review",
+    title = "Check your answers",
+    button = "Create account"
+)]
 pub struct Review {
     #[field(
         label = "Terms and conditions",
@@ -217,17 +227,6 @@ pub struct Review {
         message = "Accept the terms and conditions to create your account"
     ))]
     pub accept_terms: bool,
-}
-
-/// The words the signup's contract quotes, where they differ from the
-/// crate's defaults.
-pub fn texts() -> Texts {
-    Texts {
-        finish_button: "Create account".into(),
-        whole_number: "Enter a whole number".into(),
-        choice: "Select one of the options".into(),
-        ..Texts::default()
-    }
 }
 
 // ---------------------------------------------------------------- the wizard
@@ -245,13 +244,6 @@ pub struct Signup {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Welcome {
     pub display_name: String,
-}
-
-#[derive(Template)]
-#[template(path = "signup/complete.html")]
-struct CompleteTemplate<'a> {
-    welcome: &'a Welcome,
-    page: &'a CompletePage<'a>,
 }
 
 /// The example's own page around every step: its header and stylesheet.
@@ -294,12 +286,13 @@ impl Wizard for Signup {
         }
     }
 
-    fn render_complete(
-        welcome: &Welcome,
-        page: &CompletePage<'_>,
-    ) -> Result<String, askama::Error> {
-        let body = CompleteTemplate { welcome, page }.render()?;
-        page.in_layout("Account created", &body)
+    fn render_complete(done: &Welcome, page: &CompletePage<'_>) -> Result<String, askama::Error> {
+        let welcome = format!("Welcome, {}", done.display_name);
+        page.confirmation(
+            "Account created",
+            &welcome,
+            "Your account has been created.",
+        )
     }
 
     fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {

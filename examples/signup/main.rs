@@ -93,7 +93,6 @@ fn settings() -> Result<Settings, String> {
         "1" | "true" | "yes"
     );
     let mut config = WizardConfig::default()
-        .texts(app::texts())
         .idle_timeout(Duration::from_secs(ttl))
         .secure_cookies(secure);
     if matches!(store, StoreChoice::Cookie) {

@@ -26,7 +26,7 @@ pub fn shared<St: Clone + Send + Sync + 'static>(
 /// The example's configuration: the README's default, with the example's
 /// words.
 pub fn config() -> WizardConfig {
-    WizardConfig::default().texts(super::app::texts())
+    WizardConfig::default()
 }
 
 /// The signup example on the store `make_store` makes, with `config`,

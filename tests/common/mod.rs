@@ -58,7 +58,6 @@ pub const PROFILE_OK: &[(&str, &str)] = &[
 /// timeout long enough not to interfere unless a test shortens it.
 pub fn config() -> actix_wizard::WizardConfig {
     actix_wizard::WizardConfig::default()
-        .texts(app::texts())
         .encrypt_state_with(&key())
         .secure_cookies(false)
         .idle_timeout(Duration::from_secs(600))

@@ -13,8 +13,13 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use actix_wizard::{MemoryStore, StateCipher, StateKey};
-use common::{ACCOUNT_OK, Browser, PROFILE_OK};
+use actix_web::web;
+use actix_wizard::testing::{Answers, TestApp, Visitor};
+use actix_wizard::{MemoryStore, Secret, StateAtRest, StateCipher, StateKey};
+use common::app::{Account, AccountType, Accounts, Profile, Review, Signup};
+use common::kit;
+
+const ACCEPT: Review = Review { accept_terms: true };
 
 type State = HashMap<String, String>;
 
@@ -79,25 +84,39 @@ impl SessionStore for WatchedStore {
     }
 }
 
+/// The signup on the kit over `store`, sealed at rest (every store but
+/// the in-process ones seals by default; the tests say it for those too).
+async fn signup_sealed_on<St>(store: St) -> TestApp
+where
+    St: SessionStore + Clone + Send + Sync + 'static,
+{
+    let config = kit::config().state_at_rest(StateAtRest::Encrypted);
+    kit::signup_on(
+        kit::shared(store),
+        config,
+        web::Data::new(Accounts::default()),
+    )
+    .await
+}
+
 #[actix_rt::test]
 async fn no_answer_reaches_the_store_in_clear() {
     let store = WatchedStore::default();
-    let (app, _) = signup_app!(store.clone(), common::config());
-    let mut b = Browser::new(&app);
-    let mut account = ACCOUNT_OK.to_vec();
-    account[0] = ("email", "visible.person@example.com");
-    account[1] = ("password", "Sup3rSecretPass");
-    account[2] = ("password_confirm", "Sup3rSecretPass");
-    b.complete_step("account", &account, "/signup/profile")
-        .await;
-    let mut profile = PROFILE_OK.to_vec();
-    profile[0] = ("display_name", "Distinctive Name");
-    b.get("/signup/profile").await;
-    b.post("/signup/profile", "back", &profile).await; // a draft
-    b.complete_step("profile", &profile, "/signup/review").await;
-    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+    let app = signup_sealed_on(store.clone()).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    let mut account = kit::account("visible.person@example.com", AccountType::Personal);
+    account.password = Secret::new("Sup3rSecretPass");
+    account.password_confirm = Secret::new("Sup3rSecretPass");
+    visitor.submit(&account).await.assert_step("profile");
+    let profile = Profile {
+        display_name: "Distinctive Name".into(),
+        ..kit::profile()
+    };
+    visitor.back_with(&profile).await; // a draft
+    visitor.open("/signup/profile").await;
+    visitor.submit(&profile).await.assert_step("review");
+    visitor.submit(&ACCEPT).await.assert_complete();
     let dump = store.everything_written();
     assert!(!dump.is_empty(), "nothing was stored");
     for secret in [
@@ -115,12 +134,16 @@ async fn a_redis_dump_shows_no_answers() {
     let Some(redis) = common::servers::shared_redis().await else {
         return;
     };
-    let (app, _) = signup_app!(redis.session_store(), common::config());
-    let mut b = Browser::new(&app);
-    let mut account = ACCOUNT_OK.to_vec();
-    account[0] = ("email", "dumped.visitor@example.com");
-    b.complete_step("account", &account, "/signup/profile")
-        .await;
+    let app = signup_sealed_on(redis.session_store()).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&kit::account(
+            "dumped.visitor@example.com",
+            AccountType::Personal,
+        ))
+        .await
+        .assert_step("profile");
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let keys = std::process::Command::new("redis-cli")
         .args(["-u", &url, "--scan"])
@@ -146,26 +169,33 @@ async fn a_redis_dump_shows_no_answers() {
 #[actix_rt::test]
 async fn a_tampered_state_reads_as_expired_and_starts_a_new_session() {
     let store = WatchedStore::default();
-    let (app, _) = signup_app!(store.clone(), common::config());
-    let mut b = Browser::new(&app);
-    b.reach_profile().await;
-    let before = b.cookie("wizard_session").map(str::to_owned);
-    store.corrupt.store(true, Ordering::SeqCst);
-    b.get("/signup/profile")
+    let app = signup_sealed_on(store.clone()).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor
+        .start_with(Answers::new().with(&kit::account("ann@example.com", AccountType::Personal)))
         .await
-        .assert_redirect("/signup/account");
-    let restart = b.get("/signup/account").await;
-    assert_eq!(restart.status, StatusCode::OK);
-    assert!(restart.body.contains("Your earlier answers were deleted"));
-    assert_eq!(restart.input_value("email").as_deref(), Some(""));
+        .assert_step("profile");
+    let before = visitor.jar().get("wizard_session").map(str::to_owned);
+    store.corrupt.store(true, Ordering::SeqCst);
+    let restart = visitor.open("/signup/profile").await;
+    assert_eq!(restart.redirects(), ["/signup/account"]);
+    restart.assert_status(200);
+    assert!(
+        restart
+            .notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted"))
+    );
+    assert_eq!(restart.value(Account::EMAIL).as_deref(), Some(""));
     assert_ne!(
-        b.cookie("wizard_session").map(str::to_owned),
+        visitor.jar().get("wizard_session").map(str::to_owned),
         before,
         "session id renewed"
     );
     store.corrupt.store(false, Ordering::SeqCst);
-    b.complete_step("account", ACCOUNT_OK, "/signup/profile")
-        .await;
+    visitor
+        .submit(&kit::account("ann@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
 }
 
 fn now() -> u64 {
@@ -180,66 +210,59 @@ fn fixture() -> String {
     include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string())
 }
 
-/// A browser whose session holds `sealed` as the signup's stored state.
-async fn browser_with_state<'s, S: common::TestApp<B>, B: actix_web::body::MessageBody>(
-    app: &'s S,
-    store: &MemoryStore,
-    sealed: &str,
-) -> Browser<'s, S> {
+/// Puts `sealed` in `store` as the signup's stored state, as a session of
+/// its own, and gives `visitor` that session's cookie.
+async fn plant_raw_state(visitor: &mut Visitor<'_, Signup>, store: &MemoryStore, sealed: &str) {
     let entry = serde_json::to_string(sealed).unwrap_or_default();
     let cookie = common::plant_session(store, &[("wizard.signup", entry)]).await;
-    let mut browser = Browser::new(app);
-    browser.set_cookie("wizard_session", &cookie);
-    browser
+    visitor.jar().set("wizard_session", &cookie);
 }
 
 #[actix_rt::test]
 async fn state_from_an_older_definition_keeps_what_still_fits() {
     let store = MemoryStore::default();
-    let (app, _) = signup_app!(store.clone(), common::config());
+    let app = signup_sealed_on(store.clone()).await;
     let sealed = StateCipher::new(&StateKey::derive(&common::key()))
         .seal(fixture().as_bytes(), b"signup:state");
-    let mut b = browser_with_state(&app, &store, &sealed).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    plant_raw_state(&mut visitor, &store, &sealed).await;
 
     // The renamed profile field no longer decodes: that step is asked again.
-    b.get("/signup").await.assert_redirect("/signup/profile");
-    let profile = b.get("/signup/profile").await;
-    assert_eq!(profile.status, StatusCode::OK);
+    let profile = visitor.open("/signup").await;
+    assert_eq!(profile.redirects(), ["/signup/profile"]);
+    profile.assert_status(200);
     assert!(
-        profile.body.contains("Some questions have changed"),
+        profile
+            .notice()
+            .is_some_and(|n| n.contains("Some questions have changed")),
         "{}",
-        profile.body
+        profile.describe()
     );
-    assert_eq!(profile.input_value("display_name").as_deref(), Some(""));
+    assert_eq!(profile.value(Profile::DISPLAY_NAME).as_deref(), Some(""));
     // Shown once.
-    assert!(
-        !b.get("/signup/profile")
-            .await
-            .body
-            .contains("Some questions have changed")
-    );
+    assert_eq!(visitor.open("/signup/profile").await.notice(), None);
     // The account step still fits and is kept.
-    let account = b.get("/signup/account").await;
+    let account = visitor.open("/signup/account").await;
     assert_eq!(
-        account.input_value("email").as_deref(),
+        account.value(Account::EMAIL).as_deref(),
         Some("early@example.com")
     );
     // And the run goes on to the end.
-    b.get("/signup/profile").await;
-    b.post("/signup/profile", "next", PROFILE_OK)
-        .await
-        .assert_redirect("/signup/review");
-    let review = b.get("/signup/review").await;
-    assert!(review.body.contains("early@example.com"));
-    b.post("/signup/review", "finish", &[("accept_terms", "yes")])
-        .await
-        .assert_redirect("/signup/complete");
+    visitor.open("/signup/profile").await;
+    let review = visitor.submit(&kit::profile()).await;
+    review.assert_step("review");
+    assert!(
+        review
+            .answers()
+            .contains(&("Email address".into(), "early@example.com".into()))
+    );
+    visitor.submit(&ACCEPT).await.assert_complete();
 }
 
 #[actix_rt::test]
 async fn state_sealed_for_another_wizard_or_key_is_not_read() {
     let store = MemoryStore::default();
-    let (app, _) = signup_app!(store.clone(), common::config());
+    let app = signup_sealed_on(store.clone()).await;
     let fixture = fixture();
     let right_key = StateCipher::new(&StateKey::derive(&common::key()));
     let other_key = StateCipher::new(&StateKey::random());
@@ -248,11 +271,12 @@ async fn state_sealed_for_another_wizard_or_key_is_not_read() {
         other_key.seal(fixture.as_bytes(), b"signup:state"),
         "not even base64 !".to_owned(),
     ] {
-        let mut b = browser_with_state(&app, &store, &sealed).await;
-        b.get("/signup").await.assert_redirect("/signup/account");
-        let page = b.get("/signup/account").await;
-        assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.input_value("email").as_deref(), Some(""));
+        let mut visitor = app.visitor::<Signup>("/signup");
+        plant_raw_state(&mut visitor, &store, &sealed).await;
+        let page = visitor.open("/signup").await;
+        assert_eq!(page.redirects(), ["/signup/account"]);
+        page.assert_status(200);
+        assert_eq!(page.value(Account::EMAIL).as_deref(), Some(""));
     }
 }
 
@@ -318,32 +342,38 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
 
 #[actix_rt::test]
 async fn two_tabs_cannot_corrupt_a_run() {
-    let (app, accounts) = signup_app!(MemoryStore::default(), common::config());
-    let mut first = Browser::new(&app);
-    first.reach_review("tabs@example.com").await;
-    // The second tab still shows the account form: posting it is an edit.
+    let (app, accounts) = kit::signup().await;
+    let mut first = app.visitor::<Signup>("/signup");
+    first.open("/signup/account").await;
+    // The second tab opens the account form and keeps it.
     let mut second = first.tab();
-    let mut edited = ACCOUNT_OK.to_vec();
-    edited[0] = ("email", "tabs2@example.com");
-    second
-        .post("/signup/account", "next", &edited)
-        .await
-        .assert_redirect("/signup/profile");
-    first.sync_cookies_from(&second);
-    let review = first.get("/signup/review").await;
-    assert!(review.body.contains("tabs2@example.com"));
     first
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
+        .submit(&kit::account("tabs@example.com", AccountType::Personal))
+        .await;
+    first.submit(&kit::profile()).await.assert_step("review");
+    // Posting the second tab's account form is an edit.
+    second
+        .submit(&kit::account("tabs2@example.com", AccountType::Personal))
         .await
-        .assert_redirect("/signup/complete");
+        .assert_step("profile");
+    let review = first.open("/signup/review").await;
+    assert!(
+        review
+            .answers()
+            .contains(&("Email address".into(), "tabs2@example.com".into()))
+    );
+    first.submit(&ACCEPT).await.assert_complete();
     // The other tab's stale forms are refused cleanly: no second account,
     // no error page.
-    let stale_finish = second
-        .post("/signup/review", "finish", &[("accept_terms", "yes")])
+    second
+        .post_to("/signup/review", "finish", &[("accept_terms", "yes")])
+        .await
+        .assert_complete();
+    let stale_step = second
+        .post_to("/signup/profile", "next", common::PROFILE_OK)
         .await;
-    stale_finish.assert_redirect("/signup/complete");
-    let stale_step = second.post("/signup/profile", "next", PROFILE_OK).await;
-    assert_eq!(stale_step.status, StatusCode::SEE_OTHER);
+    assert_eq!(stale_step.redirects().len(), 1, "{}", stale_step.describe());
+    stale_step.assert_status(200);
     assert_eq!(accounts.count(), 1);
     assert!(accounts.get("tabs2@example.com").is_some());
 }

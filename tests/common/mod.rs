@@ -1,5 +1,8 @@
-//! A test browser over the real actix-web service: it keeps cookies like a
-//! browser (set, replace, delete), sends forms, and reads pages.
+//! What the tests share: the signup example's app, the testing kit's
+//! setup of it (`kit`), real servers, and a raw HTTP helper for what the
+//! testing kit does not offer a visitor: the headers of every redirect
+//! hop, raw stored state and tampered cookies, middleware composed by
+//! hand, and raw concurrent posts.
 
 #![allow(dead_code)] // each test binary uses a different part
 
@@ -290,11 +293,6 @@ where
         self.service = service;
     }
 
-    /// Takes the other tab's cookies (a browser shares them between tabs).
-    pub fn sync_cookies_from(&mut self, other: &Self) {
-        self.cookies = other.cookies.clone();
-    }
-
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }
@@ -416,20 +414,6 @@ where
         );
         let profile = self.get("/signup/profile").await;
         assert_eq!(profile.input_value("display_name").as_deref(), Some(""));
-    }
-
-    /// Account (personal) and profile done, the review page shown (with
-    /// its token).
-    pub async fn reach_review(&mut self, email: &str) -> Reply {
-        let mut account = ACCOUNT_OK.to_vec();
-        account[0] = ("email", email);
-        self.complete_step("account", &account, "/signup/profile")
-            .await;
-        self.complete_step("profile", PROFILE_OK, "/signup/review")
-            .await;
-        let review = self.get("/signup/review").await;
-        assert_eq!(review.status, StatusCode::OK);
-        review
     }
 }
 

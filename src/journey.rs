@@ -119,6 +119,21 @@ impl<W: Wizard> Journey<W> {
             .get_or_insert_with(|| WizardState::new(version, run.clone(), now))
     }
 
+    /// Starts the run from `answers` ([`Wizard::prefill`]): every step
+    /// that applies to them is stored as answered.
+    pub fn prefill(&mut self, steps: &Steps<W>, mut answers: W, version: u32, now: u64) {
+        for slot in &steps.slots {
+            if !slot.applies(&answers) {
+                continue;
+            }
+            if let Some(json) = slot.stored_json(&mut answers) {
+                self.state_mut(version, now).step_mut(slot.name()).answers = Some(json);
+            }
+        }
+        self.answers = answers;
+        self.settle(steps);
+    }
+
     /// Stores a step's validated answers, clearing its draft and errors.
     pub fn store_answers(
         &mut self,

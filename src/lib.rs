@@ -84,7 +84,7 @@ pub use store::MemcachedStore;
 pub use store::RedisBackend;
 pub use store::{MemoryStore, MemoryStoreBuilder, StoreError};
 pub use texts::{ProblemWords, Text, Texts};
-pub use wizard::{Finish, FinishError, Steps, Wizard};
+pub use wizard::{Admission, Finish, FinishError, Steps, Wizard, resource};
 
 /// The README's code, compiled as a doctest so that it stays true.
 #[cfg(doctest)]

@@ -21,6 +21,9 @@ use crate::texts::{ProblemWords, Texts};
 pub(crate) enum Problem {
     /// No such page, or a step that does not apply: links to `start`.
     NotFound { start: String },
+    /// The application does not let this visitor use the wizard on this
+    /// resource ([`crate::Wizard::admit`]).
+    Forbidden,
     /// The resource does not take this method; `allow` lists those it does.
     MethodNotAllowed { allow: &'static str },
     /// The CSRF token was missing or wrong: links back to `form`.
@@ -47,6 +50,7 @@ impl Problem {
     fn words<'t>(&self, texts: &'t Texts) -> &'t ProblemWords {
         match self {
             Self::NotFound { .. } => &texts.not_found,
+            Self::Forbidden => &texts.forbidden,
             Self::MethodNotAllowed { .. } => &texts.method_not_allowed,
             Self::Csrf { .. } => &texts.csrf,
             Self::Malformed => &texts.malformed,
@@ -110,6 +114,7 @@ impl ResponseError for Problem {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Csrf { .. } => StatusCode::FORBIDDEN,
             Self::Malformed => StatusCode::BAD_REQUEST,

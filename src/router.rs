@@ -29,7 +29,7 @@ use crate::render::{CompletePage, Page, Progress};
 use crate::run::{Run, Runs};
 use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
-use crate::wizard::{Finish, FinishError, Steps, Submitted, Wizard};
+use crate::wizard::{Admission, Finish, FinishError, Steps, Submitted, Wizard};
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
@@ -173,7 +173,8 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                             |request: HttpRequest,
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
-                                with_headers(&wizard.config, entry(&request, &session, &wizard))
+                                let answer = entry(&request, &session, &wizard).await;
+                                with_headers(&wizard.config, answer)
                             },
                         ))
                         .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
@@ -273,17 +274,60 @@ impl Action {
 }
 
 impl<W: Wizard> Inner<W> {
-    fn step_url(&self, index: usize) -> String {
-        format!("{}/{}", self.base, self.steps.slots[index].name())
+    /// The URL of step `index` under `base` (a run's [`Run::base`]).
+    fn step_url(&self, base: &str, index: usize) -> String {
+        format!("{base}/{}", self.steps.slots[index].name())
     }
 
     fn resume_url(&self, run: &Run<W>) -> String {
-        self.step_url(run.journey.resume(&self.steps))
+        self.step_url(&run.base, run.journey.resume(&self.steps))
     }
 
-    fn not_found(&self) -> Problem {
+    /// Whether the visitor may start a run on this resource
+    /// ([`Wizard::admit`]); asked only while the run has no state.
+    async fn admit(&self, request: &HttpRequest, run: &Run<W>) -> Result<(), Problem> {
+        if run.is_stored() {
+            return Ok(());
+        }
+        match W::admit(request).await {
+            Admission::Allowed => Ok(()),
+            Admission::NotFound => Err(self.not_found(&run.base)),
+            Admission::Forbidden => Err(Problem::Forbidden),
+        }
+    }
+
+    /// A new run's first page view (`GET`) fills it from
+    /// [`Wizard::prefill`]. The page that follows says so when the run
+    /// before it expired.
+    async fn prefill(&self, request: &HttpRequest, session: &Session, run: &mut Run<W>) {
+        if run.is_stored() || request.method() != actix_web::http::Method::GET {
+            return;
+        }
+        let Some(answers) = W::prefill(request).await else {
+            return;
+        };
+        let expired = if run.journey.lapsed {
+            // As on any page after an expiry: a new session id too (the
+            // loaded run is already a new one).
+            session.renew();
+            run.journey.lapsed = false;
+            true
+        } else {
+            self.start_over(run).await
+        };
+        let now = self.runs.now();
+        run.visitor.stage = Stage::Answering;
+        run.journey.prefill(&self.steps, answers, W::VERSION, now);
+        if let Some(state) = run.journey.state.as_mut().filter(|_| expired) {
+            state.notice = Some(Notice::Expired);
+        }
+    }
+
+    /// The 404 of the wizard on the resource at `base`, linking to its
+    /// start.
+    fn not_found(&self, base: &str) -> Problem {
         Problem::NotFound {
-            start: self.base.clone(),
+            start: base.to_owned(),
         }
     }
 
@@ -298,25 +342,33 @@ impl<W: Wizard> Inner<W> {
             return Some(&texts.expired_notice);
         }
         if let Some(state) = &mut run.journey.state {
-            if state.notice.take() == Some(Notice::QuestionsChanged) {
-                run.journey.changed = true;
-                return Some(&texts.changed_notice);
-            }
-            return None;
+            let notice = state.notice.take()?;
+            run.journey.changed = true;
+            return Some(match notice {
+                Notice::QuestionsChanged => &texts.changed_notice,
+                Notice::Expired => &texts.expired_notice,
+            });
         }
+        self.start_over(run).await.then_some(&*texts.expired_notice)
+    }
+
+    /// A run without state whose visitor cookie names an earlier run: that
+    /// run is over, so a new one starts. Whether the earlier one expired
+    /// (its state gone from the store) rather than finished.
+    async fn start_over(&self, run: &mut Run<W>) -> bool {
         match run.visitor.stage {
-            Stage::Looking => None,
+            Stage::Looking => false,
             Stage::Finished => {
                 run.restart();
-                None
+                false
             }
             Stage::Answering => {
-                // The state is gone: expired in the store, unless the run
-                // finished (its finishing answer was lost). Boxed: rare,
-                // and its future is large.
+                // Expired in the store, unless the run finished (its
+                // finishing answer was lost). Boxed: rare, and its future
+                // is large.
                 let finished = Box::pin(self.runs.finished_outcome(run)).await.is_some();
                 run.restart();
-                (!finished).then_some(&*texts.expired_notice)
+                !finished
             }
         }
     }
@@ -351,7 +403,7 @@ impl<W: Wizard> Inner<W> {
                     }
                     AnswerSection {
                         title: step.title(),
-                        change_url: format!("{}?change", self.step_url(i)),
+                        change_url: format!("{}?change", self.step_url(&run.base, i)),
                         rows,
                     }
                 })
@@ -360,7 +412,7 @@ impl<W: Wizard> Inner<W> {
             Vec::new()
         };
         let (current, total) = journey.position(index);
-        let mut action = self.step_url(index);
+        let mut action = self.step_url(&run.base, index);
         let change = is_change(request);
         if change {
             action.push_str("?change");
@@ -378,7 +430,7 @@ impl<W: Wizard> Inner<W> {
             button: slot.button(),
             is_change: change,
             sections: &sections,
-            base: &self.base,
+            base: &run.base,
             fields: slot.fields(),
             texts: &self.config.texts,
             layout: W::layout,
@@ -403,20 +455,24 @@ impl<W: Wizard> Inner<W> {
         outcome: &str,
     ) -> Result<HttpResponse, Problem> {
         self.runs.keep_outcome(session, run, outcome);
-        let complete = format!("{}/{COMPLETE_SEGMENT}", self.base);
+        let complete = format!("{}/{COMPLETE_SEGMENT}", run.base);
         self.runs
             .answer(request, session, run, see_other(&complete))
     }
 }
 
 /// `GET {base}`: to the step the visitor should be on.
-fn entry<W: Wizard>(
+async fn entry<W: Wizard>(
     request: &HttpRequest,
     session: &Session,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
     let mut run = wizard.runs.load(request, session, &wizard.steps);
-    run.leave_visitor_cookie();
+    wizard.admit(request, &run).await?;
+    wizard.prefill(request, session, &mut run).await;
+    if !run.is_stored() {
+        run.leave_visitor_cookie();
+    }
     let target = wizard.resume_url(&run);
     wizard
         .runs
@@ -431,9 +487,11 @@ async fn show<W: Wizard>(
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
     let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
+    wizard.prefill(request, session, &mut run).await;
     if !run.journey.is_active(index) {
         run.leave_visitor_cookie();
-        let page = wizard.not_found().page(&wizard.config.texts);
+        let page = wizard.not_found(&run.base).page(&wizard.config.texts);
         return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.reachable(&wizard.steps, index) {
@@ -500,6 +558,7 @@ async fn submit<W: Wizard>(
 ) -> Result<HttpResponse, Problem> {
     let mut form = read_form(request, payload, &wizard.config).await?;
     let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
     if !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
         // Boxed: rare, and its future is large.
         return Box::pin(wizard.without_state(request, session, run)).await;
@@ -512,7 +571,7 @@ async fn submit<W: Wizard>(
         return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.is_active(index) {
-        return Err(wizard.not_found());
+        return Err(wizard.not_found(&run.base));
     }
     if !run.journey.reachable(&wizard.steps, index) {
         return Ok(see_other(&wizard.resume_url(&run)));
@@ -557,7 +616,7 @@ impl<W: Wizard> Inner<W> {
         form: &RawForm,
     ) -> Result<HttpResponse, Problem> {
         self.keep_draft(&mut run, index, form);
-        let previous = self.step_url(run.journey.previous(index).unwrap_or(index));
+        let previous = self.step_url(&run.base, run.journey.previous(index).unwrap_or(index));
         self.runs
             .answer(request, session, &mut run, see_other(&previous))
     }
@@ -623,7 +682,7 @@ impl<W: Wizard> Inner<W> {
         } else {
             next
         };
-        let location = self.step_url(target);
+        let location = self.step_url(&run.base, target);
         self.runs
             .answer(request, session, &mut run, see_other(&location))
     }
@@ -713,7 +772,7 @@ async fn finish<W: Wizard>(
             Refusal::Invalid { step, errors } => {
                 let name = wizard.steps.slots[*step].name();
                 run.state_mut(wizard.runs.now()).step_mut(name).errors = errors.clone();
-                let location = wizard.step_url(*step);
+                let location = wizard.step_url(&run.base, *step);
                 wizard
                     .runs
                     .answer(request, session, &mut run, see_other(&location))
@@ -767,10 +826,10 @@ async fn complete<W: Wizard>(
         .await
         .and_then(|json| serde_json::from_slice::<W::Outcome>(&json).ok());
     let Some(outcome) = outcome else {
-        return Ok(see_other(&wizard.base));
+        return Ok(see_other(&run.base));
     };
     let page = CompletePage {
-        base: &wizard.base,
+        base: &run.base,
         texts: &wizard.config.texts,
         layout: W::layout,
     };
@@ -788,16 +847,15 @@ async fn complete<W: Wizard>(
 /// (308, keeping the method and body); the rest is 404.
 fn elsewhere<W: Wizard>(request: &HttpRequest, wizard: &Inner<W>) -> Result<HttpResponse, Problem> {
     let path = request.path();
+    let base = wizard.runs.base_of(request);
     let canonical = path.strip_suffix('/').and_then(|trimmed| {
-        let segment = trimmed
-            .strip_prefix(wizard.base.as_str())?
-            .strip_prefix('/')?;
+        let segment = trimmed.strip_prefix(&*base)?.strip_prefix('/')?;
         let known = segment == COMPLETE_SEGMENT
             || wizard.steps.slots.iter().any(|slot| slot.name() == segment);
         known.then_some(trimmed)
     });
     let Some(canonical) = canonical else {
-        return Err(wizard.not_found());
+        return Err(wizard.not_found(&base));
     };
     let mut location = canonical.to_owned();
     if !request.query_string().is_empty() {

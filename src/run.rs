@@ -50,7 +50,12 @@ impl RunKey {
 
     /// The path parameters of the resource `request` is on, as one string.
     fn resource_of(request: &HttpRequest) -> Option<String> {
-        let mut params = request.match_info().iter().peekable();
+        Self::resource_from(request.match_info().iter())
+    }
+
+    /// Path parameters as one string, `None` when there are none.
+    fn resource_from<'p>(params: impl Iterator<Item = (&'p str, &'p str)>) -> Option<String> {
+        let mut params = params.peekable();
         params.peek()?;
         let mut resource = String::new();
         for (name, value) in params {
@@ -63,10 +68,81 @@ impl RunKey {
     }
 }
 
+/// Where a wizard is mounted: a fixed path (`/signup`), or a pattern with
+/// path parameters (`/bookings/{booking}/change`) that each request fills
+/// in, so that every resource has its own URLs, cookie path and run.
+#[derive(Debug)]
+pub(crate) struct Mount {
+    pattern: String,
+    /// The path itself, when the pattern has no parameter.
+    fixed: Option<Arc<str>>,
+}
+
+/// Path bytes written as they are in a URL the wizard builds: the
+/// unreserved characters and the sub-delimiters a segment may hold.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+impl Mount {
+    pub fn new(pattern: &str) -> Self {
+        Self {
+            pattern: pattern.to_owned(),
+            fixed: (!pattern.contains('{')).then(|| Arc::from(pattern)),
+        }
+    }
+
+    /// The mount path as declared (a pattern when it has parameters).
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    /// The wizard's base path on the resource `request` is on: the
+    /// pattern with each `{name}` (or `{name:regex}`) replaced by the
+    /// request's value, percent-encoded. `None` when a parameter is
+    /// missing (a request from outside the wizard's scope).
+    pub fn base_of(&self, request: &HttpRequest) -> Option<Arc<str>> {
+        if let Some(fixed) = &self.fixed {
+            return Some(Arc::clone(fixed));
+        }
+        let mut base = String::with_capacity(self.pattern.len() + 16);
+        let mut rest = self.pattern.as_str();
+        while let Some(open) = rest.find('{') {
+            base.push_str(&rest[..open]);
+            let close = open + rest[open..].find('}')?;
+            let name = rest[open + 1..close].split(':').next()?;
+            let value = request.match_info().get(name)?;
+            base.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
+            rest = &rest[close + 1..];
+        }
+        base.push_str(rest);
+        Some(base.into())
+    }
+}
+
 /// A run as one request sees it: the journey through the steps and the
 /// visitor cookie.
 pub(crate) struct Run<W> {
     pub key: RunKey,
+    /// The wizard's base path on this run's resource (`/signup`,
+    /// `/bookings/7/change`): every URL the run's pages link to starts
+    /// with it.
+    pub base: Arc<str>,
     pub journey: Journey<W>,
     /// What the visitor cookie says, or a new run when it said nothing
     /// usable.
@@ -118,6 +194,7 @@ impl<W: Wizard> Run<W> {
 /// Where and how a wizard's runs are kept.
 pub(crate) struct Runs {
     id: &'static str,
+    mount: Mount,
     /// The key of a run on a wizard mounted at a fixed path: made once.
     fixed_key: RunKey,
     /// Whether state and outcome are encrypted in the store.
@@ -140,10 +217,11 @@ impl Runs {
     ) -> Self {
         Self {
             id,
+            mount: Mount::new(base),
             fixed_key: RunKey::new(id, ""),
             encrypt: config.state_at_rest != StateAtRest::Plain,
             cipher,
-            visitor: VisitorCookie::new(id, base, config.secure_cookies),
+            visitor: VisitorCookie::new(id, config.secure_cookies),
             finishes,
             idle_secs: config.idle_timeout.as_secs(),
             max_state_bytes: config.max_state_bytes,
@@ -164,6 +242,7 @@ impl Runs {
             None => self.fixed_key.clone(),
             Some(resource) => RunKey::new(self.id, &resource),
         };
+        let base = self.base_of(request);
         let stored = self.stored_state(session, &key);
         if matches!(stored, Stored::Unreadable) {
             tracing::warn!(
@@ -185,11 +264,21 @@ impl Runs {
         journey.new_run_id = visitor.run.clone();
         Run {
             key,
+            base,
             journey,
             visitor,
             sent,
             write_visitor: true,
         }
+    }
+
+    /// The wizard's base path on `request`'s resource (the pattern itself
+    /// if a parameter is missing, which the wizard's own routes never
+    /// allow).
+    pub fn base_of(&self, request: &HttpRequest) -> Arc<str> {
+        self.mount
+            .base_of(request)
+            .unwrap_or_else(|| Arc::from(self.mount.pattern()))
     }
 
     /// Now, in Unix seconds, by the configured clock.
@@ -290,7 +379,7 @@ impl Runs {
         }
         if run.write_visitor && run.sent_visitor() != Some(&run.visitor) {
             self.visitor
-                .write(&run.visitor, &self.cipher, &mut response);
+                .write(&run.visitor, &run.base, &self.cipher, &mut response);
         }
         Ok(response)
     }
@@ -406,19 +495,38 @@ impl Runs {
     /// of a new run that has answered `answers` (step name → the step's
     /// JSON), sealed as [`Runs::answer`] seals a state: what a testing kit
     /// plants to start a run at any step.
+    /// `base` is the wizard's base on the run's resource
+    /// (`/bookings/7/change` for a wizard at `/bookings/{booking}/change`).
     pub fn planted(
         &self,
+        base: &str,
         version: u32,
         answers: Vec<(&'static str, Box<RawValue>)>,
     ) -> Result<(String, String), String> {
+        let key = if self.mount.fixed.is_some() {
+            self.fixed_key.clone()
+        } else {
+            let pattern = actix_web::dev::ResourceDef::new(self.mount.pattern());
+            let mut path = actix_web::dev::Path::new(base.to_owned());
+            if !pattern.capture_match_info(&mut path) {
+                return Err(format!(
+                    "{base} is not a resource of a wizard at {}",
+                    self.mount.pattern()
+                ));
+            }
+            match RunKey::resource_from(path.iter()) {
+                Some(resource) => RunKey::new(self.id, &resource),
+                None => self.fixed_key.clone(),
+            }
+        };
         let mut state = WizardState::new(version, Visitor::new_run().run, self.now());
         for (name, json) in answers {
             state.step_mut(name).answers = Some(json);
         }
         let kept = self
-            .stored_form(&state, &self.fixed_key)
+            .stored_form(&state, &key)
             .map_err(|error| format!("the answers do not fit the state: {error:?}"))?;
-        Ok((self.fixed_key.0.state_entry.clone(), kept.get().to_owned()))
+        Ok((key.0.state_entry.clone(), kept.get().to_owned()))
     }
 }
 

@@ -53,6 +53,9 @@ pub struct WizardSetup<S> {
     make_store: Arc<dyn Fn() -> S + Send + Sync>,
     key: Key,
     config: WizardConfig,
+    /// Where each wizard built here is mounted, by its id (the testing
+    /// kit reads it to plant a run on a resource).
+    mounts: Arc<std::sync::Mutex<Vec<(&'static str, String)>>>,
 }
 
 impl<S> Clone for WizardSetup<S> {
@@ -61,6 +64,7 @@ impl<S> Clone for WizardSetup<S> {
             make_store: Arc::clone(&self.make_store),
             key: self.key.clone(),
             config: self.config.clone(),
+            mounts: Arc::clone(&self.mounts),
         }
     }
 }
@@ -105,6 +109,7 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
             make_store: Arc::new(make_store),
             key,
             config,
+            mounts: Arc::default(),
         }
     }
 
@@ -124,6 +129,7 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
 
     /// The wizard `W` at `path`, its state sealed under the setup's key.
     pub fn wizard<W: Wizard>(&self, path: &str) -> WizardService<W> {
+        self.note_mount::<W>(path);
         WizardService::new(path, self.config.clone())
     }
 
@@ -134,7 +140,23 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
         path: &str,
         ledger: impl RunLedger,
     ) -> WizardService<W> {
+        self.note_mount::<W>(path);
         WizardService::with_ledger(path, self.config.clone(), ledger)
+    }
+
+    fn note_mount<W: Wizard>(&self, path: &str) {
+        let mut mounts = self.mounts.lock().unwrap_or_else(|p| p.into_inner());
+        mounts.push((W::ID, path.trim_end_matches('/').to_owned()));
+    }
+
+    /// Where wizard `id` was mounted through this setup, if it was.
+    #[cfg(feature = "testing")]
+    pub(crate) fn mount_of(&self, id: &str) -> Option<String> {
+        let mounts = self.mounts.lock().unwrap_or_else(|p| p.into_inner());
+        mounts
+            .iter()
+            .find(|(w, _)| *w == id)
+            .map(|(_, path)| path.clone())
     }
 }
 

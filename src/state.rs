@@ -39,6 +39,9 @@ pub(crate) struct WizardState {
 pub(crate) enum Notice {
     /// Some stored answers no longer fit the wizard's definition.
     QuestionsChanged,
+    /// The run before this one expired; this one started afresh (from
+    /// [`crate::Wizard::prefill`]).
+    Expired,
 }
 
 /// What is stored for one step.

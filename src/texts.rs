@@ -146,6 +146,9 @@ pub struct Texts {
     pub not_found: ProblemWords,
     /// The 404 page's link.
     pub start_again_link: Text,
+    /// The 403 page of a resource the visitor may not use
+    /// ([`crate::Wizard::admit`]).
+    pub forbidden: ProblemWords,
     /// The link under a confirmation page
     /// ([`crate::CompletePage::confirmation`]) that starts another run.
     pub start_another: Text,
@@ -259,6 +262,10 @@ impl Texts {
             "There is no such page. Check the address, or start from the beginning.",
         ),
         start_again_link: Cow::Borrowed("Start from the beginning"),
+        forbidden: ProblemWords::new(
+            "You cannot use this page",
+            "You do not have permission to change this. Check you are signed in with the right account.",
+        ),
         start_another: Cow::Borrowed("Start again"),
         method_not_allowed: ProblemWords::new(
             "This page cannot do that",

@@ -104,17 +104,17 @@ pub(crate) struct Sent {
 /// How the visitor cookie of one wizard is named, scoped and signed.
 pub(crate) struct VisitorCookie {
     name: String,
-    /// `; Path=…; Max-Age=…; HttpOnly; SameSite=Lax[; Secure]`, made once.
+    /// `; HttpOnly; SameSite=Lax[; Secure]; Max-Age=…`, made once; the
+    /// `Path` is the run's base, written with each cookie (a wizard on a
+    /// path with parameters has one per resource).
     attributes: String,
     context: Vec<u8>,
 }
 
 impl VisitorCookie {
-    /// The cookie of wizard `id` mounted at `base`.
-    pub fn new(id: &str, base: &str, secure: bool) -> Self {
-        let path = if base.is_empty() { "/" } else { base };
+    /// The cookie of wizard `id`.
+    pub fn new(id: &str, secure: bool) -> Self {
         let cookie = Cookie::build("x", "")
-            .path(path)
             .http_only(true)
             .secure(secure)
             .same_site(SameSite::Lax)
@@ -149,17 +149,29 @@ impl VisitorCookie {
         cipher.verify(&sent.signed, &self.context).is_some()
     }
 
-    /// Sets the cookie to `visitor` in `response`.
-    pub fn write(&self, visitor: &Visitor, cipher: &StateCipher, response: &mut HttpResponse) {
+    /// Sets the cookie to `visitor` in `response`, for the pages under
+    /// `base`.
+    pub fn write(
+        &self,
+        visitor: &Visitor,
+        base: &str,
+        cipher: &StateCipher,
+        response: &mut HttpResponse,
+    ) {
         let value = cipher.sign(&visitor.encode(), &self.context);
-        let mut header =
-            String::with_capacity(self.attributes.len() + self.name.len() + value.len() + 1);
+        let path = if base.is_empty() { "/" } else { base };
+        let mut header = String::with_capacity(
+            self.attributes.len() + self.name.len() + value.len() + path.len() + 8,
+        );
         header.push_str(&self.name);
         header.push('=');
         header.push_str(&value);
+        header.push_str("; Path=");
+        header.push_str(path);
         header.push_str(&self.attributes);
-        // Name, value (hex, base64url, `.`) and attributes are ours and
-        // cookie-safe, so the header value is always valid.
+        // Name, value (hex, base64url, `.`), the path (percent-encoded)
+        // and attributes are ours and cookie-safe, so the header value is
+        // always valid.
         if let Ok(header) = HeaderValue::try_from(header) {
             response.headers_mut().append(SET_COOKIE, header);
         }
@@ -174,10 +186,10 @@ mod tests {
     #[test]
     fn a_visitor_reads_back_only_when_signed_for_this_wizard() {
         let cipher = StateCipher::new(&StateKey::random());
-        let cookie = VisitorCookie::new("signup", "/signup", false);
+        let cookie = VisitorCookie::new("signup", false);
         let visitor = Visitor::new_run();
         let mut response = HttpResponse::Ok().finish();
-        cookie.write(&visitor, &cipher, &mut response);
+        cookie.write(&visitor, "/signup", &cipher, &mut response);
         let sent = response
             .cookies()
             .next()
@@ -192,7 +204,7 @@ mod tests {
         assert_eq!(read.visitor, visitor);
         assert!(cookie.is_genuine(&read, &cipher));
 
-        let other = VisitorCookie::new("other", "/signup", false);
+        let other = VisitorCookie::new("other", false);
         let request = actix_web::test::TestRequest::default()
             .cookie(Cookie::new("other_run", sent.clone()))
             .to_http_request();

@@ -94,6 +94,31 @@ pub trait Wizard: Default + Sized + 'static {
     /// applications that deduplicate on their side too.
     fn finish(self, finish: &Finish) -> impl Future<Output = Result<Self::Outcome, FinishError>>;
 
+    /// Whether the visitor may use this wizard on the resource the request
+    /// names (a wizard mounted at `/bookings/{booking}/change`: may this
+    /// visitor change this booking?). Asked before a run has any state: on
+    /// the first visit, and again once a run has expired or finished;
+    /// answering [`Admission::NotFound`] or [`Admission::Forbidden`] gives
+    /// the 404 or 403 page, and nothing is stored. A run that has started
+    /// is not asked again: `finish` checks what must hold at the end.
+    /// Read the path with [`resource`]. By default, everyone may.
+    fn admit(request: &HttpRequest) -> impl Future<Output = Admission> {
+        let _ = request;
+        std::future::ready(Admission::Allowed)
+    }
+
+    /// The answers a new run starts with, for a wizard that changes
+    /// something that exists (an amend wizard opens with the booking as it
+    /// is): each applying step of the value returned is stored as answered,
+    /// so the visitor lands on the first step not answered (the last one,
+    /// when all are) and every form shows the current values. Asked once
+    /// per new run, after [`Wizard::admit`]; `None` (the default) starts
+    /// empty. The answers are checked again at finish like any others.
+    fn prefill(request: &HttpRequest) -> impl Future<Output = Option<Self>> {
+        let _ = request;
+        std::future::ready(None)
+    }
+
     /// Renders the page shown after finishing; `page.in_layout(title,
     /// body)` puts it in [`Wizard::layout`].
     fn render_complete(
@@ -131,6 +156,37 @@ pub trait Wizard: Default + Sized + 'static {
     fn layout(page: &Layout<'_>) -> Result<String, askama::Error> {
         Ok(page.default_document())
     }
+}
+
+/// What [`Wizard::admit`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// The visitor may use the wizard on this resource.
+    Allowed,
+    /// No such resource, as far as this visitor may know: the 404 page.
+    NotFound,
+    /// The resource exists, and this visitor may not change it: the 403
+    /// page.
+    Forbidden,
+}
+
+/// The path parameters of the resource a wizard runs on, typed: for a
+/// wizard at `/bookings/{booking}/change`, `resource::<u32>(request)` (one
+/// parameter) or a struct with a field per parameter. `None` when they do
+/// not parse as `T`.
+///
+/// ```
+/// # fn example(request: &actix_web::HttpRequest) {
+/// #[derive(serde::Deserialize)]
+/// struct Booking {
+///     booking: u32,
+/// }
+/// let booking: Option<Booking> = actix_wizard::resource(request);
+/// # let _ = booking;
+/// # }
+/// ```
+pub fn resource<T: DeserializeOwned>(request: &HttpRequest) -> Option<T> {
+    request.match_info().load::<T>().ok()
 }
 
 /// What [`Wizard::finish`] knows about the request that finishes the run.
@@ -353,6 +409,8 @@ pub(crate) trait Slot<W>: Send + Sync {
     ) -> LocalBoxFuture<'a, FieldErrors>;
     fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
     fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer>;
+    /// The step's place in `answers` as the state stores it, if it has one.
+    fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>>;
 }
 
 enum Access<W, S> {
@@ -589,5 +647,14 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         self.get(answers)
             .map(|s| s.answers(texts))
             .unwrap_or_default()
+    }
+
+    fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>> {
+        let step = self.get(answers)?;
+        serde_json::value::to_raw_value(step)
+            .inspect_err(|error| {
+                tracing::error!(%error, step = S::NAME, "prefilled answers did not serialize");
+            })
+            .ok()
     }
 }

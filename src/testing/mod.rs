@@ -172,6 +172,7 @@ where
 /// Plants sessions in the application's store, whatever store it is.
 trait Planter {
     fn setup_config(&self) -> &crate::WizardConfig;
+    fn mount_of(&self, id: &str) -> Option<String>;
     fn plant(&self, entries: HashMap<String, String>)
     -> LocalBoxFuture<'_, Result<String, String>>;
 }
@@ -179,6 +180,10 @@ trait Planter {
 impl<St: SessionStore + 'static> Planter for WizardSetup<St> {
     fn setup_config(&self) -> &crate::WizardConfig {
         self.config()
+    }
+
+    fn mount_of(&self, id: &str) -> Option<String> {
+        WizardSetup::mount_of(self, id)
     }
 
     fn plant(
@@ -334,6 +339,19 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             base: self.base.clone(),
             jar: Rc::clone(&self.jar),
             page: self.page.clone(),
+            wizard: PhantomData,
+        }
+    }
+
+    /// Another tab of the same browser on another resource of the wizard
+    /// (a wizard mounted at `/bookings/{booking}/change`: `base` is
+    /// `/bookings/8/change`). It starts with no page.
+    pub fn tab_on(&self, base: &str) -> Self {
+        Self {
+            app: self.app,
+            base: base.trim_end_matches('/').to_owned(),
+            jar: Rc::clone(&self.jar),
+            page: None,
             wizard: PhantomData,
         }
     }
@@ -505,15 +523,17 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             .state_key
             .clone()
             .unwrap_or_else(|| panic!("the setup has no state key"));
+        // The wizard's mount path, a pattern for a wizard on a resource.
+        let mount = planter.mount_of(W::ID).unwrap_or_else(|| self.base.clone());
         let runs = Runs::new(
             W::ID,
-            &self.base,
+            &mount,
             config,
             StateCipher::new(&key),
             Finishes::new(None),
         );
         let (entry, json) = runs
-            .planted(W::VERSION, answers.steps)
+            .planted(&self.base, W::VERSION, answers.steps)
             .unwrap_or_else(|error| panic!("run not planted: {error}"));
         let cookie = planter
             .plant(HashMap::from([(entry, json)]))

@@ -1,0 +1,236 @@
+//! The booking example: a wizard on a path with parameters keeps one run
+//! per booking, admits only bookings that may change, and opens with the
+//! booking as it is. Driven with the testing kit.
+
+#[path = "../examples/booking/app.rs"]
+mod app;
+
+use actix_web::{App, cookie::Key, web};
+use actix_wizard::testing::TestApp;
+use actix_wizard::{Date, MemoryStore, WizardConfig, WizardSetup};
+use app::{Bookings, ChangeBooking, Check, Party, Sitting, When};
+
+async fn bookings_app() -> (TestApp, web::Data<Bookings>) {
+    let bookings = web::Data::new(Bookings::sample());
+    let data = bookings.clone();
+    let setup = WizardSetup::new(
+        MemoryStore::default(),
+        Key::from(&[3u8; 64]),
+        WizardConfig::default(),
+    );
+    let app = TestApp::new(setup, move |setup| {
+        App::new().wrap(setup.middleware()).configure(app::routes(
+            setup.wizard::<ChangeBooking>("/bookings/{booking}/change"),
+            data,
+        ))
+    })
+    .await;
+    (app, bookings)
+}
+
+fn party(guests: u32, name: &str) -> Party {
+    Party {
+        guests: Some(guests),
+        name: name.into(),
+    }
+}
+
+#[actix_rt::test]
+async fn a_change_opens_with_the_booking_as_it_is() {
+    let (app, _) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/7/change");
+    // Every step is answered already: the entry leads to the check page.
+    let entry = visitor.open("/bookings/7/change").await;
+    assert_eq!(entry.redirects(), ["/bookings/7/change/check"]);
+    let when = visitor.open("/bookings/7/change/when").await;
+    when.assert_step("when");
+    assert_eq!(when.value("date-day").as_deref(), Some("14"));
+    assert_eq!(when.value("date-month").as_deref(), Some("6"));
+    assert_eq!(when.value("date-year").as_deref(), Some("2030"));
+    assert_eq!(when.value(When::SITTING).as_deref(), Some("dinner"));
+    let check = visitor.open("/bookings/7/change/check").await;
+    check.assert_step("check");
+    let answers = check.answers();
+    assert!(
+        answers.contains(&("Number of guests".into(), "2".into())),
+        "{answers:?}"
+    );
+    assert!(answers.contains(&("Name for the booking".into(), "Ann Lee".into())));
+    assert!(
+        check
+            .buttons()
+            .contains(&("finish".to_owned(), "Save changes".to_owned()))
+    );
+    assert!(
+        check
+            .body()
+            .contains(r#"href="/bookings/7/change/party?change#guests""#)
+    );
+    assert!(
+        !check.body().contains("/bookings/{booking}"),
+        "no pattern in a URL"
+    );
+}
+
+#[actix_rt::test]
+async fn two_bookings_changed_in_two_tabs_never_see_each_other() {
+    let (app, bookings) = bookings_app().await;
+    let mut seven = app.visitor::<ChangeBooking>("/bookings/7/change");
+    seven
+        .open("/bookings/7/change/party")
+        .await
+        .assert_step("party");
+    // The same browser, another tab, another booking.
+    let mut eight = seven.tab_on("/bookings/8/change");
+    let eight_party = eight.open("/bookings/8/change/party").await;
+    assert_eq!(eight_party.value(Party::GUESTS).as_deref(), Some("4"));
+
+    seven
+        .submit(&party(5, "Ann Lee"))
+        .await
+        .assert_step("check");
+    let eight_party = eight.open("/bookings/8/change/party").await;
+    assert_eq!(
+        eight_party.value(Party::GUESTS).as_deref(),
+        Some("4"),
+        "booking 8's run does not see booking 7's answers"
+    );
+    eight
+        .submit(&party(6, "Bo Chan"))
+        .await
+        .assert_step("check");
+
+    let done = seven.open("/bookings/7/change/check").await;
+    assert!(
+        done.answers()
+            .contains(&("Number of guests".into(), "5".into()))
+    );
+    let seven_done = seven.submit(&Check { email_me: true }).await;
+    seven_done.assert_status(200);
+    assert_eq!(seven_done.url(), "/bookings/7/change/complete");
+    assert_eq!(seven_done.heading().as_deref(), Some("Booking 7 changed"));
+    assert_eq!(bookings.get(7).map(|b| b.guests), Some(5));
+    assert_eq!(
+        bookings.get(8).map(|b| b.guests),
+        Some(4),
+        "8 not yet saved"
+    );
+
+    // Booking 8's run is untouched by 7's finish.
+    eight
+        .open("/bookings/8/change/check")
+        .await
+        .assert_step("check");
+    eight.submit(&Check::default()).await.assert_status(200);
+    assert_eq!(bookings.get(8).map(|b| b.guests), Some(6));
+    assert_eq!(app.all_finishes(), 2);
+}
+
+#[actix_rt::test]
+async fn an_unknown_booking_is_404_and_a_checked_in_one_403_and_nothing_is_stored() {
+    let (app, _) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/99/change");
+    for path in ["/bookings/99/change", "/bookings/99/change/when"] {
+        let page = visitor.open(path).await;
+        page.assert_status(404);
+        assert_eq!(page.heading().as_deref(), Some("Page not found"));
+    }
+    let page = visitor.open("/bookings/9/change/when").await;
+    page.assert_status(403);
+    assert_eq!(page.heading().as_deref(), Some("You cannot use this page"));
+    let posted = visitor
+        .post_to("/bookings/9/change/when", "next", &[("sitting", "lunch")])
+        .await;
+    posted.assert_status(403);
+    assert!(
+        visitor.jar().names().is_empty(),
+        "{:?}",
+        visitor.jar().names()
+    );
+}
+
+#[actix_rt::test]
+async fn a_change_is_checked_again_and_the_date_must_be_ahead() {
+    let (app, bookings) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/8/change");
+    visitor.open("/bookings/8/change/when").await;
+    let past = When {
+        date: Date::from_ymd(2001, 1, 1).unwrap_or_else(|| panic!("a date")),
+        sitting: Some(Sitting::Lunch),
+    };
+    let page = visitor.submit(&past).await;
+    page.assert_status(422)
+        .assert_error(When::DATE, "Date must be in the future");
+    assert_eq!(
+        bookings.get(8).map(|b| b.date.to_string()),
+        Some("2030-06-15".into())
+    );
+}
+
+#[actix_rt::test]
+async fn after_an_expiry_or_a_finish_the_next_change_starts_from_the_booking_again() {
+    let (app, bookings) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/7/change");
+    visitor.open("/bookings/7/change/party").await;
+    visitor
+        .submit(&party(3, "Ann Lee"))
+        .await
+        .assert_step("check");
+
+    // Idle past the timeout: the typed change is gone, the booking is
+    // shown as it is, and the visitor is told.
+    app.clock().advance(std::time::Duration::from_secs(31 * 60));
+    let page = visitor.open("/bookings/7/change/party").await;
+    page.assert_step("party");
+    assert_eq!(page.value(Party::GUESTS).as_deref(), Some("2"));
+    assert!(
+        page.notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted")),
+        "{}",
+        page.describe()
+    );
+    assert_eq!(
+        visitor.open("/bookings/7/change/party").await.notice(),
+        None
+    );
+
+    // Saved: a later change starts from the booking as saved, afresh.
+    visitor
+        .submit(&party(3, "Ann Lee"))
+        .await
+        .assert_step("check");
+    visitor.submit(&Check::default()).await.assert_status(200);
+    let first_run = visitor.run_id();
+    assert_eq!(bookings.get(7).map(|b| b.guests), Some(3));
+    let again = visitor.open("/bookings/7/change/party").await;
+    assert_eq!(again.value(Party::GUESTS).as_deref(), Some("3"));
+    assert_eq!(again.notice(), None);
+    assert_ne!(visitor.run_id(), first_run, "a new run");
+}
+
+#[actix_rt::test]
+async fn the_testing_kit_starts_a_run_on_one_booking_only() {
+    let (app, _) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/8/change");
+    let when = When {
+        date: Date::from_ymd(2031, 2, 3).unwrap_or_else(|| panic!("a date")),
+        sitting: Some(Sitting::Dinner),
+    };
+    let check = visitor
+        .start_with(
+            actix_wizard::testing::Answers::new()
+                .with(&when)
+                .with(&party(9, "Bo Chan")),
+        )
+        .await;
+    check.assert_step("check");
+    assert!(
+        check
+            .answers()
+            .contains(&("Number of guests".into(), "9".into()))
+    );
+    // Booking 7, in the same browser, is its own run, from the booking.
+    let mut seven = visitor.tab_on("/bookings/7/change");
+    let party_page = seven.open("/bookings/7/change/party").await;
+    assert_eq!(party_page.value(Party::GUESTS).as_deref(), Some("2"));
+}

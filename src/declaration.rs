@@ -82,6 +82,7 @@ pub(crate) fn check_pages<W: 'static>(id: &str, steps: &Steps<W>, texts: &Texts,
             values: &values,
             errors: &errors,
             csrf_token: "",
+            revision: 0,
             progress: Progress {
                 current: 1,
                 total: 1,

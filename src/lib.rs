@@ -69,9 +69,9 @@ pub use ledger::MemcachedLedger;
 pub use ledger::RedisLedger;
 pub use ledger::{Claim, RunLedger};
 pub use render::{
-    AriaAttributes, Buttons, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field,
-    HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress, ProgressLine, STYLESHEET,
-    SafeHtml,
+    AriaAttributes, Buttons, CheckAnswers, CompletePage, DRAFTS_SCRIPT, DraftsScript, ErrorMessage,
+    ErrorSummary, Field, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress,
+    ProgressLine, STYLESHEET, SafeHtml,
 };
 pub use router::WizardService;
 pub use secret::Secret;

@@ -42,6 +42,8 @@ pub struct Page<'a> {
     pub(crate) values: &'a RawForm,
     pub(crate) errors: &'a FieldErrors,
     pub(crate) csrf_token: &'a str,
+    /// The state's revision the page shows ([`REVISION_FIELD`]).
+    pub(crate) revision: u64,
     pub(crate) progress: Progress,
     pub(crate) notice: Option<&'a str>,
     pub(crate) has_back: bool,
@@ -129,6 +131,7 @@ impl<'a> Page<'a> {
     pub fn hidden_fields(&self) -> HiddenFields<'a> {
         HiddenFields {
             token: self.csrf_token,
+            revision: self.revision,
         }
     }
 
@@ -187,6 +190,13 @@ impl<'a> Page<'a> {
         PageTop { page: self }
     }
 
+    /// The `<script>` that keeps what the visitor types as the step's
+    /// draft across a reload or a closed tab ([`DRAFTS_SCRIPT`]): place it
+    /// after the form on a page of your own.
+    pub fn drafts_script(&self) -> DraftsScript<'a> {
+        DraftsScript { base: self.base }
+    }
+
     /// The form's buttons: Continue (or the last step's finish button) and
     /// Back where there is a step before.
     pub fn buttons(&self) -> Buttons<'a> {
@@ -216,6 +226,7 @@ impl<'a> Page<'a> {
         }
         self.buttons().write_into(&mut out);
         out.push_str("</form>\n");
+        self.drafts_script().write_into(&mut out);
         out
     }
 
@@ -398,6 +409,7 @@ macro_rules! display_by_writing {
 
 display_by_writing!(
     ErrorSummary<'_>,
+    DraftsScript<'_>,
     ProgressLine<'_>,
     PageTop<'_, '_>,
     Buttons<'_>,
@@ -585,6 +597,22 @@ impl PageTop<'_, '_> {
     }
 }
 
+/// The `<script>` element of [`DRAFTS_SCRIPT`].
+pub struct DraftsScript<'a> {
+    base: &'a str,
+}
+
+impl DraftsScript<'_> {
+    /// Writes the element.
+    pub(crate) fn write_into(&self, out: &mut String) {
+        out.push_str("<script src=\"");
+        escape_into(out, self.base);
+        out.push('/');
+        out.push_str(DRAFTS_SCRIPT_SEGMENT);
+        out.push_str("\" defer></script>\n");
+    }
+}
+
 /// A step form's buttons.
 pub struct Buttons<'a> {
     is_last: bool,
@@ -620,9 +648,26 @@ impl Buttons<'_> {
     }
 }
 
+/// The script that saves what a visitor typed and did not send as the
+/// step's draft (after a pause in typing, and as a beacon when the page is
+/// hidden or left), so that a reload or a closed tab keeps it. The wizard
+/// serves it at `{base}/wizard.js`; the default page places it
+/// ([`Page::drafts_script`]). No build step, no framework; a
+/// Content-Security-Policy without `unsafe-inline` allows it.
+pub const DRAFTS_SCRIPT: &str = include_str!("../templates/wizard/drafts.js");
+
+/// The URL segment the wizard serves [`DRAFTS_SCRIPT`] at (a step name
+/// cannot contain a dot).
+pub(crate) const DRAFTS_SCRIPT_SEGMENT: &str = "wizard.js";
+
+/// The hidden field that carries the revision of the state a form was
+/// shown on, which a draft saved by the page's script must match.
+pub(crate) const REVISION_FIELD: &str = "wizard_revision";
+
 /// The hidden inputs of a wizard form.
 pub struct HiddenFields<'a> {
     token: &'a str,
+    revision: u64,
 }
 
 impl HiddenFields<'_> {
@@ -632,6 +677,10 @@ impl HiddenFields<'_> {
         out.push_str(CSRF_FIELD);
         out.push_str("\" value=\"");
         escape_into(out, self.token);
+        out.push_str("\">\n<input type=\"hidden\" name=\"");
+        out.push_str(REVISION_FIELD);
+        out.push_str("\" value=\"");
+        out.push_str(&self.revision.to_string());
         out.push_str("\">");
     }
 }
@@ -797,6 +846,7 @@ mod tests {
             values,
             errors,
             csrf_token: "tok<en>",
+            revision: 0,
             progress: Progress {
                 current: 2,
                 total: 4,

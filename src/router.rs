@@ -25,7 +25,9 @@ use crate::form::{RawForm, Shape};
 use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
-use crate::render::{CompletePage, Page, Progress};
+use crate::render::{
+    CompletePage, DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT, Page, Progress, REVISION_FIELD,
+};
 use crate::run::{Run, Runs};
 use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
@@ -195,6 +197,25 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                     )
                     .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
             );
+        // The script that keeps typing as drafts: a file, so that a CSP
+        // without `unsafe-inline` allows it.
+        scope = scope.service(
+            web::resource(format!("/{DRAFTS_SCRIPT_SEGMENT}"))
+                .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
+                    let script = HttpResponse::Ok()
+                        .insert_header((
+                            CONTENT_TYPE,
+                            HeaderValue::from_static("text/javascript; charset=utf-8"),
+                        ))
+                        .insert_header((
+                            CACHE_CONTROL,
+                            HeaderValue::from_static("public, max-age=3600"),
+                        ))
+                        .body(DRAFTS_SCRIPT);
+                    with_headers(&wizard.config, Ok(script))
+                }))
+                .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+        );
         // One static resource per declared step, which knows its step:
         // matching needs no pattern engine, and the path is never parsed.
         for (index, name) in names.into_iter().enumerate() {
@@ -261,6 +282,9 @@ enum Action {
     Back,
     /// Continue, or (on the last step) finish.
     Next,
+    /// What was typed and not sent, saved by the page's script
+    /// ([`crate::render::DRAFTS_SCRIPT`]) as the step's draft.
+    Draft,
 }
 
 impl Action {
@@ -268,9 +292,21 @@ impl Action {
         match form.first("action").unwrap_or("next") {
             "back" => Ok(Self::Back),
             "next" | "finish" => Ok(Self::Next),
+            DRAFT_ACTION => Ok(Self::Draft),
             _ => Err(Problem::Malformed),
         }
     }
+}
+
+/// The `action` of a draft the page's script saves.
+const DRAFT_ACTION: &str = "draft";
+
+/// The answer to a draft save: nothing to show (the script sends it as a
+/// beacon and reads no answer).
+fn draft_answer() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .finish()
 }
 
 impl<W: Wizard> Inner<W> {
@@ -423,6 +459,7 @@ impl<W: Wizard> Inner<W> {
             values,
             errors,
             csrf_token: &run.visitor.csrf,
+            revision: journey.state.as_ref().map_or(0, |state| state.revision),
             progress: Progress { current, total },
             notice,
             has_back: journey.previous(index).is_some(),
@@ -559,6 +596,11 @@ async fn submit<W: Wizard>(
     let mut form = read_form(request, payload, &wizard.config).await?;
     let mut run = wizard.runs.load(request, session, &wizard.steps);
     wizard.admit(request, &run).await?;
+    let drafting = form.first("action") == Some(DRAFT_ACTION);
+    if drafting && !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
+        // Typed on a run that has finished or expired since: dropped.
+        return Ok(draft_answer());
+    }
     if !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
         // Boxed: rare, and its future is large.
         return Box::pin(wizard.without_state(request, session, run)).await;
@@ -577,11 +619,21 @@ async fn submit<W: Wizard>(
         return Ok(see_other(&wizard.resume_url(&run)));
     }
     let action = Action::of(&form)?;
+    let typed_on = form
+        .first(REVISION_FIELD)
+        .and_then(|revision| revision.parse::<u64>().ok());
     let shape = wizard.steps.slots[index].shape();
     form.retain(|name| shape.has_key(name));
     match action {
-        Action::Back => wizard.back(request, session, run, index, &form),
-        Action::Next => wizard.next(request, session, run, index, &form).await,
+        Action::Draft => wizard.draft(request, session, run, index, &form, typed_on),
+        Action::Back => {
+            wizard.raise_revision(&mut run);
+            wizard.back(request, session, run, index, &form)
+        }
+        Action::Next => {
+            wizard.raise_revision(&mut run);
+            wizard.next(request, session, run, index, &form).await
+        }
     }
 }
 
@@ -619,6 +671,34 @@ impl<W: Wizard> Inner<W> {
         let previous = self.step_url(&run.base, run.journey.previous(index).unwrap_or(index));
         self.runs
             .answer(request, session, &mut run, see_other(&previous))
+    }
+
+    /// A draft the page's script saves: kept as Back keeps one, without
+    /// validation and without secrets, unless it was typed on an older
+    /// revision of the state (the visitor has sent a form since, in this
+    /// tab or another), which it must not undo.
+    fn draft(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        mut run: Run<W>,
+        index: usize,
+        form: &RawForm,
+        typed_on: Option<u64>,
+    ) -> Result<HttpResponse, Problem> {
+        let current = run.journey.state.as_ref().map_or(0, |state| state.revision);
+        if typed_on != Some(current) {
+            return Ok(draft_answer());
+        }
+        self.keep_draft(&mut run, index, form);
+        self.runs.answer(request, session, &mut run, draft_answer())
+    }
+
+    /// A form the visitor sent changes the state's revision: drafts typed
+    /// before it are stale.
+    fn raise_revision(&self, run: &mut Run<W>) {
+        let state = run.state_mut(self.runs.now());
+        state.revision = state.revision.saturating_add(1);
     }
 
     /// Continue (or Finish on the last step): the form is decoded and

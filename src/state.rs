@@ -32,6 +32,15 @@ pub(crate) struct WizardState {
     /// Something to tell the visitor on the next page shown.
     #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,
+    /// Raised by every form the visitor sends (Continue, Back), not by a
+    /// draft the page's script saves: a draft typed on an older revision
+    /// is dropped, so a late save never undoes a submit.
+    #[serde(rename = "r", default, skip_serializing_if = "is_zero")]
+    pub revision: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A message kept in the state until a page shows it.
@@ -87,6 +96,7 @@ impl WizardState {
             seen: now,
             steps: BTreeMap::new(),
             notice: None,
+            revision: 0,
         }
     }
 

@@ -493,6 +493,13 @@ fn normalised<'f, S: Step>(form: &'f RawForm) -> std::borrow::Cow<'f, RawForm> {
 /// The declaration against what serde reads: the same fields, and each
 /// choice's value one the type accepts. A mistake found at start-up.
 fn cross_check<S: Step>(shape: &Shape) -> Result<(), String> {
+    let reserved = [crate::CSRF_FIELD, "action", crate::render::REVISION_FIELD];
+    if let Some(field) = shape.fields.iter().find(|f| reserved.contains(f)) {
+        return Err(format!(
+            "field `{field}` has a name the wizard's forms use themselves ({})",
+            reserved.join(", ")
+        ));
+    }
     if S::FIELDS.is_empty() {
         return Ok(());
     }

@@ -444,6 +444,31 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         self.post_form("back", &pairs).await
     }
 
+    /// What the page's drafts script sends when the visitor typed `pairs`
+    /// and paused, or left the page: a beacon saving them as the step's
+    /// draft, with the page's token and revision. The visitor stays on the
+    /// page (a beacon's answer is not shown); gives the answer's status.
+    pub async fn save_draft(&mut self, pairs: &[(&str, &str)]) -> actix_web::http::StatusCode {
+        let page = self.page();
+        let target = page
+            .form_action()
+            .unwrap_or_else(|| panic!("the page has no form: {}", page.describe()));
+        let token = page.csrf_token().unwrap_or_default();
+        let hidden = page.hidden_pairs();
+        let mut all: Vec<(&str, &str)> = vec![(crate::CSRF_FIELD, token.as_str())];
+        all.extend(hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        all.extend(pairs.iter().copied());
+        all.push(("action", "draft"));
+        let body = serde_urlencoded::to_string(&all)
+            .unwrap_or_else(|error| panic!("form not encoded: {error}"));
+        let request = TestRequest::post()
+            .uri(&target)
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload(body);
+        let (status, _, _) = self.exchange(request, &target).await;
+        status
+    }
+
     /// Sends a form with the current page's CSRF token to another URL
     /// than the page's own, pressing `action` with `pairs`: a stale form
     /// kept open in another window, or a visitor trying to skip ahead.
@@ -592,7 +617,14 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             .as_ref()
             .and_then(Seen::csrf_token)
             .unwrap_or_default();
+        // A browser sends the form's hidden inputs with every button.
+        let hidden = self
+            .page
+            .as_ref()
+            .map(Seen::hidden_pairs)
+            .unwrap_or_default();
         let mut all: Vec<(&str, &str)> = vec![(crate::CSRF_FIELD, token.as_str())];
+        all.extend(hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         all.extend(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         all.push(("action", action));
         let body = serde_urlencoded::to_string(&all)

@@ -233,6 +233,21 @@ impl Seen {
             .map(str::to_owned)
     }
 
+    /// The form's hidden inputs but the CSRF token, as (name, value): what
+    /// a browser sends with every press of a button.
+    pub(crate) fn hidden_pairs(&self) -> Vec<(String, String)> {
+        self.html
+            .select(&selector("form input[type=\"hidden\"][name]"))
+            .filter_map(|input| {
+                let name = input.value().attr("name")?;
+                (name != crate::CSRF_FIELD).then(|| {
+                    let value = input.value().attr("value").unwrap_or("");
+                    (name.to_owned(), value.to_owned())
+                })
+            })
+            .collect()
+    }
+
     /// Where the form posts (its own URL when it says nothing).
     pub(crate) fn form_action(&self) -> Option<String> {
         let form = self.html.select(&selector("form")).next()?;
@@ -254,7 +269,8 @@ impl Seen {
             let Some(name) = element.attr("name") else {
                 continue;
             };
-            if name == crate::CSRF_FIELD || element.name() == "button" {
+            let hidden = element.name() == "input" && element.attr("type") == Some("hidden");
+            if hidden || element.name() == "button" {
                 continue;
             }
             for value in shown_value(control) {

@@ -479,6 +479,62 @@ async fn refresh_back_and_change_keep_what_was_typed() {
 }
 
 #[actix_rt::test]
+async fn typing_not_sent_survives_a_reload_and_leaving_the_page() {
+    let Some(s) = open().await else { return };
+    s.goto("/signup/account").await;
+    s.type_into("email", "grace@example.com").await;
+    s.type_into("password", "cobol1959").await;
+    s.click("#account_type-business").await;
+    // The page's script saves the typing after a pause, and marks the form.
+    common::wait::until("the drafts script saves the typing", || async {
+        let saved = s
+            .client
+            .execute(
+                "return document.querySelector('form').hasAttribute('data-draft-saved')",
+                vec![],
+            )
+            .await;
+        matches!(saved, Ok(Value::Bool(true)))
+    })
+    .await;
+    // F5: the reloaded page shows it (once the server has it; a reload
+    // itself sends nothing, since nothing was typed on the new page).
+    reload_until(&s, "email", "grace@example.com").await;
+    assert_eq!(s.value_of("password").await, "", "never a password");
+    assert!(
+        s.find("#account_type-business")
+            .await
+            .is_selected()
+            .await
+            .unwrap_or(false)
+    );
+    assert!(
+        !s.text().await.contains("There is a problem"),
+        "a draft is not validated"
+    );
+
+    // Typing, then leaving at once (another address, as a closed tab
+    // would): the beacon on leaving keeps it.
+    s.type_into("email", "grace.hopper@example.com").await;
+    s.goto("/signup").await;
+    s.goto("/signup/account").await;
+    reload_until(&s, "email", "grace.hopper@example.com").await;
+    s.assert_accessible("a step with a draft").await;
+    s.close().await;
+}
+
+/// Reloads the page until field `id` shows `expected`.
+async fn reload_until(s: &Session, id: &str, expected: &str) {
+    common::wait::until(&format!("a reload shows {expected} in #{id}"), || async {
+        s.script("window.__before_submit = true").await;
+        s.client.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+        s.settle().await;
+        s.value_of(id).await == expected
+    })
+    .await;
+}
+
+#[actix_rt::test]
 async fn a_step_can_be_done_with_the_keyboard_only() {
     let Some(s) = open().await else { return };
     s.goto("/signup/account").await;

@@ -8,7 +8,7 @@
   "use strict";
   var marker = document.querySelector("form input[name='wizard_revision']");
   var form = marker && marker.form;
-  if (!form || !navigator.sendBeacon || !window.FormData || !window.URLSearchParams) {
+  if (!form || !navigator.sendBeacon || !window.FormData || !window.URLSearchParams || !window.URL) {
     return;
   }
   var PAUSE_MS = 1500; // after the last keystroke
@@ -17,6 +17,9 @@
   var sending = false; // the visitor sent the form: no draft may follow
   var sent = null; // the last body saved
   var timer = null;
+  // Not `form.action`: the buttons are named "action", and a named control
+  // shadows the form's property.
+  var target = new URL(form.getAttribute("action") || location.href, location.href).href;
 
   function body() {
     var data = new FormData(form);
@@ -46,7 +49,7 @@
       return;
     }
     var blob = new Blob([text], { type: "application/x-www-form-urlencoded" });
-    if (navigator.sendBeacon(form.action, blob)) {
+    if (navigator.sendBeacon(target, blob)) {
       sent = text;
       form.setAttribute("data-draft-saved", String(text.length));
     }

@@ -46,6 +46,14 @@ impl CookieJar {
 
     /// Sets a cookie by hand, for every path of the site (a test that
     /// tampers with a cookie, say).
+    ///
+    /// ```
+    /// let mut jar = actix_wizard::testing::CookieJar::default();
+    /// jar.set("wizard_session", "tampered");
+    /// assert_eq!(jar.get("wizard_session"), Some("tampered"));
+    /// jar.remove("wizard_session");
+    /// assert!(jar.names().is_empty());
+    /// ```
     pub fn set(&mut self, name: &str, value: &str) {
         self.cookies.retain(|c| c.name != name);
         self.cookies.push(Kept {

@@ -129,6 +129,14 @@ pub struct TestClock {
 
 impl TestClock {
     /// Moves the clock `by` forward, at once.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// app.clock().advance(std::time::Duration::from_secs(31 * 60));
+    /// let page = visitor.open("/signup").await; // the expiry notice, at once
+    /// assert!(page.notice().is_some());
+    /// # }
+    /// ```
     pub fn advance(&self, by: Duration) {
         self.ahead_secs.fetch_add(by.as_secs(), Ordering::SeqCst);
     }
@@ -266,6 +274,13 @@ impl TestApp {
 
     /// How many times the finish handler ran for run `run` (see
     /// [`Visitor::run_id`]), whatever it returned.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// let run = visitor.run_id().expect("the wizard named the run");
+    /// assert_eq!(app.finishes(&run), 1, "however often the button was pressed");
+    /// # }
+    /// ```
     pub fn finishes(&self, run: &str) -> usize {
         self.finish_results(run).len()
     }
@@ -397,6 +412,14 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     }
 
     /// `GET path`, following redirects as a browser does.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// let page = visitor.open("/signup").await;
+    /// assert_eq!(page.redirects(), ["/signup/account"]);
+    /// page.assert_step("account");
+    /// # }
+    /// ```
     pub async fn open(&mut self, path: &str) -> &Seen {
         let request = TestRequest::get().uri(path);
         self.follow(request, path).await
@@ -420,6 +443,14 @@ impl<'a, W: Wizard> Visitor<'a, W> {
 
     /// Sends the current page's form with `pairs` as typed (raw values:
     /// a wrong type, a missing field) and its main button.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// let page = visitor.submit_pairs(&[("age", "abc")]).await;
+    /// page.assert_status(422).assert_error("age", "Enter a whole number");
+    /// assert_eq!(page.value("age").as_deref(), Some("abc"));
+    /// # }
+    /// ```
     pub async fn submit_pairs(&mut self, pairs: &[(&str, &str)]) -> &Seen {
         let pairs: Vec<(String, String)> = pairs
             .iter()
@@ -431,6 +462,12 @@ impl<'a, W: Wizard> Visitor<'a, W> {
 
     /// Presses Back without changing anything: the form goes as it
     /// stands, and the step keeps it as a draft.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// visitor.back().await.assert_step("account");
+    /// # }
+    /// ```
     pub async fn back(&mut self) -> &Seen {
         let pairs = self.page().form_pairs();
         self.post_form("back", &pairs).await

@@ -153,6 +153,13 @@ impl Seen {
 
     /// The links of the error summary, in order (empty when there is no
     /// summary).
+    ///
+    /// ```no_run
+    /// # fn example(page: &actix_wizard::testing::Seen) {
+    /// let targets: Vec<String> = page.summary().into_iter().map(|link| link.target).collect();
+    /// assert_eq!(targets, ["email", "account_type"]);
+    /// # }
+    /// ```
     pub fn summary(&self) -> Vec<SummaryLink> {
         self.html
             .select(&selector(".error-summary a[href^=\"#\"]"))
@@ -188,6 +195,12 @@ impl Seen {
     }
 
     /// The check-answers rows, as (question, answer), in order.
+    ///
+    /// ```no_run
+    /// # fn example(page: &actix_wizard::testing::Seen) {
+    /// assert!(page.answers().contains(&("Email address".into(), "ann@example.com".into())));
+    /// # }
+    /// ```
     pub fn answers(&self) -> Vec<(String, String)> {
         let key = selector(".summary-list__key");
         let value = selector(".summary-list__value");

@@ -11,9 +11,9 @@ use actix_session::storage::CookieSessionStore;
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use actix_web::web;
-use actix_wizard::testing::{Answers, Seen, Visitor};
-use common::app::{Account, AccountType, Accounts, Profile, Signup};
-use common::kit::{account, config, shared, signup, signup_on};
+use actix_wizard::testing::{Seen, Visitor};
+use common::app::{Accounts, Signup};
+use common::kit::{assert_account_intact, config, reach_profile, shared, signup, signup_on};
 use common::test_store::TestStore;
 use common::{Browser, PROFILE_OK, Reply};
 
@@ -38,29 +38,6 @@ fn assert_problem(page: &Seen, status: u16, heading: &str) {
         page.describe()
     );
     assert!(page.body().contains(r#"<meta name="viewport""#));
-}
-
-/// The visitor is on the profile step, the account done.
-async fn reach_profile(visitor: &mut Visitor<'_, Signup>) {
-    visitor
-        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
-        .await
-        .assert_step("profile");
-}
-
-/// The account step's answers are as stored, and the profile still to do.
-async fn assert_account_intact(visitor: &mut Visitor<'_, Signup>) {
-    assert_eq!(
-        visitor.open("/signup").await.redirects(),
-        ["/signup/profile"]
-    );
-    let page = visitor.open("/signup/account").await;
-    assert_eq!(
-        page.value(Account::EMAIL).as_deref(),
-        Some("ann@example.com")
-    );
-    let page = visitor.open("/signup/profile").await;
-    assert_eq!(page.value(Profile::DISPLAY_NAME).as_deref(), Some(""));
 }
 
 /// The profile form's token, as a body's first pair.

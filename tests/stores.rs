@@ -14,38 +14,16 @@ use std::time::Duration;
 
 use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::web;
-use actix_wizard::testing::{Answers, Seen, Visitor};
+use actix_wizard::testing::{Answers, Seen};
 use actix_wizard::{
     MemcachedLedger, MemoryStore, RedisBackend, RedisLedger, RunLedger, WizardService,
 };
-use common::app::{Account, AccountType, Accounts, Profile, Review, Signup};
+use common::app::{AccountType, Accounts, Review, Signup};
+use common::kit::{assert_account_intact, reach_profile};
 use common::slow::{Ending, Gate, INTRO, Probe, Slow};
 use common::{Browser, kit, servers};
 
 const ACCEPT: Review = Review { accept_terms: true };
-
-/// The account done, the visitor on the profile step.
-async fn reach_profile(visitor: &mut Visitor<'_, Signup>) {
-    visitor
-        .start_with(Answers::new().with(&kit::account("ann@example.com", AccountType::Personal)))
-        .await
-        .assert_step("profile");
-}
-
-/// The account step's answers are as stored, and the profile still to do.
-async fn assert_account_intact(visitor: &mut Visitor<'_, Signup>) {
-    assert_eq!(
-        visitor.open("/signup").await.redirects(),
-        ["/signup/profile"]
-    );
-    let page = visitor.open("/signup/account").await;
-    assert_eq!(
-        page.value(Account::EMAIL).as_deref(),
-        Some("ann@example.com")
-    );
-    let page = visitor.open("/signup/profile").await;
-    assert_eq!(page.value(Profile::DISPLAY_NAME).as_deref(), Some(""));
-}
 
 /// The store-outage page: 503, answers said to be safe.
 #[track_caller]

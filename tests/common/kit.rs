@@ -2,10 +2,10 @@
 
 use actix_session::storage::SessionStore;
 use actix_web::{App, web};
-use actix_wizard::testing::TestApp;
+use actix_wizard::testing::{Answers, TestApp, Visitor};
 use actix_wizard::{MemoryStore, Secret, WizardConfig, WizardSetup};
 
-use super::app::{Account, AccountType, Accounts, Company, Interest, Profile};
+use super::app::{Account, AccountType, Accounts, Company, Interest, Profile, Signup};
 
 /// The signup example as its server builds it, with the README's default
 /// configuration (secure cookies included), and its accounts.
@@ -115,4 +115,28 @@ where
             ))
     })
     .await
+}
+
+/// The account done (Ann, personal), the visitor on the profile step.
+pub async fn reach_profile(visitor: &mut Visitor<'_, Signup>) {
+    visitor
+        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
+        .await
+        .assert_step("profile");
+}
+
+/// The account step's answers are as [`reach_profile`] stored them, and
+/// the profile is still to do.
+pub async fn assert_account_intact(visitor: &mut Visitor<'_, Signup>) {
+    assert_eq!(
+        visitor.open("/signup").await.redirects(),
+        ["/signup/profile"]
+    );
+    let page = visitor.open("/signup/account").await;
+    assert_eq!(
+        page.value(Account::EMAIL).as_deref(),
+        Some("ann@example.com")
+    );
+    let page = visitor.open("/signup/profile").await;
+    assert_eq!(page.value(Profile::DISPLAY_NAME).as_deref(), Some(""));
 }

@@ -1,7 +1,9 @@
 //! What happens in a run, reported as it happens to hooks the application
 //! sets with [`WizardConfig::on_event`](crate::WizardConfig::on_event).
 //!
-//! Events carry names and ids only, never an answer's value.
+//! Events carry names, ids and the messages the visitor was shown, never
+//! an answer's value. Each is also a `tracing` event (target
+//! `actix_wizard::funnel`, level debug) with the same fields.
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,6 +14,48 @@ use std::sync::Arc;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WizardEvent<'a> {
+    /// A step's page was shown (`change`: from a Change link of the check
+    /// answers page).
+    StepShown {
+        /// The wizard's [`Wizard::ID`](crate::Wizard::ID).
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The step's name.
+        step: &'static str,
+        /// Whether the visitor came to change an answer.
+        change: bool,
+    },
+    /// A step's answers passed its rules and were stored.
+    StepSaved {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The step's name.
+        step: &'static str,
+    },
+    /// A step's form was refused: each field that failed, with the message
+    /// the visitor was shown.
+    ValidationFailed {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The step's name.
+        step: &'static str,
+        /// The errors, in the page's order.
+        errors: &'a crate::FieldErrors,
+    },
+    /// The visitor pressed Back on a step.
+    Back {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The step's name.
+        step: &'static str,
+    },
     /// The wizard's finish handler ran for a run and returned: once per
     /// finish, however many duplicate requests joined it.
     FinishRan {
@@ -36,11 +80,45 @@ impl EventHooks {
         self.0.push(hook);
     }
 
-    /// Tells every hook (nothing to do when none is set).
+    /// Tells every hook (nothing to do when none is set), and `tracing`.
     pub fn report(&self, event: WizardEvent<'_>) {
+        trace(&event);
         for hook in &self.0 {
             hook(&event);
         }
+    }
+}
+
+/// The event as a `tracing` event with structured fields.
+fn trace(event: &WizardEvent<'_>) {
+    const TARGET: &str = "actix_wizard::funnel";
+    match *event {
+        WizardEvent::StepShown {
+            wizard,
+            run,
+            step,
+            change,
+        } => tracing::debug!(target: TARGET, event = "step_shown", wizard, run, step, change),
+        WizardEvent::StepSaved { wizard, run, step } => {
+            tracing::debug!(target: TARGET, event = "step_saved", wizard, run, step);
+        }
+        WizardEvent::ValidationFailed {
+            wizard,
+            run,
+            step,
+            errors,
+        } => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            tracing::debug!(target: TARGET, event = "validation_failed", wizard, run, step, fields = ?fields);
+        }
+        WizardEvent::Back { wizard, run, step } => {
+            tracing::debug!(target: TARGET, event = "back", wizard, run, step);
+        }
+        WizardEvent::FinishRan {
+            wizard,
+            run,
+            succeeded,
+        } => tracing::debug!(target: TARGET, event = "finish_ran", wizard, run, succeeded),
     }
 }
 

@@ -555,6 +555,12 @@ async fn show<W: Wizard>(
         notice,
         StatusCode::OK,
     )?;
+    wizard.config.events.report(WizardEvent::StepShown {
+        wizard: W::ID,
+        run: &run.visitor.run,
+        step: slot.name(),
+        change: is_change(request),
+    });
     wizard.runs.answer(request, session, &mut run, page)
 }
 
@@ -668,6 +674,11 @@ impl<W: Wizard> Inner<W> {
         form: &RawForm,
     ) -> Result<HttpResponse, Problem> {
         self.keep_draft(&mut run, index, form);
+        self.config.events.report(WizardEvent::Back {
+            wizard: W::ID,
+            run: &run.visitor.run,
+            step: self.steps.slots[index].name(),
+        });
         let previous = self.step_url(&run.base, run.journey.previous(index).unwrap_or(index));
         self.runs
             .answer(request, session, &mut run, see_other(&previous))
@@ -740,6 +751,11 @@ impl<W: Wizard> Inner<W> {
         run.state_mut(now);
         run.journey
             .store_answers(&self.steps, index, answers, W::VERSION, now);
+        self.config.events.report(WizardEvent::StepSaved {
+            wizard: W::ID,
+            run: &run.visitor.run,
+            step: slot.name(),
+        });
         let Some(next) = run.journey.next(index) else {
             // Boxed: the once-only section's future is large, and most
             // requests never reach it.
@@ -788,6 +804,12 @@ impl<W: Wizard> Inner<W> {
         errors: &FieldErrors,
     ) -> Result<HttpResponse, Problem> {
         let draft = self.keep_draft(&mut run, index, form);
+        self.config.events.report(WizardEvent::ValidationFailed {
+            wizard: W::ID,
+            run: &run.visitor.run,
+            step: self.steps.slots[index].name(),
+            errors,
+        });
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         let page = self.render_step(request, &mut run, index, &draft, errors, None, status)?;
         self.runs.answer(request, session, &mut run, page)

@@ -424,3 +424,55 @@ async fn the_confirmation_page_escapes_what_the_visitor_typed() {
     assert!(done.text().contains("Your account has been created."));
     assert!(done.body().contains(r#"<a href="/signup">Start again</a>"#));
 }
+
+#[actix_rt::test]
+async fn a_run_reports_its_funnel_events_in_order_without_answers() {
+    let (app, _) = signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup").await;
+    visitor.submit(&Account::default()).await.assert_status(422);
+    visitor
+        .submit(&account("gi@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    visitor.back().await.assert_step("account");
+    visitor.open("/signup/profile").await;
+    visitor.submit(&profile()).await.assert_step("review");
+    visitor.open("/signup/profile?change").await;
+    visitor.submit(&profile()).await.assert_step("review");
+    visitor
+        .submit(&Review { accept_terms: true })
+        .await
+        .assert_complete();
+
+    let run = visitor.run_id().unwrap_or_else(|| panic!("no run id"));
+    let events = app.events();
+    assert!(events.iter().all(|e| e.run == run), "{events:?}");
+    let seen: Vec<(&str, Option<&str>)> = events.iter().map(|e| (e.kind, e.step)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("step_shown", Some("account")),
+            ("validation_failed", Some("account")),
+            ("step_saved", Some("account")),
+            ("step_shown", Some("profile")),
+            ("back", Some("profile")),
+            ("step_shown", Some("account")),
+            ("step_shown", Some("profile")),
+            ("step_saved", Some("profile")),
+            ("step_shown", Some("review")),
+            ("step_shown", Some("profile")),
+            ("step_saved", Some("profile")),
+            ("step_shown", Some("review")),
+            ("step_saved", Some("review")),
+            ("finish_ran", None),
+        ]
+    );
+    assert_eq!(
+        events[1].fields,
+        ["email", "password", "account_type"],
+        "which fields failed"
+    );
+    let dump = format!("{events:?}");
+    assert!(!dump.contains("gi@example.com") && !dump.contains("secret123"));
+}

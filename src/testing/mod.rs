@@ -211,6 +211,7 @@ pub struct TestApp {
     planter: Box<dyn Planter>,
     clock: Arc<TestClock>,
     finishes: FinishLog,
+    events: Arc<Mutex<Vec<Recorded>>>,
 }
 
 impl TestApp {
@@ -236,22 +237,25 @@ impl TestApp {
         let clock = Arc::new(TestClock::default());
         let finishes = FinishLog::default();
         let log = Arc::clone(&finishes);
+        let events: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let config = setup.config_mut();
         config.clock = crate::config::SharedClock(clock.clone());
-        config
-            .events
-            .add(Arc::new(move |event: &WizardEvent<'_>| match event {
-                WizardEvent::FinishRan { run, succeeded, .. } => {
-                    let mut log = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                    log.entry((*run).to_owned()).or_default().push(*succeeded);
-                }
-            }));
+        let seen = Arc::clone(&events);
+        config.events.add(Arc::new(move |event: &WizardEvent<'_>| {
+            if let WizardEvent::FinishRan { run, succeeded, .. } = event {
+                let mut log = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                log.entry((*run).to_owned()).or_default().push(*succeeded);
+            }
+            let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            seen.push(Recorded::of(event));
+        }));
         let service = actix_web::test::init_service(app(&setup)).await;
         Self {
             service: Box::new(service),
             planter: Box::new(setup),
             clock,
             finishes,
+            events,
         }
     }
 
@@ -292,10 +296,61 @@ impl TestApp {
         log.get(run).cloned().unwrap_or_default()
     }
 
+    /// Every [`WizardEvent`] the application's wizards reported so far, in
+    /// order, as the kit recorded them.
+    ///
+    /// ```no_run
+    /// # fn example(app: &actix_wizard::testing::TestApp) {
+    /// let kinds: Vec<&str> = app.events().iter().map(|e| e.kind).collect();
+    /// assert_eq!(kinds, ["step_shown", "validation_failed", "step_saved"]);
+    /// # }
+    /// ```
+    pub fn events(&self) -> Vec<Recorded> {
+        let events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        events.clone()
+    }
+
     /// How many times the finish handler ran, over all runs.
     pub fn all_finishes(&self) -> usize {
         let log = self.finishes.lock().unwrap_or_else(|p| p.into_inner());
         log.values().map(Vec::len).sum()
+    }
+}
+
+/// A [`WizardEvent`] as the kit keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// `step_shown`, `step_saved`, `validation_failed`, `back`,
+    /// `finish_ran` (or `other` for a kind this kit does not know).
+    pub kind: &'static str,
+    /// The run's id.
+    pub run: String,
+    /// The step, for the step events.
+    pub step: Option<&'static str>,
+    /// The fields that failed, for `validation_failed`.
+    pub fields: Vec<String>,
+}
+
+impl Recorded {
+    fn of(event: &WizardEvent<'_>) -> Self {
+        let recorded = |kind, run: &str, step| Self {
+            kind,
+            run: run.to_owned(),
+            step,
+            fields: Vec::new(),
+        };
+        match *event {
+            WizardEvent::StepShown { run, step, .. } => recorded("step_shown", run, Some(step)),
+            WizardEvent::StepSaved { run, step, .. } => recorded("step_saved", run, Some(step)),
+            WizardEvent::ValidationFailed {
+                run, step, errors, ..
+            } => Self {
+                fields: errors.iter().map(|e| e.field.clone()).collect(),
+                ..recorded("validation_failed", run, Some(step))
+            },
+            WizardEvent::Back { run, step, .. } => recorded("back", run, Some(step)),
+            WizardEvent::FinishRan { run, .. } => recorded("finish_ran", run, None),
+        }
     }
 }
 

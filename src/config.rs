@@ -142,6 +142,10 @@ pub struct WizardConfig {
     pub texts: Arc<Texts>,
     /// Who is told what happens in runs. Default: nobody.
     pub(crate) events: EventHooks,
+    /// The element htmx swaps a step into when the wizard sends it on to
+    /// another step (`HX-Location`'s target): the element the layout
+    /// places the body in. Default `#main`, as the crate's default layout.
+    pub htmx_target: String,
 }
 
 impl Default for WizardConfig {
@@ -159,6 +163,7 @@ impl Default for WizardConfig {
             clock: SharedClock(Arc::new(SystemClock)),
             texts: Arc::new(Texts::default()),
             events: EventHooks::default(),
+            htmx_target: "#main".to_owned(),
         }
     }
 }
@@ -235,6 +240,12 @@ impl WizardConfig {
     /// ```
     pub fn on_event(mut self, hook: impl Fn(&WizardEvent<'_>) + Send + Sync + 'static) -> Self {
         self.events.add(Arc::new(hook));
+        self
+    }
+
+    /// Sets [`WizardConfig::htmx_target`].
+    pub fn htmx_target(mut self, selector: impl Into<String>) -> Self {
+        self.htmx_target = selector.into();
         self
     }
 

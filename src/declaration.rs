@@ -97,6 +97,7 @@ pub(crate) fn check_pages<W: 'static>(id: &str, steps: &Steps<W>, texts: &Texts,
             fields: declared,
             texts,
             layout,
+            fragment: false,
             placed: Some(&placed),
         };
         let step = slot.name();

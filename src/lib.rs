@@ -28,6 +28,7 @@ mod field;
 mod field_errors;
 mod form;
 mod headers;
+mod htmx;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals;

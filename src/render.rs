@@ -56,6 +56,9 @@ pub struct Page<'a> {
     pub(crate) fields: &'static [FieldSpec],
     pub(crate) texts: &'a Texts,
     pub(crate) layout: LayoutFn,
+    /// htmx asked for the page to swap in: [`Page::in_layout`] gives the
+    /// body alone.
+    pub(crate) fragment: bool,
     /// At start-up, the fields the page's template placed.
     pub(crate) placed: Option<&'a RefCell<Vec<String>>>,
 }
@@ -141,6 +144,13 @@ impl<'a> Page<'a> {
             progress: self.progress,
             texts: self.texts,
         }
+    }
+
+    /// Whether htmx asked for this page to swap into the current one (the
+    /// request carried `HX-Request: true`, and was not a history restore):
+    /// then the layout is left out.
+    pub fn is_fragment(&self) -> bool {
+        self.fragment
     }
 
     /// Where this step stands among the steps that apply.
@@ -238,8 +248,12 @@ impl<'a> Page<'a> {
     }
 
     /// `body` (a step template's own content) inside the wizard's layout,
-    /// titled with [`Page::document_title`].
+    /// titled with [`Page::document_title`]; the body alone when htmx
+    /// asked for the page to swap it in ([`Page::is_fragment`]).
     pub fn in_layout(&self, body: &str) -> Result<String, askama::Error> {
+        if self.fragment {
+            return Ok(body.to_owned());
+        }
         let title = self.document_title();
         (self.layout)(&Layout {
             title: &title,
@@ -861,6 +875,7 @@ mod tests {
             fields: FIELDS,
             texts: Texts::english(),
             layout: |layout| Ok(layout.default_document()),
+            fragment: false,
             placed: None,
         }
     }

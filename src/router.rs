@@ -22,6 +22,7 @@ use crate::declaration::{self, COMPLETE_SEGMENT};
 use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
+use crate::htmx;
 use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
@@ -176,7 +177,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
                                 let answer = entry(&request, &session, &wizard).await;
-                                with_headers(&wizard.config, answer)
+                                for_client(&request, &wizard, answer)
                             },
                         ))
                         .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
@@ -191,7 +192,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
                                 let answer = complete(&request, &session, &wizard).await;
-                                with_headers(&wizard.config, answer)
+                                for_client(&request, &wizard, answer)
                             },
                         ),
                     )
@@ -226,7 +227,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                               session: Session,
                               wizard: web::Data<Inner<W>>| async move {
                             let answer = show(index, &request, &session, &wizard).await;
-                            with_headers(&wizard.config, answer)
+                            for_client(&request, &wizard, answer)
                         },
                     ))
                     .route(web::post().to(
@@ -235,7 +236,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                               payload: web::Payload,
                               wizard: web::Data<Inner<W>>| async move {
                             let answer = submit(index, &request, &session, payload, &wizard).await;
-                            with_headers(&wizard.config, answer)
+                            for_client(&request, &wizard, answer)
                         },
                     ))
                     .default_service(not_allowed("GET, HEAD, POST", Arc::clone(&headers))),
@@ -249,6 +250,23 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             ))
             .register(config);
     }
+}
+
+/// A page or redirect of the wizard as the client needs it: with the
+/// security headers ([`with_headers`]), and in htmx's terms for htmx
+/// ([`htmx::adapt`]).
+fn for_client<W: Wizard>(
+    request: &HttpRequest,
+    wizard: &Inner<W>,
+    answer: Result<HttpResponse, Problem>,
+) -> HttpResponse {
+    let response = with_headers(&wizard.config, answer);
+    htmx::adapt(
+        request,
+        &wizard.runs.base_of(request),
+        &wizard.config,
+        response,
+    )
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -471,6 +489,7 @@ impl<W: Wizard> Inner<W> {
             fields: slot.fields(),
             texts: &self.config.texts,
             layout: W::layout,
+            fragment: htmx::is_swap(request),
             placed: None,
         };
         match slot.render(&page) {

@@ -267,6 +267,7 @@ impl TestApp {
             base: base.trim_end_matches('/').to_owned(),
             jar: Rc::default(),
             page: None,
+            htmx: false,
             wizard: PhantomData,
         }
     }
@@ -398,6 +399,9 @@ pub struct Visitor<'a, W> {
     base: String,
     jar: Rc<RefCell<CookieJar>>,
     page: Option<Seen>,
+    /// Whether the page runs htmx: requests carry `HX-Request`, and
+    /// `HX-Location`/`HX-Redirect` are followed as htmx follows them.
+    htmx: bool,
     wizard: PhantomData<W>,
 }
 
@@ -409,6 +413,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             base: self.base.clone(),
             jar: Rc::clone(&self.jar),
             page: self.page.clone(),
+            htmx: self.htmx,
             wizard: PhantomData,
         }
     }
@@ -422,6 +427,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             base: base.trim_end_matches('/').to_owned(),
             jar: Rc::clone(&self.jar),
             page: None,
+            htmx: false,
             wizard: PhantomData,
         }
     }
@@ -435,8 +441,18 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             base: self.base.clone(),
             jar: Rc::clone(&self.jar),
             page: None,
+            htmx: false,
             wizard: PhantomData,
         }
+    }
+
+    /// From now on, the visitor's page runs htmx (a form with `hx-boost`,
+    /// say): every request says `HX-Request: true`, step pages come back
+    /// as fragments, and the wizard's `HX-Location` (fetched, still with
+    /// htmx) and `HX-Redirect` (a whole-page load) are followed as htmx
+    /// follows them; [`Seen::redirects`] lists them.
+    pub fn use_htmx(&mut self) {
+        self.htmx = true;
     }
 
     /// The cookie jar (shared with this visitor's other tabs).
@@ -557,7 +573,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             .uri(&target)
             .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
             .set_payload(body);
-        let (status, _, _) = self.exchange(request, &target).await;
+        let (status, _, _) = self.exchange(request, &target, false).await;
         status
     }
 
@@ -733,18 +749,28 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     async fn follow(&mut self, mut request: TestRequest, path: &str) -> &Seen {
         let mut path = path.to_owned();
         let mut redirects = Vec::new();
+        let mut swap = self.htmx;
         loop {
-            let (status, headers, body) = self.exchange(request, &path).await;
-            let location = status
-                .is_redirection()
-                .then(|| headers.get("Location").and_then(|v| v.to_str().ok()))
-                .flatten()
-                .map(str::to_owned);
-            match location {
-                Some(location) if redirects.len() < 10 => {
+            let (status, headers, body) = self.exchange(request, &path, swap).await;
+            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            // Where the client goes next: a redirect; with htmx, also
+            // HX-Location (fetched and swapped, htmx still on) and
+            // HX-Redirect (a whole-page navigation).
+            let next = if status.is_redirection() {
+                header("Location").map(|l| (l.to_owned(), swap))
+            } else if self.htmx {
+                header("HX-Location")
+                    .map(|l| (htmx_location_path(l), true))
+                    .or_else(|| header("HX-Redirect").map(|l| (l.to_owned(), false)))
+            } else {
+                None
+            };
+            match next {
+                Some((location, as_swap)) if redirects.len() < 10 => {
                     redirects.push(location.clone());
                     request = TestRequest::get().uri(&location);
                     path = location;
+                    swap = as_swap;
                 }
                 _ => {
                     let html = scraper::Html::parse_document(&body);
@@ -768,12 +794,18 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         &mut self,
         request: TestRequest,
         path: &str,
+        swap: bool,
     ) -> (
         actix_web::http::StatusCode,
         actix_web::http::header::HeaderMap,
         String,
     ) {
         let now = self.app.clock.now();
+        let request = if swap {
+            request.insert_header(("HX-Request", "true"))
+        } else {
+            request
+        };
         let path_only = path.split(['?', '#']).next().unwrap_or("/");
         let header = self.jar.borrow_mut().header_for(path_only, now);
         let request = match header {
@@ -795,4 +827,12 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             String::from_utf8_lossy(&bytes).into_owned(),
         )
     }
+}
+
+/// The path of an `HX-Location` header: a path, or JSON with a `path`.
+fn htmx_location_path(header: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(header)
+        .ok()
+        .and_then(|value| value.get("path")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| header.to_owned())
 }

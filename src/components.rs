@@ -542,6 +542,7 @@ mod tests {
             field: field.into(),
             message: "Wrong <here>".into(),
             part: part.map(str::to_owned),
+            code: None,
         }
     }
 

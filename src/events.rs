@@ -109,7 +109,19 @@ fn trace(event: &WizardEvent<'_>) {
             errors,
         } => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-            tracing::debug!(target: TARGET, event = "validation_failed", wizard, run, step, fields = ?fields);
+            let codes: Vec<&str> = errors
+                .iter()
+                .map(|e| e.code.as_deref().unwrap_or(""))
+                .collect();
+            tracing::debug!(
+                target: TARGET,
+                event = "validation_failed",
+                wizard,
+                run,
+                step,
+                fields = ?fields,
+                codes = ?codes
+            );
         }
         WizardEvent::Back { wizard, run, step } => {
             tracing::debug!(target: TARGET, event = "back", wizard, run, step);

@@ -23,6 +23,12 @@ pub struct FieldError {
     /// it. `None` for most fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
+    /// What kind of rule failed, for the funnel: validator's error code
+    /// (`"length"`, `"email"`, `"required"`, a custom rule's own), or
+    /// `"type:…"` for a value of the wrong type (`"type:whole_number"`).
+    /// `None` for errors an application adds itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// The errors of one step: at most one message per field (the first found),
@@ -63,12 +69,24 @@ impl FieldErrors {
         part: Option<&str>,
         message: impl Into<String>,
     ) {
-        let field = field.into();
+        self.add_coded(field.into(), part, message.into(), None);
+    }
+
+    /// Adds a message with the code of the rule that failed, unless the
+    /// field already has one.
+    pub(crate) fn add_coded(
+        &mut self,
+        field: String,
+        part: Option<&str>,
+        message: String,
+        code: Option<String>,
+    ) {
         if self.get(&field).is_none() {
             self.0.push(FieldError {
                 field,
-                message: message.into(),
+                message,
                 part: part.map(str::to_owned),
+                code,
             });
         }
     }
@@ -104,7 +122,12 @@ impl FieldErrors {
     /// Adds every error of `other` whose field has none yet.
     pub fn merge(&mut self, other: FieldErrors) {
         for error in other.0 {
-            self.add_at(error.field, error.part.as_deref(), error.message);
+            self.add_coded(
+                error.field,
+                error.part.as_deref(),
+                error.message,
+                error.code,
+            );
         }
     }
 
@@ -168,7 +191,8 @@ fn collect(
             ValidationErrorsKind::Field(list) => {
                 if let Some(first) = list.first() {
                     let label = spec.map_or_else(|| humanize(&path), |s| s.label.to_owned());
-                    out.add(path, message_for(first, &label, texts));
+                    let message = message_for(first, &label, texts);
+                    out.add_coded(path, None, message, Some(first.code.to_string()));
                 }
             }
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out, &[], texts),

@@ -12,6 +12,7 @@ use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
+use tracing::Instrument;
 
 use crate::body::read_form;
 use crate::check_answers::AnswerSection;
@@ -225,18 +226,25 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                     .route(get_or_head().to(
                         move |request: HttpRequest,
                               session: Session,
-                              wizard: web::Data<Inner<W>>| async move {
-                            let answer = show(index, &request, &session, &wizard).await;
-                            for_client(&request, &wizard, answer)
+                              wizard: web::Data<Inner<W>>| {
+                            async move {
+                                let answer = show(index, &request, &session, &wizard).await;
+                                for_client(&request, &wizard, answer)
+                            }
+                            .instrument(request_span::<W>(name))
                         },
                     ))
                     .route(web::post().to(
                         move |request: HttpRequest,
                               session: Session,
                               payload: web::Payload,
-                              wizard: web::Data<Inner<W>>| async move {
-                            let answer = submit(index, &request, &session, payload, &wizard).await;
-                            for_client(&request, &wizard, answer)
+                              wizard: web::Data<Inner<W>>| {
+                            async move {
+                                let answer =
+                                    submit(index, &request, &session, payload, &wizard).await;
+                                for_client(&request, &wizard, answer)
+                            }
+                            .instrument(request_span::<W>(name))
                         },
                     ))
                     .default_service(not_allowed("GET, HEAD, POST", Arc::clone(&headers))),
@@ -250,6 +258,12 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             ))
             .register(config);
     }
+}
+
+/// The span a step's request runs in: the funnel's `tracing` events
+/// ([`crate::WizardEvent`]) and the router's own come inside it.
+fn request_span<W: Wizard>(step: &'static str) -> tracing::Span {
+    tracing::debug_span!("wizard_request", wizard = W::ID, step)
 }
 
 /// A page or redirect of the wizard as the client needs it: with the

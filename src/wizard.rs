@@ -605,7 +605,9 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                     Mismatch::Date(problem) => Some(problem.first_part()),
                     _ => None,
                 };
-                errors.add_at(field, part, type_error_of::<S>(field, mismatch, texts));
+                let message = type_error_of::<S>(field, mismatch, texts);
+                let code = format!("type:{}", mismatch.code());
+                errors.add_coded(field.to_owned(), part, message, Some(code));
             }
             let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
             if errors.is_empty() && check {

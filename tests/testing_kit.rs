@@ -150,6 +150,16 @@ async fn raw_pairs_and_back_keep_what_was_typed() {
         .assert_status(422)
         .assert_error(Profile::AGE, "Enter a whole number");
     assert_eq!(wrong.value(Profile::AGE).as_deref(), Some("abc"));
+    let refused = app
+        .events()
+        .into_iter()
+        .rfind(|e| e.kind == "validation_failed");
+    let refused = refused.unwrap_or_else(|| panic!("no validation_failed event"));
+    let age = refused.fields.iter().position(|f| f == "age");
+    assert_eq!(
+        age.and_then(|at| refused.codes[at].as_deref()),
+        Some("type:whole_number")
+    );
 
     // Back sends the form as it stands: the page comes back as a draft.
     visitor.back().await.assert_step("account");
@@ -472,6 +482,12 @@ async fn a_run_reports_its_funnel_events_in_order_without_answers() {
         events[1].fields,
         ["email", "password", "account_type"],
         "which fields failed"
+    );
+    let codes: Vec<Option<&str>> = events[1].codes.iter().map(Option::as_deref).collect();
+    assert_eq!(
+        codes,
+        [Some("length"), Some("password"), Some("required")],
+        "with validator's codes"
     );
     let dump = format!("{events:?}");
     assert!(!dump.contains("gi@example.com") && !dump.contains("secret123"));

@@ -40,6 +40,19 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
+    /// A short name of the kind of mismatch: `whole_number`,
+    /// `out_of_range`, `number`, `choice`, `yes_no` or `date`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::WholeNumber => "whole_number",
+            Self::OutOfRange { .. } => "out_of_range",
+            Self::Number => "number",
+            Self::Choice => "choice",
+            Self::YesNo => "yes_no",
+            Self::Date(_) => "date",
+        }
+    }
+
     /// The message shown when a step does not choose its own.
     pub fn default_message(self) -> String {
         match self {

@@ -330,6 +330,9 @@ pub struct Recorded {
     pub step: Option<&'static str>,
     /// The fields that failed, for `validation_failed`.
     pub fields: Vec<String>,
+    /// The code of each failed rule, in the order of `fields`
+    /// ([`crate::FieldError::code`]).
+    pub codes: Vec<Option<String>>,
 }
 
 impl Recorded {
@@ -339,6 +342,7 @@ impl Recorded {
             run: run.to_owned(),
             step,
             fields: Vec::new(),
+            codes: Vec::new(),
         };
         match *event {
             WizardEvent::StepShown { run, step, .. } => recorded("step_shown", run, Some(step)),
@@ -347,6 +351,7 @@ impl Recorded {
                 run, step, errors, ..
             } => Self {
                 fields: errors.iter().map(|e| e.field.clone()).collect(),
+                codes: errors.iter().map(|e| e.code.clone()).collect(),
                 ..recorded("validation_failed", run, Some(step))
             },
             WizardEvent::Back { run, step, .. } => recorded("back", run, Some(step)),

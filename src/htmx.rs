@@ -32,10 +32,11 @@ pub(crate) fn is_swap(request: &HttpRequest) -> bool {
 /// says it varies with `HX-Request`; for htmx, a redirect becomes a 200
 /// with `HX-Location` (htmx fetches the step and swaps it into the
 /// configured target) or, to the completion page or outside the wizard's
-/// `base`, `HX-Redirect` (a whole-page navigation).
-pub(crate) fn adapt(
+/// base (`base_of`, asked only then), `HX-Redirect` (a whole-page
+/// navigation).
+pub(crate) fn adapt<B: AsRef<str>>(
     request: &HttpRequest,
-    base: &str,
+    base_of: impl FnOnce() -> B,
     config: &WizardConfig,
     mut response: HttpResponse,
 ) -> HttpResponse {
@@ -53,6 +54,8 @@ pub(crate) fn adapt(
     else {
         return response;
     };
+    let base = base_of();
+    let base = base.as_ref();
     let path = location.split(['?', '#']).next().unwrap_or("");
     let whole_page = path == format!("{base}/{COMPLETE_SEGMENT}")
         || !(path == base || path.starts_with(&format!("{base}/")));

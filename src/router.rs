@@ -275,12 +275,10 @@ fn for_client<W: Wizard>(
     answer: Result<HttpResponse, Problem>,
 ) -> HttpResponse {
     let response = with_headers(&wizard.config, answer);
-    htmx::adapt(
-        request,
-        &wizard.runs.base_of(request),
-        &wizard.config,
-        response,
-    )
+    // The base is built again only for an htmx redirect (the run built
+    // it too, but the run is gone by now).
+    let base_of = || wizard.runs.base_of(request);
+    htmx::adapt(request, base_of, &wizard.config, response)
 }
 
 fn see_other(location: &str) -> HttpResponse {

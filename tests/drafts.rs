@@ -6,9 +6,8 @@
 mod common;
 
 use actix_web::http::StatusCode;
-use actix_wizard::testing::Answers;
 use common::app::{Account, AccountType, Profile, Review, Signup};
-use common::kit::{account, profile, signup};
+use common::kit::{account, profile, reach_profile, signup};
 
 #[actix_rt::test]
 async fn every_step_page_carries_the_script_and_the_revision_it_shows() {
@@ -74,10 +73,7 @@ async fn typing_saved_as_a_draft_is_there_after_a_reload_without_secrets() {
 async fn a_draft_typed_before_a_submit_never_undoes_it() {
     let (app, _) = signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor
-        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
-        .await
-        .assert_step("profile");
+    reach_profile(&mut visitor).await;
     // Another tab of the same page, kept open while this one sends.
     let mut stale_tab = visitor.tab();
     visitor.submit(&profile()).await.assert_step("review");

@@ -14,7 +14,7 @@ use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_web::web;
-use actix_wizard::testing::{Answers, TestApp, Visitor};
+use actix_wizard::testing::{TestApp, Visitor};
 use actix_wizard::{MemoryStore, Secret, StateAtRest, StateCipher, StateKey};
 use common::app::{Account, AccountType, Accounts, Profile, Review, Signup};
 use common::kit;
@@ -171,20 +171,13 @@ async fn a_tampered_state_reads_as_expired_and_starts_a_new_session() {
     let store = WatchedStore::default();
     let app = signup_sealed_on(store.clone()).await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor
-        .start_with(Answers::new().with(&kit::account("ann@example.com", AccountType::Personal)))
-        .await
-        .assert_step("profile");
+    kit::reach_profile(&mut visitor).await;
     let before = visitor.jar().get("wizard_session").map(str::to_owned);
     store.corrupt.store(true, Ordering::SeqCst);
     let restart = visitor.open("/signup/profile").await;
     assert_eq!(restart.redirects(), ["/signup/account"]);
     restart.assert_status(200);
-    assert!(
-        restart
-            .notice()
-            .is_some_and(|n| n.contains("Your earlier answers were deleted"))
-    );
+    kit::assert_told_answers_expired(restart);
     assert_eq!(restart.value(Account::EMAIL).as_deref(), Some(""));
     assert_ne!(
         visitor.jar().get("wizard_session").map(str::to_owned),

@@ -11,7 +11,9 @@ use actix_web::web;
 use actix_wizard::MemoryStore;
 use actix_wizard::testing::{Answers, Visitor};
 use common::app::{Account, AccountType, Accounts, Company, Profile, Review, Signup};
-use common::kit::{account, company, config, profile, shared, signup, signup_on};
+use common::kit::{
+    account, assert_told_answers_expired, company, config, profile, shared, signup, signup_on,
+};
 
 const ACCEPT: Review = Review { accept_terms: true };
 
@@ -408,13 +410,7 @@ async fn after_the_idle_timeout_the_signup_restarts_with_a_notice() {
     let restart = visitor.open("/signup/profile").await;
     assert_eq!(restart.redirects(), ["/signup/account"]);
     restart.assert_status(200);
-    assert!(
-        restart
-            .notice()
-            .is_some_and(|n| n.contains("Your earlier answers were deleted")),
-        "{}",
-        restart.describe()
-    );
+    assert_told_answers_expired(restart);
     assert_eq!(restart.value(Account::EMAIL).as_deref(), Some(""));
     // Shown once.
     assert_eq!(visitor.open("/signup/account").await.notice(), None);
@@ -425,11 +421,7 @@ async fn after_the_idle_timeout_the_signup_restarts_with_a_notice() {
     // The stale form is sent to the start and saves nothing.
     let sent_back = stale.submit(&profile()).await;
     assert_eq!(sent_back.redirects(), ["/signup/account"]);
-    assert!(
-        sent_back
-            .notice()
-            .is_some_and(|n| n.contains("Your earlier answers were deleted"))
-    );
+    assert_told_answers_expired(sent_back);
     assert_eq!(
         stale.open("/signup/profile").await.redirects(),
         ["/signup/account"]

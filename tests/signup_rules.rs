@@ -6,7 +6,7 @@ mod common;
 use actix_wizard::Secret;
 use actix_wizard::testing::{Answers, Seen, Visitor};
 use common::app::{Account, AccountType, CreatedAccount, Profile, Signup};
-use common::kit::{account, profile, signup, with};
+use common::kit::{account, profile, reach_profile, signup, with};
 use common::{ACCOUNT_OK, COMPANY_OK, PROFILE_OK};
 
 /// A 422 with `message` beside `field` and in the summary, under an
@@ -214,10 +214,7 @@ async fn company_rules() {
 async fn profile_rules() {
     let (app, _) = signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor
-        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
-        .await
-        .assert_step("profile");
+    reach_profile(&mut visitor).await;
 
     let long_name = "n".repeat(41);
     let long_bio = "b".repeat(501);
@@ -261,9 +258,7 @@ async fn profile_rules() {
 async fn a_wrong_type_keeps_what_was_typed_and_is_never_a_400() {
     let (app, _) = signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor
-        .start_with(Answers::new().with(&account("ann@example.com", AccountType::Personal)))
-        .await;
+    reach_profile(&mut visitor).await;
     let page = visitor
         .submit_pairs(&with(PROFILE_OK, "age", Some("abc")))
         .await;

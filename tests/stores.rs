@@ -255,13 +255,7 @@ async fn a_memcached_outage_is_503_and_the_app_reconnects_by_itself() {
     let again = visitor.open("/signup/profile").await;
     assert_eq!(again.redirects(), ["/signup/account"]);
     again.assert_status(200);
-    assert!(
-        again
-            .notice()
-            .is_some_and(|n| n.contains("Your earlier answers were deleted")),
-        "{}",
-        again.describe()
-    );
+    kit::assert_told_answers_expired(again);
     visitor
         .submit(&kit::account("ann@example.com", AccountType::Personal))
         .await
@@ -385,10 +379,7 @@ async fn the_store_expires_an_idle_signup_by_itself() {
     .await;
     let page = visitor.open("/signup/profile").await;
     assert_eq!(page.redirects(), ["/signup/account"]);
-    assert!(
-        page.notice()
-            .is_some_and(|n| n.contains("Your earlier answers were deleted"))
-    );
+    kit::assert_told_answers_expired(page);
 }
 
 // ------------------------------------------------------------ finishing once across instances

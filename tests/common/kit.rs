@@ -2,7 +2,7 @@
 
 use actix_session::storage::SessionStore;
 use actix_web::{App, web};
-use actix_wizard::testing::{Answers, TestApp, Visitor};
+use actix_wizard::testing::{Answers, Seen, TestApp, Visitor};
 use actix_wizard::{MemoryStore, Secret, WizardConfig, WizardSetup};
 
 use super::app::{Account, AccountType, Accounts, Company, Interest, Profile, Signup};
@@ -139,4 +139,15 @@ pub async fn assert_account_intact(visitor: &mut Visitor<'_, Signup>) {
     );
     let page = visitor.open("/signup/profile").await;
     assert_eq!(page.value(Profile::DISPLAY_NAME).as_deref(), Some(""));
+}
+
+/// The page tells the visitor their earlier answers expired.
+#[track_caller]
+pub fn assert_told_answers_expired(page: &Seen) {
+    assert!(
+        page.notice()
+            .is_some_and(|n| n.contains("Your earlier answers were deleted")),
+        "{}",
+        page.describe()
+    );
 }

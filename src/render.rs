@@ -767,16 +767,57 @@ impl<'a> Layout<'a> {
     /// stylesheet inlined: the default layout.
     pub fn default_document(&self) -> String {
         let mut out = String::with_capacity(self.body.len() + STYLESHEET.len() + 400);
-        out.push_str("<!DOCTYPE html>\n<html lang=\"");
-        escape_into(&mut out, self.lang());
-        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-        escape_into(&mut out, self.title);
-        out.push_str("</title>\n<style>");
+        self.open_head(&mut out, None);
+        out.push_str("<style>");
         out.push_str(STYLESHEET);
         out.push_str("</style>\n</head>\n<body>\n<main id=\"main\" class=\"wizard\">\n");
         out.push_str(self.body);
         out.push_str("</main>\n</body>\n</html>\n");
         out
+    }
+
+    /// A service's page in the manner of GOV.UK's page template: a skip
+    /// link, a header naming the service, and the body in
+    /// `<main id="main">` inside a `width` container. Its `<title>` is the
+    /// page's, then the service's name ("Your profile – Example signup");
+    /// it links the application's `stylesheet` (which should carry the
+    /// crate's [`STYLESHEET`] rules, or link both) instead of inlining one.
+    /// The classes it uses are `skip-link`, `header`, `header__name` and
+    /// `width`.
+    ///
+    /// ```
+    /// # fn layout(layout: &actix_wizard::Layout<'_>) -> Result<String, askama::Error> {
+    /// Ok(layout.service_document("Apply for a licence", "/static/site.css"))
+    /// # }
+    /// ```
+    pub fn service_document(&self, service: &str, stylesheet: &str) -> String {
+        let mut out = String::with_capacity(self.body.len() + 800);
+        self.open_head(&mut out, Some(service));
+        out.push_str("<link rel=\"stylesheet\" href=\"");
+        escape_into(&mut out, stylesheet);
+        out.push_str("\">\n</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">");
+        escape_into(&mut out, &self.texts.skip_to_main);
+        out.push_str(
+            "</a>\n<header class=\"header\"><div class=\"width\"><span class=\"header__name\">",
+        );
+        escape_into(&mut out, service);
+        out.push_str("</span></div></header>\n<div class=\"width\">\n<main id=\"main\">\n");
+        out.push_str(self.body);
+        out.push_str("</main>\n</div>\n</body>\n</html>\n");
+        out
+    }
+
+    /// The document's start up to the end of its `<title>`.
+    fn open_head(&self, out: &mut String, service: Option<&str>) {
+        out.push_str("<!DOCTYPE html>\n<html lang=\"");
+        escape_into(out, self.lang());
+        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        escape_into(out, self.title);
+        if let Some(service) = service {
+            out.push_str(" \u{2013} ");
+            escape_into(out, service);
+        }
+        out.push_str("</title>\n");
     }
 }
 

@@ -152,6 +152,8 @@ pub struct Texts {
     /// The link under a confirmation page
     /// ([`crate::CompletePage::confirmation`]) that starts another run.
     pub start_another: Text,
+    /// The skip link of [`crate::Layout::service_document`].
+    pub skip_to_main: Text,
     /// The 405 page.
     pub method_not_allowed: ProblemWords,
     /// The 403 page of a bad CSRF token.
@@ -267,6 +269,7 @@ impl Texts {
             "You do not have permission to change this. Check you are signed in with the right account.",
         ),
         start_another: Cow::Borrowed("Start again"),
+        skip_to_main: Cow::Borrowed("Skip to main content"),
         method_not_allowed: ProblemWords::new(
             "This page cannot do that",
             "The page was asked to do something it does not do, so nothing was saved. Go back and try again.",

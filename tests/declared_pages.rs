@@ -534,3 +534,23 @@ fn a_page_that_leaves_a_field_out_fails_at_start_up_unless_told() {
     );
     let _ = WizardService::<ConditionalWizard>::new("/c", WizardConfig::default());
 }
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(title = "Where you live")]
+struct HomeAddress {
+    post_code: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(title = "Anything else?")]
+struct Notes {
+    #[field(kind = "textarea")]
+    notes: Option<String>,
+}
+
+#[test]
+fn a_step_without_a_name_is_named_after_its_struct_and_a_field_after_itself() {
+    assert_eq!(HomeAddress::NAME, "home_address");
+    assert_eq!(Notes::NAME, "notes");
+    assert_eq!(HomeAddress::FIELDS[0].label, "Post code");
+}

@@ -109,13 +109,12 @@ async fn account_rules() {
     }
 
     // An address already registered (any case) is refused by the async check.
+    let earlier = Signup {
+        account: account("taken@example.com", AccountType::Personal),
+        ..Signup::default()
+    };
     accounts
-        .create(CreatedAccount {
-            email: "taken@example.com".into(),
-            display_name: "T".into(),
-            business: None,
-            run: "r".into(),
-        })
+        .create(&earlier, "an earlier run")
         .unwrap_or_else(|_| panic!("fresh accounts"));
     let page = visitor
         .submit(&account("Taken@Example.com", AccountType::Personal))

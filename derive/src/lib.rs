@@ -143,12 +143,7 @@ fn step_attrs(input: &DeriveInput) -> Result<StepAttrs> {
             match key.as_deref() {
                 Some("name") => {
                     let value: LitStr = meta.value()?.parse()?;
-                    let text = value.value();
-                    let well_formed = !text.is_empty()
-                        && text.bytes().all(|b| {
-                            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                        });
-                    if !well_formed {
+                    if !is_url_segment(&value.value()) {
                         return Err(Error::new(
                             value.span(),
                             "a step's name is its URL segment: lowercase letters, digits, `-` or `_`",
@@ -176,14 +171,41 @@ fn step_attrs(input: &DeriveInput) -> Result<StepAttrs> {
             format!("#[derive(Step)] needs #[step({what} = \"...\")] on the struct"),
         )
     };
+    let name = match name {
+        Some(name) => name,
+        None => default_step_name(&input.ident)?,
+    };
     Ok(StepAttrs {
-        name: name.ok_or_else(|| missing("name"))?,
+        name,
         title: title.ok_or_else(|| missing("title"))?,
         check,
         render,
         button,
         unchecked_placement,
     })
+}
+
+fn is_url_segment(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// A step named after its struct, in snake case: `CompanyDetails` is
+/// `company_details`, as serde's `rename_all = "snake_case"` would write it.
+fn default_step_name(ident: &Ident) -> Result<LitStr> {
+    let rust = ident.to_string();
+    let name = RenameRule::Snake.apply(&words_of_variant(rust.strip_prefix("r#").unwrap_or(&rust)));
+    if !is_url_segment(&name) {
+        return Err(Error::new(
+            ident.span(),
+            format!(
+                "`{name}` cannot be this step's URL segment: give one with #[step(name = \"...\")] (lowercase letters, digits, `-` or `_`)"
+            ),
+        ));
+    }
+    Ok(LitStr::new(&name, ident.span()))
 }
 
 const KINDS: &[(&str, &str)] = &[

@@ -11,7 +11,6 @@ use actix_wizard::{
     Choice, CompletePage, FieldErrors, Finish, FinishError, Layout, Secret, Step, Steps, Wizard,
     WizardService,
 };
-use askama::Template;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
@@ -47,13 +46,20 @@ impl Accounts {
         self.lock().contains_key(&email.to_lowercase())
     }
 
-    /// Creates the account unless the address is taken.
-    pub fn create(&self, account: CreatedAccount) -> Result<(), CreatedAccount> {
+    /// Creates the finished signup's account, unless its address is taken:
+    /// then the account step is shown again, with the email field's error.
+    pub fn create(&self, signup: &Signup, run: &str) -> Result<(), FinishError> {
         let mut accounts = self.lock();
-        let key = account.email.to_lowercase();
+        let key = signup.account.email.to_lowercase();
         if accounts.contains_key(&key) {
-            return Err(account);
+            return Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN));
         }
+        let account = CreatedAccount {
+            email: signup.account.email.clone(),
+            display_name: signup.profile.display_name.clone(),
+            business: signup.company.as_ref().map(|c| c.company_name.clone()),
+            run: run.to_owned(),
+        };
         accounts.insert(key, account);
         Ok(())
     }
@@ -83,7 +89,7 @@ pub enum AccountType {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(name = "account", title = "Create your account", check = email_is_free)]
+#[step(title = "Create your account", check = email_is_free)]
 pub struct Account {
     #[field(label = "Email address", kind = "email", autocomplete = "email")]
     #[validate(
@@ -92,7 +98,6 @@ pub struct Account {
     )]
     pub email: String,
     #[field(
-        label = "Password",
         hint = "8 to 128 characters, with at least one letter and one number",
         autocomplete = "new-password"
     )]
@@ -101,22 +106,18 @@ pub struct Account {
     #[field(label = "Confirm password", autocomplete = "new-password")]
     #[validate(must_match(other = "password", message = "Enter the same password as above"))]
     pub password_confirm: Secret,
-    #[field(label = "Account type")]
     #[validate(required(message = "Select the type of account"))]
     pub account_type: Option<AccountType>,
 }
 
 fn password_rules(password: &Secret) -> Result<(), ValidationError> {
     let text = password.expose();
-    let length = text.chars().count();
-    let message = if length == 0 {
-        "Enter a password"
-    } else if !(8..=128).contains(&length) {
-        "Password must be between 8 and 128 characters"
-    } else if !(text.chars().any(char::is_alphabetic) && text.chars().any(|c| c.is_ascii_digit())) {
-        "Password must include at least one letter and one number"
-    } else {
-        return Ok(());
+    let mixed = text.contains(char::is_alphabetic) && text.contains(|c: char| c.is_ascii_digit());
+    let message = match text.chars().count() {
+        0 => "Enter a password",
+        8..=128 if mixed => return Ok(()),
+        8..=128 => "Password must include at least one letter and one number",
+        _ => "Password must be between 8 and 128 characters",
     };
     Err(ValidationError::new("password").with_message(message.into()))
 }
@@ -136,9 +137,9 @@ static VAT_ID: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(name = "company", title = "About your company")]
+#[step(title = "About your company")]
 pub struct Company {
-    #[field(label = "Company name", autocomplete = "organization")]
+    #[field(autocomplete = "organization")]
     #[validate(length(min = 2, max = 100))]
     pub company_name: String,
     #[field(
@@ -182,29 +183,24 @@ pub enum Interest {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(name = "profile", title = "Your profile")]
+#[step(title = "Your profile")]
 pub struct Profile {
-    #[field(label = "Display name", autocomplete = "nickname", width = 20)]
+    #[field(autocomplete = "nickname", width = 20)]
     #[validate(length(
         min = 1,
         max = 40,
         message = "Enter a display name of 1 to 40 characters"
     ))]
     pub display_name: String,
-    #[field(
-        label = "Age",
-        width = 5,
-        autocomplete = "off",
-        type_error = "Enter a whole number"
-    )]
+    #[field(width = 5, autocomplete = "off", type_error = "Enter a whole number")]
     #[validate(required(message = "Enter your age"), range(min = 13, max = 120))]
     pub age: Option<u32>,
-    #[field(label = "Interests", hint = "Select all that apply.")]
+    #[field(hint = "Select all that apply.")]
     #[validate(length(min = 1, message = "Select at least one interest"))]
     pub interests: Vec<Interest>,
-    #[field(label = "Newsletter", checkbox = "Send me the monthly newsletter")]
+    #[field(checkbox = "Send me the monthly newsletter")]
     pub newsletter: bool,
-    #[field(label = "Bio", kind = "textarea", max_chars = 500)]
+    #[field(kind = "textarea", max_chars = 500)]
     #[validate(length(max = 500))]
     pub bio: Option<String>,
 }
@@ -212,11 +208,7 @@ pub struct Profile {
 // ---------------------------------------------------------------- step 4
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(
-    name = "review",
-    title = "Check your answers",
-    button = "Create account"
-)]
+#[step(title = "Check your answers", button = "Create account")]
 pub struct Review {
     #[field(
         label = "Terms and conditions",
@@ -240,23 +232,10 @@ pub struct Signup {
     pub review: Review,
 }
 
-/// What the completion page shows.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Welcome {
-    pub display_name: String,
-}
-
-/// The example's own page around every step: its header and stylesheet.
-#[derive(Template)]
-#[template(path = "signup/layout.html")]
-struct SignupLayout<'a> {
-    layout: &'a Layout<'a>,
-}
-
 impl Wizard for Signup {
     const ID: &'static str = "signup";
-    const VERSION: u32 = 1;
-    type Outcome = Welcome;
+    /// The display name, which the completion page greets.
+    type Outcome = String;
 
     fn steps() -> Steps<Self> {
         Steps::<Self>::new()
@@ -269,25 +248,15 @@ impl Wizard for Signup {
             .step(|s| &mut s.review)
     }
 
-    async fn finish(self, finish: &Finish) -> Result<Welcome, FinishError> {
+    async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
         let accounts = accounts_of(finish.request())
-            .ok_or_else(|| FinishError::Failed("accounts are not configured".into()))?;
-        let account = CreatedAccount {
-            email: self.account.email.clone(),
-            display_name: self.profile.display_name.clone(),
-            business: self.company.map(|c| c.company_name),
-            run: finish.run().to_owned(),
-        };
-        match accounts.create(account) {
-            Ok(()) => Ok(Welcome {
-                display_name: self.profile.display_name,
-            }),
-            Err(_) => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
-        }
+            .ok_or_else(|| FinishError::failed("accounts are not configured"))?;
+        accounts.create(&self, finish.run())?;
+        Ok(self.profile.display_name)
     }
 
-    fn render_complete(done: &Welcome, page: &CompletePage<'_>) -> Result<String, askama::Error> {
-        let welcome = format!("Welcome, {}", done.display_name);
+    fn render_complete(name: &String, page: &CompletePage<'_>) -> Result<String, askama::Error> {
+        let welcome = format!("Welcome, {name}");
         page.confirmation(
             "Account created",
             &welcome,
@@ -296,7 +265,7 @@ impl Wizard for Signup {
     }
 
     fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
-        SignupLayout { layout }.render()
+        Ok(layout.service_document("Example signup", "/static/signup.css"))
     }
 }
 

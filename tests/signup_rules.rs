@@ -5,7 +5,7 @@ mod common;
 
 use actix_wizard::Secret;
 use actix_wizard::testing::{Answers, Seen, Visitor};
-use common::app::{Account, AccountType, CreatedAccount, Profile, Signup};
+use common::app::{Account, AccountType, Profile, Signup};
 use common::kit::{account, profile, reach_profile, signup, with};
 use common::{ACCOUNT_OK, COMPANY_OK, PROFILE_OK};
 

@@ -85,7 +85,7 @@ pub use store::MemcachedStore;
 pub use store::RedisBackend;
 pub use store::{MemoryStore, MemoryStoreBuilder, StoreError};
 pub use texts::{ProblemWords, Text, Texts};
-pub use wizard::{Admission, Finish, FinishError, Steps, Wizard, resource};
+pub use wizard::{Admission, Finish, FinishError, Steps, Wizard, resource, run_of};
 
 /// The README's code, compiled as a doctest so that it stays true.
 #[cfg(doctest)]

@@ -11,7 +11,7 @@ use actix_session::Session;
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
-use actix_web::{HttpRequest, HttpResponse, guard, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, guard, web};
 use tracing::Instrument;
 
 use crate::body::read_form;
@@ -33,7 +33,7 @@ use crate::render::{
 use crate::run::{Run, Runs};
 use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
-use crate::wizard::{Admission, Finish, FinishError, Steps, Submitted, Wizard};
+use crate::wizard::{Admission, Finish, FinishError, Steps, Submitted, SubmittedRun, Wizard};
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and
@@ -760,6 +760,9 @@ impl<W: Wizard> Inner<W> {
         // so that a duplicate never checks against the first one's side
         // effects.
         let finishing = run.journey.next(index).is_none();
+        request
+            .extensions_mut()
+            .insert(SubmittedRun(run.visitor.run.clone()));
         let submitted = slot
             .submit(
                 form,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 
-use actix_web::HttpRequest;
+use actix_web::{HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -188,6 +188,29 @@ pub enum Admission {
 pub fn resource<T: DeserializeOwned>(request: &HttpRequest) -> Option<T> {
     request.match_info().load::<T>().ok()
 }
+
+/// The id of the run a form was sent for, as [`Finish::run`] gives it, for
+/// a step's [`Step::check`](crate::Step::check): `None` outside a submitted
+/// step. A check that reads what `finish` writes uses it to recognise the
+/// run's own earlier work (an account this run created on another
+/// instance, say) when the run finishes again.
+///
+/// ```
+/// # async fn check(request: &actix_web::HttpRequest) {
+/// let run: Option<String> = actix_wizard::run_of(request);
+/// # let _ = run;
+/// # }
+/// ```
+pub fn run_of(request: &HttpRequest) -> Option<String> {
+    request
+        .extensions()
+        .get::<SubmittedRun>()
+        .map(|run| run.0.clone())
+}
+
+/// The run id [`run_of`] reads, put on the request before its checks run.
+#[derive(Clone)]
+pub(crate) struct SubmittedRun(pub(crate) String);
 
 /// What [`Wizard::finish`] knows about the request that finishes the run.
 pub struct Finish {

@@ -411,7 +411,7 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
     assert_eq!(s.path().await, "/signup/complete");
     assert!(s.text().await.contains("Welcome, Grace"));
     s.record("complete").await;
-    assert_eq!(s.accounts.count(), 1);
+    assert_eq!(s.accounts.count().await, 1);
     s.close().await;
 }
 

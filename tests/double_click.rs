@@ -114,9 +114,12 @@ async fn rounds(addr: SocketAddr, accounts: &Accounts, label: &str) {
     for round in 0..ROUNDS {
         let email = format!("click-{label}-{tag}-{round}@example.com");
         double_click(addr, &email, 2 + round % 2).await;
-        assert!(accounts.get(&email).is_some(), "{email} has no account");
+        assert!(
+            accounts.get(&email).await.is_some(),
+            "{email} has no account"
+        );
     }
-    assert_eq!(accounts.count(), ROUNDS, "one account per signup");
+    assert_eq!(accounts.count().await, ROUNDS, "one account per signup");
 }
 
 #[actix_rt::test]

@@ -55,7 +55,7 @@ async fn a_step_swaps_in_as_a_fragment_with_its_errors_and_htmx_navigates() {
     done.assert_complete();
     assert_eq!(done.redirects(), ["/signup/complete"]);
     assert!(done.body().starts_with("<!DOCTYPE html>"));
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 }
 
 #[actix_rt::test]

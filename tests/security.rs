@@ -367,6 +367,6 @@ async fn two_tabs_cannot_corrupt_a_run() {
         .await;
     assert_eq!(stale_step.redirects().len(), 1, "{}", stale_step.describe());
     stale_step.assert_status(200);
-    assert_eq!(accounts.count(), 1);
-    assert!(accounts.get("tabs2@example.com").is_some());
+    assert_eq!(accounts.count().await, 1);
+    assert!(accounts.get("tabs2@example.com").await.is_some());
 }

@@ -268,6 +268,7 @@ async fn switching_account_type_adds_and_drops_the_company_step() {
     visitor.submit(&ACCEPT).await.assert_complete();
     let created = accounts
         .get("ann@example.com")
+        .await
         .unwrap_or_else(|| panic!("no account"));
     assert_eq!(created.business.as_deref(), Some("Acme Ltd"));
 }
@@ -285,6 +286,7 @@ async fn a_personal_signup_never_carries_company_answers() {
     visitor.submit(&ACCEPT).await.assert_complete();
     let created = accounts
         .get("ann@example.com")
+        .await
         .unwrap_or_else(|| panic!("no account"));
     assert_eq!(created.business, None);
 }
@@ -300,7 +302,7 @@ async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
     welcome.assert_complete();
     assert_eq!(welcome.redirects(), ["/signup/complete"]);
     assert!(welcome.text().contains("Welcome, Ann"));
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
     assert_ne!(
         visitor.jar().get("wizard_session").map(str::to_owned),
         session_before
@@ -336,7 +338,7 @@ async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
         .post_to("/signup/review", "finish", &[("accept_terms", "yes")])
         .await;
     assert_eq!(stale.redirects(), ["/signup/account"]);
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 }
 
 #[actix_rt::test]
@@ -348,7 +350,7 @@ async fn finish_revalidates_and_sends_the_visitor_to_the_failing_step() {
     let mut other = app.visitor::<Signup>("/signup");
     reach_review(&mut other, "ann@example.com").await;
     other.submit(&ACCEPT).await.assert_complete();
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 
     let failed = visitor.submit(&ACCEPT).await;
     assert_eq!(failed.redirects(), ["/signup/account"]);
@@ -361,7 +363,7 @@ async fn finish_revalidates_and_sends_the_visitor_to_the_failing_step() {
         visitor.open("/signup/review").await.redirects(),
         ["/signup/account"]
     );
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 
     // A new address fixes it; the other answers are still there.
     visitor.open("/signup/account").await;
@@ -374,7 +376,7 @@ async fn finish_revalidates_and_sends_the_visitor_to_the_failing_step() {
         ["/signup/review"]
     );
     visitor.submit(&ACCEPT).await.assert_complete();
-    assert_eq!(accounts.count(), 2);
+    assert_eq!(accounts.count().await, 2);
 }
 
 #[actix_rt::test]
@@ -387,7 +389,7 @@ async fn two_finishes_at_once_create_one_account_and_both_land_on_complete() {
     first.assert_complete();
     second.assert_complete();
     assert!(first.text().contains("Welcome, Ann") && second.text().contains("Welcome, Ann"));
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
     let run = visitor.run_id().unwrap_or_else(|| panic!("no run id"));
     assert_eq!(app.finishes(&run), 1);
 }

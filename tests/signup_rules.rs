@@ -115,6 +115,7 @@ async fn account_rules() {
     };
     accounts
         .create(&earlier, "an earlier run")
+        .await
         .unwrap_or_else(|_| panic!("fresh accounts"));
     let page = visitor
         .submit(&account("Taken@Example.com", AccountType::Personal))
@@ -291,6 +292,6 @@ async fn review_requires_accepting_the_terms() {
         "accept_terms",
         "Accept the terms and conditions to create your account",
     );
-    assert_eq!(accounts.count(), 0);
+    assert_eq!(accounts.count().await, 0);
     assert_eq!(app.all_finishes(), 0);
 }

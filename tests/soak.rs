@@ -133,10 +133,11 @@ async fn a_thousand_visitors_at_once_each_get_their_own_signup_once() {
         failures.len(),
         failures.first()
     );
-    assert_eq!(accounts.count(), VISITORS);
+    assert_eq!(accounts.count().await, VISITORS);
     for n in 0..VISITORS {
         let account = accounts
             .get(&format!("visitor{n}@example.com"))
+            .await
             .unwrap_or_else(|| panic!("visitor {n} has no account"));
         assert_eq!(
             account.display_name,

@@ -297,7 +297,7 @@ async fn hop_between_instances<St, L>(
     let welcome = on_one.open("/signup/complete").await;
     welcome.assert_complete();
     assert!(welcome.text().contains("Welcome, Ann"));
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 }
 
 #[actix_rt::test]
@@ -472,7 +472,7 @@ async fn two_instances_of_the_signup_create_one_account_from_a_double_finish() {
     let (first, second) = futures_util::join!(visitor.submit(&ACCEPT), other_tab.submit(&ACCEPT));
     first.assert_complete();
     second.assert_complete();
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 }
 
 /// A run the testing kit plants at the review step on `store` reads back
@@ -499,7 +499,7 @@ where
             .contains(&("Email address".into(), email.clone()))
     );
     visitor.submit(&ACCEPT).await.assert_complete();
-    assert!(accounts.get(&email).is_some());
+    assert!(accounts.get(&email).await.is_some());
 }
 
 #[actix_rt::test]

@@ -82,9 +82,9 @@ async fn a_business_signup_from_typed_steps_reads_as_what_the_visitor_does() {
     let run = visitor.run_id().unwrap_or_else(|| panic!("no run id"));
     assert_eq!(app.finishes(&run), 1);
     assert_eq!(app.finish_results(&run), [true]);
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
     assert_eq!(
-        accounts.get("ann@example.com").map(|a| a.run),
+        accounts.get("ann@example.com").await.map(|a| a.run),
         Some(run),
         "finish got the run id the kit reads"
     );
@@ -196,7 +196,7 @@ async fn a_run_starts_at_any_step_and_expires_when_the_clock_moves_on() {
         "{}",
         lapsed.describe()
     );
-    assert_eq!(accounts.count(), 0);
+    assert_eq!(accounts.count().await, 0);
 }
 
 #[actix_rt::test]
@@ -217,7 +217,7 @@ async fn planted_answers_are_checked_again_at_finish() {
         back_at_account.describe()
     );
     assert_eq!(app.all_finishes(), 0, "finish never ran");
-    assert_eq!(accounts.count(), 0);
+    assert_eq!(accounts.count().await, 0);
 }
 
 #[actix_rt::test]
@@ -243,7 +243,7 @@ async fn a_second_tab_pressing_finish_again_gets_the_same_completion_once() {
         .assert_complete();
     let run = first.run_id().unwrap_or_else(|| panic!("no run id"));
     assert_eq!(app.finishes(&run), 1);
-    assert_eq!(accounts.count(), 1);
+    assert_eq!(accounts.count().await, 1);
 
     // Someone else, with a jar of their own, starts from nothing.
     let mut stranger = app.visitor::<Signup>("/signup");

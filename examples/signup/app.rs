@@ -4,15 +4,20 @@
 //! the same application on `actix_web::test`.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::{
     Choice, CompletePage, FieldErrors, Finish, FinishError, Layout, Secret, Step, Steps, Wizard,
-    WizardService,
+    WizardService, run_of,
 };
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
 use validator::{Validate, ValidationError};
 
 const EMAIL_TAKEN: &str = "An account with this email address already exists";
@@ -28,50 +33,213 @@ pub struct CreatedAccount {
     pub run: String,
 }
 
-/// The application's accounts (in memory: this is an example).
-#[derive(Default)]
+/// The address as the unique index compares it: trimmed and lowercased,
+/// once, here, so that SQLite and PostgreSQL agree on what is taken.
+pub fn normalised_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The migrations in `examples/signup/migrations`, applied at start.
+static MIGRATIONS: Migrator = sqlx::migrate!("examples/signup/migrations");
+
+/// The application's accounts: in a database through sqlx (SQLite, a file
+/// or memory, or PostgreSQL), or in this process's memory for the
+/// benchmark and the tests that compare the wizard with a hand-written
+/// baseline on equal terms.
+///
+/// Only two requests reach it: the account step's email check and the
+/// finish (its check again, then the insert). Every statement is counted
+/// ([`Accounts::statements`]).
 pub struct Accounts {
-    by_email: Mutex<HashMap<String, CreatedAccount>>,
+    kept: Kept,
+    statements: AtomicU64,
+}
+
+enum Kept {
+    Memory(Mutex<HashMap<String, CreatedAccount>>),
+    Database(AnyPool),
+}
+
+impl Default for Accounts {
+    /// Accounts in this process's memory.
+    fn default() -> Self {
+        Self {
+            kept: Kept::Memory(Mutex::default()),
+            statements: AtomicU64::new(0),
+        }
+    }
 }
 
 impl Accounts {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CreatedAccount>> {
-        self.by_email
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Whether an account exists for this address (case-insensitive).
-    pub fn is_taken(&self, email: &str) -> bool {
-        self.lock().contains_key(&email.to_lowercase())
-    }
-
-    /// Creates the finished signup's account, unless its address is taken:
-    /// then the account step is shown again, with the email field's error.
-    pub fn create(&self, signup: &Signup, run: &str) -> Result<(), FinishError> {
-        let mut accounts = self.lock();
-        let key = signup.account.email.to_lowercase();
-        if accounts.contains_key(&key) {
-            return Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN));
-        }
-        let account = CreatedAccount {
-            email: signup.account.email.clone(),
-            display_name: signup.profile.display_name.clone(),
-            business: signup.company.as_ref().map(|c| c.company_name.clone()),
-            run: run.to_owned(),
+    /// Opens the database at `url` and applies the migrations:
+    /// `sqlite:signup.db?mode=rwc` (a file, made if missing),
+    /// `sqlite::memory:`, or `postgres://user@host/db`.
+    pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        // An in-memory SQLite database lives as long as its connection:
+        // one connection, kept.
+        let in_memory = url.starts_with("sqlite::memory:") || url.contains("mode=memory");
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(3));
+        let options = if in_memory {
+            options
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            options.max_connections(8)
         };
-        accounts.insert(key, account);
-        Ok(())
+        let pool = options.connect(url).await?;
+        MIGRATIONS.run(&pool).await?;
+        Ok(Self {
+            kept: Kept::Database(pool),
+            statements: AtomicU64::new(0),
+        })
+    }
+
+    /// How many database statements the application has sent.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The pool, counting the statement about to be sent on it.
+    fn counted(pool: &AnyPool, statements: &AtomicU64) -> AnyPool {
+        statements.fetch_add(1, Ordering::Relaxed);
+        pool.clone()
+    }
+
+    fn memory(
+        map: &Mutex<HashMap<String, CreatedAccount>>,
+    ) -> MutexGuard<'_, HashMap<String, CreatedAccount>> {
+        map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The run that created the account for this address, if any.
+    async fn creator_of(&self, email: &str) -> Result<Option<String>, sqlx::Error> {
+        let email = normalised_email(email);
+        match &self.kept {
+            Kept::Memory(map) => Ok(Self::memory(map).get(&email).map(|a| a.run.clone())),
+            Kept::Database(pool) => {
+                sqlx::query_scalar("SELECT run_id FROM accounts WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(&Self::counted(pool, &self.statements))
+                    .await
+            }
+        }
+    }
+
+    /// Whether another run registered this address. The account `run`
+    /// itself created (by a finish that went through while its reply was
+    /// lost, say) does not count: that run is finishing again.
+    ///
+    /// A database that does not answer lets the visitor on, logged: the
+    /// unique index still refuses a second account at finish, where an
+    /// outage answers the "your answers are safe" page.
+    pub async fn is_taken(&self, email: &str, run: Option<String>) -> bool {
+        match self.creator_of(email).await {
+            Ok(creator) => creator.is_some_and(|creator| Some(creator) != run),
+            Err(error) => {
+                tracing::warn!(%error, "the email check could not read the accounts");
+                false
+            }
+        }
+    }
+
+    /// Creates the finished signup's account, once per run: finishing the
+    /// same run again is a success that creates nothing. An address
+    /// another run registered shows the account step again with the email
+    /// field's error; a database that does not answer fails the finish,
+    /// and the visitor's answers are kept for a retry.
+    pub async fn create(&self, signup: &Signup, run: &str) -> Result<(), FinishError> {
+        let email = normalised_email(&signup.account.email);
+        let company = signup.company.as_ref().map(|c| c.company_name.clone());
+        let pool = match &self.kept {
+            Kept::Database(pool) => pool,
+            Kept::Memory(map) => {
+                let mut accounts = Self::memory(map);
+                if let Some(existing) = accounts.get(&email) {
+                    return match existing.run == run {
+                        true => Ok(()),
+                        false => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
+                    };
+                }
+                let account = CreatedAccount {
+                    email: signup.account.email.clone(),
+                    display_name: signup.profile.display_name.clone(),
+                    business: company,
+                    run: run.to_owned(),
+                };
+                accounts.insert(email, account);
+                return Ok(());
+            }
+        };
+        let created_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let inserted = sqlx::query(
+            "INSERT INTO accounts (email, email_as_typed, display_name, company_name, run_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(&email)
+        .bind(&signup.account.email)
+        .bind(&signup.profile.display_name)
+        .bind(company)
+        .bind(run)
+        .bind(created_at)
+        .execute(&Self::counted(pool, &self.statements))
+        .await
+        .map_err(FinishError::failed)?;
+        if inserted.rows_affected() == 1 {
+            return Ok(());
+        }
+        // Either this run's account exists already, or another run has
+        // the address.
+        let ours: Option<i64> = sqlx::query_scalar("SELECT 1 FROM accounts WHERE run_id = $1")
+            .bind(run)
+            .fetch_optional(&Self::counted(pool, &self.statements))
+            .await
+            .map_err(FinishError::failed)?;
+        match ours {
+            Some(_) => Ok(()),
+            None => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
+        }
     }
 
     /// How many accounts exist.
-    pub fn count(&self) -> usize {
-        self.lock().len()
+    pub async fn count(&self) -> usize {
+        match &self.kept {
+            Kept::Memory(map) => Self::memory(map).len(),
+            Kept::Database(pool) => {
+                let count: Result<i64, _> = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+                    .fetch_one(pool)
+                    .await;
+                count.map_or(0, |n| n as usize)
+            }
+        }
     }
 
     /// The account for an address.
-    pub fn get(&self, email: &str) -> Option<CreatedAccount> {
-        self.lock().get(&email.to_lowercase()).cloned()
+    pub async fn get(&self, email: &str) -> Option<CreatedAccount> {
+        let email = normalised_email(email);
+        match &self.kept {
+            Kept::Memory(map) => Self::memory(map).get(&email).cloned(),
+            Kept::Database(pool) => {
+                let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+                    "SELECT email_as_typed, display_name, company_name, run_id FROM accounts WHERE email = $1",
+                )
+                .bind(email)
+                .fetch_optional(pool)
+                .await
+                .ok()
+                .flatten();
+                row.map(|(email, display_name, business, run)| CreatedAccount {
+                    email,
+                    display_name,
+                    business,
+                    run,
+                })
+            }
+        }
     }
 }
 
@@ -124,8 +292,10 @@ fn password_rules(password: &Secret) -> Result<(), ValidationError> {
 
 async fn email_is_free(account: &Account, request: &HttpRequest) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    if accounts_of(request).is_some_and(|a| a.is_taken(&account.email)) {
-        errors.add(Account::EMAIL, EMAIL_TAKEN);
+    if let Some(accounts) = accounts_of(request) {
+        if accounts.is_taken(&account.email, run_of(request)).await {
+            errors.add(Account::EMAIL, EMAIL_TAKEN);
+        }
     }
     errors
 }
@@ -251,7 +421,7 @@ impl Wizard for Signup {
     async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
         let accounts = accounts_of(finish.request())
             .ok_or_else(|| FinishError::failed("accounts are not configured"))?;
-        accounts.create(&self, finish.run())?;
+        accounts.create(&self, finish.run()).await?;
         Ok(self.profile.display_name)
     }
 

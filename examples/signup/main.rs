@@ -3,7 +3,7 @@
 //! Run it with `cargo run --example signup` and open the address it prints.
 //! Settings come from the environment (see the README): `ADDR`,
 //! `SESSION_STORE`, `SESSION_KEY`, `SESSION_TTL_SECS`, `WORKERS`,
-//! `SECURE_COOKIES`.
+//! `SECURE_COOKIES`, `DATABASE_URL`.
 
 // Some of the accounts API is there for the integration tests, which share
 // this module; the server itself does not read it.
@@ -20,6 +20,10 @@ use actix_wizard::{
     MemcachedLedger, MemcachedStore, MemoryStore, RedisBackend, RedisLedger, WizardConfig,
     WizardService, WizardSetup,
 };
+
+/// The accounts' database when `DATABASE_URL` is not set: SQLite, in a file
+/// of the working directory, made at the first start.
+const DEFAULT_DATABASE: &str = "sqlite:signup.db?mode=rwc";
 
 /// Largest state kept in the cookie store: encrypted and base64-encoded it
 /// must stay under the 4 KiB browsers keep.
@@ -38,6 +42,7 @@ struct Settings {
     key: Key,
     config: WizardConfig,
     workers: usize,
+    database: String,
 }
 
 fn env_or(name: &str, default: &str) -> String {
@@ -104,6 +109,7 @@ fn settings() -> Result<Settings, String> {
         key,
         config,
         workers,
+        database: env_or("DATABASE_URL", DEFAULT_DATABASE),
     })
 }
 
@@ -112,12 +118,13 @@ fn settings() -> Result<Settings, String> {
 async fn serve<S: SessionStore + 'static>(
     setup: WizardSetup<S>,
     signup: WizardService<app::Signup>,
+    accounts: app::Accounts,
     addr: &str,
     workers: usize,
 ) -> Result<(), String> {
     // Built once, shared by every worker: the store, the key, the wizard
-    // (its record of finished runs) and the accounts.
-    let accounts = web::Data::new(app::Accounts::default());
+    // (its record of finished runs) and the accounts' pool.
+    let accounts = web::Data::new(accounts);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(setup.middleware())
@@ -147,17 +154,21 @@ async fn start(settings: Settings) -> Result<(), String> {
         key,
         config,
         workers,
+        database,
     } = settings;
+    let accounts = app::Accounts::open(&database)
+        .await
+        .map_err(|e| format!("DATABASE_URL={database}: {e}"))?;
     match store {
         StoreChoice::Memory => {
             let setup = WizardSetup::new(MemoryStore::default(), key, config);
             let signup = setup.wizard(path);
-            serve(setup, signup, &addr, workers).await
+            serve(setup, signup, accounts, &addr, workers).await
         }
         StoreChoice::Cookie => {
             let setup = WizardSetup::with_store_factory(CookieSessionStore::default, key, config);
             let signup = setup.wizard(path);
-            serve(setup, signup, &addr, workers).await
+            serve(setup, signup, accounts, &addr, workers).await
         }
         StoreChoice::Redis(url) => {
             let redis = RedisBackend::connect(&url)
@@ -165,7 +176,7 @@ async fn start(settings: Settings) -> Result<(), String> {
                 .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
             let setup = WizardSetup::new(redis.session_store(), key, config);
             let signup = setup.wizard_with_ledger(path, RedisLedger::new(&redis));
-            serve(setup, signup, &addr, workers).await
+            serve(setup, signup, accounts, &addr, workers).await
         }
         StoreChoice::Memcached(url) => {
             let store = MemcachedStore::connect(&url)
@@ -174,7 +185,7 @@ async fn start(settings: Settings) -> Result<(), String> {
             let signup_ledger = MemcachedLedger::new(&store);
             let setup = WizardSetup::new(store, key, config);
             let signup = setup.wizard_with_ledger(path, signup_ledger);
-            serve(setup, signup, &addr, workers).await
+            serve(setup, signup, accounts, &addr, workers).await
         }
     }
 }

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod http;
 pub mod kit;
+pub mod proxy;
 pub mod servers;
 pub mod slow;
 pub mod test_store;

@@ -11,65 +11,12 @@ use actix_wizard::MemoryStore;
 use actix_wizard::testing::Answers;
 use common::app::{Account, AccountType, Accounts, Review, Signup};
 use common::kit;
+use common::postgres::{drop_schema, postgres_addr, postgres_schema, postgres_url};
 use common::proxy::CuttableProxy;
-use common::servers::{self, TempDir};
-use sqlx::any::AnyPoolOptions;
+use common::servers::TempDir;
 
 const ACCEPT: Review = Review { accept_terms: true };
 const TAKEN: &str = "An account with this email address already exists";
-
-/// The PostgreSQL the tests use: `TEST_PG_ADDR` (default 127.0.0.1:5432),
-/// database `test`, user `root` with trust authentication.
-fn postgres_addr() -> SocketAddr {
-    std::env::var("TEST_PG_ADDR")
-        .unwrap_or_else(|_| "127.0.0.1:5432".into())
-        .parse()
-        .unwrap_or_else(|e| panic!("TEST_PG_ADDR: {e}"))
-}
-
-fn postgres_url(addr: SocketAddr, schema: &str) -> String {
-    // Each test in a schema of its own, so that tests running at once do
-    // not see each other's accounts.
-    format!("postgres://root@{addr}/test?options=-c%20search_path%3D{schema}")
-}
-
-/// A fresh schema on the test PostgreSQL, or `None` (skipped) without one.
-async fn postgres_schema(label: &str) -> Option<String> {
-    let addr = postgres_addr();
-    if std::net::TcpStream::connect(addr).is_err() {
-        servers::skip(&format!("PostgreSQL does not answer at {addr}"));
-        return None;
-    }
-    sqlx::any::install_default_drivers();
-    let admin = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&format!("postgres://root@{addr}/test"))
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {addr}: {e}"));
-    let schema = format!(
-        "signup_{label}_{}_{}",
-        std::process::id(),
-        servers::free_port()
-    );
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("create schema: {e}"));
-    Some(schema)
-}
-
-async fn drop_schema(schema: &str) {
-    let addr = postgres_addr();
-    if let Ok(admin) = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&format!("postgres://root@{addr}/test"))
-        .await
-    {
-        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin)
-            .await;
-    }
-}
 
 async fn open(url: &str) -> web::Data<Accounts> {
     web::Data::new(

@@ -97,6 +97,14 @@ impl Accounts {
         })
     }
 
+    /// The database's pool, when the accounts are in one.
+    pub fn pool(&self) -> Option<&AnyPool> {
+        match &self.kept {
+            Kept::Database(pool) => Some(pool),
+            Kept::Memory(_) => None,
+        }
+    }
+
     /// How many database statements the application has sent.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
@@ -242,6 +250,9 @@ impl Accounts {
         }
     }
 }
+
+/// The signup's steps, in order, for the funnel.
+pub const STEP_NAMES: [&str; 4] = [Account::NAME, Company::NAME, Profile::NAME, Review::NAME];
 
 fn accounts_of(request: &HttpRequest) -> Option<&web::Data<Accounts>> {
     request.app_data::<web::Data<Accounts>>()

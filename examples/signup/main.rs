@@ -3,12 +3,15 @@
 //! Run it with `cargo run --example signup` and open the address it prints.
 //! Settings come from the environment (see the README): `ADDR`,
 //! `SESSION_STORE`, `SESSION_KEY`, `SESSION_TTL_SECS`, `WORKERS`,
-//! `SECURE_COOKIES`, `DATABASE_URL`.
+//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_TOKEN`.
 
 // Some of the accounts API is there for the integration tests, which share
 // this module; the server itself does not read it.
 #[allow(dead_code)]
 mod app;
+// Its figures are read by the tests too.
+#[allow(dead_code)]
+mod funnel;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -119,6 +122,7 @@ async fn serve<S: SessionStore + 'static>(
     setup: WizardSetup<S>,
     signup: WizardService<app::Signup>,
     accounts: app::Accounts,
+    funnel: Option<web::Data<funnel::FunnelPage>>,
     addr: &str,
     workers: usize,
 ) -> Result<(), String> {
@@ -129,6 +133,7 @@ async fn serve<S: SessionStore + 'static>(
         App::new()
             .wrap(setup.middleware())
             .configure(app::routes(signup.clone(), accounts.clone()))
+            .configure(funnel::routes(funnel.clone()))
     })
     .workers(workers)
     .client_request_timeout(app::CLIENT_REQUEST_TIMEOUT)
@@ -159,16 +164,38 @@ async fn start(settings: Settings) -> Result<(), String> {
     let accounts = app::Accounts::open(&database)
         .await
         .map_err(|e| format!("DATABASE_URL={database}: {e}"))?;
+    // The wizard's events go to the database from a task of their own;
+    // the funnel page reads them, behind the operator's token.
+    let (config, funnel) = match accounts.pool() {
+        Some(pool) => {
+            let clock = funnel::system_clock();
+            let recorder = funnel::FunnelRecorder::start(pool.clone(), clock.clone());
+            let page = std::env::var("FUNNEL_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+                .map(|token| {
+                    web::Data::new(funnel::FunnelPage {
+                        pool: pool.clone(),
+                        token,
+                        steps: app::STEP_NAMES.to_vec(),
+                        idle: config.idle_timeout,
+                        clock,
+                    })
+                });
+            (config.on_event(recorder.hook()), page)
+        }
+        None => (config, None),
+    };
     match store {
         StoreChoice::Memory => {
             let setup = WizardSetup::new(MemoryStore::default(), key, config);
             let signup = setup.wizard(path);
-            serve(setup, signup, accounts, &addr, workers).await
+            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
         }
         StoreChoice::Cookie => {
             let setup = WizardSetup::with_store_factory(CookieSessionStore::default, key, config);
             let signup = setup.wizard(path);
-            serve(setup, signup, accounts, &addr, workers).await
+            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
         }
         StoreChoice::Redis(url) => {
             let redis = RedisBackend::connect(&url)
@@ -176,7 +203,7 @@ async fn start(settings: Settings) -> Result<(), String> {
                 .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
             let setup = WizardSetup::new(redis.session_store(), key, config);
             let signup = setup.wizard_with_ledger(path, RedisLedger::new(&redis));
-            serve(setup, signup, accounts, &addr, workers).await
+            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
         }
         StoreChoice::Memcached(url) => {
             let store = MemcachedStore::connect(&url)
@@ -185,7 +212,7 @@ async fn start(settings: Settings) -> Result<(), String> {
             let signup_ledger = MemcachedLedger::new(&store);
             let setup = WizardSetup::new(store, key, config);
             let signup = setup.wizard_with_ledger(path, signup_ledger);
-            serve(setup, signup, accounts, &addr, workers).await
+            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
         }
     }
 }

@@ -8,8 +8,11 @@
 
 #[path = "../../examples/signup/app.rs"]
 pub mod app;
+#[path = "../../examples/signup/funnel.rs"]
+pub mod funnel;
 pub mod http;
 pub mod kit;
+pub mod postgres;
 pub mod proxy;
 pub mod servers;
 pub mod slow;

@@ -10,7 +10,9 @@
 //! and prints the ratio actix-wizard / baseline per store, the p99 latency
 //! per request at 16 users (the wizard's and the baseline's), the bytes
 //! stored per signup in progress, and the session store's reads and writes
-//! per bare page view and per complete signup.
+//! per bare page view and per complete signup; then an extra row where both
+//! keep their accounts in SQLite, and the database statements per page
+//! view and per signup.
 //! The ratio is the median over rounds of each round's pair (the two apps
 //! run back to back), so that a machine whose speed drifts between rounds
 //! moves both sides of a pair alike.
@@ -80,12 +82,13 @@ impl Drop for Running {
 }
 
 /// Starts an app and waits for its ready line.
-fn start_app(name: &str, store: &str) -> Result<(Running, String), String> {
+fn start_app(name: &str, store: &str, database: &str) -> Result<(Running, String), String> {
     let addr = format!("127.0.0.1:{}", free_port());
     let mut child = pinned(0, &format!("target/release/examples/{name}"))
         .env("ADDR", &addr)
         .env("WORKERS", "1")
         .env("SESSION_STORE", store)
+        .env("DATABASE_URL", database)
         .env("SESSION_KEY", KEY_HEX)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -175,7 +178,7 @@ fn memcached_commands(port: u16) -> Result<u64, String> {
 /// command belongs to a counted flow, but for the few in flight at the
 /// end).
 fn memcached_commands_per_flow(name: &str, store: &str, port: u16) -> Result<f64, String> {
-    let (running, addr) = start_app(name, store)?;
+    let (running, addr) = start_app(name, store, "memory")?;
     let before = memcached_commands(port)?;
     let json = run_load_with_warmup(&addr, 4, 3, 0)?;
     let after = memcached_commands(port)?;
@@ -267,6 +270,9 @@ impl SessionStore for Measuring {
 struct StoreCost {
     page_view: StoreCounts,
     signup: StoreCounts,
+    /// Database statements, with the accounts in SQLite.
+    statements_per_page_view: u64,
+    statements_per_signup: u64,
 }
 
 async fn store_cost() -> Result<StoreCost, String> {
@@ -276,10 +282,16 @@ async fn store_cost() -> Result<StoreCost, String> {
         Key::generate(),
         WizardConfig::default().secure_cookies(false),
     );
-    let service = test::init_service(App::new().wrap(setup.middleware()).configure(app::routes(
-        setup.wizard("/signup"),
-        web::Data::new(app::Accounts::default()),
-    )))
+    let accounts = web::Data::new(
+        app::Accounts::open("sqlite::memory:")
+            .await
+            .map_err(|e| format!("SQLite: {e}"))?,
+    );
+    let service = test::init_service(
+        App::new()
+            .wrap(setup.middleware())
+            .configure(app::routes(setup.wizard("/signup"), accounts.clone())),
+    )
     .await;
 
     let bare = test::call_service(
@@ -291,12 +303,15 @@ async fn store_cost() -> Result<StoreCost, String> {
         return Err(format!("a bare page view gave {}", bare.status()));
     }
     let page_view = store.take();
+    let statements_per_page_view = accounts.statements();
 
     let welcomed = signup_flow::sign_up(&service, 0).await;
     if !welcomed {
         return Err("the measured signup did not complete".into());
     }
     Ok(StoreCost {
+        statements_per_page_view,
+        statements_per_signup: accounts.statements() - statements_per_page_view,
         page_view,
         signup: store.take(),
     })
@@ -364,19 +379,24 @@ fn main() -> ExitCode {
         }
         false
     });
-    let mut stores = vec![("embedded", "memory".to_owned())];
+    // The ratio of the previous issue: accounts in memory on both sides.
+    let mut stores = vec![("embedded", "memory".to_owned(), false)];
     if memcached.is_some() {
         stores.push((
             "memcached",
             format!("memcache://127.0.0.1:{memcached_port}"),
+            false,
         ));
     } else {
         println!("memcached is not installed: measuring the embedded store only");
     }
+    // The extra row: both apps keep their accounts in SQLite (a fresh file
+    // each run), the session in the embedded store.
+    stores.push(("sqlite", "memory".to_owned(), true));
 
     let mut report = Vec::new();
     let mut all_ok = true;
-    for (label, store) in &stores {
+    for (label, store, with_database) in &stores {
         let mut flows: HashMap<&str, Vec<f64>> = HashMap::new();
         let mut p99s: HashMap<&str, Vec<f64>> = HashMap::new();
         for round in 0..rounds {
@@ -386,11 +406,19 @@ fn main() -> ExitCode {
                 ["baseline", "signup"]
             };
             for name in order {
-                let result = start_app(name, store).and_then(|(running, addr)| {
+                let file = std::env::temp_dir().join(format!("bench-{name}-{}.db", free_port()));
+                let database = match with_database {
+                    true => format!("sqlite:{}?mode=rwc", file.display()),
+                    false => "memory".to_owned(),
+                };
+                let result = start_app(name, store, &database).and_then(|(running, addr)| {
                     let result = run_load(&addr, users, seconds);
                     drop(running);
                     result
                 });
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+                }
                 match result {
                     Ok(json) => {
                         let rate = json["flows_per_sec"].as_f64().unwrap_or(0.0);
@@ -464,6 +492,10 @@ fn main() -> ExitCode {
         "store operations: per bare page view {} reads, {} writes; per complete signup {} reads, {} writes",
         cost.page_view.reads, cost.page_view.writes, cost.signup.reads, cost.signup.writes
     );
+    println!(
+        "database statements (accounts in SQLite): per bare page view {}, per complete signup {}",
+        cost.statements_per_page_view, cost.statements_per_signup
+    );
     if let Some((wizard, baseline)) = commands {
         println!(
             "memcached commands per complete signup, counted by memcached: actix-wizard {wizard:.1}, baseline {baseline:.1}"
@@ -479,11 +511,13 @@ fn main() -> ExitCode {
         .map(|(label, wizard, baseline, ratio, p99, baseline_p99)| format!(r#""{label}":{{"wizard_flows_per_sec":{wizard:.1},"baseline_flows_per_sec":{baseline:.1},"ratio":{ratio:.3},"wizard_worst_p99_us":{p99:.0},"baseline_worst_p99_us":{baseline_p99:.0}}}"#))
         .collect();
     println!(
-        r#"{{"rounds":{rounds},"seconds":{seconds},"users":{users},"bytes_per_signup_in_progress":{size},"store_ops":{{"page_view":{{"reads":{},"writes":{}}},"signup":{{"reads":{},"writes":{}}}}},{commands_json}{}}}"#,
+        r#"{{"rounds":{rounds},"seconds":{seconds},"users":{users},"bytes_per_signup_in_progress":{size},"store_ops":{{"page_view":{{"reads":{},"writes":{}}},"signup":{{"reads":{},"writes":{}}}}},"db_statements":{{"page_view":{},"signup":{}}},{commands_json}{}}}"#,
         cost.page_view.reads,
         cost.page_view.writes,
         cost.signup.reads,
         cost.signup.writes,
+        cost.statements_per_page_view,
+        cost.statements_per_signup,
         json.join(",")
     );
     drop(memcached);

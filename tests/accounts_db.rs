@@ -11,7 +11,9 @@ use actix_wizard::MemoryStore;
 use actix_wizard::testing::Answers;
 use common::app::{Account, AccountType, Accounts, Review, Signup};
 use common::kit;
-use common::postgres::{drop_schema, postgres_addr, postgres_schema, postgres_url};
+use common::postgres::{
+    drop_schema, postgres_addr, postgres_schema, postgres_url, table_statistics,
+};
 use common::proxy::CuttableProxy;
 use common::servers::TempDir;
 
@@ -175,12 +177,22 @@ async fn postgres_a_run_finishing_again_creates_no_second_account() {
     drop_schema(&schema).await;
 }
 
+/// PostgreSQL's own statistics agree with the application's count: one
+/// row written, and the table read (the two email checks, by sequential
+/// scan while it is tiny, and the insert's probes of its two unique keys).
 #[actix_rt::test]
 async fn postgres_statements_per_page_view_and_per_signup() {
     let Some(schema) = postgres_schema("count").await else {
         return;
     };
     statements_per_page_and_per_signup(&postgres_url(postgres_addr(), &schema)).await;
+    let (scans, inserted) = table_statistics(&schema, "accounts", 1).await;
+    eprintln!("pg_stat_user_tables for accounts: {scans} scans, {inserted} rows inserted");
+    assert_eq!(inserted, 1);
+    assert!(
+        scans >= 2,
+        "the two email checks read the table: {scans} scans"
+    );
     drop_schema(&schema).await;
 }
 

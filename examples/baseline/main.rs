@@ -3,9 +3,11 @@
 //! baseline of the benchmark. The load generator drives both unchanged.
 //!
 //! Same settings as the signup example (`ADDR`, `SESSION_STORE` =
-//! `memory` or `memcache://…`, `SESSION_KEY`, `WORKERS`); the embedded
-//! store is actix-wizard's `MemoryStore` and memcached its
-//! `MemcachedStore`, so both apps sit on the same stores.
+//! `memory` or `memcache://…`, `SESSION_KEY`, `WORKERS`, `DATABASE_URL` =
+//! `memory`, the default here, or a database URL); the embedded store is
+//! actix-wizard's `MemoryStore` and memcached its `MemcachedStore`, so both
+//! apps sit on the same stores, and with a database both use the signup
+//! example's table and migrations.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -27,6 +29,55 @@ use validator::{Validate, ValidationError, ValidationErrors};
 type Errors = Vec<(String, String)>;
 
 static ACCOUNTS: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(Default::default);
+
+/// The accounts in a database, when `DATABASE_URL` names one: the signup
+/// example's table, made by its migrations.
+static DATABASE: std::sync::OnceLock<sqlx::AnyPool> = std::sync::OnceLock::new();
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("examples/signup/migrations");
+
+/// Whether an account has this (normalised) address: one `SELECT` with a
+/// database. An error counts as not taken; the insert decides.
+async fn is_taken(email: &str) -> bool {
+    match DATABASE.get() {
+        None => ACCOUNTS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(email),
+        Some(pool) => sqlx::query_scalar::<_, i64>("SELECT 1 FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await
+            .is_ok_and(|row| row.is_some()),
+    }
+}
+
+/// Creates the account unless the address is taken: one `INSERT` with a
+/// database.
+async fn create(email: &str, display_name: &str) -> Result<bool, sqlx::Error> {
+    let Some(pool) = DATABASE.get() else {
+        let mut accounts = ACCOUNTS.lock().unwrap_or_else(|p| p.into_inner());
+        return Ok(match accounts.entry(email.to_owned()) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(display_name.to_owned());
+                true
+            }
+        });
+    };
+    let mut id = [0u8; 12];
+    rand::rng().fill_bytes(&mut id);
+    let inserted = sqlx::query(
+        "INSERT INTO accounts (email, email_as_typed, display_name, company_name, run_id, created_at) \
+         VALUES ($1, $1, $2, NULL, $3, 0) ON CONFLICT DO NOTHING",
+    )
+    .bind(email)
+    .bind(display_name)
+    .bind(hex::encode(id))
+    .execute(pool)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
 
 // ---------------------------------------------------------------- what is kept
 
@@ -544,11 +595,7 @@ async fn submit(session: Session, step: web::Path<String>, body: web::Bytes) -> 
                 if !matches!(form.account_type.as_str(), "personal" | "business") {
                     errors.push(("account_type".into(), "Select the type of account".into()));
                 }
-                let taken = ACCOUNTS
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .contains_key(&account.email.to_lowercase());
-                if errors.is_empty() && taken {
+                if errors.is_empty() && is_taken(&account.email.to_lowercase()).await {
                     errors.push((
                         "email".into(),
                         "An account with this email address already exists".into(),
@@ -637,7 +684,7 @@ async fn submit(session: Session, step: web::Path<String>, body: web::Bytes) -> 
         return render(&a, &step, &token, &errors, unprocessable);
     }
     if step == "review" {
-        return finish(&session, a);
+        return finish(&session, a).await;
     }
     if session.insert("answers", &a).is_err() {
         return HttpResponse::InternalServerError().finish();
@@ -645,23 +692,14 @@ async fn submit(session: Session, step: web::Path<String>, body: web::Bytes) -> 
     see_other(&next(&a, &step))
 }
 
-fn finish(session: &Session, a: Answers) -> HttpResponse {
+async fn finish(session: &Session, a: Answers) -> HttpResponse {
     let (Some(account), Some(profile)) = (a.account, a.profile) else {
         return see_other("/signup");
     };
-    let created = {
-        let mut accounts = ACCOUNTS.lock().unwrap_or_else(|p| p.into_inner());
-        let key = account.email.to_lowercase();
-        match accounts.entry(key) {
-            std::collections::hash_map::Entry::Occupied(_) => false,
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(profile.display_name.clone());
-                true
-            }
-        }
-    };
-    if !created {
-        return see_other("/signup/account");
+    match create(&account.email.to_lowercase(), &profile.display_name).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/signup/account"),
+        Err(_) => return HttpResponse::ServiceUnavailable().body("try again"),
     }
     session.remove("answers");
     let _ = session.insert("welcome", &profile.display_name);
@@ -726,6 +764,27 @@ async fn main() -> ExitCode {
         .and_then(|bytes| Key::try_from(bytes.as_slice()).ok())
         .unwrap_or_else(Key::generate);
     let store = std::env::var("SESSION_STORE").unwrap_or_else(|_| "memory".into());
+    let database = std::env::var("DATABASE_URL").unwrap_or_else(|_| "memory".into());
+    if database != "memory" {
+        sqlx::any::install_default_drivers();
+        let opened = async {
+            let pool = sqlx::any::AnyPoolOptions::new()
+                .max_connections(8)
+                .connect(&database)
+                .await?;
+            MIGRATIONS.run(&pool).await?;
+            Ok::<_, sqlx::Error>(pool)
+        };
+        match opened.await {
+            Ok(pool) => {
+                let _ = DATABASE.set(pool);
+            }
+            Err(e) => {
+                eprintln!("baseline: DATABASE_URL={database}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let outcome = if store == "memory" {
         let memory = MemoryStore::default();
         serve(move || memory.clone(), key, addr, workers).await

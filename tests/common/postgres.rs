@@ -58,3 +58,34 @@ pub async fn drop_schema(schema: &str) {
             .await;
     }
 }
+
+/// `pg_stat_user_tables`' scans (sequential and by index) and inserted
+/// rows of `table` in `schema`, once the inserts have reached the
+/// statistics (each backend reports them when it goes idle, within a few
+/// seconds): the wait is for that condition.
+pub async fn table_statistics(schema: &str, table: &str, inserts: i64) -> (i64, i64) {
+    let addr = postgres_addr();
+    let admin = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("postgres://root@{addr}/test"))
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {addr}: {e}"));
+    let read = || async {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT CAST(seq_scan + COALESCE(idx_scan, 0) AS BIGINT), CAST(n_tup_ins AS BIGINT) \
+             FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2",
+        )
+        .bind(schema)
+        .bind(table)
+        .fetch_optional(&admin)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or((0, 0))
+    };
+    super::wait::until("the inserts reach pg_stat_user_tables", || async {
+        read().await.1 >= inserts
+    })
+    .await;
+    read().await
+}

@@ -130,6 +130,14 @@ async fn scripted_flows_are_counted_as_they_happened(url: &str) {
     four.back().await.assert_step("account");
 
     recorder.flush().await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM funnel_events")
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("count: {e}"));
+    eprintln!(
+        "{rows} funnel events written in {} statements",
+        recorder.batches()
+    );
     assert_eq!(recorder.dropped(), 0);
     assert!(
         recorder.batches() < 20,

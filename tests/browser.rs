@@ -10,10 +10,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
 use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
 use common::app::{Accounts, Signup};
+use common::funnel::{FunnelPage, FunnelRecorder, system_clock};
 use common::servers::{free_port, skip};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
@@ -41,7 +43,11 @@ struct Session {
     axe: String,
     _driver: Driver,
     accounts: web::Data<Accounts>,
+    funnel: FunnelRecorder,
 }
+
+/// The operator's token of the funnel page in these tests.
+const FUNNEL_TOKEN: &str = "browser-token";
 
 async fn open() -> Option<Session> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -58,9 +64,26 @@ async fn open() -> Option<Session> {
         return None;
     };
 
-    // The signup example, served for real on a free port.
-    let accounts = web::Data::new(Accounts::default());
-    let config = common::config();
+    // The signup example, served for real on a free port, with its
+    // accounts and funnel in SQLite.
+    let accounts = web::Data::new(
+        Accounts::open("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("SQLite: {e}")),
+    );
+    let pool = accounts
+        .pool()
+        .cloned()
+        .unwrap_or_else(|| panic!("a database"));
+    let funnel = FunnelRecorder::start(pool.clone(), system_clock());
+    let page = web::Data::new(FunnelPage {
+        pool,
+        token: FUNNEL_TOKEN.into(),
+        steps: common::app::STEP_NAMES.to_vec(),
+        idle: Duration::from_secs(1800),
+        clock: system_clock(),
+    });
+    let config = common::config().on_event(funnel.hook());
     let store = MemoryStore::default();
     let signup = WizardService::<Signup>::new("/signup", config.clone());
     let shared = accounts.clone();
@@ -69,6 +92,7 @@ async fn open() -> Option<Session> {
             .wrap(session_middleware(store.clone(), common::key(), &config))
             .wrap(StoreOutage)
             .configure(common::app::routes(signup.clone(), shared.clone()))
+            .configure(common::funnel::routes(Some(page.clone())))
     })
     .workers(1)
     .bind(("127.0.0.1", 0))
@@ -135,6 +159,7 @@ async fn open() -> Option<Session> {
         axe,
         _driver: driver,
         accounts,
+        funnel,
     })
 }
 
@@ -412,6 +437,13 @@ async fn a_person_signs_up_for_a_business_account_fixing_mistakes_on_the_way() {
     assert!(s.text().await.contains("Welcome, Grace"));
     s.record("complete").await;
     assert_eq!(s.accounts.count().await, 1);
+
+    // The operator's funnel page shows this run, accessible too.
+    s.funnel.flush().await;
+    s.goto(&format!("/funnel?token={FUNNEL_TOKEN}")).await;
+    let funnel = s.text().await;
+    assert!(funnel.contains("Runs started: 1. Finished: 1."), "{funnel}");
+    s.record("funnel").await;
     s.close().await;
 }
 

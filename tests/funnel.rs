@@ -201,7 +201,7 @@ async fn scripted_flows_are_counted_as_they_happened(url: &str) {
     let shown = operator.open("/funnel?token=operator-token").await;
     assert_eq!(shown.status().as_u16(), 200, "{}", shown.describe());
     let text = shown.text();
-    assert!(text.contains("4 runs started, 2 finished."), "{text}");
+    assert!(text.contains("Runs started: 4. Finished: 2."), "{text}");
     assert!(
         text.contains("account: 4. company: 1. profile: 3. review: 2. finished: 2."),
         "{text}"

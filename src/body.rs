@@ -1,5 +1,5 @@
 //! Taking a form body in: content type, size limit, read incrementally,
-//! parsed into a [`RawForm`].
+//! parsed into a [`RawForm`] (from a form body or a JSON one).
 
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::web::{self, BytesMut};
@@ -8,37 +8,57 @@ use futures_util::StreamExt;
 
 use crate::config::WizardConfig;
 use crate::form::{FormLimits, MalformedForm, RawForm};
+use crate::json::{self, BadJson};
 use crate::problem::Problem;
 
-/// The request's form: 415 for another content type, 413 for a body or
-/// a field count over the limits, 400 for a body that is not urlencoded
-/// UTF-8.
+/// The request's form, from an `application/x-www-form-urlencoded` body
+/// or (for JSON clients) an `application/json` one read into the same
+/// raw form: 415 for another content type, 413 for a body or a field
+/// count over the limits, 400 for a body that does not parse. A token in
+/// the `X-CSRF-Token` header stands in for a missing `csrf_token` field.
 pub(crate) async fn read_form(
     request: &HttpRequest,
     payload: web::Payload,
     config: &WizardConfig,
 ) -> Result<RawForm, Problem> {
-    if !is_urlencoded(request) {
-        return Err(Problem::WrongType);
-    }
+    let kind = body_kind(request).ok_or(Problem::WrongType)?;
     let body = read_body(request, payload, config.body_limit).await?;
     let limits = FormLimits {
         max_fields: config.max_fields,
     };
-    RawForm::parse(&body, limits).map_err(|error| match error {
-        MalformedForm::TooManyFields { .. } => Problem::TooManyFields,
-        _ => Problem::Malformed,
-    })
+    let mut form = match kind {
+        BodyKind::Form => RawForm::parse(&body, limits).map_err(|error| match error {
+            MalformedForm::TooManyFields { .. } => Problem::TooManyFields,
+            _ => Problem::Malformed,
+        })?,
+        BodyKind::Json => json::form_of(&body, limits).map_err(|error| match error {
+            BadJson::TooManyFields => Problem::TooManyFields,
+            BadJson::Malformed => Problem::Malformed,
+        })?,
+    };
+    json::take_csrf_header(&mut form, request.headers());
+    Ok(form)
 }
 
-/// Whether the request carries an `application/x-www-form-urlencoded` body
-/// (any parameters, such as a charset, allowed).
-fn is_urlencoded(request: &HttpRequest) -> bool {
-    matches!(
-        request.mime_type(),
-        Ok(Some(mime)) if mime.type_() == actix_web::mime::APPLICATION
-            && mime.subtype() == actix_web::mime::WWW_FORM_URLENCODED
-    )
+enum BodyKind {
+    Form,
+    Json,
+}
+
+/// What the body is, from its content type (any parameters, such as a
+/// charset, allowed).
+fn body_kind(request: &HttpRequest) -> Option<BodyKind> {
+    let mime = request.mime_type().ok()??;
+    if mime.type_() != actix_web::mime::APPLICATION {
+        return None;
+    }
+    if mime.subtype() == actix_web::mime::WWW_FORM_URLENCODED {
+        Some(BodyKind::Form)
+    } else if mime.subtype() == actix_web::mime::JSON {
+        Some(BodyKind::Json)
+    } else {
+        None
+    }
 }
 
 /// Reads the body up to `limit` bytes: a larger declared length is refused

@@ -42,7 +42,7 @@ pub(crate) fn adapt<B: AsRef<str>>(
 ) -> HttpResponse {
     response
         .headers_mut()
-        .append(VARY, HeaderValue::from_static("HX-Request"));
+        .append(VARY, HeaderValue::from_static("Accept, HX-Request"));
     if response.status() != StatusCode::SEE_OTHER || !is_swap(request) {
         return response;
     }

@@ -33,6 +33,7 @@ mod htmx;
 #[doc(hidden)]
 pub mod internals;
 mod journey;
+mod json;
 mod ledger;
 mod once;
 mod problem;
@@ -64,6 +65,7 @@ pub use field::{
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
 pub use headers::SecurityHeaders;
+pub use json::CSRF_HEADER;
 #[cfg(feature = "memcached")]
 pub use ledger::MemcachedLedger;
 #[cfg(feature = "redis")]

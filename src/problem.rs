@@ -9,7 +9,7 @@
 use std::fmt;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ALLOW, CACHE_CONTROL, RETRY_AFTER};
+use actix_web::http::header::{ALLOW, CACHE_CONTROL, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -74,6 +74,59 @@ impl Problem {
         }
     }
 
+    /// The problem's short name, in its JSON document's `type`.
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::NotFound { .. } => "not-found",
+            Self::Forbidden => "forbidden",
+            Self::MethodNotAllowed { .. } => "method-not-allowed",
+            Self::Csrf { .. } => "csrf",
+            Self::Malformed => "malformed",
+            Self::TooLarge => "too-large",
+            Self::TooManyFields => "too-many-fields",
+            Self::WrongType => "wrong-type",
+            Self::StateTooLarge { .. } => "state-too-large",
+            Self::FinishFailed => "finish-failed",
+            Self::Internal => "internal",
+            Self::StoreDown => "store-down",
+        }
+    }
+
+    /// The problem's response for a client that asked for JSON (an RFC
+    /// 9457 problem document) or else its page.
+    pub(crate) fn answer(&self, texts: &Texts, json: bool) -> HttpResponse {
+        if !json {
+            return self.page(texts);
+        }
+        let words = self.words(texts);
+        let link = self.link(texts).map(|(href, _)| href);
+        let mut response = crate::json::problem(
+            self.status_code(),
+            self.kind(),
+            &words.heading,
+            &words.body,
+            link,
+        );
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut HttpResponse) {
+        match self {
+            Self::StoreDown => {
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response
+                    .headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static(allow));
+            }
+            _ => {}
+        }
+    }
+
     /// The problem's response, its page in the words of `texts`.
     pub(crate) fn page(&self, texts: &Texts) -> HttpResponse {
         let words = self.words(texts);
@@ -87,20 +140,12 @@ impl Problem {
         let html = page.render().unwrap_or_else(|_| {
             format!("<!DOCTYPE html><title>{heading}</title><h1>{heading}</h1><p>{body}</p>")
         });
-        let mut response = HttpResponse::build(self.status_code());
-        response
+        let mut response = HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
-            .insert_header((CACHE_CONTROL, "no-store"));
-        match self {
-            Self::StoreDown => {
-                response.insert_header((RETRY_AFTER, "5"));
-            }
-            Self::MethodNotAllowed { allow } => {
-                response.insert_header((ALLOW, *allow));
-            }
-            _ => {}
-        }
-        response.body(html)
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .body(html);
+        self.add_headers(&mut response);
+        response
     }
 }
 

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use actix_session::Session;
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
+use actix_web::http::header::{
+    CACHE_CONTROL, CONTENT_LOCATION, CONTENT_TYPE, HeaderValue, LOCATION, SET_COOKIE,
+};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, guard, web};
 use tracing::Instrument;
 
@@ -24,6 +26,7 @@ use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
 use crate::htmx;
+use crate::json;
 use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
@@ -142,9 +145,12 @@ fn get_or_head() -> actix_web::Route {
 
 /// The 405 of a resource that takes the `allow` methods.
 fn not_allowed(allow: &'static str, config: Arc<WizardConfig>) -> actix_web::Route {
-    web::route().to(move || {
+    web::route().to(move |request: HttpRequest| {
         let config = Arc::clone(&config);
-        async move { with_headers(&config, Err(Problem::MethodNotAllowed { allow })) }
+        async move {
+            let json = json::wants_json(request.headers());
+            with_headers(&config, json, Err(Problem::MethodNotAllowed { allow }))
+        }
     })
 }
 
@@ -152,8 +158,12 @@ fn not_allowed(allow: &'static str, config: Arc<WizardConfig>) -> actix_web::Rou
 /// headers the application has not set itself. Every response of the
 /// wizard's routes passes here (a middleware would cost a boxed future
 /// per request for the same).
-fn with_headers(config: &WizardConfig, answer: Result<HttpResponse, Problem>) -> HttpResponse {
-    let mut response = answer.unwrap_or_else(|problem| problem.page(&config.texts));
+fn with_headers(
+    config: &WizardConfig,
+    json: bool,
+    answer: Result<HttpResponse, Problem>,
+) -> HttpResponse {
+    let mut response = answer.unwrap_or_else(|problem| problem.answer(&config.texts, json));
     config.security_headers.apply(response.headers_mut());
     response
 }
@@ -214,7 +224,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                             HeaderValue::from_static("public, max-age=3600"),
                         ))
                         .body(DRAFTS_SCRIPT);
-                    with_headers(&wizard.config, Ok(script))
+                    with_headers(&wizard.config, false, Ok(script))
                 }))
                 .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
         );
@@ -240,8 +250,12 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                               payload: web::Payload,
                               wizard: web::Data<Inner<W>>| {
                             async move {
-                                let answer =
+                                let mut answer =
                                     submit(index, &request, &session, payload, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
                                 for_client(&request, &wizard, answer)
                             }
                             .instrument(request_span::<W>(name))
@@ -253,7 +267,8 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         scope
             .default_service(web::to(
                 |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
-                    with_headers(&wizard.config, elsewhere(&request, &wizard))
+                    let json = json::wants_json(request.headers());
+                    with_headers(&wizard.config, json, elsewhere(&request, &wizard))
                 },
             ))
             .register(config);
@@ -274,7 +289,7 @@ fn for_client<W: Wizard>(
     wizard: &Inner<W>,
     answer: Result<HttpResponse, Problem>,
 ) -> HttpResponse {
-    let response = with_headers(&wizard.config, answer);
+    let response = with_headers(&wizard.config, json::wants_json(request.headers()), answer);
     // The base is built again only for an htmx redirect (the run built
     // it too, but the run is gone by now).
     let base_of = || wizard.runs.base_of(request);
@@ -504,6 +519,12 @@ impl<W: Wizard> Inner<W> {
             fragment: htmx::is_swap(request),
             placed: None,
         };
+        if json::wants_json(request.headers()) {
+            return Ok(json::respond(
+                status,
+                &json::step_document(&page, slot.name()),
+            ));
+        }
         match slot.render(&page) {
             Ok(body) => Ok(html(status, body)),
             Err(error) => {
@@ -559,7 +580,9 @@ async fn show<W: Wizard>(
     wizard.prefill(request, session, &mut run).await;
     if !run.journey.is_active(index) {
         run.leave_visitor_cookie();
-        let page = wizard.not_found(&run.base).page(&wizard.config.texts);
+        let page = wizard
+            .not_found(&run.base)
+            .answer(&wizard.config.texts, json::wants_json(request.headers()));
         return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.reachable(&wizard.steps, index) {
@@ -646,7 +669,7 @@ async fn submit<W: Wizard>(
         let page = Problem::Csrf {
             form: request.path().to_owned(),
         }
-        .page(&wizard.config.texts);
+        .answer(&wizard.config.texts, json::wants_json(request.headers()));
         return wizard.runs.answer(request, session, &mut run, page);
     }
     if !run.journey.is_active(index) {
@@ -915,7 +938,8 @@ async fn finish<W: Wizard>(
             }
             Refusal::Failed(error) => {
                 tracing::error!(%error, wizard = W::ID, run = run_id, "finish failed");
-                let page = Problem::FinishFailed.page(&wizard.config.texts);
+                let page = Problem::FinishFailed
+                    .answer(&wizard.config.texts, json::wants_json(request.headers()));
                 wizard.runs.answer(request, session, &mut run, page)
             }
         },
@@ -964,6 +988,13 @@ async fn complete<W: Wizard>(
     let Some(outcome) = outcome else {
         return Ok(see_other(&run.base));
     };
+    if json::wants_json(request.headers()) {
+        let kept = serde_json::to_vec(&outcome).unwrap_or_default();
+        return Ok(json::respond(
+            StatusCode::OK,
+            &json::complete_document(&run.base, &kept),
+        ));
+    }
     let page = CompletePage {
         base: &run.base,
         texts: &wizard.config.texts,
@@ -976,6 +1007,65 @@ async fn complete<W: Wizard>(
             Err(Problem::Internal)
         }
     }
+}
+
+/// For a JSON client, a form's answer is the document it leads to rather
+/// than a redirect: the next step's (200, with its URL in the document and
+/// in `Content-Location`) or the completion document. The cookies the
+/// redirect set are kept.
+async fn follow<W: Wizard>(
+    mut answer: Result<HttpResponse, Problem>,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let base = wizard.runs.base_of(request);
+    // The entry redirects once more, to the step to be on.
+    for _ in 0..2 {
+        let Ok(redirect) = &answer else {
+            return answer;
+        };
+        let location = redirect
+            .headers()
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let Some(location) = location.filter(|_| redirect.status() == StatusCode::SEE_OTHER) else {
+            return answer;
+        };
+        let path = location.split(['?', '#']).next().unwrap_or("");
+        let Some(segment) = path.strip_prefix(&*base) else {
+            return answer;
+        };
+        let cookies: Vec<HeaderValue> = redirect.headers().get_all(SET_COOKIE).cloned().collect();
+        let next = if segment.is_empty() {
+            entry(request, session, wizard).await
+        } else if segment == format!("/{COMPLETE_SEGMENT}") {
+            complete(request, session, wizard).await
+        } else if let Some(index) = wizard
+            .steps
+            .slots
+            .iter()
+            .position(|slot| segment.strip_prefix('/') == Some(slot.name()))
+        {
+            show(index, request, session, wizard).await
+        } else {
+            return answer;
+        };
+        answer = next.map(|mut response| {
+            let headers = response.headers_mut();
+            let set_later: Vec<HeaderValue> = headers.get_all(SET_COOKIE).cloned().collect();
+            headers.remove(SET_COOKIE);
+            for cookie in cookies.into_iter().chain(set_later) {
+                headers.append(SET_COOKIE, cookie);
+            }
+            if let Ok(value) = HeaderValue::try_from(location.as_str()) {
+                headers.insert(CONTENT_LOCATION, value);
+            }
+            response
+        });
+    }
+    answer
 }
 
 /// Anything else under the wizard's path: a step's or the completion

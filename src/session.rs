@@ -157,9 +157,11 @@ where
         // The request must not be cloned before routing (the router needs
         // sole access to it), so the page travels inside the error, whose
         // response actix-web sends as is.
+        let json = crate::json::wants_json(request.headers());
         OutageFuture {
             response: self.service.call(request),
             settings: Arc::clone(&self.settings),
+            json,
         }
     }
 }
@@ -173,6 +175,8 @@ pin_project_lite::pin_project! {
         #[pin]
         response: F,
         settings: Arc<OutageSettings>,
+        // The client asked for JSON: the 503 is a problem document.
+        json: bool,
     }
 }
 
@@ -191,7 +195,7 @@ where
                 // Display only: Debug would format a captured backtrace.
                 let reason = error.to_string();
                 tracing::warn!(%reason, "session store unavailable");
-                let mut page = Problem::StoreDown.page(&this.settings.texts);
+                let mut page = Problem::StoreDown.answer(&this.settings.texts, *this.json);
                 this.settings.headers.apply(page.headers_mut());
                 Poll::Ready(Err(InternalError::from_response(reason, page).into()))
             }

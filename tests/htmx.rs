@@ -16,7 +16,7 @@ async fn without_htmx_the_pages_are_whole_and_say_they_vary() {
     let mut visitor = app.visitor::<Signup>("/signup");
     let page = visitor.open("/signup/account").await;
     assert!(page.body().starts_with("<!DOCTYPE html>"));
-    assert_eq!(page.header("vary"), Some("HX-Request"));
+    assert_eq!(page.header("vary"), Some("Accept, HX-Request"));
 }
 
 #[actix_rt::test]

@@ -268,6 +268,7 @@ impl TestApp {
             jar: Rc::default(),
             page: None,
             htmx: false,
+            json: false,
             wizard: PhantomData,
         }
     }
@@ -407,6 +408,9 @@ pub struct Visitor<'a, W> {
     /// Whether the page runs htmx: requests carry `HX-Request`, and
     /// `HX-Location`/`HX-Redirect` are followed as htmx follows them.
     htmx: bool,
+    /// Whether the visitor is a JSON client: requests carry
+    /// `Accept: application/json`.
+    json: bool,
     wizard: PhantomData<W>,
 }
 
@@ -419,6 +423,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             jar: Rc::clone(&self.jar),
             page: self.page.clone(),
             htmx: self.htmx,
+            json: self.json,
             wizard: PhantomData,
         }
     }
@@ -433,6 +438,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             jar: Rc::clone(&self.jar),
             page: None,
             htmx: false,
+            json: false,
             wizard: PhantomData,
         }
     }
@@ -447,6 +453,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             jar: Rc::clone(&self.jar),
             page: None,
             htmx: false,
+            json: false,
             wizard: PhantomData,
         }
     }
@@ -458,6 +465,48 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     /// follows them; [`Seen::redirects`] lists them.
     pub fn use_htmx(&mut self) {
         self.htmx = true;
+    }
+
+    /// From now on, the visitor is a JSON client (a single-page app, a
+    /// mobile app): every request asks for `application/json`, and
+    /// [`Seen::json`] reads the documents.
+    pub fn use_json(&mut self) {
+        self.json = true;
+    }
+
+    /// Posts `body` as JSON to `path`, as a JSON client does: with
+    /// `Accept: application/json` and the CSRF token of the document last
+    /// seen (when it has one) in the `X-CSRF-Token` header.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// visitor.use_json();
+    /// visitor.open("/signup/account").await;
+    /// let next = visitor
+    ///     .post_json("/signup/account", &serde_json::json!({"action": "next", "email": "a@b.c"}))
+    ///     .await;
+    /// assert_eq!(next.status(), 422);
+    /// # }
+    /// ```
+    pub async fn post_json(&mut self, path: &str, body: &serde_json::Value) -> &Seen {
+        let token = self
+            .page
+            .as_ref()
+            .and_then(Seen::json)
+            .and_then(|document| document["csrf_token"].as_str().map(str::to_owned));
+        let body = body.to_string();
+        self.send(path, move |request| {
+            let request = request
+                .method(actix_web::http::Method::POST)
+                .insert_header(("Accept", "application/json"))
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload(body);
+            match token {
+                Some(token) => request.insert_header((crate::CSRF_HEADER, token)),
+                None => request,
+            }
+        })
+        .await
     }
 
     /// The cookie jar (shared with this visitor's other tabs).
@@ -808,6 +857,11 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         let now = self.app.clock.now();
         let request = if swap {
             request.insert_header(("HX-Request", "true"))
+        } else {
+            request
+        };
+        let request = if self.json {
+            request.insert_header(("Accept", "application/json"))
         } else {
             request
         };

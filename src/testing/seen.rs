@@ -86,6 +86,11 @@ impl Seen {
         &self.body
     }
 
+    /// The body as a JSON document, when it is one.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+
     /// The step this page is, by its URL: `Some("profile")` on
     /// `/signup/profile`; `None` elsewhere (the completion page, a problem
     /// page at another URL).

@@ -1,0 +1,325 @@
+//! The signup for JSON clients: the same steps, rules, state and
+//! once-only finish as the HTML pages, as documents.
+
+mod common;
+
+use actix_wizard::testing::{Seen, Visitor};
+use common::app::Signup;
+use common::kit;
+use serde_json::{Value, json};
+
+fn document(page: &Seen) -> Value {
+    assert_eq!(
+        page.header("content-type"),
+        Some("application/json"),
+        "{}",
+        page.describe()
+    );
+    page.json()
+        .unwrap_or_else(|| panic!("not JSON: {}", page.describe()))
+}
+
+fn account(kind: &str) -> Value {
+    json!({
+        "action": "next",
+        "email": "json@example.com",
+        "password": "secret123",
+        "password_confirm": "secret123",
+        "account_type": kind,
+    })
+}
+
+fn profile() -> Value {
+    json!({
+        "action": "next",
+        "display_name": "Ann",
+        "age": 34,
+        "interests": ["rust", "data"],
+        "newsletter": true,
+        "bio": "Hi",
+    })
+}
+
+async fn json_visitor(app: &actix_wizard::testing::TestApp) -> Visitor<'_, Signup> {
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.use_json();
+    visitor
+}
+
+#[actix_rt::test]
+async fn a_personal_signup_over_json_with_errors_back_and_a_double_check() {
+    let (app, accounts) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+
+    let start = document(visitor.open("/signup").await);
+    assert_eq!(start["step"], "account");
+    assert_eq!(start["progress"], json!({"current": 1, "total": 3}));
+    assert_eq!(start["actions"], json!(["next"]));
+    let kinds = &start["fields"][3];
+    assert_eq!(kinds["name"], "account_type");
+    assert_eq!(kinds["kind"], "radios");
+    assert_eq!(
+        kinds["options"],
+        json!([{"value": "personal", "label": "Personal", "hint": null},
+               {"value": "business", "label": "Business", "hint": null}])
+    );
+    assert!(start["csrf_token"].as_str().is_some_and(|t| !t.is_empty()));
+
+    // Every error at once, in the same words as the pages; what was typed
+    // comes back, the password never.
+    let mut wrong = account("personal");
+    wrong["email"] = json!("not-an-email");
+    wrong["password_confirm"] = json!("different1");
+    let refused = visitor.post_json("/signup/account", &wrong).await;
+    assert_eq!(refused.status(), 422);
+    let refused = document(refused);
+    assert_eq!(
+        refused["errors"],
+        json!([
+            {"field": "email", "part": null,
+             "message": "Enter an email address in the correct format, like name@example.com"},
+            {"field": "password_confirm", "part": null, "message": "Enter the same password as above"},
+        ])
+    );
+    assert_eq!(refused["fields"][0]["value"], "not-an-email");
+    assert_eq!(refused["fields"][1]["value"], Value::Null);
+
+    let next = visitor
+        .post_json("/signup/account", &account("personal"))
+        .await;
+    assert_eq!(next.status(), 200);
+    assert_eq!(next.header("content-location"), Some("/signup/profile"));
+    let next = document(next);
+    assert_eq!(
+        (next["step"].as_str(), next["url"].as_str()),
+        (Some("profile"), Some("/signup/profile"))
+    );
+    assert_eq!(next["actions"], json!(["back", "next"]));
+
+    // A wrong type is a field error, never a 400.
+    let mut typed = profile();
+    typed["age"] = json!("abc");
+    let refused = visitor.post_json("/signup/profile", &typed).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        document(refused)["fields"][1]["error"],
+        "Enter a whole number"
+    );
+
+    let review = document(visitor.post_json("/signup/profile", &profile()).await);
+    assert_eq!(review["step"], "review");
+    assert_eq!(review["actions"], json!(["back", "finish"]));
+    assert_eq!(review["button"], "Create account");
+    let answers = &review["answers"];
+    assert_eq!(answers[0]["title"], "Create your account");
+    assert_eq!(answers[0]["change"], "/signup/account?change");
+    assert!(
+        answers[0]["rows"]
+            .as_array()
+            .is_some_and(|rows| rows.iter().all(|r| r["field"] != "password")),
+        "{answers}"
+    );
+
+    // Back keeps the answers.
+    let back = document(
+        visitor
+            .post_json("/signup/review", &json!({"action": "back"}))
+            .await,
+    );
+    assert_eq!(back["step"], "profile");
+    assert_eq!(back["fields"][0]["value"], "Ann");
+    assert_eq!(back["fields"][2]["value"], json!(["rust", "data"]));
+    assert_eq!(back["fields"][3]["value"], json!(true));
+    visitor.post_json("/signup/profile", &profile()).await;
+
+    let unticked = visitor
+        .post_json("/signup/review", &json!({"action": "finish"}))
+        .await;
+    assert_eq!(unticked.status(), 422);
+    assert_eq!(
+        document(unticked)["errors"][0]["message"],
+        "Accept the terms and conditions to create your account"
+    );
+    let done = visitor
+        .post_json(
+            "/signup/review",
+            &json!({"action": "finish", "accept_terms": true}),
+        )
+        .await;
+    assert_eq!(done.status(), 200, "{}", done.describe());
+    assert_eq!(done.header("content-location"), Some("/signup/complete"));
+    assert_eq!(
+        document(done),
+        json!({"complete": true, "outcome": "Ann", "start_again": "/signup"})
+    );
+    assert_eq!(accounts.count().await, 1);
+}
+
+#[actix_rt::test]
+async fn a_business_signup_over_json_changes_an_answer_from_the_review() {
+    let (app, accounts) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    visitor.open("/signup").await;
+    let company = document(
+        visitor
+            .post_json("/signup/account", &account("business"))
+            .await,
+    );
+    assert_eq!(company["step"], "company");
+    assert_eq!(company["progress"], json!({"current": 2, "total": 4}));
+    visitor
+        .post_json(
+            "/signup/company",
+            &json!({"action": "next", "company_name": "Acme Ltd", "employees": 12}),
+        )
+        .await;
+    let review = document(visitor.post_json("/signup/profile", &profile()).await);
+    assert_eq!(review["answers"][1]["title"], "About your company");
+
+    let change = document(visitor.open("/signup/profile?change").await);
+    assert_eq!(change["change"], json!(true));
+    assert_eq!(change["url"], "/signup/profile?change");
+    let mut renamed = profile();
+    renamed["display_name"] = json!("Bea");
+    let back_to_review = document(visitor.post_json("/signup/profile?change", &renamed).await);
+    assert_eq!(back_to_review["step"], "review");
+    let done = document(
+        visitor
+            .post_json(
+                "/signup/review",
+                &json!({"action": "finish", "accept_terms": true}),
+            )
+            .await,
+    );
+    assert_eq!(done["outcome"], "Bea");
+    let created = accounts.get("json@example.com").await;
+    assert_eq!(
+        created.and_then(|a| a.business).as_deref(),
+        Some("Acme Ltd")
+    );
+}
+
+#[actix_rt::test]
+async fn a_double_finish_over_json_creates_one_account_and_both_get_the_outcome() {
+    let (app, accounts) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    visitor.open("/signup").await;
+    visitor
+        .post_json("/signup/account", &account("personal"))
+        .await;
+    visitor.post_json("/signup/profile", &profile()).await;
+    let mut other_tab = visitor.tab();
+    other_tab.open("/signup/review").await;
+    let finish = json!({"action": "finish", "accept_terms": true});
+    let (first, second) = futures_util::join!(
+        visitor.post_json("/signup/review", &finish),
+        other_tab.post_json("/signup/review", &finish)
+    );
+    for answer in [first, second] {
+        assert_eq!(answer.status(), 200, "{}", answer.describe());
+        assert_eq!(document(answer)["outcome"], "Ann");
+    }
+    assert_eq!(accounts.count().await, 1);
+}
+
+#[actix_rt::test]
+async fn html_and_json_share_one_run() {
+    let (app, accounts) = kit::signup().await;
+    let mut browser = app.visitor::<Signup>("/signup");
+    browser.open("/signup").await.assert_step("account");
+    browser
+        .submit(&kit::account(
+            "mixed@example.com",
+            common::app::AccountType::Personal,
+        ))
+        .await
+        .assert_step("profile");
+    // The same browser's script takes over for the profile step.
+    let mut script = browser.tab();
+    script.use_json();
+    let profile_document = document(script.open("/signup/profile").await);
+    assert_eq!(profile_document["step"], "profile");
+    let review = document(script.post_json("/signup/profile", &profile()).await);
+    assert_eq!(review["step"], "review");
+    // And the page finishes it.
+    browser.open("/signup/review").await.assert_step("review");
+    browser
+        .submit(&common::app::Review { accept_terms: true })
+        .await
+        .assert_complete();
+    assert_eq!(accounts.count().await, 1);
+}
+
+#[actix_rt::test]
+async fn every_problem_is_a_problem_document() {
+    let (app, _) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    visitor.open("/signup").await;
+
+    let problem = |page: &Seen, status: u16, kind: &str| {
+        assert_eq!(page.status().as_u16(), status, "{}", page.describe());
+        assert_eq!(
+            page.header("content-type"),
+            Some("application/problem+json")
+        );
+        let body = page.json().unwrap_or_else(|| panic!("{}", page.describe()));
+        assert_eq!(body["type"], format!("urn:actix-wizard:problem:{kind}"));
+        assert_eq!(body["status"], status);
+        assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+        body
+    };
+
+    let no_token = visitor
+        .send("/signup/account", |request| {
+            request
+                .method(actix_web::http::Method::POST)
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload(account("personal").to_string())
+        })
+        .await;
+    let csrf = problem(no_token, 403, "csrf");
+    assert_eq!(csrf["link"], "/signup/account");
+
+    visitor.open("/signup/account").await;
+    let malformed = visitor
+        .post_json("/signup/account", &json!(["not", "an", "object"]))
+        .await;
+    problem(malformed, 400, "malformed");
+    let wrong_type = visitor
+        .send("/signup/account", |request| {
+            request
+                .method(actix_web::http::Method::POST)
+                .insert_header(("Content-Type", "text/plain"))
+                .set_payload("hello")
+        })
+        .await;
+    problem(wrong_type, 415, "wrong-type");
+    let unknown = visitor.open("/signup/nowhere").await;
+    problem(unknown, 404, "not-found");
+    let inactive = visitor.open("/signup/company").await;
+    problem(inactive, 404, "not-found");
+    let put = visitor
+        .send("/signup/account", |request| {
+            request.method(actix_web::http::Method::PUT)
+        })
+        .await;
+    problem(put, 405, "method-not-allowed");
+    assert_eq!(put.header("allow"), Some("GET, HEAD, POST"));
+}
+
+#[actix_rt::test]
+async fn answers_say_they_vary_by_client_and_browsers_still_get_pages() {
+    let (app, _) = kit::signup().await;
+    let mut browser = app.visitor::<Signup>("/signup");
+    let page = browser.open("/signup/account").await;
+    assert_eq!(page.header("vary"), Some("Accept, HX-Request"));
+    assert!(
+        page.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+    let mut client = json_visitor(&app).await;
+    let data = client.open("/signup/account").await;
+    assert_eq!(data.header("vary"), Some("Accept, HX-Request"));
+    document(data);
+}

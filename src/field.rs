@@ -247,6 +247,53 @@ pub struct FieldSpec {
     pub normalise: Normalise,
     /// The message for a value of the wrong type, instead of the table's.
     pub type_error: Option<&'static str>,
+    /// Its validator rules, for the published JSON Schema (the derive
+    /// reads them from `#[validate]`; validation itself is validator's).
+    pub rules: &'static [Rule],
+}
+
+/// A validator rule of a field, as `#[derive(Step)]` reads it from
+/// `#[validate(...)]`, for the JSON Schema the wizard publishes. Rules a
+/// schema cannot state (a `regex` given by path, `must_match`, a custom
+/// function), and bounds that are not integer literals, are
+/// [`Rule::Other`] with validator's name of the rule.
+///
+/// ```
+/// use actix_wizard::{FieldSpec, Kind, Rule};
+///
+/// const AGE: FieldSpec = FieldSpec::new("age", "Age", Kind::Number)
+///     .rules(&[Rule::Required, Rule::Range { min: Some(13), max: Some(120) }]);
+/// assert_eq!(AGE.rules.len(), 2);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// `required`: an optional value must be given.
+    Required,
+    /// `length`: characters of a text, or items of a list.
+    Length {
+        /// At least.
+        min: Option<i64>,
+        /// At most.
+        max: Option<i64>,
+        /// Exactly.
+        equal: Option<i64>,
+    },
+    /// `range`: the number's bounds.
+    Range {
+        /// At least.
+        min: Option<i64>,
+        /// At most.
+        max: Option<i64>,
+    },
+    /// `email`.
+    Email,
+    /// `url`.
+    Url,
+    /// `custom(function = "actix_wizard::ticked")`: the box must be ticked.
+    Ticked,
+    /// Any other rule, by validator's name (`"regex"`, `"must_match"`,
+    /// `"custom"`).
+    Other(&'static str),
 }
 
 impl FieldSpec {
@@ -272,7 +319,14 @@ impl FieldSpec {
             max_chars: None,
             normalise: Normalise::AsTyped,
             type_error: None,
+            rules: &[],
         }
+    }
+
+    /// Its validator rules ([`Rule`]), for the published JSON Schema.
+    pub const fn rules(mut self, rules: &'static [Rule]) -> Self {
+        self.rules = rules;
+        self
     }
 
     /// The Rust field's name, when serde renames it for the form.

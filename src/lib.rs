@@ -40,6 +40,7 @@ mod problem;
 mod render;
 mod router;
 mod run;
+mod schema;
 mod secret;
 mod session;
 mod setup;
@@ -60,7 +61,7 @@ pub use csrf::CSRF_FIELD;
 pub use date::{Date, DateProblem};
 pub use events::WizardEvent;
 pub use field::{
-    Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise, ticked,
+    Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise, Rule, ticked,
 };
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
 pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};

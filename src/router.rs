@@ -34,6 +34,7 @@ use crate::render::{
     CompletePage, DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT, Page, Progress, REVISION_FIELD,
 };
 use crate::run::{Run, Runs};
+use crate::schema::{self, SCHEMA_SEGMENT};
 use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
 use crate::wizard::{Admission, Finish, FinishError, Steps, Submitted, SubmittedRun, Wizard};
@@ -84,6 +85,8 @@ pub(crate) struct Inner<W> {
     steps: Steps<W>,
     config: WizardConfig,
     runs: Runs,
+    /// The JSON Schema of the steps ([`schema`]), made at start-up.
+    schema: Arc<str>,
 }
 
 impl<W: Wizard> WizardService<W> {
@@ -120,6 +123,16 @@ impl<W: Wizard> WizardService<W> {
             );
             StateKey::random()
         });
+        let shapes: Vec<schema::StepShape> = steps
+            .slots
+            .iter()
+            .map(|slot| schema::StepShape {
+                name: slot.name(),
+                title: slot.title(),
+                fields: slot.fields(),
+            })
+            .collect();
+        let schema = schema::wizard_schema(W::ID, &shapes).to_string().into();
         let runs = Runs::new(
             W::ID,
             &base,
@@ -133,6 +146,7 @@ impl<W: Wizard> WizardService<W> {
                 steps,
                 config,
                 runs,
+                schema,
             }),
         }
     }
@@ -225,6 +239,24 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                         ))
                         .body(DRAFTS_SCRIPT);
                     with_headers(&wizard.config, false, Ok(script))
+                }))
+                .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+        );
+        // The steps' JSON Schema, for JSON clients.
+        scope = scope.service(
+            web::resource(format!("/{SCHEMA_SEGMENT}"))
+                .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
+                    let schema = HttpResponse::Ok()
+                        .insert_header((
+                            CONTENT_TYPE,
+                            HeaderValue::from_static("application/schema+json"),
+                        ))
+                        .insert_header((
+                            CACHE_CONTROL,
+                            HeaderValue::from_static("public, max-age=3600"),
+                        ))
+                        .body(wizard.schema.to_string());
+                    with_headers(&wizard.config, false, Ok(schema))
                 }))
                 .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
         );

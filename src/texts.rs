@@ -293,7 +293,7 @@ impl Texts {
         ),
         wrong_type: ProblemWords::new(
             "Unsupported form type",
-            "This page accepts ordinary web forms only (application/x-www-form-urlencoded). Nothing was saved.",
+            "This page accepts ordinary web forms (application/x-www-form-urlencoded) and JSON (application/json) only. Nothing was saved.",
         ),
         state_too_large: ProblemWords::new(
             "Your answers are too long to keep",

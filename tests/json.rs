@@ -323,3 +323,198 @@ async fn answers_say_they_vary_by_client_and_browsers_still_get_pages() {
     assert_eq!(data.header("vary"), Some("Accept, HX-Request"));
     document(data);
 }
+
+/// The published schema of the signup, one validator per definition.
+struct Schema(Value);
+
+impl Schema {
+    async fn of(visitor: &mut Visitor<'_, Signup>) -> Self {
+        let page = visitor.open("/signup/schema.json").await;
+        assert_eq!(page.header("content-type"), Some("application/schema+json"));
+        Self(page.json().unwrap_or_else(|| panic!("{}", page.describe())))
+    }
+
+    fn validator(&self, definition: &str) -> jsonschema::Validator {
+        let mut schema = self.0.clone();
+        schema["$ref"] = json!(format!("#/$defs/{definition}"));
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("the schema of {definition} does not compile: {e}"))
+    }
+
+    #[track_caller]
+    fn assert_valid(&self, definition: &str, instance: &Value) {
+        let validator = self.validator(definition);
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{definition}: {errors:?}\n{instance:#}");
+    }
+
+    #[track_caller]
+    fn assert_refuses(&self, definition: &str, instance: &Value) {
+        assert!(
+            !self.validator(definition).is_valid(instance),
+            "the schema of {definition} accepts {instance}"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn the_documents_the_server_sends_validate_against_the_published_schema() {
+    let (app, _) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    let schema = Schema::of(&mut visitor).await;
+    let mut seen = Vec::new();
+    let mut check = |page: &Seen, schema: &Schema| {
+        let doc = document(page);
+        let definition = match doc["step"].as_str() {
+            Some(step) => format!("{step}.document"),
+            None => "complete.document".to_owned(),
+        };
+        schema.assert_valid(&definition, &doc);
+        seen.push(definition);
+    };
+    check(visitor.open("/signup").await, &schema);
+    let mut wrong = account("business");
+    wrong["email"] = json!("nope");
+    check(visitor.post_json("/signup/account", &wrong).await, &schema);
+    let body = account("business");
+    schema.assert_valid("account", &body);
+    check(visitor.post_json("/signup/account", &body).await, &schema);
+    let company =
+        json!({"action": "next", "company_name": "Acme Ltd", "vat_id": null, "employees": "12"});
+    schema.assert_valid("company", &company);
+    check(
+        visitor.post_json("/signup/company", &company).await,
+        &schema,
+    );
+    schema.assert_valid("profile", &profile());
+    check(
+        visitor.post_json("/signup/profile", &profile()).await,
+        &schema,
+    );
+    check(
+        visitor
+            .post_json("/signup/review", &json!({"action": "finish"}))
+            .await,
+        &schema,
+    );
+    let finish = json!({"action": "finish", "accept_terms": true});
+    schema.assert_valid("review", &finish);
+    check(visitor.post_json("/signup/review", &finish).await, &schema);
+    assert_eq!(
+        seen,
+        [
+            "account.document",
+            "account.document",
+            "company.document",
+            "profile.document",
+            "review.document",
+            "review.document",
+            "complete.document"
+        ]
+    );
+}
+
+#[actix_rt::test]
+async fn a_body_the_schema_refuses_is_refused_by_the_server() {
+    let (app, accounts) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    let schema = Schema::of(&mut visitor).await;
+    visitor.open("/signup").await;
+
+    let with = |base: Value, field: &str, value: Value| {
+        let mut body = base;
+        body[field] = value;
+        body
+    };
+    let without = |base: Value, field: &str| {
+        let mut body = base;
+        if let Value::Object(members) = &mut body {
+            members.remove(field);
+        }
+        body
+    };
+    let refused = |step: &'static str, body: Value| (step, body);
+    let cases_before_company = vec![
+        refused(
+            "account",
+            with(account("business"), "email", json!("not-an-email")),
+        ),
+        refused(
+            "account",
+            with(account("business"), "account_type", json!("alien")),
+        ),
+        refused("account", without(account("business"), "account_type")),
+        refused("account", without(account("business"), "email")),
+        refused(
+            "account",
+            with(account("business"), "action", json!("jump")),
+        ),
+    ];
+    for (step, body) in cases_before_company {
+        schema.assert_refuses(step, &body);
+        let answer = visitor.post_json(&format!("/signup/{step}"), &body).await;
+        assert!(
+            matches!(answer.status().as_u16(), 400 | 422),
+            "{step} {body}: {}",
+            answer.describe()
+        );
+    }
+    visitor
+        .post_json("/signup/account", &account("business"))
+        .await;
+
+    let company = json!({"action": "next", "company_name": "Acme Ltd", "employees": 12});
+    let long_name = "x".repeat(41);
+    let cases = vec![
+        refused("company", with(company.clone(), "company_name", json!("A"))),
+        refused("company", with(company.clone(), "employees", json!(0))),
+        refused(
+            "company",
+            with(company.clone(), "employees", json!(100_001)),
+        ),
+        refused("company", with(company.clone(), "employees", json!(true))),
+        refused("company", without(company.clone(), "employees")),
+    ];
+    for (step, body) in cases {
+        schema.assert_refuses(step, &body);
+        let answer = visitor.post_json("/signup/company", &body).await;
+        assert_eq!(answer.status(), 422, "{body}: {}", answer.describe());
+    }
+    visitor.post_json("/signup/company", &company).await;
+
+    let cases = vec![
+        refused("profile", with(profile(), "age", json!(12))),
+        refused("profile", with(profile(), "interests", json!([]))),
+        refused("profile", with(profile(), "interests", json!(["cooking"]))),
+        refused("profile", with(profile(), "display_name", json!(long_name))),
+        refused("profile", with(profile(), "bio", json!("b".repeat(501)))),
+        refused("profile", without(profile(), "display_name")),
+    ];
+    for (step, body) in cases {
+        schema.assert_refuses(step, &body);
+        let answer = visitor.post_json("/signup/profile", &body).await;
+        assert_eq!(answer.status(), 422, "{body}: {}", answer.describe());
+    }
+    // Spaces around a name at the limit are trimmed: both accept it.
+    let spaced = with(
+        profile(),
+        "display_name",
+        json!(format!("  {}  ", "y".repeat(40))),
+    );
+    schema.assert_valid("profile", &spaced);
+    visitor
+        .post_json("/signup/profile", &spaced)
+        .await
+        .assert_step("review");
+
+    let unticked = json!({"action": "finish", "accept_terms": false});
+    schema.assert_refuses("review", &unticked);
+    let answer = visitor.post_json("/signup/review", &unticked).await;
+    assert_eq!(answer.status(), 422);
+    assert_eq!(accounts.count().await, 0);
+}

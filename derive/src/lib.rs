@@ -9,7 +9,7 @@ use proc_macro2::TokenStream as Tokens;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{
-    Attribute, Data, DeriveInput, Error, Expr, Fields, Ident, LitBool, LitInt, LitStr, Path,
+    Attribute, Data, DeriveInput, Error, Expr, Fields, Ident, Lit, LitBool, LitInt, LitStr, Path,
     Result, parse_macro_input,
 };
 
@@ -117,6 +117,118 @@ fn validator_requires(attrs: &[Attribute]) -> Result<bool> {
         })?;
     }
     Ok(required)
+}
+
+/// validator's rules on a field, as `::actix_wizard::Rule` values for the
+/// published JSON Schema. Bounds that are not integer literals, and rules
+/// a schema cannot state, are `Rule::Other` with the rule's name.
+fn validator_rules(attrs: &[Attribute]) -> Result<Vec<Tokens>> {
+    let mut rules = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("validate")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            match name.as_str() {
+                "required" => {
+                    rules.push(quote!(::actix_wizard::Rule::Required));
+                    skip_value(&meta)
+                }
+                "email" => {
+                    rules.push(quote!(::actix_wizard::Rule::Email));
+                    skip_value(&meta)
+                }
+                "url" => {
+                    rules.push(quote!(::actix_wizard::Rule::Url));
+                    skip_value(&meta)
+                }
+                "length" | "range" => {
+                    let mut bounds: [Option<i64>; 3] = [None; 3];
+                    let mut literal = true;
+                    if meta.input.peek(syn::token::Paren) {
+                        meta.parse_nested_meta(|inner| {
+                            let slot = ["min", "max", "equal"]
+                                .iter()
+                                .position(|key| inner.path.is_ident(key));
+                            match slot {
+                                Some(slot) => {
+                                    let value: Expr = inner.value()?.parse()?;
+                                    match integer_literal(&value) {
+                                        Some(number) => bounds[slot] = Some(number),
+                                        None => literal = false,
+                                    }
+                                    Ok(())
+                                }
+                                None => skip_value(&inner),
+                            }
+                        })?;
+                    }
+                    let option = |bound: Option<i64>| match bound {
+                        Some(n) => quote!(::std::option::Option::Some(#n)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    let [min, max, equal] = bounds.map(option);
+                    rules.push(match (name.as_str(), literal) {
+                        (_, false) => quote!(::actix_wizard::Rule::Other(#name)),
+                        ("length", true) => quote!(::actix_wizard::Rule::Length {
+                            min: #min, max: #max, equal: #equal
+                        }),
+                        _ => quote!(::actix_wizard::Rule::Range { min: #min, max: #max }),
+                    });
+                    Ok(())
+                }
+                "custom" => {
+                    let mut ticked = false;
+                    if meta.input.peek(syn::token::Paren) {
+                        meta.parse_nested_meta(|inner| {
+                            if inner.path.is_ident("function") {
+                                let value: Expr = inner.value()?.parse()?;
+                                let text = match &value {
+                                    Expr::Lit(syn::ExprLit {
+                                        lit: Lit::Str(path),
+                                        ..
+                                    }) => path.value(),
+                                    other => quote!(#other).to_string().replace(' ', ""),
+                                };
+                                ticked = text == "actix_wizard::ticked" || text == "ticked";
+                                Ok(())
+                            } else {
+                                skip_value(&inner)
+                            }
+                        })?;
+                    }
+                    rules.push(if ticked {
+                        quote!(::actix_wizard::Rule::Ticked)
+                    } else {
+                        quote!(::actix_wizard::Rule::Other("custom"))
+                    });
+                    Ok(())
+                }
+                other => {
+                    rules.push(quote!(::actix_wizard::Rule::Other(#other)));
+                    skip_value(&meta)
+                }
+            }
+        })?;
+    }
+    Ok(rules)
+}
+
+/// An integer literal (`40`, `100_000`, `-5`), if `value` is one.
+fn integer_literal(value: &Expr) -> Option<i64> {
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(int), ..
+        }) => int.base10_parse().ok(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => integer_literal(expr).map(|n: i64| -n),
+        _ => None,
+    }
 }
 
 // ------------------------------------------------------------------ Step
@@ -379,11 +491,13 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
             None => quote!(#value_of::OPTIONAL),
         };
         let calls = &declared.calls;
+        let rules = validator_rules(&field.attrs)?;
         specs.push(quote! {
             ::actix_wizard::FieldSpec::new(#form_name, #label, #kind)
                 .rust_name(#rust_name)
                 .optional(#optional)
                 .options(#value_of::OPTIONS)
+                .rules(&[#(#rules),*])
                 #(#calls)*
         });
         rows.push(quote! {

@@ -269,6 +269,7 @@ impl TestApp {
             page: None,
             htmx: false,
             json: false,
+            json_token: None,
             wizard: PhantomData,
         }
     }
@@ -411,6 +412,9 @@ pub struct Visitor<'a, W> {
     /// Whether the visitor is a JSON client: requests carry
     /// `Accept: application/json`.
     json: bool,
+    /// The CSRF token of the last JSON document that carried one, as a
+    /// script keeps it across a problem document.
+    json_token: Option<String>,
     wizard: PhantomData<W>,
 }
 
@@ -424,6 +428,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             page: self.page.clone(),
             htmx: self.htmx,
             json: self.json,
+            json_token: None,
             wizard: PhantomData,
         }
     }
@@ -439,6 +444,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             page: None,
             htmx: false,
             json: false,
+            json_token: None,
             wizard: PhantomData,
         }
     }
@@ -454,6 +460,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             page: None,
             htmx: false,
             json: false,
+            json_token: None,
             wizard: PhantomData,
         }
     }
@@ -475,8 +482,8 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     }
 
     /// Posts `body` as JSON to `path`, as a JSON client does: with
-    /// `Accept: application/json` and the CSRF token of the document last
-    /// seen (when it has one) in the `X-CSRF-Token` header.
+    /// `Accept: application/json` and the CSRF token of the last document
+    /// that carried one in the `X-CSRF-Token` header.
     ///
     /// ```no_run
     /// # async fn example<W: actix_wizard::Wizard>(visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
@@ -489,11 +496,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     /// # }
     /// ```
     pub async fn post_json(&mut self, path: &str, body: &serde_json::Value) -> &Seen {
-        let token = self
-            .page
-            .as_ref()
-            .and_then(Seen::json)
-            .and_then(|document| document["csrf_token"].as_str().map(str::to_owned));
+        let token = self.json_token.clone();
         let body = body.to_string();
         self.send(path, move |request| {
             let request = request
@@ -827,6 +830,17 @@ impl<'a, W: Wizard> Visitor<'a, W> {
                     swap = as_swap;
                 }
                 _ => {
+                    let token = serde_json::from_str::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|doc| doc["csrf_token"].as_str().map(str::to_owned));
+                    if token.is_some() {
+                        self.json_token = token;
+                    }
+                    // A JSON client's form answer is the document it led
+                    // to; its address is where that document lives.
+                    if let Some(location) = header("Content-Location") {
+                        path = location.to_owned();
+                    }
                     let html = scraper::Html::parse_document(&body);
                     self.page = Some(Seen {
                         status,

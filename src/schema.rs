@@ -1,0 +1,343 @@
+//! The JSON Schema (draft 2020-12) a wizard publishes at
+//! `{base}/schema.json`, made from its declarations: for each step, the
+//! body a JSON client may send (`$defs/{step}`, with the validator rules
+//! and the options) and the document the server answers with
+//! (`$defs/{step}.document`), and the completion document.
+//!
+//! The body schemas are conservative: what they refuse, the server
+//! refuses too (a wrong type, an unknown option, a bound broken, a
+//! required answer missing); what they accept may still be refused by a
+//! rule they cannot state (`must_match`, a `regex` given by path, an
+//! application's own check).
+
+use serde_json::{Map, Value, json};
+
+use crate::csrf::CSRF_FIELD;
+use crate::field::{FieldSpec, Kind, Rule};
+use crate::field_errors::FORM_LEVEL;
+use crate::json::kind_name;
+use crate::render::REVISION_FIELD;
+
+/// Where the schema is served, under the wizard's base.
+pub(crate) const SCHEMA_SEGMENT: &str = "schema.json";
+
+/// One step, as the schema needs it.
+pub(crate) struct StepShape {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub fields: &'static [FieldSpec],
+}
+
+/// The wizard's schema document.
+pub(crate) fn wizard_schema(id: &str, steps: &[StepShape]) -> Value {
+    let mut defs = Map::new();
+    for step in steps {
+        defs.insert(step.name.to_owned(), body_schema(step));
+        defs.insert(format!("{}.document", step.name), document_schema(step));
+    }
+    defs.insert(
+        "complete.document".to_owned(),
+        json!({
+            "type": "object",
+            "required": ["complete", "outcome", "start_again"],
+            "properties": {
+                "complete": { "const": true },
+                "start_again": { "type": "string" },
+            },
+        }),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": id,
+        "description": "Each step's body ($defs/STEP) and the documents the server answers with ($defs/STEP.document, $defs/complete.document).",
+        "$defs": defs,
+    })
+}
+
+/// What a JSON client may send to a step.
+fn body_schema(step: &StepShape) -> Value {
+    let mut properties = Map::new();
+    for spec in step.fields {
+        properties.insert(spec.name.to_owned(), field_body(spec));
+    }
+    properties.insert(
+        "action".into(),
+        json!({ "enum": ["next", "back", "finish", "draft"] }),
+    );
+    properties.insert(CSRF_FIELD.into(), json!({ "type": "string" }));
+    properties.insert(
+        REVISION_FIELD.into(),
+        json!({ "type": ["string", "integer"] }),
+    );
+    let required: Vec<&str> = step
+        .fields
+        .iter()
+        .filter(|spec| must_be_given(spec))
+        .map(|spec| spec.name)
+        .collect();
+    json!({
+        "title": step.title,
+        "type": "object",
+        "properties": properties,
+        "required": ["action"],
+        // Only a form sent on needs its answers: Back and a draft keep
+        // whatever was typed.
+        "if": { "properties": { "action": { "enum": ["next", "finish"] } } },
+        "then": { "required": required },
+    })
+}
+
+/// Whether leaving the field out is refused by its rules.
+fn must_be_given(spec: &FieldSpec) -> bool {
+    !spec.optional
+        && spec.rules.iter().any(|rule| match rule {
+            Rule::Required | Rule::Ticked => true,
+            Rule::Length { min, equal, .. } => {
+                min.is_some_and(|n| n >= 1) || equal.is_some_and(|n| n >= 1)
+            }
+            _ => false,
+        })
+}
+
+fn field_body(spec: &FieldSpec) -> Value {
+    let mut schema = match spec.kind {
+        Kind::Number => {
+            // A number, or the text a form would carry (checked by the
+            // server's decoder): bounds apply to numbers.
+            let mut number = json!({ "type": ["number", "string"] });
+            for rule in spec.rules {
+                if let Rule::Range { min, max } = rule {
+                    set(&mut number, "minimum", *min);
+                    set(&mut number, "maximum", *max);
+                }
+            }
+            number
+        }
+        Kind::Radios | Kind::Select => {
+            json!({ "enum": spec.options.iter().map(|c| c.value).collect::<Vec<_>>() })
+        }
+        Kind::Checkboxes => {
+            let option =
+                json!({ "enum": spec.options.iter().map(|c| c.value).collect::<Vec<_>>() });
+            let mut list = json!({ "type": "array", "items": option });
+            for rule in spec.rules {
+                if let Rule::Length { min, max, .. } = rule {
+                    set(&mut list, "minItems", *min);
+                    set(&mut list, "maxItems", *max);
+                }
+            }
+            // One option may come as a lone value, as a form sends it.
+            json!({ "anyOf": [list, option] })
+        }
+        Kind::Checkbox => {
+            if spec.rules.contains(&Rule::Ticked) {
+                json!({ "anyOf": [{ "const": true }, { "type": "string" }] })
+            } else {
+                json!({ "type": ["boolean", "string"] })
+            }
+        }
+        Kind::Date => {
+            let part = json!({ "type": ["string", "integer"] });
+            json!({
+                "type": "object",
+                "properties": { "day": part, "month": part, "year": part },
+            })
+        }
+        Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Textarea => {
+            text_body(spec)
+        }
+    };
+    if let Value::Object(members) = &mut schema {
+        members.insert("title".into(), Value::String(spec.label.to_owned()));
+        if let Some(hint) = spec.hint {
+            members.insert("description".into(), Value::String(hint.to_owned()));
+        }
+    }
+    if spec.optional {
+        schema = json!({ "anyOf": [schema, { "type": "null" }] });
+    }
+    schema
+}
+
+fn text_body(spec: &FieldSpec) -> Value {
+    let mut text = json!({ "type": "string" });
+    let mut max = spec.max_chars.and_then(|n| i64::try_from(n).ok());
+    for rule in spec.rules {
+        match rule {
+            // A minimum holds for the text as sent (trimming only
+            // shortens it); a maximum is of the trimmed text, so it is a
+            // pattern that allows spaces around.
+            Rule::Length {
+                min,
+                max: most,
+                equal,
+            } => {
+                set(&mut text, "minLength", min.or(*equal));
+                max = match (max, most.or(*equal)) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            Rule::Email => {
+                text["format"] = json!("email");
+            }
+            Rule::Url => {
+                text["format"] = json!("uri");
+            }
+            _ => {}
+        }
+    }
+    if let Some(max) = max {
+        text["pattern"] = Value::String(trimmed_at_most(max));
+    }
+    text
+}
+
+/// A pattern for "at most `max` characters once the spaces around are
+/// trimmed".
+fn trimmed_at_most(max: i64) -> String {
+    match max {
+        i64::MIN..=0 => r"^\s*$".to_owned(),
+        1 => r"^\s*\S?\s*$".to_owned(),
+        _ => format!(r"^\s*(?:\S(?:[\s\S]{{0,{}}}\S)?)?\s*$", max - 2),
+    }
+}
+
+fn set(schema: &mut Value, key: &str, value: Option<i64>) {
+    if let (Some(value), Value::Object(members)) = (value, schema) {
+        members.insert(key.to_owned(), Value::from(value));
+    }
+}
+
+/// The document the server sends for a step.
+fn document_schema(step: &StepShape) -> Value {
+    let fields: Vec<Value> = step.fields.iter().map(field_document).collect();
+    let mut names: Vec<&str> = step.fields.iter().map(|f| f.name).collect();
+    names.push(FORM_LEVEL);
+    json!({
+        "type": "object",
+        "required": ["step", "title", "url", "progress", "notice", "fields", "errors",
+                     "actions", "button", "change", "answers", "csrf_token", "revision"],
+        "properties": {
+            "step": { "const": step.name },
+            "title": { "const": step.title },
+            "url": { "type": "string" },
+            "progress": {
+                "type": "object",
+                "required": ["current", "total"],
+                "properties": {
+                    "current": { "type": "integer", "minimum": 1 },
+                    "total": { "type": "integer", "minimum": 1 },
+                },
+            },
+            "notice": { "type": ["string", "null"] },
+            "fields": {
+                "type": "array",
+                "prefixItems": fields,
+                "minItems": step.fields.len(),
+                "items": false,
+            },
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["field", "message"],
+                    "properties": {
+                        "field": { "enum": names },
+                        "part": { "type": ["string", "null"] },
+                        "message": { "type": "string" },
+                    },
+                },
+            },
+            "actions": {
+                "type": "array",
+                "items": { "enum": ["back", "next", "finish"] },
+                "minItems": 1,
+            },
+            "button": { "type": "string" },
+            "change": { "type": "boolean" },
+            "answers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["title", "change", "rows"],
+                    "properties": {
+                        "title": { "type": "string" },
+                        "change": { "type": "string" },
+                        "rows": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["field", "label", "value"],
+                                "properties": {
+                                    "field": { "type": "string" },
+                                    "label": { "type": "string" },
+                                    "value": { "type": "string" },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "csrf_token": { "type": "string", "minLength": 1 },
+            "revision": { "type": "integer", "minimum": 0 },
+        },
+    })
+}
+
+fn field_document(spec: &FieldSpec) -> Value {
+    let value = match spec.kind {
+        // A secret is never sent back.
+        Kind::Password => json!({ "type": "null" }),
+        Kind::Checkboxes => json!({ "type": "array", "items": { "type": "string" } }),
+        Kind::Checkbox => json!({ "type": "boolean" }),
+        Kind::Date => json!({
+            "type": "object",
+            "required": ["day", "month", "year"],
+            "properties": {
+                "day": { "type": "string" },
+                "month": { "type": "string" },
+                "year": { "type": "string" },
+            },
+        }),
+        // What was typed, which may not be valid yet.
+        _ => json!({ "type": "string" }),
+    };
+    let options: Vec<Value> = spec
+        .options
+        .iter()
+        .map(|c| json!({ "value": c.value, "label": c.label, "hint": c.hint }))
+        .collect();
+    json!({
+        "type": "object",
+        "required": ["name", "label", "hint", "kind", "optional", "options", "value", "error"],
+        "properties": {
+            "name": { "const": spec.name },
+            "label": { "const": spec.label },
+            "hint": { "const": spec.hint },
+            "kind": { "const": kind_name(spec.kind) },
+            "optional": { "const": spec.optional },
+            "options": { "const": options },
+            "value": value,
+            "error": { "type": ["string", "null"] },
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trimmed_maximum_allows_spaces_around_and_no_more() {
+        let five = regex::Regex::new(&trimmed_at_most(5)).unwrap();
+        for fits in ["", "a", "abcde", "  abcde  ", "ab de", "a\nb"] {
+            assert!(five.is_match(fits), "{fits:?}");
+        }
+        for too_long in ["abcdef", " abc def "] {
+            assert!(!five.is_match(too_long), "{too_long:?}");
+        }
+        let one = regex::Regex::new(&trimmed_at_most(1)).unwrap();
+        assert!(one.is_match(" a ") && !one.is_match("ab"));
+    }
+}

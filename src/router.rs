@@ -201,7 +201,11 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                             |request: HttpRequest,
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
-                                let answer = entry(&request, &session, &wizard).await;
+                                let mut answer = entry(&request, &session, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
                                 for_client(&request, &wizard, answer)
                             },
                         ))
@@ -270,7 +274,11 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                               session: Session,
                               wizard: web::Data<Inner<W>>| {
                             async move {
-                                let answer = show(index, &request, &session, &wizard).await;
+                                let mut answer = show(index, &request, &session, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
                                 for_client(&request, &wizard, answer)
                             }
                             .instrument(request_span::<W>(name))
@@ -1041,9 +1049,9 @@ async fn complete<W: Wizard>(
     }
 }
 
-/// For a JSON client, a form's answer is the document it leads to rather
-/// than a redirect: the next step's (200, with its URL in the document and
-/// in `Content-Location`) or the completion document. The cookies the
+/// For a JSON client, an answer is the document it leads to rather than a
+/// redirect: the next step's (200, with its URL in the document and in
+/// `Content-Location`) or the completion document. The cookies the
 /// redirect set are kept.
 async fn follow<W: Wizard>(
     mut answer: Result<HttpResponse, Problem>,

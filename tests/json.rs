@@ -518,3 +518,47 @@ async fn a_body_the_schema_refuses_is_refused_by_the_server() {
     assert_eq!(answer.status(), 422);
     assert_eq!(accounts.count().await, 0);
 }
+
+#[actix_rt::test]
+async fn a_store_outage_is_a_503_problem_document_and_the_run_resumes() {
+    let store = common::test_store::TestStore::default();
+    let down = store.down.clone();
+    let app = kit::signup_on(
+        kit::shared(store),
+        kit::config(),
+        actix_web::web::Data::new(common::app::Accounts::default()),
+    )
+    .await;
+    let mut visitor = json_visitor(&app).await;
+    visitor.open("/signup").await;
+    visitor
+        .post_json("/signup/account", &account("personal"))
+        .await;
+    down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let refused = visitor.post_json("/signup/profile", &profile()).await;
+    assert_eq!(refused.status().as_u16(), 503, "{}", refused.describe());
+    assert_eq!(
+        refused.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(refused.header("retry-after"), Some("5"));
+    let problem = refused.json().unwrap_or_default();
+    assert_eq!(problem["type"], "urn:actix-wizard:problem:store-down");
+    down.store(false, std::sync::atomic::Ordering::SeqCst);
+    let review = document(visitor.post_json("/signup/profile", &profile()).await);
+    assert_eq!(review["step"], "review");
+}
+
+#[actix_rt::test]
+async fn a_json_client_never_sees_a_redirect() {
+    let (app, _) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    let start = visitor.open("/signup").await;
+    assert!(start.redirects().is_empty(), "{:?}", start.redirects());
+    assert_eq!(start.header("content-location"), Some("/signup/account"));
+    assert_eq!(document(start)["step"], "account");
+    // A step not reached yet answers with the step to be on.
+    let ahead = visitor.open("/signup/review").await;
+    assert!(ahead.redirects().is_empty());
+    assert_eq!(document(ahead)["step"], "account");
+}

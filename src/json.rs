@@ -28,6 +28,13 @@ const PROBLEM_JSON: HeaderValue = HeaderValue::from_static("application/problem+
 pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get_all(ACCEPT)
+        // A browser's `Accept` never says "json": most requests stop here.
+        .filter(|value| {
+            value
+                .as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"json"))
+        })
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .any(|range| {

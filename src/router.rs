@@ -85,8 +85,8 @@ pub(crate) struct Inner<W> {
     steps: Steps<W>,
     config: WizardConfig,
     runs: Runs,
-    /// The JSON Schema of the steps ([`schema`]), made at start-up.
-    schema: Arc<str>,
+    /// The JSON Schema of the steps ([`schema`]), made when first asked.
+    schema: std::sync::OnceLock<String>,
 }
 
 impl<W: Wizard> WizardService<W> {
@@ -123,16 +123,6 @@ impl<W: Wizard> WizardService<W> {
             );
             StateKey::random()
         });
-        let shapes: Vec<schema::StepShape> = steps
-            .slots
-            .iter()
-            .map(|slot| schema::StepShape {
-                name: slot.name(),
-                title: slot.title(),
-                fields: slot.fields(),
-            })
-            .collect();
-        let schema = schema::wizard_schema(W::ID, &shapes).to_string().into();
         let runs = Runs::new(
             W::ID,
             &base,
@@ -146,7 +136,7 @@ impl<W: Wizard> WizardService<W> {
                 steps,
                 config,
                 runs,
-                schema,
+                schema: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -259,7 +249,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                             CACHE_CONTROL,
                             HeaderValue::from_static("public, max-age=3600"),
                         ))
-                        .body(wizard.schema.to_string());
+                        .body(wizard.schema().to_owned());
                     with_headers(&wizard.config, false, Ok(schema))
                 }))
                 .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
@@ -738,6 +728,23 @@ async fn submit<W: Wizard>(
 }
 
 impl<W: Wizard> Inner<W> {
+    /// The steps' JSON Schema document.
+    fn schema(&self) -> &str {
+        self.schema.get_or_init(|| {
+            let shapes: Vec<schema::StepShape> = self
+                .steps
+                .slots
+                .iter()
+                .map(|slot| schema::StepShape {
+                    name: slot.name(),
+                    title: slot.title(),
+                    fields: slot.fields(),
+                })
+                .collect();
+            schema::wizard_schema(W::ID, &shapes).to_string()
+        })
+    }
+
     /// A form for a run whose state is gone. A late duplicate of a finish
     /// (its session renewed away) gets the completion page: the one lookup
     /// a request without state makes, before the CSRF check, and only for

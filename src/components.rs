@@ -177,10 +177,16 @@ impl FieldView<'_> {
             Kind::Number => Some("numeric"),
             _ => None,
         });
-        for (name, value) in [
-            ("autocomplete", spec.autocomplete),
-            ("inputmode", inputmode),
-        ] {
+        // A secret a wizard asks for is almost always one being made (a
+        // signup, a new password): without a word of its own, the browser
+        // is told so, and offers to make and save one rather than fill in
+        // a saved password. A step that asks for a current password says
+        // `autocomplete = "current-password"`.
+        let autocomplete = spec.autocomplete.or(match spec.kind {
+            Kind::Password => Some("new-password"),
+            _ => None,
+        });
+        for (name, value) in [("autocomplete", autocomplete), ("inputmode", inputmode)] {
             if let Some(value) = value {
                 out.push(' ');
                 out.push_str(name);

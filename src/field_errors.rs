@@ -56,6 +56,21 @@ impl FieldErrors {
         Self::default()
     }
 
+    /// One field's error: what a step's check returns when it finds one
+    /// thing wrong.
+    ///
+    /// ```
+    /// use actix_wizard::FieldErrors;
+    ///
+    /// let errors = FieldErrors::of("email", "An account with this email address already exists");
+    /// assert_eq!(errors.get("email"), Some("An account with this email address already exists"));
+    /// ```
+    pub fn of(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
     /// Adds a message for a field, unless that field already has one.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.add_at(field, None, message);
@@ -210,9 +225,11 @@ fn collect(
 pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> String {
     let (template, min, max) = match mismatch {
         Mismatch::WholeNumber => (&texts.whole_number, String::new(), String::new()),
-        Mismatch::OutOfRange { min, max } => {
-            (&texts.out_of_range, min.to_string(), max.to_string())
-        }
+        Mismatch::OutOfRange { min, max } => (
+            &texts.out_of_range,
+            readable_number(&min.to_string(), texts),
+            readable_number(&max.to_string(), texts),
+        ),
         Mismatch::Number => (&texts.number, String::new(), String::new()),
         Mismatch::Choice => (&texts.choice, String::new(), String::new()),
         Mismatch::YesNo => (&texts.yes_no, String::new(), String::new()),
@@ -267,9 +284,39 @@ pub(crate) fn message_for(error: &ValidationError, label: &str, texts: &Texts) -
         },
         _ => &texts.rule_format,
     };
-    let min = param("min").unwrap_or_default();
-    let max = param("max").unwrap_or_default();
+    let min = param("min").map_or_else(String::new, |n| readable_number(&n, texts));
+    let max = param("max").map_or_else(String::new, |n| readable_number(&n, texts));
     fill(template, &[("label", label), ("min", &min), ("max", &max)])
+}
+
+/// A number as a message shows it: thousands separated, as GOV.UK's style
+/// asks for numbers over 999 ("100,000"; the separator is the text
+/// table's). Anything that is not a plain number is left as it is.
+pub(crate) fn readable_number(number: &str, texts: &Texts) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (rest, None),
+    };
+    if whole.len() < 4 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return number.to_owned();
+    }
+    let mut out = String::with_capacity(number.len() + whole.len() / 3 * 3);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push_str(&texts.thousands_separator);
+        }
+        out.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -283,6 +330,23 @@ mod tests {
         name: String,
         #[validate(range(min = 13, max = 120, message = "Age must be 13 to 120"))]
         age: u32,
+    }
+
+    #[test]
+    fn numbers_over_999_have_their_thousands_separated() {
+        let texts = Texts::english();
+        let readable = |n: &str| readable_number(n, texts);
+        assert_eq!(readable("100000"), "100,000");
+        assert_eq!(readable("1000"), "1,000");
+        assert_eq!(readable("999"), "999");
+        assert_eq!(readable("-1234567"), "-1,234,567");
+        assert_eq!(readable("12345.5"), "12,345.5");
+        assert_eq!(readable("1e9"), "1e9");
+        let french = Texts {
+            thousands_separator: "\u{202f}".into(),
+            ..Texts::default()
+        };
+        assert_eq!(readable_number("100000", &french), "100\u{202f}000");
     }
 
     #[test]

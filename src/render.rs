@@ -850,31 +850,31 @@ impl CompletePage<'_> {
 
     /// A confirmation page inside the wizard's layout, in the manner of
     /// GOV.UK's: a panel with `heading` and `message` (both text, escaped
-    /// here), then a link that starts another run
-    /// ([`Texts::start_another`]). Titled `title`.
+    /// here; `format_args!` works for either), then a link that starts
+    /// another run ([`Texts::start_another`]). Titled `title`.
     ///
     /// ```
-    /// # fn page(page: &actix_wizard::CompletePage<'_>) -> Result<String, askama::Error> {
-    /// page.confirmation("Application sent", "Application sent", "We have sent you an email.")
+    /// # fn page(page: &actix_wizard::CompletePage<'_>, name: &str) -> Result<String, askama::Error> {
+    /// page.confirmation("Application sent", format_args!("Thank you, {name}"), "We have sent you an email.")
     /// # }
     /// ```
     pub fn confirmation(
         &self,
-        title: &str,
-        heading: &str,
-        message: &str,
+        title: impl fmt::Display,
+        heading: impl fmt::Display,
+        message: impl fmt::Display,
     ) -> Result<String, askama::Error> {
         let mut body = String::with_capacity(256);
         body.push_str("<div class=\"panel\">\n<h1>");
-        escape_into(&mut body, heading);
+        escape_into(&mut body, &heading.to_string());
         body.push_str("</h1>\n<p>");
-        escape_into(&mut body, message);
+        escape_into(&mut body, &message.to_string());
         body.push_str("</p>\n</div>\n<p><a href=\"");
         escape_into(&mut body, self.base);
         body.push_str("\">");
         escape_into(&mut body, &self.texts.start_another);
         body.push_str("</a></p>\n");
-        self.in_layout(title, &body)
+        self.in_layout(&title.to_string(), &body)
     }
 }
 

@@ -154,6 +154,8 @@ pub struct Texts {
     pub start_another: Text,
     /// The skip link of [`crate::Layout::service_document`].
     pub skip_to_main: Text,
+    /// What separates thousands in the numbers of messages ("100,000").
+    pub thousands_separator: Text,
     /// The 405 page.
     pub method_not_allowed: ProblemWords,
     /// The 403 page of a bad CSRF token.
@@ -270,6 +272,7 @@ impl Texts {
         ),
         start_another: Cow::Borrowed("Start again"),
         skip_to_main: Cow::Borrowed("Skip to main content"),
+        thousands_separator: Cow::Borrowed(","),
         method_not_allowed: ProblemWords::new(
             "This page cannot do that",
             "The page was asked to do something it does not do, so nothing was saved. Go back and try again.",

@@ -229,6 +229,31 @@ impl Finish {
     pub fn request(&self) -> &HttpRequest {
         &self.request
     }
+
+    /// The application's `web::Data<T>`, or a failed finish naming the
+    /// type when the application did not register one (a mistake in the
+    /// set-up: the visitor gets the "your answers are safe" page, and the
+    /// error is logged).
+    ///
+    /// ```
+    /// # struct Accounts;
+    /// # async fn finish(finish: &actix_wizard::Finish) -> Result<(), actix_wizard::FinishError> {
+    /// let accounts: &Accounts = finish.data::<Accounts>()?;
+    /// # let _ = accounts;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn data<T: 'static>(&self) -> Result<&T, FinishError> {
+        self.request
+            .app_data::<actix_web::web::Data<T>>()
+            .map(|data| data.get_ref())
+            .ok_or_else(|| {
+                FinishError::failed(format!(
+                    "no web::Data<{}> in the application",
+                    std::any::type_name::<T>()
+                ))
+            })
+    }
 }
 
 /// Why a wizard could not finish.

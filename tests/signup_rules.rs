@@ -218,7 +218,7 @@ async fn profile_rules() {
 
     let long_name = "n".repeat(41);
     let long_bio = "b".repeat(501);
-    let display = "Enter a display name of 1 to 40 characters";
+    let display = "Display name must be between 1 and 40 characters";
     let invalid: &[(&str, Option<&str>, &str)] = &[
         ("display_name", None, display),
         ("display_name", Some("    "), display),

@@ -121,7 +121,7 @@ struct Profile {
     #[validate(length(
         min = 1,
         max = 40,
-        message = "Enter a display name of 1 to 40 characters"
+        message = "Display name must be between 1 and 40 characters"
     ))]
     display_name: String,
     #[validate(range(min = 13, max = 120, message = "Age must be between 13 and 120"))]

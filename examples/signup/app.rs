@@ -271,18 +271,12 @@ pub enum AccountType {
 #[step(title = "Create your account", check = email_is_free)]
 pub struct Account {
     #[field(label = "Email address", kind = "email", autocomplete = "email")]
-    #[validate(
-        length(min = 1, message = "Enter your email address"),
-        email(message = "Enter an email address in the correct format, like name@example.com")
-    )]
+    #[validate(length(min = 1, message = "Enter your email address"), email)]
     pub email: String,
-    #[field(
-        hint = "8 to 128 characters, with at least one letter and one number",
-        autocomplete = "new-password"
-    )]
+    #[field(hint = "8 to 128 characters, with at least one letter and one number")]
     #[validate(custom(function = "password_rules"))]
     pub password: Secret,
-    #[field(label = "Confirm password", autocomplete = "new-password")]
+    #[field(label = "Confirm password")]
     #[validate(must_match(other = "password", message = "Enter the same password as above"))]
     pub password_confirm: Secret,
     #[validate(required(message = "Select the type of account"))]
@@ -302,13 +296,12 @@ fn password_rules(password: &Secret) -> Result<(), ValidationError> {
 }
 
 async fn email_is_free(account: &Account, request: &HttpRequest) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    if let Some(accounts) = accounts_of(request) {
-        if accounts.is_taken(&account.email, run_of(request)).await {
-            errors.add(Account::EMAIL, EMAIL_TAKEN);
+    match accounts_of(request) {
+        Some(accounts) if accounts.is_taken(&account.email, run_of(request)).await => {
+            FieldErrors::of(Account::EMAIL, EMAIL_TAKEN)
         }
+        _ => FieldErrors::new(),
     }
-    errors
 }
 
 // ---------------------------------------------------------------- step 2
@@ -343,11 +336,7 @@ pub struct Company {
     )]
     #[validate(
         required(message = "Enter the number of employees"),
-        range(
-            min = 1,
-            max = 100_000,
-            message = "Number of employees must be between 1 and 100,000"
-        )
+        range(min = 1, max = 100_000)
     )]
     pub employees: Option<u32>,
 }
@@ -367,11 +356,7 @@ pub enum Interest {
 #[step(title = "Your profile")]
 pub struct Profile {
     #[field(autocomplete = "nickname", width = 20)]
-    #[validate(length(
-        min = 1,
-        max = 40,
-        message = "Enter a display name of 1 to 40 characters"
-    ))]
+    #[validate(length(min = 1, max = 40))]
     pub display_name: String,
     #[field(width = 5, autocomplete = "off", type_error = "Enter a whole number")]
     #[validate(required(message = "Enter your age"), range(min = 13, max = 120))]
@@ -430,17 +415,17 @@ impl Wizard for Signup {
     }
 
     async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
-        let accounts = accounts_of(finish.request())
-            .ok_or_else(|| FinishError::failed("accounts are not configured"))?;
-        accounts.create(&self, finish.run()).await?;
+        finish
+            .data::<Accounts>()?
+            .create(&self, finish.run())
+            .await?;
         Ok(self.profile.display_name)
     }
 
     fn render_complete(name: &String, page: &CompletePage<'_>) -> Result<String, askama::Error> {
-        let welcome = format!("Welcome, {name}");
         page.confirmation(
             "Account created",
-            &welcome,
+            format_args!("Welcome, {name}"),
             "Your account has been created.",
         )
     }

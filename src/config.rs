@@ -146,6 +146,17 @@ pub struct WizardConfig {
     /// another step (`HX-Location`'s target): the element the layout
     /// places the body in. Default `#main`, as the crate's default layout.
     pub htmx_target: String,
+    /// Whether each browser tab keeps a run of its own (opt-in). With it
+    /// on, a run's pages live at `{base}/r/{key}/{step}`, so a link, a
+    /// reload or Back keeps the tab's run; `{base}` resumes the most
+    /// recent unfinished run, or lists them when there are several;
+    /// `{base}/new` starts another. Default false: one run per session.
+    pub runs_per_tab: bool,
+    /// With [`WizardConfig::runs_per_tab`], the most unfinished runs a
+    /// session keeps: a run's first answers beyond it drop the oldest
+    /// run, and the visitor is told. Default 5. (The cookie store holds
+    /// about one run: give it 1.)
+    pub max_runs: usize,
 }
 
 impl Default for WizardConfig {
@@ -164,6 +175,8 @@ impl Default for WizardConfig {
             texts: Arc::new(Texts::default()),
             events: EventHooks::default(),
             htmx_target: "#main".to_owned(),
+            runs_per_tab: false,
+            max_runs: 5,
         }
     }
 }
@@ -173,6 +186,18 @@ impl WizardConfig {
     /// another language.
     pub fn texts(mut self, texts: Texts) -> Self {
         self.texts = Arc::new(texts);
+        self
+    }
+
+    /// Sets [`WizardConfig::runs_per_tab`].
+    pub fn runs_per_tab(mut self, per_tab: bool) -> Self {
+        self.runs_per_tab = per_tab;
+        self
+    }
+
+    /// Sets [`WizardConfig::max_runs`] (at least 1).
+    pub fn max_runs(mut self, runs: usize) -> Self {
+        self.max_runs = runs.max(1);
         self
     }
 

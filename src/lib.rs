@@ -47,6 +47,7 @@ mod setup;
 mod state;
 mod step;
 mod store;
+mod tabs;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod texts;

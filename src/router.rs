@@ -21,6 +21,7 @@ use crate::check_answers::AnswerSection;
 use crate::cipher::{StateCipher, StateKey};
 use crate::config::WizardConfig;
 use crate::csrf::CSRF_FIELD;
+use crate::csrf::random_id;
 use crate::declaration::{self, COMPLETE_SEGMENT};
 use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
@@ -33,9 +34,10 @@ use crate::problem::Problem;
 use crate::render::{
     CompletePage, DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT, Page, Progress, REVISION_FIELD,
 };
-use crate::run::{Run, Runs};
+use crate::run::{Mount, Run, Runs, TAB_PARAM, TAB_SEGMENT};
 use crate::schema::{self, SCHEMA_SEGMENT};
 use crate::state::{Notice, StepRecord};
+use crate::tabs;
 use crate::visitor::Stage;
 use crate::wizard::{Admission, Finish, FinishError, Steps, Submitted, SubmittedRun, Wizard};
 
@@ -82,6 +84,9 @@ impl<W: Wizard> Clone for WizardService<W> {
 
 pub(crate) struct Inner<W> {
     base: String,
+    /// With runs per tab, where the wizard is mounted (`base` is then
+    /// `{outer}/r/{key}`, one run per key), and how it is filled in.
+    outer: Option<Mount>,
     steps: Steps<W>,
     config: WizardConfig,
     runs: Runs,
@@ -114,7 +119,15 @@ impl<W: Wizard> WizardService<W> {
         let steps = W::steps();
         declaration::validate::<W>(W::ID, &steps);
         declaration::check_pages::<W>(W::ID, &steps, &config.texts, W::layout);
-        let base = path.trim_end_matches('/').to_owned();
+        let mounted = path.trim_end_matches('/').to_owned();
+        // With runs per tab, each run is a resource of its own under the
+        // wizard's path, keyed by its URL.
+        let (base, outer) = if config.runs_per_tab {
+            let base = format!("{mounted}/{TAB_SEGMENT}/{{{TAB_PARAM}}}");
+            (base, Some(Mount::new(&mounted)))
+        } else {
+            (mounted, None)
+        };
         let state_key = config.state_key.clone().unwrap_or_else(|| {
             tracing::warn!(
                 wizard = W::ID,
@@ -133,6 +146,7 @@ impl<W: Wizard> WizardService<W> {
         Self {
             inner: Arc::new(Inner {
                 base,
+                outer,
                 steps,
                 config,
                 runs,
@@ -182,6 +196,9 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         .to_owned();
         let headers = Arc::new(self.inner.config.clone());
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
+        if let Some(outer) = &self.inner.outer {
+            register_tab_routes(&self.inner, outer.pattern(), &headers, config);
+        }
         let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
         for entry_path in ["", "/"] {
             scope =
@@ -302,6 +319,74 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                 },
             ))
             .register(config);
+    }
+}
+
+/// With runs per tab, the routes at the wizard's own path: `{outer}`
+/// resumes or lists the session's runs, `{outer}/new` starts another.
+fn register_tab_routes<W: Wizard>(
+    inner: &Arc<Inner<W>>,
+    outer: &str,
+    headers: &Arc<WizardConfig>,
+    config: &mut AppService,
+) {
+    let entry_paths = [
+        if outer.is_empty() {
+            "/".to_owned()
+        } else {
+            outer.to_owned()
+        },
+        format!("{outer}/"),
+    ];
+    for path in entry_paths
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        web::resource(path)
+            .app_data(web::Data::from(Arc::clone(inner)))
+            .route(get_or_head().to(
+                |request: HttpRequest, session: Session, wizard: web::Data<Inner<W>>| async move {
+                    let answer = tabs_entry(&request, &session, &wizard);
+                    for_client(&request, &wizard, answer)
+                },
+            ))
+            .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
+            .register(config);
+    }
+    web::resource(format!("{outer}/new"))
+        .app_data(web::Data::from(Arc::clone(inner)))
+        .route(get_or_head().to(
+            |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                let outer = wizard.outer_of(&request);
+                let answer = Ok(see_other(&tabs::run_url(&outer, &random_id(9))));
+                for_client(&request, &wizard, answer)
+            },
+        ))
+        .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
+        .register(config);
+}
+
+/// `GET {outer}` with runs per tab: the most recent unfinished run, the
+/// list of them when there are several, or a new run.
+fn tabs_entry<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let outer = wizard.outer_of(request);
+    let runs = wizard.runs.tab_runs(request, session, &wizard.steps);
+    match runs.as_slice() {
+        [] => Ok(see_other(&tabs::run_url(&outer, &random_id(9)))),
+        [only] => Ok(see_other(&tabs::run_url(&outer, &only.key))),
+        several => tabs::runs_page(
+            several,
+            &outer,
+            &format!("{outer}/new"),
+            wizard.runs.now(),
+            &wizard.config.texts,
+            W::layout,
+            json::wants_json(request.headers()),
+        ),
     }
 }
 
@@ -458,6 +543,7 @@ impl<W: Wizard> Inner<W> {
             return Some(match notice {
                 Notice::QuestionsChanged => &texts.changed_notice,
                 Notice::Expired => &texts.expired_notice,
+                Notice::OldestDropped => &texts.oldest_dropped_notice,
             });
         }
         self.start_over(run).await.then_some(&*texts.expired_notice)
@@ -728,6 +814,16 @@ async fn submit<W: Wizard>(
 }
 
 impl<W: Wizard> Inner<W> {
+    /// With runs per tab, the wizard's own path on `request`'s resource.
+    fn outer_of(&self, request: &HttpRequest) -> Arc<str> {
+        match &self.outer {
+            Some(outer) => outer
+                .base_of(request)
+                .unwrap_or_else(|| Arc::from(outer.pattern())),
+            None => self.runs.base_of(request),
+        }
+    }
+
     /// The steps' JSON Schema document.
     fn schema(&self) -> &str {
         self.schema.get_or_init(|| {

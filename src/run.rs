@@ -17,7 +17,7 @@ use crate::config::{SharedClock, StateAtRest, WizardConfig};
 use crate::journey::{Journey, Stored};
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
-use crate::state::{EncodeError, WizardState};
+use crate::state::{EncodeError, Notice, WizardState};
 use crate::visitor::{Sent, Stage, Visitor, VisitorCookie};
 use crate::wizard::{Steps, Wizard};
 
@@ -66,6 +66,23 @@ impl RunKey {
         }
         Some(resource)
     }
+}
+
+/// With runs per tab, the path segment before a run's key, and the key's
+/// path parameter: a tab's run lives at `{base}/r/{key}`.
+pub(crate) const TAB_SEGMENT: &str = "r";
+pub(crate) const TAB_PARAM: &str = "wizard_run";
+
+/// An unfinished run of a session, when runs are per tab: what the list
+/// of runs shows.
+pub(crate) struct TabRun {
+    /// The run's key in its URLs.
+    pub key: String,
+    /// Its step to be on, and how many apply.
+    pub current: usize,
+    pub total: usize,
+    /// When it was last used (Unix seconds).
+    pub seen: u64,
 }
 
 /// Where a wizard is mounted: a fixed path (`/signup`), or a pattern with
@@ -205,6 +222,9 @@ pub(crate) struct Runs {
     idle_secs: u64,
     max_state_bytes: usize,
     clock: SharedClock,
+    /// [`WizardConfig::runs_per_tab`] and [`WizardConfig::max_runs`].
+    per_tab: bool,
+    max_runs: usize,
 }
 
 impl Runs {
@@ -226,6 +246,8 @@ impl Runs {
             idle_secs: config.idle_timeout.as_secs(),
             max_state_bytes: config.max_state_bytes,
             clock: config.clock.clone(),
+            per_tab: config.runs_per_tab,
+            max_runs: config.max_runs,
         }
     }
 
@@ -284,6 +306,97 @@ impl Runs {
     /// Now, in Unix seconds, by the configured clock.
     pub fn now(&self) -> u64 {
         self.clock.unix_now()
+    }
+
+    /// With runs per tab: the session's unfinished runs of this wizard on
+    /// the resource `request` names (its own path parameters, the tab's
+    /// key aside), the most recently used first. Expired and unreadable
+    /// runs are left out.
+    pub fn tab_runs<W: Wizard>(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        steps: &Steps<W>,
+    ) -> Vec<TabRun> {
+        let resource = RunKey::resource_from(
+            request
+                .match_info()
+                .iter()
+                .filter(|(name, _)| *name != TAB_PARAM),
+        )
+        .unwrap_or_default();
+        let prefix = format!("wizard.{}{resource}:{TAB_PARAM}=", self.id);
+        let mut runs: Vec<TabRun> = self
+            .sibling_states(session, &prefix)
+            .into_iter()
+            .filter_map(|(key, state)| {
+                let journey = Journey::load(
+                    steps,
+                    Stored::State(state),
+                    self.now(),
+                    self.idle_secs,
+                    W::VERSION,
+                );
+                let seen = journey.state.as_ref()?.seen;
+                let (current, total) = journey.position(journey.resume(steps));
+                Some(TabRun {
+                    key,
+                    current,
+                    total,
+                    seen,
+                })
+            })
+            .collect();
+        runs.sort_by(|a, b| b.seen.cmp(&a.seen).then_with(|| a.key.cmp(&b.key)));
+        runs
+    }
+
+    /// The states the session holds under entries named `prefix{key}`,
+    /// by key.
+    fn sibling_states(&self, session: &Session, prefix: &str) -> Vec<(String, WizardState)> {
+        let entries = session.entries();
+        entries
+            .iter()
+            .filter_map(|(name, value)| {
+                let key = name.strip_prefix(prefix)?;
+                if key.is_empty() || key.contains('.') || key.contains(':') {
+                    return None;
+                }
+                let state = if self.encrypt {
+                    let sealed: String = serde_json::from_str(value).ok()?;
+                    let context = format!("{}:state", name.strip_prefix("wizard.")?);
+                    WizardState::open(&sealed, &self.cipher, context.as_bytes())?
+                } else {
+                    serde_json::from_str::<WizardState>(value).ok()?
+                };
+                Some((key.to_owned(), state))
+            })
+            .collect()
+    }
+
+    /// With runs per tab, before a run's first answers are stored: when
+    /// the session already holds [`WizardConfig::max_runs`] unfinished
+    /// runs, the oldest go, and this run's next page says so.
+    fn make_room<W>(&self, session: &Session, run: &mut Run<W>) {
+        let entry = &run.key.0.state_entry;
+        let Some(at) = entry.rfind(&format!(":{TAB_PARAM}=")) else {
+            return;
+        };
+        let prefix = &entry[..at + TAB_PARAM.len() + 2];
+        let mut others = self.sibling_states(session, prefix);
+        others.retain(|(key, _)| entry[prefix.len()..] != **key);
+        if others.len() < self.max_runs {
+            return;
+        }
+        others.sort_by_key(|(_, state)| state.seen);
+        let surplus = others.len() + 1 - self.max_runs;
+        for (key, _) in others.into_iter().take(surplus) {
+            session.remove(&format!("{prefix}{key}"));
+            session.remove(&format!("{prefix}{key}.outcome"));
+        }
+        if let Some(state) = &mut run.journey.state {
+            state.notice = Some(Notice::OldestDropped);
+        }
     }
 
     /// The state the session holds for `key`, opened (or parsed) once.
@@ -346,7 +459,14 @@ impl Runs {
                 None => {
                     session.remove(&run.key.0.state_entry);
                 }
-                Some(state) => {
+                Some(_) => {
+                    // A tab's run storing its first answers.
+                    if self.per_tab && !session.entries().contains_key(&run.key.0.state_entry) {
+                        self.make_room(session, run);
+                    }
+                    let Some(state) = &mut run.journey.state else {
+                        return Err(Problem::Internal);
+                    };
                     state.seen = self.now();
                     state.prune();
                     let kept = match self.stored_form(state, &run.key) {

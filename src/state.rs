@@ -51,6 +51,9 @@ pub(crate) enum Notice {
     /// The run before this one expired; this one started afresh (from
     /// [`crate::Wizard::prefill`]).
     Expired,
+    /// This run's first answers went over [`crate::WizardConfig::max_runs`]:
+    /// the oldest unfinished run of the session was dropped.
+    OldestDropped,
 }
 
 /// What is stored for one step.

@@ -156,6 +156,19 @@ pub struct Texts {
     pub skip_to_main: Text,
     /// What separates thousands in the numbers of messages ("100,000").
     pub thousands_separator: Text,
+    /// With runs per tab: the notice when a new run dropped the oldest.
+    pub oldest_dropped_notice: Text,
+    /// With runs per tab: the heading of the list of unfinished runs.
+    pub runs_heading: Text,
+    /// Its line above the list.
+    pub runs_intro: Text,
+    /// A run in the list: `{current}`, `{total}` and `{minutes}` since it
+    /// was last used.
+    pub runs_item: Text,
+    /// Each run's link.
+    pub continue_link: Text,
+    /// The link that starts another run.
+    pub start_new_link: Text,
     /// The 405 page.
     pub method_not_allowed: ProblemWords,
     /// The 403 page of a bad CSRF token.
@@ -273,6 +286,14 @@ impl Texts {
         start_another: Cow::Borrowed("Start again"),
         skip_to_main: Cow::Borrowed("Skip to main content"),
         thousands_separator: Cow::Borrowed(","),
+        oldest_dropped_notice: Cow::Borrowed(
+            "You had too many unfinished forms open, so the oldest one was deleted.",
+        ),
+        runs_heading: Cow::Borrowed("Continue where you left off"),
+        runs_intro: Cow::Borrowed("You have more than one of these forms unfinished."),
+        runs_item: Cow::Borrowed("Step {current} of {total}, last used {minutes} min ago"),
+        continue_link: Cow::Borrowed("Continue"),
+        start_new_link: Cow::Borrowed("Start a new one"),
         method_not_allowed: ProblemWords::new(
             "This page cannot do that",
             "The page was asked to do something it does not do, so nothing was saved. Go back and try again.",

@@ -50,6 +50,10 @@ struct Session {
 const FUNNEL_TOKEN: &str = "browser-token";
 
 async fn open() -> Option<Session> {
+    open_with(common::config()).await
+}
+
+async fn open_with(config: actix_wizard::WizardConfig) -> Option<Session> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     if !Path::new(&chromium).exists() {
@@ -83,7 +87,7 @@ async fn open() -> Option<Session> {
         idle: Duration::from_secs(1800),
         clock: system_clock(),
     });
-    let config = common::config().on_event(funnel.hook());
+    let config = config.on_event(funnel.hook());
     let store = MemoryStore::default();
     let signup = WizardService::<Signup>::new("/signup", config.clone());
     let shared = accounts.clone();
@@ -627,5 +631,80 @@ async fn a_step_can_be_done_with_the_keyboard_only() {
         .unwrap_or_else(|e| panic!("{e}"));
     s.settle().await;
     assert_eq!(s.path().await, "/signup/profile", "{}", s.text().await);
+    s.close().await;
+}
+
+#[actix_rt::test]
+async fn two_tabs_each_keep_their_own_signup_and_the_base_lists_them() {
+    let Some(s) = open_with(common::config().runs_per_tab(true)).await else {
+        return;
+    };
+    let fill_account = |email: &'static str, kind: &'static str| {
+        let s = &s;
+        async move {
+            s.type_into("email", email).await;
+            s.type_into("password", "analytical1").await;
+            s.type_into("password_confirm", "analytical1").await;
+            // The group's first radio carries the field's own id.
+            let radio = match kind {
+                "personal" => "#account_type".to_owned(),
+                other => format!("#account_type-{other}"),
+            };
+            s.click(&radio).await;
+            s.press("next").await;
+        }
+    };
+    s.goto("/signup").await;
+    let first = s.path().await;
+    assert!(
+        first.starts_with("/signup/r/") && first.ends_with("/account"),
+        "{first}"
+    );
+    fill_account("grace@example.com", "personal").await;
+    let first_run = first.trim_end_matches("/account").to_owned();
+    assert_eq!(s.path().await, format!("{first_run}/profile"));
+    let first_tab = s.client.window().await.unwrap_or_else(|e| panic!("{e}"));
+
+    // A second tab of the same browser starts a signup of its own.
+    let opened = s
+        .client
+        .new_window(true)
+        .await
+        .unwrap_or_else(|e| panic!("new tab: {e}"));
+    s.client
+        .switch_to_window(opened.handle)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.goto("/signup/new").await;
+    assert_eq!(s.value_of("email").await, "");
+    let second = s.path().await;
+    let second_run = second.trim_end_matches("/account").to_owned();
+    assert_ne!(first_run, second_run);
+    fill_account("ada@example.com", "business").await;
+    assert_eq!(s.path().await, format!("{second_run}/company"));
+
+    // Each tab reloads into its own run.
+    s.client.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.path().await, format!("{second_run}/company"));
+    s.goto(&format!("{second_run}/account")).await;
+    assert_eq!(s.value_of("email").await, "ada@example.com");
+    s.client
+        .switch_to_window(first_tab)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.client.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.path().await, format!("{first_run}/profile"));
+    s.goto(&format!("{first_run}/account")).await;
+    assert_eq!(s.value_of("email").await, "grace@example.com");
+
+    // The base lists both, accessibly.
+    s.goto("/signup").await;
+    assert_eq!(s.path().await, "/signup");
+    let list = s.text().await;
+    assert!(list.contains("Continue where you left off"), "{list}");
+    s.record("runs").await;
+    // Continue resumes that run on the step it is on.
+    s.click(&format!(r#"a[href="{first_run}"]"#)).await;
+    assert_eq!(s.path().await, format!("{first_run}/profile"));
     s.close().await;
 }

@@ -3,7 +3,7 @@
 //! Run it with `cargo run --example signup` and open the address it prints.
 //! Settings come from the environment (see the README): `ADDR`,
 //! `SESSION_STORE`, `SESSION_KEY`, `SESSION_TTL_SECS`, `WORKERS`,
-//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_TOKEN`.
+//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_TOKEN`, `RUNS_PER_TAB`.
 
 // Some of the accounts API is there for the integration tests, which share
 // this module; the server itself does not read it.
@@ -100,11 +100,17 @@ fn settings() -> Result<Settings, String> {
         env_or("SECURE_COOKIES", "false").as_str(),
         "1" | "true" | "yes"
     );
+    let per_tab = matches!(
+        env_or("RUNS_PER_TAB", "false").as_str(),
+        "1" | "true" | "yes"
+    );
     let mut config = WizardConfig::default()
         .idle_timeout(Duration::from_secs(ttl))
-        .secure_cookies(secure);
+        .secure_cookies(secure)
+        .runs_per_tab(per_tab);
     if matches!(store, StoreChoice::Cookie) {
-        config = config.max_state_bytes(COOKIE_STATE_CAP);
+        // The cookie holds about one run: a new tab's run replaces it.
+        config = config.max_state_bytes(COOKIE_STATE_CAP).max_runs(1);
     }
     Ok(Settings {
         addr: env_or("ADDR", "127.0.0.1:8080"),

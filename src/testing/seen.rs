@@ -95,18 +95,40 @@ impl Seen {
     /// `/signup/profile`; `None` elsewhere (the completion page, a problem
     /// page at another URL).
     pub fn step(&self) -> Option<&str> {
-        let path = self.url.split(['?', '#']).next().unwrap_or("");
-        let rest = path.strip_prefix(&self.base)?.strip_prefix('/')?;
-        let name = rest.trim_end_matches('/');
+        let name = self.within_run()?;
         (!name.is_empty() && !name.contains('/') && name != crate::declaration::COMPLETE_SEGMENT)
             .then_some(name)
     }
 
     /// Whether this is the wizard's completion page.
     pub fn is_complete(&self) -> bool {
-        self.status.is_success()
-            && self.url.split(['?', '#']).next()
-                == Some(&format!("{}/{}", self.base, crate::declaration::COMPLETE_SEGMENT)[..])
+        self.status.is_success() && self.within_run() == Some(crate::declaration::COMPLETE_SEGMENT)
+    }
+
+    /// The page's path within its run: after the base, and with runs per
+    /// tab after the run's `r/{key}` too.
+    fn within_run(&self) -> Option<&str> {
+        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        let rest = path.strip_prefix(&self.base)?.strip_prefix('/')?;
+        let rest = match rest
+            .strip_prefix(crate::run::TAB_SEGMENT)
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            Some(tabbed) => tabbed.split_once('/').map_or("", |(_, inner)| inner),
+            None => rest,
+        };
+        Some(rest.trim_end_matches('/'))
+    }
+
+    /// With runs per tab, the key of the run this page belongs to
+    /// (`/signup/r/{key}/account`).
+    pub fn run_key(&self) -> Option<&str> {
+        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        let rest = path.strip_prefix(&self.base)?.strip_prefix('/')?;
+        let tabbed = rest
+            .strip_prefix(crate::run::TAB_SEGMENT)?
+            .strip_prefix('/')?;
+        tabbed.split('/').next().filter(|key| !key.is_empty())
     }
 
     /// The page's main heading (`<h1>`).

@@ -376,12 +376,15 @@ impl Runs {
 
     /// With runs per tab, before a run's first answers are stored: when
     /// the session already holds [`WizardConfig::max_runs`] unfinished
-    /// runs, the oldest go, and this run's next page says so.
-    fn make_room<W>(&self, session: &Session, run: &mut Run<W>) {
+    /// runs, the oldest go (their visitor cookies too, so that their pages
+    /// start afresh), and this run's next page says so.
+    fn make_room<W>(&self, session: &Session, run: &mut Run<W>, response: &mut HttpResponse) {
         let entry = &run.key.0.state_entry;
         let Some(at) = entry.rfind(&format!(":{TAB_PARAM}=")) else {
             return;
         };
+        // This run's base ends in its own key; another run's differs there.
+        let runs_base = run.base.rsplit_once('/').map_or("", |(runs, _)| runs);
         let prefix = &entry[..at + TAB_PARAM.len() + 2];
         let mut others = self.sibling_states(session, prefix);
         others.retain(|(key, _)| entry[prefix.len()..] != **key);
@@ -393,6 +396,7 @@ impl Runs {
         for (key, _) in others.into_iter().take(surplus) {
             session.remove(&format!("{prefix}{key}"));
             session.remove(&format!("{prefix}{key}.outcome"));
+            self.visitor.expire(&format!("{runs_base}/{key}"), response);
         }
         if let Some(state) = &mut run.journey.state {
             state.notice = Some(Notice::OldestDropped);
@@ -462,7 +466,7 @@ impl Runs {
                 Some(_) => {
                     // A tab's run storing its first answers.
                     if self.per_tab && !session.entries().contains_key(&run.key.0.state_entry) {
-                        self.make_room(session, run);
+                        self.make_room(session, run, &mut response);
                     }
                     let Some(state) = &mut run.journey.state else {
                         return Err(Problem::Internal);

@@ -109,6 +109,7 @@ pub(crate) struct VisitorCookie {
     /// path with parameters has one per resource).
     attributes: String,
     context: Vec<u8>,
+    secure: bool,
 }
 
 impl VisitorCookie {
@@ -125,6 +126,24 @@ impl VisitorCookie {
             name: format!("{id}_run"),
             attributes: cookie.trim_start_matches("x=").to_owned(),
             context: format!("{id}:visitor").into_bytes(),
+            secure,
+        }
+    }
+
+    /// Removes the cookie of the pages under `base` in the browser (a run
+    /// that is gone, so that its pages start afresh rather than say its
+    /// answers expired).
+    pub fn expire(&self, base: &str, response: &mut HttpResponse) {
+        let path = if base.is_empty() { "/" } else { base };
+        let cookie = Cookie::build(self.name.as_str(), "")
+            .path(path)
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::ZERO)
+            .finish();
+        if let Ok(header) = HeaderValue::try_from(cookie.to_string()) {
+            response.headers_mut().append(SET_COOKIE, header);
         }
     }
 

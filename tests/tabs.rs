@@ -174,10 +174,12 @@ async fn past_the_cap_the_oldest_run_goes_and_the_visitor_is_told() {
         "{}",
         told.describe()
     );
-    // The oldest run's answers are gone; the newer one's stay.
+    // The oldest run's answers are gone, and its page starts afresh
+    // (not saying its answers expired); the newer one's stay.
     let (oldest, tab) = &mut tabs[0];
     let page = tab.open(&format!("/signup/r/{oldest}/account")).await;
     assert_eq!(page.value(Account::EMAIL).as_deref(), Some(""));
+    assert_eq!(page.notice(), None, "{}", page.describe());
     let (newer, tab) = &mut tabs[1];
     let page = tab.open(&format!("/signup/r/{newer}/account")).await;
     assert_eq!(

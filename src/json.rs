@@ -149,21 +149,13 @@ pub(crate) fn problem(
 /// moves it allows.
 pub(crate) fn step_document(page: &Page<'_>, name: &str) -> Value {
     let fields: Vec<Value> = page.fields.iter().map(|spec| field(page, spec)).collect();
+    let buttons = page.buttons();
+    let (main, button) = buttons.main();
     let mut actions = Vec::new();
     if page.has_back {
         actions.push("back");
     }
-    actions.push(if page.is_last { "finish" } else { "next" });
-    let button = page.button.map_or_else(
-        || {
-            if page.is_last {
-                page.texts.finish_button.to_string()
-            } else {
-                page.texts.continue_button.to_string()
-            }
-        },
-        str::to_owned,
-    );
+    actions.push(main);
     let answers: Vec<Value> = page
         .sections
         .iter()

@@ -637,14 +637,20 @@ pub struct Buttons<'a> {
 }
 
 impl Buttons<'_> {
-    /// Writes the buttons.
-    pub(crate) fn write_into(&self, out: &mut String) {
+    /// The main button's action (`finish` on the last step, else `next`)
+    /// and its label (the step's own, else the text table's).
+    pub(crate) fn main(&self) -> (&'static str, &str) {
         let (value, default) = if self.is_last {
             ("finish", &self.texts.finish_button)
         } else {
             ("next", &self.texts.continue_button)
         };
-        let label = self.label.unwrap_or(default);
+        (value, self.label.unwrap_or(default))
+    }
+
+    /// Writes the buttons.
+    pub(crate) fn write_into(&self, out: &mut String) {
+        let (value, label) = self.main();
         out.push_str("<div class=\"buttons\">\n");
         out.push_str("<button class=\"button\" name=\"action\" value=\"");
         out.push_str(value);
@@ -743,6 +749,20 @@ pub struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
+    /// A page of the application's own (an operator's page, say) to lay out
+    /// as the wizard's pages are: `body` is HTML, placed as it is.
+    ///
+    /// ```
+    /// use actix_wizard::{Layout, Texts};
+    ///
+    /// let texts = Texts::default();
+    /// let layout = Layout::new("Reports", "<h1>Reports</h1>", &texts);
+    /// assert!(layout.service_document("Example", "/site.css").contains("<h1>Reports</h1>"));
+    /// ```
+    pub fn new(title: &'a str, body: &'a str, texts: &'a Texts) -> Self {
+        Self { title, body, texts }
+    }
+
     /// The `<title>` ("Error: " first on a page with errors).
     pub fn title(&self) -> &'a str {
         self.title

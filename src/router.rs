@@ -239,16 +239,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         scope = scope.service(
             web::resource(format!("/{DRAFTS_SCRIPT_SEGMENT}"))
                 .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
-                    let script = HttpResponse::Ok()
-                        .insert_header((
-                            CONTENT_TYPE,
-                            HeaderValue::from_static("text/javascript; charset=utf-8"),
-                        ))
-                        .insert_header((
-                            CACHE_CONTROL,
-                            HeaderValue::from_static("public, max-age=3600"),
-                        ))
-                        .body(DRAFTS_SCRIPT);
+                    let script = cacheable("text/javascript; charset=utf-8", DRAFTS_SCRIPT);
                     with_headers(&wizard.config, false, Ok(script))
                 }))
                 .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
@@ -257,16 +248,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         scope = scope.service(
             web::resource(format!("/{SCHEMA_SEGMENT}"))
                 .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
-                    let schema = HttpResponse::Ok()
-                        .insert_header((
-                            CONTENT_TYPE,
-                            HeaderValue::from_static("application/schema+json"),
-                        ))
-                        .insert_header((
-                            CACHE_CONTROL,
-                            HeaderValue::from_static("public, max-age=3600"),
-                        ))
-                        .body(wizard.schema().to_owned());
+                    let schema = cacheable("application/schema+json", wizard.schema().to_owned());
                     with_headers(&wizard.config, false, Ok(schema))
                 }))
                 .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
@@ -409,6 +391,21 @@ fn for_client<W: Wizard>(
     // it too, but the run is gone by now).
     let base_of = || wizard.runs.base_of(request);
     htmx::adapt(request, base_of, &wizard.config, response)
+}
+
+/// A file the wizard serves the same to everyone (its script, its
+/// schema), cacheable for an hour.
+fn cacheable(
+    content_type: &'static str,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static(content_type)))
+        .insert_header((
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ))
+        .body(body)
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -1123,16 +1120,15 @@ async fn complete<W: Wizard>(
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
     let run = wizard.runs.load(request, session, &wizard.steps);
-    let outcome = wizard
-        .runs
-        .kept_outcome(session, &run)
-        .await
-        .and_then(|json| serde_json::from_slice::<W::Outcome>(&json).ok());
-    let Some(outcome) = outcome else {
+    let kept = wizard.runs.kept_outcome(session, &run).await;
+    let outcome = kept
+        .as_deref()
+        .and_then(|json| serde_json::from_slice::<W::Outcome>(json).ok());
+    let (Some(outcome), Some(kept)) = (outcome, kept) else {
         return Ok(see_other(&run.base));
     };
     if json::wants_json(request.headers()) {
-        let kept = serde_json::to_vec(&outcome).unwrap_or_default();
+        // The outcome as it was kept: it is JSON already.
         return Ok(json::respond(
             StatusCode::OK,
             &json::complete_document(&run.base, &kept),

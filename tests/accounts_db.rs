@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 
 use actix_web::web;
 use actix_wizard::MemoryStore;
-use actix_wizard::testing::Answers;
 use common::app::{Account, AccountType, Accounts, Review, Signup};
 use common::kit;
 use common::postgres::{
@@ -43,14 +42,7 @@ async fn one_account_per_email_across_instances(url: &str) {
         (&mut ann, "same@example.com"),
         (&mut bea, "Same@Example.COM"),
     ] {
-        visitor
-            .start_with(
-                Answers::new()
-                    .with(&kit::account(email, AccountType::Personal))
-                    .with(&kit::profile()),
-            )
-            .await
-            .assert_step("review");
+        kit::reach_review(visitor, email).await;
     }
     let (first, second) = futures_util::join!(ann.submit(&ACCEPT), bea.submit(&ACCEPT));
     let (done, refused) = match first.is_complete() {
@@ -82,14 +74,7 @@ async fn finishing_a_run_again_creates_nothing_new(url: &str) {
     )
     .await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor
-        .start_with(
-            Answers::new()
-                .with(&kit::account("again@example.com", AccountType::Personal))
-                .with(&kit::profile()),
-        )
-        .await
-        .assert_step("review");
+    kit::reach_review(&mut visitor, "again@example.com").await;
     let run = visitor.run_id().unwrap_or_else(|| panic!("no run id"));
     let earlier = Signup {
         account: kit::account("again@example.com", AccountType::Personal),
@@ -214,14 +199,7 @@ async fn postgres_an_outage_at_finish_keeps_the_answers_and_the_retry_succeeds()
     )
     .await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor
-        .start_with(
-            Answers::new()
-                .with(&kit::account("outage@example.com", AccountType::Personal))
-                .with(&kit::profile()),
-        )
-        .await
-        .assert_step("review");
+    kit::reach_review(&mut visitor, "outage@example.com").await;
 
     proxy.cut();
     let failed = visitor.submit(&ACCEPT).await;

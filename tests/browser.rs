@@ -86,6 +86,7 @@ async fn open_with(config: actix_wizard::WizardConfig) -> Option<Session> {
         steps: common::app::STEP_NAMES.to_vec(),
         idle: Duration::from_secs(1800),
         clock: system_clock(),
+        layout: <Signup as actix_wizard::Wizard>::layout,
     });
     let config = config.on_event(funnel.hook());
     let store = MemoryStore::default();

@@ -83,6 +83,7 @@ async fn scripted_flows_are_counted_as_they_happened(url: &str) {
         steps: app::STEP_NAMES.to_vec(),
         idle: IDLE,
         clock: hand.clock(),
+        layout: <Signup as actix_wizard::Wizard>::layout,
     });
     let app = funnel_app(accounts.clone(), &recorder, page).await;
     let statements_before = accounts.statements();

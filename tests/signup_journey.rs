@@ -9,10 +9,11 @@ use std::time::Duration;
 use actix_session::storage::CookieSessionStore;
 use actix_web::web;
 use actix_wizard::MemoryStore;
-use actix_wizard::testing::{Answers, Visitor};
+use actix_wizard::testing::Answers;
 use common::app::{Account, AccountType, Accounts, Company, Profile, Review, Signup};
 use common::kit::{
-    account, assert_told_answers_expired, company, config, profile, shared, signup, signup_on,
+    account, assert_told_answers_expired, company, config, profile, reach_review, shared, signup,
+    signup_on,
 };
 
 const ACCEPT: Review = Review { accept_terms: true };
@@ -23,18 +24,6 @@ fn ann() -> Account {
 
 fn ann_in_business() -> Account {
     account("ann@example.com", AccountType::Business)
-}
-
-/// Account (personal, `email`) and profile done: the visitor is on review.
-async fn reach_review(visitor: &mut Visitor<'_, Signup>, email: &str) {
-    visitor
-        .start_with(
-            Answers::new()
-                .with(&account(email, AccountType::Personal))
-                .with(&profile()),
-        )
-        .await
-        .assert_step("review");
 }
 
 #[actix_rt::test]

@@ -459,14 +459,7 @@ async fn two_instances_of_the_signup_create_one_account_from_a_double_finish() {
     let one = kit::signup_instance(store.clone(), RedisLedger::new(&redis), accounts.clone()).await;
     let two = kit::signup_instance(store, RedisLedger::new(&redis), accounts.clone()).await;
     let mut visitor = one.visitor::<Signup>("/signup");
-    visitor
-        .start_with(
-            Answers::new()
-                .with(&kit::account("double@example.com", AccountType::Personal))
-                .with(&kit::profile()),
-        )
-        .await
-        .assert_step("review");
+    kit::reach_review(&mut visitor, "double@example.com").await;
     let mut other_tab = visitor.moved_to(&two);
     other_tab.open("/signup/review").await.assert_step("review");
     let (first, second) = futures_util::join!(visitor.submit(&ACCEPT), other_tab.submit(&ACCEPT));

@@ -105,25 +105,13 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Whether validator's attributes require the field (`required`).
-fn validator_requires(attrs: &[Attribute]) -> Result<bool> {
-    let mut required = false;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("validate")) {
-        attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("required") {
-                required = true;
-            }
-            skip_value(&meta)
-        })?;
-    }
-    Ok(required)
-}
-
 /// validator's rules on a field, as `::actix_wizard::Rule` values for the
-/// published JSON Schema. Bounds that are not integer literals, and rules
-/// a schema cannot state, are `Rule::Other` with the rule's name.
-fn validator_rules(attrs: &[Attribute]) -> Result<Vec<Tokens>> {
+/// published JSON Schema, and whether one is `required`. Bounds that are
+/// not integer literals, and rules a schema cannot state, are
+/// `Rule::Other` with the rule's name.
+fn validator_rules(attrs: &[Attribute]) -> Result<(Vec<Tokens>, bool)> {
     let mut rules = Vec::new();
+    let mut required = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("validate")) {
         attr.parse_nested_meta(|meta| {
             let name = meta
@@ -133,6 +121,7 @@ fn validator_rules(attrs: &[Attribute]) -> Result<Vec<Tokens>> {
                 .unwrap_or_default();
             match name.as_str() {
                 "required" => {
+                    required = true;
                     rules.push(quote!(::actix_wizard::Rule::Required));
                     skip_value(&meta)
                 }
@@ -213,7 +202,7 @@ fn validator_rules(attrs: &[Attribute]) -> Result<Vec<Tokens>> {
             }
         })?;
     }
-    Ok(rules)
+    Ok((rules, required))
 }
 
 /// An integer literal (`40`, `100_000`, `-5`), if `value` is one.
@@ -485,13 +474,13 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
             Some(variant) => quote!(::actix_wizard::Kind::#variant),
             None => quote!(#value_of::KIND),
         };
+        let (rules, required) = validator_rules(&field.attrs)?;
         let optional = match &declared.optional {
             Some(flag) => quote!(#flag),
-            None if validator_requires(&field.attrs)? => quote!(false),
+            None if required => quote!(false),
             None => quote!(#value_of::OPTIONAL),
         };
         let calls = &declared.calls;
-        let rules = validator_rules(&field.attrs)?;
         specs.push(quote! {
             ::actix_wizard::FieldSpec::new(#form_name, #label, #kind)
                 .rust_name(#rust_name)

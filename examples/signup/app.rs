@@ -110,10 +110,10 @@ impl Accounts {
         self.statements.load(Ordering::Relaxed)
     }
 
-    /// The pool, counting the statement about to be sent on it.
-    fn counted(pool: &AnyPool, statements: &AtomicU64) -> AnyPool {
-        statements.fetch_add(1, Ordering::Relaxed);
-        pool.clone()
+    /// `pool`, counting the statement about to be sent on it.
+    fn counted<'p>(&self, pool: &'p AnyPool) -> &'p AnyPool {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        pool
     }
 
     fn memory(
@@ -130,7 +130,7 @@ impl Accounts {
             Kept::Database(pool) => {
                 sqlx::query_scalar("SELECT run_id FROM accounts WHERE email = $1")
                     .bind(email)
-                    .fetch_optional(&Self::counted(pool, &self.statements))
+                    .fetch_optional(self.counted(pool))
                     .await
             }
         }
@@ -159,28 +159,42 @@ impl Accounts {
     /// field's error; a database that does not answer fails the finish,
     /// and the visitor's answers are kept for a retry.
     pub async fn create(&self, signup: &Signup, run: &str) -> Result<(), FinishError> {
-        let email = normalised_email(&signup.account.email);
-        let company = signup.company.as_ref().map(|c| c.company_name.clone());
-        let pool = match &self.kept {
-            Kept::Database(pool) => pool,
-            Kept::Memory(map) => {
-                let mut accounts = Self::memory(map);
-                if let Some(existing) = accounts.get(&email) {
-                    return match existing.run == run {
-                        true => Ok(()),
-                        false => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
-                    };
-                }
-                let account = CreatedAccount {
-                    email: signup.account.email.clone(),
-                    display_name: signup.profile.display_name.clone(),
-                    business: company,
-                    run: run.to_owned(),
-                };
-                accounts.insert(email, account);
-                return Ok(());
-            }
+        let account = CreatedAccount {
+            email: signup.account.email.clone(),
+            display_name: signup.profile.display_name.clone(),
+            business: signup.company.as_ref().map(|c| c.company_name.clone()),
+            run: run.to_owned(),
         };
+        let created = match &self.kept {
+            Kept::Memory(map) => Self::insert_in_memory(map, account),
+            Kept::Database(pool) => self.insert(pool, account).await?,
+        };
+        match created {
+            true => Ok(()),
+            false => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
+        }
+    }
+
+    /// Whether `account` is now in `map`: added, or added before by its run.
+    fn insert_in_memory(
+        map: &Mutex<HashMap<String, CreatedAccount>>,
+        account: CreatedAccount,
+    ) -> bool {
+        let mut accounts = Self::memory(map);
+        let key = normalised_email(&account.email);
+        match accounts.get(&key) {
+            Some(existing) => existing.run == account.run,
+            None => {
+                accounts.insert(key, account);
+                true
+            }
+        }
+    }
+
+    /// Whether `account` is now in the table: inserted, or inserted before
+    /// by its run (the insert then changes nothing, and one more statement
+    /// tells the two cases apart).
+    async fn insert(&self, pool: &AnyPool, account: CreatedAccount) -> Result<bool, FinishError> {
         let created_at = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -188,29 +202,24 @@ impl Accounts {
             "INSERT INTO accounts (email, email_as_typed, display_name, company_name, run_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
-        .bind(&email)
-        .bind(&signup.account.email)
-        .bind(&signup.profile.display_name)
-        .bind(company)
-        .bind(run)
+        .bind(normalised_email(&account.email))
+        .bind(&account.email)
+        .bind(&account.display_name)
+        .bind(&account.business)
+        .bind(&account.run)
         .bind(created_at)
-        .execute(&Self::counted(pool, &self.statements))
+        .execute(self.counted(pool))
         .await
         .map_err(FinishError::failed)?;
         if inserted.rows_affected() == 1 {
-            return Ok(());
+            return Ok(true);
         }
-        // Either this run's account exists already, or another run has
-        // the address.
         let ours: Option<i64> = sqlx::query_scalar("SELECT 1 FROM accounts WHERE run_id = $1")
-            .bind(run)
-            .fetch_optional(&Self::counted(pool, &self.statements))
+            .bind(&account.run)
+            .fetch_optional(self.counted(pool))
             .await
             .map_err(FinishError::failed)?;
-        match ours {
-            Some(_) => Ok(()),
-            None => Err(FinishError::invalid_field(Account::EMAIL, EMAIL_TAKEN)),
-        }
+        Ok(ours.is_some())
     }
 
     /// How many accounts exist.

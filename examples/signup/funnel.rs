@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web};
-use actix_wizard::WizardEvent;
+use actix_wizard::{Layout, LayoutFn, Texts, WizardEvent};
 use askama::Template;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
@@ -367,6 +367,8 @@ pub struct FunnelPage {
     pub steps: Vec<&'static str>,
     pub idle: Duration,
     pub clock: Clock,
+    /// The wizard's layout, which the page is shown in.
+    pub layout: LayoutFn,
 }
 
 /// One bar of the picture.
@@ -445,13 +447,14 @@ pub async fn funnel_page(request: HttpRequest, page: web::Data<FunnelPage>) -> H
         })
         .collect::<Vec<_>>();
     let height = 20 + 34 * bars.len() as u32;
-    match (FunnelHtml {
+    let html = FunnelHtml {
         report: &report,
         bars,
         height,
-    })
+    }
     .render()
-    {
+    .and_then(|body| (page.layout)(&Layout::new("Signup funnel", &body, &Texts::ENGLISH)));
+    match html {
         Ok(html) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((CACHE_CONTROL, "no-store"))

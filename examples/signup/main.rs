@@ -191,6 +191,7 @@ async fn start(settings: Settings) -> Result<(), String> {
                         steps: app::STEP_NAMES.to_vec(),
                         idle: config.idle_timeout,
                         clock,
+                        layout: <app::Signup as actix_wizard::Wizard>::layout,
                     })
                 });
             (config.on_event(recorder.hook()), page)

@@ -108,27 +108,30 @@ impl Seen {
     /// The page's path within its run: after the base, and with runs per
     /// tab after the run's `r/{key}` too.
     fn within_run(&self) -> Option<&str> {
-        let path = self.url.split(['?', '#']).next().unwrap_or("");
-        let rest = path.strip_prefix(&self.base)?.strip_prefix('/')?;
-        let rest = match rest
-            .strip_prefix(crate::run::TAB_SEGMENT)
-            .and_then(|r| r.strip_prefix('/'))
-        {
-            Some(tabbed) => tabbed.split_once('/').map_or("", |(_, inner)| inner),
-            None => rest,
-        };
-        Some(rest.trim_end_matches('/'))
+        Some(self.run_path()?.1.trim_end_matches('/'))
     }
 
     /// With runs per tab, the key of the run this page belongs to
     /// (`/signup/r/{key}/account`).
     pub fn run_key(&self) -> Option<&str> {
+        self.run_path()?.0.filter(|key| !key.is_empty())
+    }
+
+    /// The URL's path after the base, split into the tab run's key (with
+    /// runs per tab) and the rest.
+    fn run_path(&self) -> Option<(Option<&str>, &str)> {
         let path = self.url.split(['?', '#']).next().unwrap_or("");
         let rest = path.strip_prefix(&self.base)?.strip_prefix('/')?;
         let tabbed = rest
-            .strip_prefix(crate::run::TAB_SEGMENT)?
-            .strip_prefix('/')?;
-        tabbed.split('/').next().filter(|key| !key.is_empty())
+            .strip_prefix(crate::run::TAB_SEGMENT)
+            .and_then(|r| r.strip_prefix('/'));
+        Some(match tabbed {
+            Some(tabbed) => match tabbed.split_once('/') {
+                Some((key, inner)) => (Some(key), inner),
+                None => (Some(tabbed), ""),
+            },
+            None => (None, rest),
+        })
     }
 
     /// The page's main heading (`<h1>`).

@@ -125,6 +125,19 @@ pub async fn reach_profile(visitor: &mut Visitor<'_, Signup>) {
         .assert_step("profile");
 }
 
+/// A personal account for `email` and the profile done, the visitor on the
+/// review step.
+pub async fn reach_review(visitor: &mut Visitor<'_, Signup>, email: &str) {
+    visitor
+        .start_with(
+            Answers::new()
+                .with(&account(email, AccountType::Personal))
+                .with(&profile()),
+        )
+        .await
+        .assert_step("review");
+}
+
 /// The account step's answers are as [`reach_profile`] stored them, and
 /// the profile is still to do.
 pub async fn assert_account_intact(visitor: &mut Visitor<'_, Signup>) {

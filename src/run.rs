@@ -553,14 +553,28 @@ impl Runs {
         self.finishes.once(run_id, section).await
     }
 
-    /// Ends a finished run in this session: the state goes, the outcome
-    /// is kept for the completion page, the session id is renewed, and the
+    /// Ends a finished run in this session: the state goes and the
     /// visitor cookie says the run finished, so that a visit long after
     /// (when no record of finished runs remembers it) starts a new run
     /// without telling anyone their answers expired.
+    ///
+    /// When the run was all the session held, the session ends (deleted
+    /// in the store, its cookie removed): one store command where a
+    /// renewal takes two, and the old id stops working all the same. The
+    /// completion page then finds the outcome in the record of finished
+    /// runs, by the run id of the signed visitor cookie. Otherwise the
+    /// outcome is kept in the session beside the application's entries,
+    /// and the session id is renewed.
     pub fn keep_outcome<W>(&self, session: &Session, run: &mut Run<W>, outcome: &str) {
         let names = &run.key.0;
         session.remove(&names.state_entry);
+        run.journey.state = None;
+        run.journey.changed = false;
+        run.visitor.stage = Stage::Finished;
+        if session.entries().is_empty() {
+            session.purge();
+            return;
+        }
         let kept = if self.encrypt {
             let sealed = self
                 .cipher
@@ -579,13 +593,10 @@ impl Runs {
             tracing::error!(%error, wizard = self.id, "outcome not kept in the session");
         }
         session.renew();
-        run.journey.state = None;
-        run.journey.changed = false;
-        run.visitor.stage = Stage::Finished;
     }
 
     /// The outcome kept in the session for the completion page, else that
-    /// of the finished run the visitor cookie names.
+    /// of the finished run a genuine visitor cookie names.
     pub async fn kept_outcome<W>(&self, session: &Session, run: &Run<W>) -> Option<Vec<u8>> {
         let names = &run.key.0;
         let kept = if self.encrypt {
@@ -603,12 +614,10 @@ impl Runs {
         };
         match kept {
             Some(outcome) => Some(outcome),
-            None if run.visitor.stage != Stage::Looking => self
-                .finishes
-                .outcome(&run.visitor.run)
+            None => self
+                .finished_outcome(run)
                 .await
                 .map(|o| o.as_bytes().to_vec()),
-            None => None,
         }
     }
 }

@@ -6,15 +6,17 @@ mod common;
 
 use std::time::Duration;
 
+use actix_session::Session;
 use actix_session::storage::CookieSessionStore;
-use actix_web::web;
-use actix_wizard::MemoryStore;
-use actix_wizard::testing::Answers;
+use actix_web::{App, HttpResponse, web};
+use actix_wizard::testing::{Answers, TestApp};
+use actix_wizard::{MemoryStore, WizardSetup};
 use common::app::{Account, AccountType, Accounts, Company, Profile, Review, Signup};
 use common::kit::{
     account, assert_told_answers_expired, company, config, profile, reach_review, shared, signup,
     signup_on,
 };
+use common::test_store::TestStore;
 
 const ACCEPT: Review = Review { accept_terms: true };
 
@@ -281,7 +283,7 @@ async fn a_personal_signup_never_carries_company_answers() {
 }
 
 #[actix_rt::test]
-async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
+async fn finishing_creates_one_account_clears_state_and_ends_the_session() {
     let (app, accounts) = signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
     reach_review(&mut visitor, "ann@example.com").await;
@@ -292,9 +294,11 @@ async fn finishing_creates_one_account_clears_state_and_renews_the_session() {
     assert_eq!(welcome.redirects(), ["/signup/complete"]);
     assert!(welcome.text().contains("Welcome, Ann"));
     assert_eq!(accounts.count().await, 1);
-    assert_ne!(
-        visitor.jar().get("wizard_session").map(str::to_owned),
-        session_before
+    assert!(session_before.is_some());
+    assert_eq!(
+        visitor.jar().get("wizard_session"),
+        None,
+        "the run was all the session held: it ended, its cookie removed"
     );
     let visitor_after = visitor.jar().get("signup_run").map(str::to_owned);
     assert!(
@@ -466,4 +470,86 @@ async fn coming_back_long_after_finishing_starts_afresh_without_an_expiry_notice
     page.assert_status(200);
     assert_eq!(page.notice(), None, "{}", page.describe());
     assert_eq!(page.value(Account::EMAIL).as_deref(), Some(""));
+}
+
+#[actix_rt::test]
+async fn an_ended_session_costs_one_delete_and_the_completion_page_no_read() {
+    let store = TestStore::default();
+    let accounts = web::Data::new(Accounts::default());
+    let app = signup_on(shared(store.clone()), config(), accounts).await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    reach_review(&mut visitor, "ann@example.com").await;
+    let (reads, writes) = (store.reads(), store.writes());
+    let welcome = visitor.submit(&ACCEPT).await;
+    welcome.assert_complete();
+    assert!(welcome.text().contains("Welcome, Ann"));
+    // The finish read the session and deleted it (a renewal would also
+    // have saved a new one); the completion page read nothing.
+    assert_eq!(store.reads() - reads, 1, "session reads");
+    assert_eq!(store.writes() - writes, 1, "session writes");
+    // Reloading the completion page still greets, still without the store.
+    let again = visitor.open("/signup/complete").await;
+    again.assert_complete();
+    assert!(again.text().contains("Welcome, Ann"));
+    assert_eq!(store.reads() - reads, 1);
+    assert_eq!(store.writes() - writes, 1);
+}
+
+#[actix_rt::test]
+async fn what_the_application_keeps_in_the_session_survives_the_finish_under_a_new_id() {
+    let store = TestStore::default();
+    let accounts = web::Data::new(Accounts::default());
+    let setup = WizardSetup::with_store_factory(shared(store.clone()), common::key(), config());
+    let app = TestApp::new(setup, move |setup| {
+        App::new()
+            .wrap(setup.middleware())
+            .route(
+                "/theme/dark",
+                web::get().to(|session: Session| async move {
+                    match session.insert("theme", "dark") {
+                        Ok(()) => HttpResponse::Ok().body("kept"),
+                        Err(_) => HttpResponse::InternalServerError().finish(),
+                    }
+                }),
+            )
+            .route(
+                "/theme",
+                web::get().to(|session: Session| async move {
+                    let theme = session.get::<String>("theme").ok().flatten();
+                    HttpResponse::Ok().body(theme.unwrap_or_else(|| "none".to_owned()))
+                }),
+            )
+            .configure(common::app::routes(
+                setup.wizard("/signup"),
+                accounts.clone(),
+            ))
+    })
+    .await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    assert_eq!(visitor.open("/theme/dark").await.text(), "kept");
+    // Answered as a browser does (`start_with` would plant a session of
+    // its own).
+    visitor.open("/signup").await;
+    visitor.submit(&ann()).await.assert_step("profile");
+    visitor.submit(&profile()).await.assert_step("review");
+    let before = visitor.jar().get("wizard_session").map(str::to_owned);
+    assert!(before.is_some());
+    let welcome = visitor.submit(&ACCEPT).await;
+    welcome.assert_complete();
+    assert!(welcome.text().contains("Welcome, Ann"));
+    let after = visitor.jar().get("wizard_session").map(str::to_owned);
+    assert!(
+        after.is_some() && after != before,
+        "the session id is renewed"
+    );
+    assert_eq!(visitor.open("/theme").await.text(), "dark");
+    // The completion page reads the outcome kept beside the theme.
+    let again = visitor.open("/signup/complete").await;
+    assert!(again.text().contains("Welcome, Ann"));
+    // The old id is gone with its answers.
+    let mut replay = app.visitor::<Signup>("/signup");
+    if let Some(old) = &before {
+        replay.jar().set("wizard_session", old);
+    }
+    assert_eq!(replay.open("/theme").await.text(), "none");
 }

@@ -65,3 +65,15 @@ impl SessionStore for TestStore {
         self.inner.delete(key).await
     }
 }
+
+impl TestStore {
+    /// `load`s asked for so far.
+    pub fn reads(&self) -> usize {
+        self.reads.load(Ordering::SeqCst)
+    }
+
+    /// Writes of any kind asked for so far.
+    pub fn writes(&self) -> usize {
+        self.writes.load(Ordering::SeqCst)
+    }
+}

@@ -21,6 +21,16 @@ pub struct TestStore {
 }
 
 impl TestStore {
+    /// `load`s asked for so far.
+    pub fn reads(&self) -> usize {
+        self.reads.load(Ordering::SeqCst)
+    }
+
+    /// Writes of any kind asked for so far.
+    pub fn writes(&self) -> usize {
+        self.writes.load(Ordering::SeqCst)
+    }
+
     fn check(&self, counter: &AtomicUsize) -> anyhow::Result<()> {
         counter.fetch_add(1, Ordering::SeqCst);
         if self.down.load(Ordering::SeqCst) {
@@ -63,17 +73,5 @@ impl SessionStore for TestStore {
     async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
         self.write()?;
         self.inner.delete(key).await
-    }
-}
-
-impl TestStore {
-    /// `load`s asked for so far.
-    pub fn reads(&self) -> usize {
-        self.reads.load(Ordering::SeqCst)
-    }
-
-    /// Writes of any kind asked for so far.
-    pub fn writes(&self) -> usize {
-        self.writes.load(Ordering::SeqCst)
     }
 }

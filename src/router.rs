@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use actix_session::Session;
-use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::dev::{AppService, HttpServiceFactory, ResourceDef};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
     CACHE_CONTROL, CONTENT_LOCATION, CONTENT_TYPE, HeaderValue, LOCATION, SET_COOKIE,
@@ -19,6 +19,7 @@ use tracing::Instrument;
 use crate::body::read_form;
 use crate::check_answers::AnswerSection;
 use crate::cipher::{StateCipher, StateKey};
+use crate::claim_ahead::{ClaimAhead, FinishingRun};
 use crate::config::WizardConfig;
 use crate::csrf::CSRF_FIELD;
 use crate::csrf::random_id;
@@ -92,6 +93,19 @@ pub(crate) struct Inner<W> {
     runs: Runs,
     /// The JSON Schema of the steps ([`schema`]), made when first asked.
     schema: std::sync::OnceLock<String>,
+    /// The path of the last declared step, where a finish is posted.
+    finishing_path: ResourceDef,
+}
+
+impl<W: Wizard> FinishingRun for Inner<W> {
+    fn run_to_claim(&self, request: &HttpRequest) -> Option<(String, Arc<dyn RunLedger>)> {
+        if request.method() != actix_web::http::Method::POST
+            || !self.finishing_path.is_match(request.path())
+        {
+            return None;
+        }
+        self.runs.claimable_run(request)
+    }
 }
 
 impl<W: Wizard> WizardService<W> {
@@ -143,6 +157,8 @@ impl<W: Wizard> WizardService<W> {
             StateCipher::new(&state_key),
             Finishes::new(ledger),
         );
+        let last = steps.slots.last().map_or("", |slot| slot.name());
+        let finishing_path = ResourceDef::new(format!("{base}/{last}"));
         Self {
             inner: Arc::new(Inner {
                 base,
@@ -151,8 +167,15 @@ impl<W: Wizard> WizardService<W> {
                 config,
                 runs,
                 schema: std::sync::OnceLock::new(),
+                finishing_path,
             }),
         }
+    }
+
+    /// What the setup's middleware needs to claim this wizard's finishing
+    /// runs ahead ([`crate::claim_ahead`]).
+    pub(crate) fn finishing_run(&self) -> Arc<dyn FinishingRun> {
+        Arc::clone(&self.inner) as Arc<dyn FinishingRun>
     }
 }
 
@@ -560,7 +583,9 @@ impl<W: Wizard> Inner<W> {
                 // Expired in the store, unless the run finished (its
                 // finishing answer was lost). Boxed: rare, and its future
                 // is large.
-                let finished = Box::pin(self.runs.finished_outcome(run)).await.is_some();
+                let finished = Box::pin(self.runs.finished_outcome(run, None))
+                    .await
+                    .is_some();
                 run.restart();
                 !finished
             }
@@ -849,7 +874,8 @@ impl<W: Wizard> Inner<W> {
         session: &Session,
         mut run: Run<W>,
     ) -> Result<HttpResponse, Problem> {
-        if let Some(outcome) = self.runs.finished_outcome(&run).await {
+        let ahead = ClaimAhead::take(request, &run.visitor.run);
+        if let Some(outcome) = self.runs.finished_outcome(&run, ahead).await {
             return self.finished(request, session, &mut run, &outcome);
         }
         run.leave_visitor_cookie();
@@ -1064,7 +1090,8 @@ async fn finish<W: Wizard>(
             Err(error) => Err(wizard.refusal(error)),
         }
     };
-    let result = wizard.runs.finish_once(&run_id, section).await;
+    let ahead = ClaimAhead::take(request, &run_id);
+    let result = wizard.runs.finish_once(&run_id, ahead, section).await;
     match result {
         Ok(outcome) => wizard.finished(request, session, &mut run, &outcome),
         Err(refusal) => match &*refusal {

@@ -6,6 +6,7 @@
 //! CSRF token, and the record of finished runs. The router asks it to load
 //! a run at the start of a request and to save it at the end, once each.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use actix_session::Session;
@@ -13,8 +14,10 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::value::RawValue;
 
 use crate::cipher::StateCipher;
+use crate::claim_ahead::ClaimAhead;
 use crate::config::{SharedClock, StateAtRest, WizardConfig};
 use crate::journey::{Journey, Stored};
+use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::state::{EncodeError, Notice, WizardState};
@@ -512,11 +515,38 @@ impl Runs {
     /// (here or, with a ledger, on any instance). Only a run that stored
     /// answers can have finished, so a visitor who only looked costs no
     /// lookup.
-    pub async fn finished_outcome<W>(&self, run: &Run<W>) -> Option<Arc<str>> {
+    /// A claim sent ahead for the request ([`ClaimAhead`]) answers for
+    /// the ledger.
+    pub async fn finished_outcome<W>(
+        &self,
+        run: &Run<W>,
+        ahead: Option<Rc<ClaimAhead>>,
+    ) -> Option<Arc<str>> {
         if run.visitor.stage == Stage::Looking || !self.genuine(run) {
             return None;
         }
-        self.finishes.outcome(&run.visitor.run).await
+        self.finishes.outcome(&run.visitor.run, ahead).await
+    }
+
+    /// The run `request` names in a signed visitor cookie, when that run
+    /// stored answers in the session the request carries, and the ledger
+    /// that finishes it: what a claim sent ahead of the session's read
+    /// needs ([`ClaimAhead`]). `None` without a ledger.
+    pub fn claimable_run(&self, request: &HttpRequest) -> Option<(String, Arc<dyn RunLedger>)> {
+        let ledger = self.finishes.ledger()?;
+        let cookies = request.cookies().ok()?;
+        if !cookies
+            .iter()
+            .any(|cookie| cookie.name() == crate::session::SESSION_COOKIE)
+        {
+            return None;
+        }
+        drop(cookies);
+        let sent = self.visitor.read(request)?;
+        if sent.visitor.stage != Stage::Answering || !self.visitor.is_genuine(&sent, &self.cipher) {
+            return None;
+        }
+        Some((sent.visitor.run, Arc::clone(ledger)))
     }
 
     /// Whether the browser sent a visitor cookie this server signed.
@@ -546,11 +576,16 @@ impl Runs {
     }
 
     /// See [`Finishes::once`].
-    pub async fn finish_once<F>(&self, run_id: &str, section: F) -> Result<Arc<str>, Arc<Refusal>>
+    pub async fn finish_once<F>(
+        &self,
+        run_id: &str,
+        ahead: Option<Rc<ClaimAhead>>,
+        section: F,
+    ) -> Result<Arc<str>, Arc<Refusal>>
     where
         F: std::future::Future<Output = Result<Arc<str>, Refusal>>,
     {
-        self.finishes.once(run_id, section).await
+        self.finishes.once(run_id, ahead, section).await
     }
 
     /// Ends a finished run in this session: the state goes and the
@@ -615,7 +650,7 @@ impl Runs {
         match kept {
             Some(outcome) => Some(outcome),
             None => self
-                .finished_outcome(run)
+                .finished_outcome(run, None)
                 .await
                 .map(|o| o.as_bytes().to_vec()),
         }

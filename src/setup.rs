@@ -12,6 +12,7 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::Key;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 
+use crate::claim_ahead::{ClaimAheadLayer, ClaimAheadService, FinishingRuns};
 use crate::config::{StateAtRest, WizardConfig};
 use crate::ledger::RunLedger;
 use crate::router::WizardService;
@@ -56,6 +57,9 @@ pub struct WizardSetup<S> {
     /// Where each wizard built here is mounted, by its id (the testing
     /// kit reads it to plant a run on a resource).
     mounts: Arc<std::sync::Mutex<Vec<(&'static str, String)>>>,
+    /// The wizards with a ledger, whose finishing runs the middleware
+    /// claims while the session loads.
+    finishing: FinishingRuns,
 }
 
 impl<S> Clone for WizardSetup<S> {
@@ -65,6 +69,7 @@ impl<S> Clone for WizardSetup<S> {
             key: self.key.clone(),
             config: self.config.clone(),
             mounts: Arc::clone(&self.mounts),
+            finishing: Arc::clone(&self.finishing),
         }
     }
 }
@@ -110,6 +115,7 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
             key,
             config,
             mounts: Arc::default(),
+            finishing: Arc::default(),
         }
     }
 
@@ -119,10 +125,15 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
     }
 
     /// The middleware for `App::wrap`: the session layer, wrapped in the
-    /// layer that turns a store failure into the 503 page.
+    /// layer that turns a store failure into the 503 page. For a wizard
+    /// built with a ledger ([`WizardSetup::wizard_with_ledger`]), a layer
+    /// between the two sends a finishing run's ledger claim together with
+    /// the session's read, so that a finish waits for one exchange with
+    /// the store before its handler runs rather than two.
     pub fn middleware(&self) -> WizardMiddleware<S> {
         WizardMiddleware {
             session: session_middleware((self.make_store)(), self.key.clone(), &self.config),
+            claims: ClaimAheadLayer(Arc::clone(&self.finishing)),
             outage: OutagePage(OutageSettings::of(&self.config)),
         }
     }
@@ -141,7 +152,11 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
         ledger: impl RunLedger,
     ) -> WizardService<W> {
         self.note_mount::<W>(path);
-        WizardService::with_ledger(path, self.config.clone(), ledger)
+        let service = WizardService::with_ledger(path, self.config.clone(), ledger);
+        let mut finishing = self.finishing.lock().unwrap_or_else(|p| p.into_inner());
+        finishing.push(service.finishing_run());
+        drop(finishing);
+        service
     }
 
     fn note_mount<W: Wizard>(&self, path: &str) {
@@ -207,6 +222,7 @@ fn keeps_state_private<S: 'static>() -> bool {
 /// `SessionMiddleware` inside [`crate::StoreOutage`]'s 503 page.
 pub struct WizardMiddleware<S: SessionStore> {
     session: SessionMiddleware<S>,
+    claims: ClaimAheadLayer,
     outage: OutagePage,
 }
 
@@ -223,16 +239,18 @@ where
 {
     type Response = ServiceResponse<B>;
     type Error = actix_web::Error;
-    type Transform = StoreOutageService<SessionService<St, S>>;
+    type Transform = StoreOutageService<ClaimAheadService<SessionService<St, S>>>;
     type InitError = ();
     type Future = Pin<Box<dyn Future<Output = Result<Self::Transform, ()>>>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
         let session = self.session.new_transform(service);
+        let claims = ClaimAheadLayer(Arc::clone(&self.claims.0));
         let outage = OutagePage(Arc::clone(&self.outage.0));
         Box::pin(async move {
             let session = session.await?;
-            outage.new_transform(session).await
+            let claims = claims.new_transform(session).await?;
+            outage.new_transform(claims).await
         })
     }
 }

@@ -21,21 +21,34 @@ use actix_wizard::{
     WizardService, WizardSetup,
 };
 use common::Browser;
+use common::ledger::LoggedLedger;
 use common::slow::{Ending, Gate, INTRO, Probe, Slow};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+/// The slow wizard, finishing once in this process or, with `ledger`,
+/// across instances (its claim then goes out with the session's read).
 async fn slow_app(
     probe: web::Data<Probe>,
+    ledger: Option<LoggedLedger>,
 ) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
     let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
+    let wizard = match ledger {
+        Some(ledger) => setup.wizard_with_ledger::<Slow>("/slow", ledger),
+        None => setup.wizard::<Slow>("/slow"),
+    };
     actix_web::test::init_service(
         App::new()
             .app_data(probe)
             .wrap(setup.middleware())
-            .service(setup.wizard::<Slow>("/slow")),
+            .service(wizard),
     )
     .await
+}
+
+/// Each test runs without a ledger and with one.
+fn ledgers() -> [Option<LoggedLedger>; 2] {
+    [None, Some(LoggedLedger::default())]
 }
 
 /// Intro done, the last step's form shown (with its token).
@@ -51,10 +64,14 @@ const ANN: &[(&str, &str)] = &[("name", "Ann")];
 
 /// Two finishes of one run, the second sent while the first is held at
 /// `gate`: both get the first one's result.
-async fn double_finish(gate: Gate, ending: Ending) -> (web::Data<Probe>, [common::Reply; 4]) {
+async fn double_finish(
+    gate: Gate,
+    ending: Ending,
+    ledger: Option<LoggedLedger>,
+) -> (web::Data<Probe>, [common::Reply; 4]) {
     let probe = web::Data::new(Probe::with(gate, ending));
     let _events = probe.events.watch();
-    let app = slow_app(probe.clone()).await;
+    let app = slow_app(probe.clone(), ledger).await;
     let mut b = Browser::new(&app);
     reach_last(&mut b).await;
     let mut tab = b.tab();
@@ -85,29 +102,37 @@ async fn double_finish(gate: Gate, ending: Ending) -> (web::Data<Probe>, [common
 
 #[actix_rt::test]
 async fn a_duplicate_arriving_during_the_last_check_gets_the_completion_page() {
-    let (probe, [first, second, page_one, page_two]) =
-        double_finish(Gate::InCheck, Ending::Succeed).await;
-    first.assert_redirect("/slow/complete");
-    second.assert_redirect("/slow/complete");
-    assert_eq!(page_one.body, "Done, Ann");
-    assert_eq!(page_two.body, "Done, Ann");
-    assert!(probe.is_taken("Ann"));
+    for ledger in ledgers() {
+        let (probe, [first, second, page_one, page_two]) =
+            double_finish(Gate::InCheck, Ending::Succeed, ledger).await;
+        first.assert_redirect("/slow/complete");
+        second.assert_redirect("/slow/complete");
+        assert_eq!(page_one.body, "Done, Ann");
+        assert_eq!(page_two.body, "Done, Ann");
+        assert!(probe.is_taken("Ann"));
+    }
 }
 
 #[actix_rt::test]
 async fn a_duplicate_arriving_during_the_finish_handler_gets_the_completion_page() {
-    let (_, [first, second, page_one, page_two]) =
-        double_finish(Gate::InFinish, Ending::Succeed).await;
-    first.assert_redirect("/slow/complete");
-    second.assert_redirect("/slow/complete");
-    assert_eq!(page_one.body, "Done, Ann");
-    assert_eq!(page_two.body, "Done, Ann");
+    for ledger in ledgers() {
+        let (_, [first, second, page_one, page_two]) =
+            double_finish(Gate::InFinish, Ending::Succeed, ledger).await;
+        first.assert_redirect("/slow/complete");
+        second.assert_redirect("/slow/complete");
+        assert_eq!(page_one.body, "Done, Ann");
+        assert_eq!(page_two.body, "Done, Ann");
+    }
 }
 
 #[actix_rt::test]
 async fn a_duplicate_of_a_finish_found_invalid_gets_the_same_failing_step() {
-    for gate in [Gate::InCheck, Gate::InFinish] {
-        let (_, [first, second, page_one, page_two]) = double_finish(gate, Ending::Invalid).await;
+    for (gate, ledger) in [Gate::InCheck, Gate::InFinish]
+        .into_iter()
+        .flat_map(|gate| ledgers().map(|ledger| (gate, ledger)))
+    {
+        let (_, [first, second, page_one, page_two]) =
+            double_finish(gate, Ending::Invalid, ledger).await;
         first.assert_redirect("/slow/intro");
         second.assert_redirect("/slow/intro");
         for page in [page_one, page_two] {
@@ -123,10 +148,13 @@ async fn a_duplicate_of_a_finish_found_invalid_gets_the_same_failing_step() {
 
 #[actix_rt::test]
 async fn a_duplicate_of_a_failed_finish_gets_the_same_page_and_a_retry_succeeds() {
-    for gate in [Gate::InCheck, Gate::InFinish] {
+    for (gate, ledger) in [Gate::InCheck, Gate::InFinish]
+        .into_iter()
+        .flat_map(|gate| ledgers().map(|ledger| (gate, ledger)))
+    {
         let probe = web::Data::new(Probe::with(gate, Ending::Fail));
         let _events = probe.events.watch();
-        let app = slow_app(probe.clone()).await;
+        let app = slow_app(probe.clone(), ledger).await;
         let mut b = Browser::new(&app);
         reach_last(&mut b).await;
         let mut tab = b.tab();
@@ -155,8 +183,14 @@ async fn a_duplicate_of_a_failed_finish_gets_the_same_page_and_a_retry_succeeds(
 
 #[actix_rt::test]
 async fn a_duplicate_arriving_after_the_finish_gets_its_completion_page() {
+    for ledger in ledgers() {
+        duplicate_after_the_finish(ledger).await;
+    }
+}
+
+async fn duplicate_after_the_finish(ledger: Option<LoggedLedger>) {
     let probe = web::Data::new(Probe::default());
-    let app = slow_app(probe.clone()).await;
+    let app = slow_app(probe.clone(), ledger).await;
     let mut b = Browser::new(&app);
     reach_last(&mut b).await;
     // Sent together, processed one after the other: the second carries
@@ -185,8 +219,14 @@ async fn a_duplicate_arriving_after_the_finish_gets_its_completion_page() {
 
 #[actix_rt::test]
 async fn a_duplicate_arriving_after_an_invalid_finish_gets_the_failing_step() {
+    for ledger in ledgers() {
+        duplicate_after_an_invalid_finish(ledger).await;
+    }
+}
+
+async fn duplicate_after_an_invalid_finish(ledger: Option<LoggedLedger>) {
     let probe = web::Data::new(Probe::with(Gate::Open, Ending::Invalid));
-    let app = slow_app(probe.clone()).await;
+    let app = slow_app(probe.clone(), ledger).await;
     let mut b = Browser::new(&app);
     reach_last(&mut b).await;
     let mut tab = b.tab();

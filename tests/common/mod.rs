@@ -12,6 +12,7 @@ pub mod app;
 pub mod funnel;
 pub mod http;
 pub mod kit;
+pub mod ledger;
 pub mod postgres;
 pub mod proxy;
 pub mod servers;

@@ -124,8 +124,7 @@ impl Finishes {
     }
 
     /// The outcome of `run` if it finished, here or (with a ledger) on any
-    /// instance.
-    /// A claim sent ahead for this request ([`ClaimAhead`]) answers
+    /// instance. A claim sent ahead for this request ([`ClaimAhead`]) answers
     /// instead of a lookup of its own.
     pub async fn outcome(&self, run: &str, ahead: Option<Rc<ClaimAhead>>) -> Option<Arc<str>> {
         if let Some(outcome) = self.done.get(run) {

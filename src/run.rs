@@ -514,9 +514,8 @@ impl Runs {
     /// The outcome of the run the visitor names, when that run finished
     /// (here or, with a ledger, on any instance). Only a run that stored
     /// answers can have finished, so a visitor who only looked costs no
-    /// lookup.
-    /// A claim sent ahead for the request ([`ClaimAhead`]) answers for
-    /// the ledger.
+    /// lookup. A claim sent ahead for the request ([`ClaimAhead`])
+    /// answers for the ledger.
     pub async fn finished_outcome<W>(
         &self,
         run: &Run<W>,
@@ -541,7 +540,6 @@ impl Runs {
         {
             return None;
         }
-        drop(cookies);
         let sent = self.visitor.read(request)?;
         if sent.visitor.stage != Stage::Answering || !self.visitor.is_genuine(&sent, &self.cipher) {
             return None;

@@ -320,13 +320,21 @@ mod tests {
 
     use super::*;
 
-    /// A ledger in which run `r1` is claimed elsewhere and recorded after
-    /// `pending_for` more looks.
-    struct RecordedLater {
+    /// A ledger in which every run is claimed elsewhere; run `r1` is
+    /// recorded after `pending_for` more looks at its status.
+    struct ClaimedElsewhere {
         pending_for: AtomicUsize,
     }
 
-    impl RunLedger for RecordedLater {
+    impl ClaimedElsewhere {
+        fn recorded_after(looks: usize) -> Arc<Self> {
+            Arc::new(Self {
+                pending_for: AtomicUsize::new(looks),
+            })
+        }
+    }
+
+    impl RunLedger for ClaimedElsewhere {
         fn claim<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
             Box::pin(async { Ok(Claim::Pending) })
         }
@@ -354,31 +362,13 @@ mod tests {
         }
     }
 
-    /// A ledger in which every run is claimed by someone else.
-    struct ClaimedElsewhere;
-
-    impl RunLedger for ClaimedElsewhere {
-        fn claim<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Claim>> {
-            Box::pin(async { Ok(Claim::Pending) })
-        }
-        fn record<'a>(&'a self, _: &'a str, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>> {
-            Box::pin(async { Ok(()) })
-        }
-        fn release<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<()>> {
-            Box::pin(async { Ok(()) })
-        }
-        fn outcome<'a>(&'a self, _: &'a str) -> LocalBoxFuture<'a, anyhow::Result<Option<String>>> {
-            Box::pin(async { Ok(None) })
-        }
-    }
-
     /// The ledger decides who finishes: a request of this process that
     /// found the claim taken waits, listed as the run's local leader; the
     /// request that holds the claim (sent ahead) runs the section all the
     /// same, and the first one then finds its outcome here.
     #[actix_rt::test]
     async fn the_holder_of_a_claim_sent_ahead_finishes_while_a_local_request_waits() {
-        let finishes = Finishes::new(Some(Arc::new(ClaimedElsewhere)));
+        let finishes = Finishes::new(Some(ClaimedElsewhere::recorded_after(0)));
         let ran = AtomicUsize::new(0);
         let section = |outcome: &'static str| {
             let ran = &ran;
@@ -405,7 +395,8 @@ mod tests {
 
     #[actix_rt::test]
     async fn a_claim_sent_ahead_answers_for_the_ledger() {
-        let finishes = Finishes::new(Some(Arc::new(ClaimedElsewhere)));
+        // The ledger would only ever say "pending": the claim answers.
+        let finishes = Finishes::new(Some(ClaimedElsewhere::recorded_after(usize::MAX)));
         let done = ClaimAhead::answered("r1", Claim::Done("\"done\"".into()));
         assert_eq!(
             finishes
@@ -435,9 +426,7 @@ mod tests {
 
     #[actix_rt::test]
     async fn a_run_being_recorded_elsewhere_is_waited_for() {
-        let finishes = Finishes::new(Some(Arc::new(RecordedLater {
-            pending_for: AtomicUsize::new(3),
-        })));
+        let finishes = Finishes::new(Some(ClaimedElsewhere::recorded_after(3)));
         assert_eq!(
             finishes.outcome("r1", None).await.as_deref(),
             Some("\"done\"")

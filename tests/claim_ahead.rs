@@ -12,15 +12,17 @@ use actix_web::http::StatusCode;
 use actix_web::{App, web};
 use actix_wizard::{Claim, WizardSetup};
 use common::Browser;
-use common::ledger::{LoggedLedger, LoggedStore};
+use common::ledger::LoggedLedger;
 use common::slow::{INTRO, Probe, Slow};
+use common::test_store::TestStore;
 
 const ANN: &[(&str, &str)] = &[("name", "Ann")];
 
-async fn app(
+/// One instance of the slow wizard on `store`, finishing through `ledger`.
+async fn instance(
+    store: TestStore,
     ledger: &LoggedLedger,
 ) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
-    let store = LoggedStore::new(ledger.log.clone());
     let setup = WizardSetup::new(store, common::key(), common::config());
     let wizard = setup.wizard_with_ledger::<Slow>("/slow", ledger.clone());
     actix_web::test::init_service(
@@ -30,6 +32,34 @@ async fn app(
             .service(wizard),
     )
     .await
+}
+
+/// One instance whose store logs its reads into the ledger's log.
+async fn app(
+    ledger: &LoggedLedger,
+) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    instance(TestStore::logging_into(ledger.log.clone()), ledger).await
+}
+
+/// Waits until the ledger holds `run`'s outcome (recorded beside the
+/// answer, so possibly just after it).
+async fn recorded(ledger: &LoggedLedger, run: &str) {
+    common::wait::until("the outcome is recorded in the ledger", || {
+        let done = matches!(ledger.peek(run), Some(Claim::Done(_)));
+        async move { done }
+    })
+    .await;
+}
+
+/// How often `entry` was logged.
+fn count(entries: &[String], entry: &str) -> usize {
+    entries.iter().filter(|e| *e == entry).count()
+}
+
+/// Fails unless the ledger was asked nothing.
+fn assert_nothing_claimed(ledger: &LoggedLedger) {
+    let ops = ledger.log.ledger_ops();
+    assert!(ops.is_empty(), "{ops:?}");
 }
 
 /// The intro done, the last step shown; gives the run's id (from the
@@ -83,11 +113,7 @@ async fn a_finish_claims_its_run_while_the_session_loads() {
         1,
         "the finish claimed again after the session was read: {entries:?}"
     );
-    common::wait::until("the outcome is recorded in the ledger", || {
-        let done = matches!(ledger.peek(&run), Some(Claim::Done(_)));
-        async move { done }
-    })
-    .await;
+    recorded(&ledger, &run).await;
     assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
 }
 
@@ -109,18 +135,8 @@ async fn a_post_to_the_last_step_that_does_not_finish_gives_its_claim_back() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "{forged:?}");
 
     let ops = ledger.log.ledger_ops();
-    let claimed = format!("claim {run}");
-    let released = format!("release {run}");
-    assert_eq!(
-        ops.iter().filter(|op| **op == claimed).count(),
-        3,
-        "{ops:?}"
-    );
-    assert_eq!(
-        ops.iter().filter(|op| **op == released).count(),
-        3,
-        "{ops:?}"
-    );
+    assert_eq!(count(&ops, &format!("claim {run}")), 3, "{ops:?}");
+    assert_eq!(count(&ops, &format!("release {run}")), 3, "{ops:?}");
     assert!(ledger.runs().is_empty(), "a claim was left behind: {ops:?}");
 
     // The visitor can still finish.
@@ -147,11 +163,7 @@ async fn only_a_post_to_the_last_step_of_a_run_with_answers_is_claimed_ahead() {
     b.post("/slow/intro", "next", INTRO)
         .await
         .assert_redirect("/slow/name");
-    assert!(
-        ledger.log.ledger_ops().is_empty(),
-        "{:?}",
-        ledger.log.ledger_ops()
-    );
+    assert_nothing_claimed(&ledger);
 
     // A visitor cookie this server did not sign is not trusted with one.
     let mut tampered = b.tab();
@@ -159,47 +171,23 @@ async fn only_a_post_to_the_last_step_of_a_run_with_answers_is_claimed_ahead() {
     let (unsigned, _) = cookie.rsplit_once('.').unwrap_or_default();
     tampered.set_cookie("slow_run", &format!("{unsigned}.AAAA"));
     tampered.post("/slow/name", "finish", ANN).await;
-    assert!(
-        ledger.log.ledger_ops().is_empty(),
-        "{:?}",
-        ledger.log.ledger_ops()
-    );
-}
-
-/// Two instances sharing the store and the ledger.
-async fn two_instances(
-    ledger: &LoggedLedger,
-) -> [impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>;
-    2] {
-    let store = LoggedStore::new(ledger.log.clone());
-    let instance = || {
-        let setup = WizardSetup::new(store.clone(), common::key(), common::config());
-        let wizard = setup.wizard_with_ledger::<Slow>("/slow", ledger.clone());
-        actix_web::test::init_service(
-            App::new()
-                .app_data(web::Data::new(Probe::default()))
-                .wrap(setup.middleware())
-                .service(wizard),
-        )
-    };
-    [instance().await, instance().await]
+    assert_nothing_claimed(&ledger);
 }
 
 #[actix_rt::test]
 async fn a_late_duplicate_on_another_instance_costs_one_ledger_exchange() {
     let ledger = LoggedLedger::default();
-    let [one, two] = two_instances(&ledger).await;
+    // Two instances sharing the store and the ledger.
+    let store = TestStore::default();
+    let one = instance(store.clone(), &ledger).await;
+    let two = instance(store, &ledger).await;
     let mut b = Browser::new(&one);
     let run = reach_last(&mut b).await;
     let mut old_cookies = b.tab();
     b.post("/slow/name", "finish", ANN)
         .await
         .assert_redirect("/slow/complete");
-    common::wait::until("the outcome is recorded in the ledger", || {
-        let done = matches!(ledger.peek(&run), Some(Claim::Done(_)));
-        async move { done }
-    })
-    .await;
+    recorded(&ledger, &run).await;
 
     // Sent before the first answer arrived, to the other instance: the
     // session it names is gone, and that instance never saw the run. The

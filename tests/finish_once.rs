@@ -51,6 +51,14 @@ fn ledgers() -> [Option<LoggedLedger>; 2] {
     [None, Some(LoggedLedger::default())]
 }
 
+/// The first finish held in the last check, then in the handler, each
+/// without a ledger and with one.
+fn gates_and_ledgers() -> impl Iterator<Item = (Gate, Option<LoggedLedger>)> {
+    [Gate::InCheck, Gate::InFinish]
+        .into_iter()
+        .flat_map(|gate| ledgers().map(|ledger| (gate, ledger)))
+}
+
 /// Intro done, the last step's form shown (with its token).
 async fn reach_last<S: common::TestApp<B>, B: MessageBody>(b: &mut Browser<'_, S>) {
     assert_eq!(b.get("/slow/intro").await.status, StatusCode::OK);
@@ -127,10 +135,7 @@ async fn a_duplicate_arriving_during_the_finish_handler_gets_the_completion_page
 
 #[actix_rt::test]
 async fn a_duplicate_of_a_finish_found_invalid_gets_the_same_failing_step() {
-    for (gate, ledger) in [Gate::InCheck, Gate::InFinish]
-        .into_iter()
-        .flat_map(|gate| ledgers().map(|ledger| (gate, ledger)))
-    {
+    for (gate, ledger) in gates_and_ledgers() {
         let (_, [first, second, page_one, page_two]) =
             double_finish(gate, Ending::Invalid, ledger).await;
         first.assert_redirect("/slow/intro");
@@ -148,10 +153,7 @@ async fn a_duplicate_of_a_finish_found_invalid_gets_the_same_failing_step() {
 
 #[actix_rt::test]
 async fn a_duplicate_of_a_failed_finish_gets_the_same_page_and_a_retry_succeeds() {
-    for (gate, ledger) in [Gate::InCheck, Gate::InFinish]
-        .into_iter()
-        .flat_map(|gate| ledgers().map(|ledger| (gate, ledger)))
-    {
+    for (gate, ledger) in gates_and_ledgers() {
         let probe = web::Data::new(Probe::with(gate, Ending::Fail));
         let _events = probe.events.watch();
         let app = slow_app(probe.clone(), ledger).await;

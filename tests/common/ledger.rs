@@ -1,13 +1,12 @@
-//! A run ledger in memory that logs what it is asked, beside a session
-//! store that logs its reads into the same log: the order of the two
-//! tells whether a claim went out while the session loaded.
+//! A run ledger in memory that logs what it is asked. Given to a
+//! [`super::test_store::TestStore`] that logs its reads into the same
+//! log, the order of the two tells whether a claim went out while the
+//! session loaded.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
-use actix_web::cookie::time::Duration;
-use actix_wizard::{Claim, MemoryStore, RunLedger};
+use actix_wizard::{Claim, RunLedger};
 use futures_util::future::LocalBoxFuture;
 
 /// What the ledger and the store were asked, in order: `claim RUN`,
@@ -16,7 +15,7 @@ use futures_util::future::LocalBoxFuture;
 pub struct Log(Arc<Mutex<Vec<String>>>);
 
 impl Log {
-    fn push(&self, entry: String) {
+    pub fn push(&self, entry: String) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).push(entry);
     }
 
@@ -117,59 +116,5 @@ impl RunLedger for LoggedLedger {
             self.log.push(format!("status {run}"));
             Ok(self.peek(run))
         })
-    }
-}
-
-/// The embedded store, logging when each read begins and ends.
-#[derive(Clone, Default)]
-pub struct LoggedStore {
-    inner: MemoryStore,
-    pub log: Log,
-}
-
-impl LoggedStore {
-    /// A store logging into `log`.
-    pub fn new(log: Log) -> Self {
-        Self {
-            inner: MemoryStore::default(),
-            log,
-        }
-    }
-}
-
-impl SessionStore for LoggedStore {
-    async fn load(
-        &self,
-        session_key: &SessionKey,
-    ) -> Result<Option<HashMap<String, String>>, LoadError> {
-        self.log.push("load begins".to_owned());
-        let state = self.inner.load(session_key).await;
-        self.log.push("load ends".to_owned());
-        state
-    }
-
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        self.inner.save(state, ttl).await
-    }
-
-    async fn update(
-        &self,
-        session_key: SessionKey,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        self.inner.update(session_key, state, ttl).await
-    }
-
-    async fn update_ttl(&self, session_key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
-        self.inner.update_ttl(session_key, ttl).await
-    }
-
-    async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
-        self.inner.delete(session_key).await
     }
 }

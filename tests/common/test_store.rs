@@ -1,5 +1,6 @@
 //! A session store for tests: the embedded store, with a switch that makes
-//! it fail as an unreachable server would, and counts of what it was asked.
+//! it fail as an unreachable server would, counts of what it was asked,
+//! and, when asked to, a log of when each read begins and ends.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,6 +9,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use actix_wizard::MemoryStore;
+
+use super::ledger::Log;
 
 #[derive(Clone, Default)]
 pub struct TestStore {
@@ -18,9 +21,25 @@ pub struct TestStore {
     pub reads: Arc<AtomicUsize>,
     /// `save`s, `update`s, `update_ttl`s and `delete`s asked for.
     pub writes: Arc<AtomicUsize>,
+    /// Where `load begins` and `load ends` are logged, if anywhere.
+    log: Option<Log>,
 }
 
 impl TestStore {
+    /// A store that logs each read's beginning and end into `log`.
+    pub fn logging_into(log: Log) -> Self {
+        Self {
+            log: Some(log),
+            ..Self::default()
+        }
+    }
+
+    fn note(&self, entry: &str) {
+        if let Some(log) = &self.log {
+            log.push(entry.to_owned());
+        }
+    }
+
     /// `load`s asked for so far.
     pub fn reads(&self) -> usize {
         self.reads.load(Ordering::SeqCst)
@@ -47,7 +66,10 @@ impl TestStore {
 impl SessionStore for TestStore {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
         self.check(&self.reads).map_err(LoadError::Other)?;
-        self.inner.load(key).await
+        self.note("load begins");
+        let state = self.inner.load(key).await;
+        self.note("load ends");
+        state
     }
     async fn save(
         &self,

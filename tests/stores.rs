@@ -186,6 +186,68 @@ async fn memcached_spreads_sessions_over_several_servers() {
     drop(a);
 }
 
+/// Connections memcached accepted while `rounds` rounds of `in_flight`
+/// concurrent session reads ran through `store`, after a first round that
+/// opened the pool (the stats connection of each count excluded).
+async fn connections_dialled_after_warm_up(
+    store: &actix_wizard::MemcachedStore,
+    port: u16,
+    in_flight: usize,
+    rounds: usize,
+) -> u64 {
+    let key = store
+        .save(state("pooled"), &Ttl::minutes(5))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let round = || async {
+        let reads: Vec<_> = (0..in_flight)
+            .map(|_| {
+                let (store, key) = (store.clone(), copy(&key));
+                actix_rt::spawn(async move { store.load(&key).await })
+            })
+            .collect();
+        for read in reads {
+            let loaded = read.await.unwrap_or_else(|e| panic!("{e}"));
+            assert!(matches!(loaded, Ok(Some(_))), "a pooled read failed");
+        }
+    };
+    round().await;
+    let before = servers::memcached_stat(port, "total_connections");
+    for _ in 0..rounds {
+        round().await;
+    }
+    let after = servers::memcached_stat(port, "total_connections");
+    // The second stats connection is the only one expected.
+    after - before - 1
+}
+
+#[actix_rt::test]
+async fn memcached_keeps_its_connections_open_between_busy_moments() {
+    let Some(server) = servers::own_memcached() else {
+        return;
+    };
+    let url = format!("memcache://127.0.0.1:{}", server.port);
+    let in_flight = 24;
+    let store = actix_wizard::MemcachedStore::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        connections_dialled_after_warm_up(&store, server.port, in_flight, 10).await,
+        0,
+        "the default pool dialled memcached again for reads it had connections for"
+    );
+    // What the default avoids: a pool keeping fewer idle connections than
+    // the reads in flight closes the surplus and dials it again each round.
+    let small = actix_wizard::MemcachedStore::connect_keeping(&url, 4)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let redialled = connections_dialled_after_warm_up(&small, server.port, in_flight, 10).await;
+    assert!(
+        redialled >= 10 * (in_flight as u64 - 4),
+        "a pool of 4 redialled only {redialled} connections for 10 rounds of {in_flight}"
+    );
+}
+
 // ------------------------------------------------------------ outages
 
 #[actix_rt::test]

@@ -41,13 +41,46 @@ pub struct MemcachedStore {
 }
 
 impl MemcachedStore {
+    /// How many idle connections [`connect`](Self::connect) keeps open per
+    /// server between exchanges.
+    ///
+    /// A pool that keeps fewer than the exchanges in flight at a busy
+    /// moment closes the surplus after each exchange and dials it again for
+    /// the next: a TCP handshake more for that request, and a socket left in
+    /// `TIME_WAIT` each time (thousands per second under load, enough to run
+    /// out of local ports). One worker serving 16 users at once holds up to
+    /// about 30 connections (a finish reads the session and claims its run
+    /// side by side), so 64 leaves room for several workers sharing one
+    /// store. Only connections the load has needed are kept: a quiet server
+    /// holds few. Count them against memcached's own limit (`-c`, 1,024 by
+    /// default) across every instance.
+    pub const IDLE_CONNECTIONS: usize = 64;
+
     /// Connects to `memcache://HOST:PORT[,HOST:PORT...]` and checks that
-    /// every server answers.
+    /// every server answers; keeps up to
+    /// [`IDLE_CONNECTIONS`](Self::IDLE_CONNECTIONS) idle connections per
+    /// server.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_keeping(url, Self::IDLE_CONNECTIONS).await
+    }
+
+    /// Connects like [`connect`](Self::connect), keeping up to
+    /// `idle_per_server` idle connections per server for the next exchange.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), actix_wizard::StoreError> {
+    /// use actix_wizard::MemcachedStore;
+    /// // Twelve instances of four workers each: 12 × 80 stays under the
+    /// // 1,024 connections a default memcached accepts.
+    /// let store = MemcachedStore::connect_keeping("memcache://10.0.0.5:11211", 80).await?;
+    /// # let _ = store; Ok(()) }
+    /// ```
+    pub async fn connect_keeping(url: &str, idle_per_server: usize) -> Result<Self, StoreError> {
         let servers = parse_servers(url)?;
         let client = AsyncMemcache::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
+            .max_idle(idle_per_server)
             .connect_async(servers.iter().map(String::as_str))
             .await
             .map_err(|e| StoreError::unreachable(format!("memcached at {url}"), e))?;

@@ -223,6 +223,32 @@ pub fn own_memcached() -> Option<ServerProcess> {
     server
 }
 
+/// One figure of memcached's `stats` on `port` (`total_connections`,
+/// `curr_connections`...). The stats connection itself counts as one.
+pub fn memcached_stat(port: u16, name: &str) -> u64 {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .unwrap_or_else(|e| panic!("memcached on {port}: {e}"));
+    stream
+        .write_all(b"stats\r\n")
+        .unwrap_or_else(|e| panic!("memcached stats: {e}"));
+    let mut text = String::new();
+    let mut buffer = [0u8; 4096];
+    while !text.ends_with("END\r\n") {
+        let read = stream
+            .read(&mut buffer)
+            .unwrap_or_else(|e| panic!("memcached stats: {e}"));
+        assert!(read > 0, "memcached closed the stats connection");
+        text.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+    text.lines()
+        .filter_map(|line| line.strip_prefix("STAT "))
+        .filter_map(|line| line.split_once(' '))
+        .find(|(key, _)| *key == name)
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("memcached stats has no {name}"))
+}
+
 /// memcached: `MEMCACHED_URL` if set, else one this test starts (kept
 /// alive by the returned process).
 pub async fn memcached() -> Option<(actix_wizard::MemcachedStore, Option<ServerProcess>)> {

@@ -188,7 +188,7 @@ async fn memcached_spreads_sessions_over_several_servers() {
 
 /// Connections memcached accepted while `rounds` rounds of `in_flight`
 /// concurrent session reads ran through `store`, after a first round that
-/// opened the pool (the stats connection of each count excluded).
+/// opened the pool; the connection that reads the count is left out.
 async fn connections_dialled_after_warm_up(
     store: &actix_wizard::MemcachedStore,
     port: u16,

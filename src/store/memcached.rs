@@ -47,8 +47,8 @@ impl MemcachedStore {
     /// A pool that keeps fewer than the exchanges in flight at a busy
     /// moment closes the surplus after each exchange and dials it again for
     /// the next: a TCP handshake more for that request, and a socket left in
-    /// `TIME_WAIT` each time (thousands per second under load, enough to run
-    /// out of local ports). One worker serving 16 users at once holds up to
+    /// `TIME_WAIT` each time (hundreds to thousands a second under load, in
+    /// time enough to run out of local ports). One worker serving 16 users at once holds up to
     /// about 30 connections (a finish reads the session and claims its run
     /// side by side), so 64 leaves room for several workers sharing one
     /// store. Only connections the load has needed are kept: a quiet server

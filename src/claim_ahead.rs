@@ -129,7 +129,19 @@ where
     }
 }
 
-/// The service made by [`ClaimAheadLayer`].
+/// The layer of [`WizardSetup::middleware`](crate::WizardSetup::middleware)
+/// between the store-outage page and the session middleware: for a `POST`
+/// that may finish a run of a wizard with a ledger, it sends the ledger's
+/// claim together with the session's read. Applications do not build it;
+/// it appears in the middleware's service type.
+///
+/// ```
+/// use actix_wizard::{ClaimAheadService, StoreOutageService};
+/// // The service an App wrapped in the middleware runs, around `S`, the
+/// // session middleware's service.
+/// type Wrapped<S> = StoreOutageService<ClaimAheadService<S>>;
+/// # let _: Option<Wrapped<()>> = None;
+/// ```
 pub struct ClaimAheadService<S> {
     service: Rc<S>,
     wizards: Rc<[Arc<dyn FinishingRun>]>,

@@ -153,9 +153,10 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
     ) -> WizardService<W> {
         self.note_mount::<W>(path);
         let service = WizardService::with_ledger(path, self.config.clone(), ledger);
-        let mut finishing = self.finishing.lock().unwrap_or_else(|p| p.into_inner());
-        finishing.push(service.finishing_run());
-        drop(finishing);
+        self.finishing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(service.finishing_run());
         service
     }
 

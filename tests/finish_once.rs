@@ -108,15 +108,22 @@ async fn double_finish(
     (probe, [first, second, after_first, after_second])
 }
 
+/// Both finishes answered with the completion page, and each tab's next
+/// page greets the visitor.
+#[track_caller]
+fn assert_both_completed([first, second, page_one, page_two]: [common::Reply; 4]) {
+    first.assert_redirect("/slow/complete");
+    second.assert_redirect("/slow/complete");
+    assert_eq!(page_one.body, "Done, Ann");
+    assert_eq!(page_two.body, "Done, Ann");
+}
+
 #[actix_rt::test]
 async fn a_duplicate_arriving_during_the_last_check_gets_the_completion_page() {
     for ledger in ledgers() {
         let (probe, [first, second, page_one, page_two]) =
             double_finish(Gate::InCheck, Ending::Succeed, ledger).await;
-        first.assert_redirect("/slow/complete");
-        second.assert_redirect("/slow/complete");
-        assert_eq!(page_one.body, "Done, Ann");
-        assert_eq!(page_two.body, "Done, Ann");
+        assert_both_completed([first, second, page_one, page_two]);
         assert!(probe.is_taken("Ann"));
     }
 }
@@ -126,10 +133,7 @@ async fn a_duplicate_arriving_during_the_finish_handler_gets_the_completion_page
     for ledger in ledgers() {
         let (_, [first, second, page_one, page_two]) =
             double_finish(Gate::InFinish, Ending::Succeed, ledger).await;
-        first.assert_redirect("/slow/complete");
-        second.assert_redirect("/slow/complete");
-        assert_eq!(page_one.body, "Done, Ann");
-        assert_eq!(page_two.body, "Done, Ann");
+        assert_both_completed([first, second, page_one, page_two]);
     }
 }
 

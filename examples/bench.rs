@@ -327,6 +327,11 @@ fn main() -> ExitCode {
         .args([
             "build",
             "--release",
+            "--package",
+            "actix-wizard-examples",
+            // Both apps read SESSION_STORE=memcache://… in the second row.
+            "--features",
+            "memcached",
             "--example",
             "signup",
             "--example",

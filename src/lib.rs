@@ -92,8 +92,3 @@ pub use store::RedisBackend;
 pub use store::{MemoryStore, MemoryStoreBuilder, StoreError};
 pub use texts::{ProblemWords, Text, Texts};
 pub use wizard::{Admission, Finish, FinishError, Steps, Wizard, resource, run_of};
-
-/// The README's code, compiled as a doctest so that it stays true.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeDoctests;

@@ -366,7 +366,7 @@ mod tests {
     /// found the claim taken waits, listed as the run's local leader; the
     /// request that holds the claim (sent ahead) runs the section all the
     /// same, and the first one then finds its outcome here.
-    #[actix_rt::test]
+    #[actix_web::test]
     async fn the_holder_of_a_claim_sent_ahead_finishes_while_a_local_request_waits() {
         let finishes = Finishes::new(Some(ClaimedElsewhere::recorded_after(0)));
         let ran = AtomicUsize::new(0);
@@ -393,7 +393,7 @@ mod tests {
         assert_eq!(waiting.ok().as_deref(), Some("\"held\""));
     }
 
-    #[actix_rt::test]
+    #[actix_web::test]
     async fn a_claim_sent_ahead_answers_for_the_ledger() {
         // The ledger would only ever say "pending": the claim answers.
         let finishes = Finishes::new(Some(ClaimedElsewhere::recorded_after(usize::MAX)));
@@ -424,7 +424,7 @@ mod tests {
         );
     }
 
-    #[actix_rt::test]
+    #[actix_web::test]
     async fn a_run_being_recorded_elsewhere_is_waited_for() {
         let finishes = Finishes::new(Some(ClaimedElsewhere::recorded_after(3)));
         assert_eq!(

@@ -19,7 +19,9 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::LOCATION;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use actix_wizard::{MemcachedStore, MemoryStore};
+#[cfg(feature = "memcached")]
+use actix_wizard::MemcachedStore;
+use actix_wizard::MemoryStore;
 use askama::Template;
 use rand::RngCore;
 use regex::Regex;
@@ -34,7 +36,8 @@ static ACCOUNTS: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(Defaul
 /// example's table, made by its migrations.
 static DATABASE: std::sync::OnceLock<sqlx::AnyPool> = std::sync::OnceLock::new();
 
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("examples/signup/migrations");
+#[path = "../shared/migrations.rs"]
+mod migrations;
 
 /// Whether an account has this (normalised) address: one `SELECT` with a
 /// database. An error counts as not taken; the insert decides.
@@ -772,7 +775,7 @@ async fn main() -> ExitCode {
                 .max_connections(8)
                 .connect(&database)
                 .await?;
-            MIGRATIONS.run(&pool).await?;
+            migrations::run(&pool).await?;
             Ok::<_, sqlx::Error>(pool)
         };
         match opened.await {
@@ -789,10 +792,16 @@ async fn main() -> ExitCode {
         let memory = MemoryStore::default();
         serve(move || memory.clone(), key, addr, workers).await
     } else if store.starts_with("memcache://") {
-        match MemcachedStore::connect(&store).await {
+        #[cfg(feature = "memcached")]
+        let served = match MemcachedStore::connect(&store).await {
             Ok(memcached) => serve(move || memcached.clone(), key, addr, workers).await,
             Err(e) => Err(e.to_string()),
-        }
+        };
+        #[cfg(not(feature = "memcached"))]
+        let served = Err(format!(
+            "SESSION_STORE={store} needs the `memcached` feature: cargo run --example baseline --features memcached"
+        ));
+        served
     } else {
         Err(format!(
             "SESSION_STORE={store} is not supported by the baseline"

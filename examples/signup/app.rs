@@ -17,7 +17,6 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::Migrator;
 use validator::{Validate, ValidationError};
 
 const EMAIL_TAKEN: &str = "An account with this email address already exists";
@@ -40,7 +39,8 @@ pub fn normalised_email(email: &str) -> String {
 }
 
 /// The migrations in `examples/signup/migrations`, applied at start.
-static MIGRATIONS: Migrator = sqlx::migrate!("examples/signup/migrations");
+#[path = "../shared/migrations.rs"]
+mod migrations;
 
 /// The application's accounts: in a database through sqlx (SQLite, a file
 /// or memory, or PostgreSQL), or in this process's memory for the
@@ -90,7 +90,7 @@ impl Accounts {
             options.max_connections(8)
         };
         let pool = options.connect(url).await?;
-        MIGRATIONS.run(&pool).await?;
+        migrations::run(&pool).await?;
         Ok(Self {
             kept: Kept::Database(pool),
             statements: AtomicU64::new(0),

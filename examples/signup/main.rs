@@ -19,10 +19,11 @@ use std::time::Duration;
 use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
-use actix_wizard::{
-    MemcachedLedger, MemcachedStore, MemoryStore, RedisBackend, RedisLedger, WizardConfig,
-    WizardService, WizardSetup,
-};
+#[cfg(feature = "memcached")]
+use actix_wizard::{MemcachedLedger, MemcachedStore};
+use actix_wizard::{MemoryStore, WizardConfig, WizardService, WizardSetup};
+#[cfg(feature = "redis")]
+use actix_wizard::{RedisBackend, RedisLedger};
 
 /// The accounts' database when `DATABASE_URL` is not set: SQLite, in a file
 /// of the working directory, made at the first start.
@@ -35,7 +36,9 @@ const COOKIE_STATE_CAP: usize = 2500;
 enum StoreChoice {
     Memory,
     Cookie,
+    #[cfg(feature = "redis")]
     Redis(String),
+    #[cfg(feature = "memcached")]
     Memcached(String),
 }
 
@@ -48,8 +51,41 @@ struct Settings {
     database: String,
 }
 
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+/// The one-line reason given when a setting needs a cargo feature this
+/// build was made without.
+fn feature_off(setting: &str, value: &str, feature: &str) -> String {
+    format!(
+        "{setting}={value} needs the `{feature}` feature: cargo run --example signup --features {feature}"
+    )
+}
+
+#[cfg(feature = "redis")]
+fn redis_store(url: &str) -> Result<StoreChoice, String> {
+    Ok(StoreChoice::Redis(url.to_owned()))
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_store(url: &str) -> Result<StoreChoice, String> {
+    Err(feature_off("SESSION_STORE", url, "redis"))
+}
+
+#[cfg(feature = "memcached")]
+fn memcached_store(url: &str) -> Result<StoreChoice, String> {
+    Ok(StoreChoice::Memcached(url.to_owned()))
+}
+
+#[cfg(not(feature = "memcached"))]
+fn memcached_store(url: &str) -> Result<StoreChoice, String> {
+    Err(feature_off("SESSION_STORE", url, "memcached"))
+}
+
+/// `DATABASE_URL` as given, or the reason this build cannot open it.
+fn database(url: String) -> Result<String, String> {
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if postgres && !cfg!(feature = "postgres") {
+        return Err(feature_off("DATABASE_URL", &url, "postgres"));
+    }
+    Ok(url)
 }
 
 fn parse_key(hex_key: &str) -> Result<Key, String> {
@@ -62,21 +98,23 @@ fn parse_key(hex_key: &str) -> Result<Key, String> {
     })
 }
 
-fn settings() -> Result<Settings, String> {
+/// The settings from the environment variables that `var` reads.
+fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+    let env_or = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_owned());
     let store = match env_or("SESSION_STORE", "memory").as_str() {
         "memory" => StoreChoice::Memory,
         "cookie" => StoreChoice::Cookie,
-        other if other.starts_with("redis://") => StoreChoice::Redis(other.to_owned()),
-        other if other.starts_with("memcache://") => StoreChoice::Memcached(other.to_owned()),
+        other if other.starts_with("redis://") => redis_store(other)?,
+        other if other.starts_with("memcache://") => memcached_store(other)?,
         other => {
             return Err(format!(
                 "SESSION_STORE={other} is not one of memory, cookie, redis://HOST:PORT, memcache://HOST:PORT"
             ));
         }
     };
-    let key = match std::env::var("SESSION_KEY") {
-        Ok(hex_key) => parse_key(&hex_key)?,
-        Err(_) => {
+    let key = match var("SESSION_KEY") {
+        Some(hex_key) => parse_key(&hex_key)?,
+        None => {
             eprintln!(
                 "warning: SESSION_KEY is not set; using a key generated now, so sessions end when the server restarts"
             );
@@ -86,13 +124,13 @@ fn settings() -> Result<Settings, String> {
     let ttl: u64 = env_or("SESSION_TTL_SECS", "1800")
         .parse()
         .map_err(|_| "SESSION_TTL_SECS must be a whole number of seconds".to_owned())?;
-    let workers = match std::env::var("WORKERS") {
-        Ok(n) => n
+    let workers = match var("WORKERS") {
+        Some(n) => n
             .parse()
             .ok()
             .filter(|n| *n > 0)
             .ok_or("WORKERS must be a positive whole number")?,
-        Err(_) => std::thread::available_parallelism()
+        None => std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1),
     };
@@ -118,7 +156,7 @@ fn settings() -> Result<Settings, String> {
         key,
         config,
         workers,
-        database: env_or("DATABASE_URL", DEFAULT_DATABASE),
+        database: database(env_or("DATABASE_URL", DEFAULT_DATABASE))?,
     })
 }
 
@@ -209,6 +247,7 @@ async fn start(settings: Settings) -> Result<(), String> {
             let signup = setup.wizard(path);
             serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
         }
+        #[cfg(feature = "redis")]
         StoreChoice::Redis(url) => {
             let redis = RedisBackend::connect(&url)
                 .await
@@ -217,6 +256,7 @@ async fn start(settings: Settings) -> Result<(), String> {
             let signup = setup.wizard_with_ledger(path, RedisLedger::new(&redis));
             serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
         }
+        #[cfg(feature = "memcached")]
         StoreChoice::Memcached(url) => {
             let store = MemcachedStore::connect(&url)
                 .await
@@ -231,7 +271,7 @@ async fn start(settings: Settings) -> Result<(), String> {
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let outcome = match settings() {
+    let outcome = match settings(|name| std::env::var(name).ok()) {
         Ok(settings) => start(settings).await,
         Err(reason) => Err(reason),
     };
@@ -241,5 +281,72 @@ async fn main() -> ExitCode {
             eprintln!("signup: {reason}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Unused in a build with every feature on, where nothing is refused.
+    #[cfg_attr(
+        all(feature = "redis", feature = "memcached", feature = "postgres"),
+        allow(dead_code)
+    )]
+    /// The reason `settings` refuses the environment `vars`.
+    fn refused(vars: &[(&str, &str)]) -> String {
+        let found = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        match settings(found) {
+            Ok(_) => panic!("{vars:?} was accepted"),
+            Err(reason) => reason,
+        }
+    }
+
+    // Unused in a build with every feature on, where nothing is refused.
+    #[cfg_attr(
+        all(feature = "redis", feature = "memcached", feature = "postgres"),
+        allow(dead_code)
+    )]
+    fn names_the_feature(reason: &str, feature: &str) {
+        assert!(!reason.contains('\n'), "more than one line: {reason}");
+        let command = format!("cargo run --example signup --features {feature}");
+        assert!(reason.contains(&command), "{reason}");
+    }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn redis_without_its_feature_names_the_feature() {
+        let reason = refused(&[("SESSION_STORE", "redis://127.0.0.1:6379")]);
+        assert!(reason.starts_with("SESSION_STORE=redis://127.0.0.1:6379 "));
+        names_the_feature(&reason, "redis");
+    }
+
+    #[cfg(not(feature = "memcached"))]
+    #[test]
+    fn memcached_without_its_feature_names_the_feature() {
+        let reason = refused(&[("SESSION_STORE", "memcache://127.0.0.1:11211")]);
+        assert!(reason.starts_with("SESSION_STORE=memcache://127.0.0.1:11211 "));
+        names_the_feature(&reason, "memcached");
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[test]
+    fn postgres_without_its_feature_names_the_feature() {
+        let url = "postgres://127.0.0.1:5432/test";
+        let reason = refused(&[("SESSION_KEY", &"ab".repeat(64)), ("DATABASE_URL", url)]);
+        assert!(reason.starts_with("DATABASE_URL=postgres://"), "{reason}");
+        names_the_feature(&reason, "postgres");
+    }
+
+    #[test]
+    fn the_default_build_takes_the_embedded_store_and_sqlite() {
+        let found = |name: &str| (name == "SESSION_KEY").then(|| "ab".repeat(64));
+        let settings = settings(found).unwrap_or_else(|reason| panic!("refused: {reason}"));
+        assert!(matches!(settings.store, StoreChoice::Memory));
+        assert_eq!(settings.database, DEFAULT_DATABASE);
     }
 }

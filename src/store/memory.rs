@@ -207,7 +207,7 @@ mod tests {
         HashMap::from([("k".to_owned(), "x".repeat(n))])
     }
 
-    #[actix_rt::test]
+    #[actix_web::test]
     async fn saves_loads_updates_and_deletes() {
         let store = MemoryStore::default();
         let ttl = Duration::minutes(5);
@@ -219,7 +219,7 @@ mod tests {
         assert_eq!(store.load(&key).await.unwrap(), None);
     }
 
-    #[actix_rt::test]
+    #[actix_web::test]
     async fn entries_expire_and_ttl_can_be_extended() {
         let store = MemoryStore::default();
         let short = Duration::milliseconds(300);
@@ -239,7 +239,7 @@ mod tests {
         assert!(store.load(&kept).await.unwrap().is_some());
     }
 
-    #[actix_rt::test]
+    #[actix_web::test]
     async fn a_full_store_evicts_the_oldest_and_admits_the_newest() {
         let store = MemoryStore::builder().max_bytes(20_000).build();
         let ttl = Duration::minutes(5);

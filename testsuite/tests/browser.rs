@@ -2,8 +2,8 @@
 //! (chromedriver), against the app served on 127.0.0.1. Every page visited
 //! is checked with axe-core, and screenshots go to `docs/screenshots/`.
 //!
-//! Needs `chromium`, `chromium-driver` (Debian packages) and `npm install`
-//! (axe-core). Without them the tests print why they skip; with `CI=true`
+//! Needs `chromium`, `chromium-driver` (Debian packages) and `npm ci` in
+//! `testsuite/` (axe-core). Without them the tests print why they skip; with `CI=true`
 //! they fail instead.
 
 mod common;
@@ -22,8 +22,14 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+/// This package's folder, `testsuite/`.
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's root, where `docs/` is.
+fn repository_root() -> PathBuf {
+    manifest_dir().join("..")
 }
 
 /// chromedriver, killed when dropped.
@@ -64,7 +70,7 @@ async fn open_with(config: actix_wizard::WizardConfig) -> Option<Session> {
     }
     let axe_path = manifest_dir().join("node_modules/axe-core/axe.min.js");
     let Ok(axe) = std::fs::read_to_string(&axe_path) else {
-        skip("axe-core is not installed (run npm install)");
+        skip("axe-core is not installed (run npm ci in testsuite/)");
         return None;
     };
 
@@ -328,7 +334,7 @@ impl Session {
             .screenshot()
             .await
             .unwrap_or_else(|e| panic!("screenshot: {e}"));
-        let dir = manifest_dir().join("docs/screenshots");
+        let dir = repository_root().join("docs/screenshots");
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap_or_else(|e| panic!("{e}"));
     }

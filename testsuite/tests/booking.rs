@@ -2,7 +2,7 @@
 //! per booking, admits only bookings that may change, and opens with the
 //! booking as it is. Driven with the testing kit.
 
-#[path = "../examples/booking/app.rs"]
+#[path = "../../examples/booking/app.rs"]
 mod app;
 
 use actix_web::{App, cookie::Key, web};

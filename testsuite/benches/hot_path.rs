@@ -2,10 +2,10 @@
 //! and open, and a step page served in-process (session, state, render);
 //! then allocations counted per request of a whole signup.
 //!
-//!     cargo bench --bench hot_path
+//!     cargo bench -p actix-wizard-testsuite --bench hot_path
 
 #[allow(dead_code)]
-#[path = "../examples/signup/app.rs"]
+#[path = "../../examples/signup/app.rs"]
 mod app;
 
 use std::alloc::{GlobalAlloc, Layout, System};

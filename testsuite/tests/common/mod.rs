@@ -6,9 +6,9 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
-#[path = "../../examples/signup/app.rs"]
+#[path = "../../../examples/signup/app.rs"]
 pub mod app;
-#[path = "../../examples/signup/funnel.rs"]
+#[path = "../../../examples/signup/funnel.rs"]
 pub mod funnel;
 pub mod http;
 pub mod kit;

@@ -1,0 +1,56 @@
+//! The signup's database migrations (`signup/migrations/`), embedded in
+//! the binary. `sqlx::migrate!` does the same at compile time, but it
+//! needs sqlx's macros, which would be the slowest part of the example's
+//! first build; the versions, descriptions and SQL here are the ones it
+//! would read, so a database migrated by either is the same.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+
+/// Version, description (the file's name after the version, `_` read as
+/// a space) and SQL of each file, in order.
+const FILES: [(i64, &str, &str); 2] = [
+    (
+        1,
+        "accounts",
+        include_str!("../signup/migrations/0001_accounts.sql"),
+    ),
+    (
+        2,
+        "funnel events",
+        include_str!("../signup/migrations/0002_funnel_events.sql"),
+    ),
+];
+
+/// The files above as a source sqlx's [`Migrator`] reads.
+#[derive(Debug)]
+struct Embedded;
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
+        let migrations = FILES
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sql.into(),
+                    false,
+                )
+            })
+            .collect();
+        Box::pin(std::future::ready(Ok(migrations)))
+    }
+}
+
+/// Brings the database at `pool` up to the newest migration.
+pub async fn run(pool: &sqlx::AnyPool) -> Result<(), sqlx::Error> {
+    Migrator::new(Embedded).await?.run(pool).await?;
+    Ok(())
+}

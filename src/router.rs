@@ -35,7 +35,7 @@ use crate::problem::Problem;
 use crate::render::{
     CompletePage, DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT, Page, Progress, REVISION_FIELD,
 };
-use crate::run::{Mount, Run, Runs, TAB_PARAM, TAB_SEGMENT};
+use crate::run::{Mount, Run, Runs, TAB_KEY_BYTES, TAB_KEY_PATTERN, TAB_PARAM, TAB_SEGMENT};
 use crate::schema::{self, SCHEMA_SEGMENT};
 use crate::state::{Notice, StepRecord};
 use crate::tabs;
@@ -137,7 +137,7 @@ impl<W: Wizard> WizardService<W> {
         // With runs per tab, each run is a resource of its own under the
         // wizard's path, keyed by its URL.
         let (base, outer) = if config.runs_per_tab {
-            let base = format!("{mounted}/{TAB_SEGMENT}/{{{TAB_PARAM}}}");
+            let base = format!("{mounted}/{TAB_SEGMENT}/{{{TAB_PARAM}:{TAB_KEY_PATTERN}}}");
             (base, Some(Mount::new(&mounted)))
         } else {
             (mounted, None)
@@ -219,9 +219,10 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         .to_owned();
         let headers = Arc::new(self.inner.config.clone());
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
-        if let Some(outer) = &self.inner.outer {
+        let tabs = self.inner.outer.as_ref().map(|outer| {
             register_tab_routes(&self.inner, outer.pattern(), &headers, config);
-        }
+            (outer.pattern().to_owned(), Arc::clone(&self.inner))
+        });
         let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
         for entry_path in ["", "/"] {
             scope =
@@ -324,7 +325,26 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                 },
             ))
             .register(config);
+        if let Some((outer, inner)) = tabs {
+            register_unknown_runs(inner, &outer, config);
+        }
     }
+}
+
+/// With runs per tab, `{outer}/r/…` under a key the crate did not make
+/// (matched by no run's scope): 404 with a link to the wizard, before
+/// anything is stored or a cookie set.
+fn register_unknown_runs<W: Wizard>(inner: Arc<Inner<W>>, outer: &str, config: &mut AppService) {
+    web::resource(format!("{outer}/{TAB_SEGMENT}/{{wizard_unknown_run}}*"))
+        .app_data(web::Data::from(inner))
+        .default_service(web::to(
+            |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                let json = json::wants_json(request.headers());
+                let start = wizard.outer_of(&request);
+                with_headers(&wizard.config, json, Err(wizard.not_found(&start)))
+            },
+        ))
+        .register(config);
 }
 
 /// With runs per tab, the routes at the wizard's own path: `{outer}`
@@ -363,7 +383,7 @@ fn register_tab_routes<W: Wizard>(
         .route(get_or_head().to(
             |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
                 let outer = wizard.outer_of(&request);
-                let answer = Ok(see_other(&tabs::run_url(&outer, &random_id(9))));
+                let answer = Ok(see_other(&tabs::run_url(&outer, &random_id(TAB_KEY_BYTES))));
                 for_client(&request, &wizard, answer)
             },
         ))
@@ -381,7 +401,7 @@ fn tabs_entry<W: Wizard>(
     let outer = wizard.outer_of(request);
     let runs = wizard.runs.tab_runs(request, session, &wizard.steps);
     match runs.as_slice() {
-        [] => Ok(see_other(&tabs::run_url(&outer, &random_id(9)))),
+        [] => Ok(see_other(&tabs::run_url(&outer, &random_id(TAB_KEY_BYTES)))),
         [only] => Ok(see_other(&tabs::run_url(&outer, &only.key))),
         several => tabs::runs_page(
             several,

@@ -75,6 +75,12 @@ impl RunKey {
 /// path parameter: a tab's run lives at `{base}/r/{key}`.
 pub(crate) const TAB_SEGMENT: &str = "r";
 pub(crate) const TAB_PARAM: &str = "wizard_run";
+/// A tab's key: this many random bytes, in base64url.
+pub(crate) const TAB_KEY_BYTES: usize = 9;
+/// The exact form of a key the crate makes ([`TAB_KEY_BYTES`] in
+/// base64url), in the route's pattern: any other key (which would go into
+/// the visitor cookie's `Path`) matches no route of the wizard.
+pub(crate) const TAB_KEY_PATTERN: &str = "[A-Za-z0-9_-]{12}";
 
 /// An unfinished run of a session, when runs are per tab: what the list
 /// of runs shows.
@@ -144,7 +150,7 @@ impl Mount {
         let mut rest = self.pattern.as_str();
         while let Some(open) = rest.find('{') {
             base.push_str(&rest[..open]);
-            let close = open + rest[open..].find('}')?;
+            let close = open + closing_brace(&rest[open..])?;
             let name = rest[open + 1..close].split(':').next()?;
             let value = request.match_info().get(name)?;
             base.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
@@ -153,6 +159,25 @@ impl Mount {
         base.push_str(rest);
         Some(base.into())
     }
+}
+
+/// Where the `{` that `pattern` starts with closes (a parameter's
+/// regex may hold braces of its own, as in `{key:[a-z]{12}}`).
+fn closing_brace(pattern: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, byte) in pattern.bytes().enumerate() {
+        match byte {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A run as one request sees it: the journey through the steps and the
@@ -717,5 +742,35 @@ mod tests {
         assert_ne!(seven.0.state_context, eight.0.state_context);
         assert_ne!(seven.0.outcome_entry, eight.0.outcome_entry);
         assert_eq!(RunKey::new("amend", "").0.state_entry, "wizard.amend");
+    }
+
+    #[test]
+    fn the_keys_the_crate_makes_and_only_those_match_a_tab_route() {
+        let route = actix_web::dev::ResourceDef::new(format!(
+            "/w/{TAB_SEGMENT}/{{{TAB_PARAM}:{TAB_KEY_PATTERN}}}"
+        ));
+        for _ in 0..100 {
+            let key = crate::csrf::random_id(TAB_KEY_BYTES);
+            assert!(route.is_match(&format!("/w/r/{key}")), "{key}");
+        }
+        for bad in [
+            "short",
+            "a%3BDomain%3Dexample.com",
+            "abcdefghijklm",
+            "abcdef<ghijk",
+        ] {
+            assert!(!route.is_match(&format!("/w/r/{bad}")), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_base_is_made_from_a_pattern_whose_regex_has_braces() {
+        let mount = Mount::new("/w/r/{run:[a-z]{3}}");
+        let request = actix_web::test::TestRequest::default()
+            .param("run", "abc")
+            .to_http_request();
+        assert_eq!(mount.base_of(&request).as_deref(), Some("/w/r/abc"));
+        assert_eq!(closing_brace("{a:[b]{2}}c"), Some(9));
+        assert_eq!(closing_brace("{a"), None);
     }
 }

@@ -4,6 +4,9 @@
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::web::{self, BytesMut};
 use actix_web::{HttpMessage, HttpRequest};
+use std::time::{Duration, Instant};
+
+use actix_web::rt::time::timeout;
 use futures_util::StreamExt;
 
 use crate::config::WizardConfig;
@@ -22,7 +25,11 @@ pub(crate) async fn read_form(
     config: &WizardConfig,
 ) -> Result<RawForm, Problem> {
     let kind = body_kind(request).ok_or(Problem::WrongType)?;
-    let body = read_body(request, payload, config.body_limit).await?;
+    let pace = Pace {
+        idle: config.body_idle_timeout,
+        min_rate: config.body_min_rate,
+    };
+    let body = read_body(request, payload, config.body_limit, pace).await?;
     let limits = FormLimits {
         max_fields: config.max_fields,
     };
@@ -61,12 +68,36 @@ fn body_kind(request: &HttpRequest) -> Option<BodyKind> {
     }
 }
 
+/// How slowly a body may arrive.
+#[derive(Clone, Copy)]
+struct Pace {
+    /// Longest wait for the next bytes.
+    idle: Duration,
+    /// Slowest average, in bytes a second, once the body has been
+    /// arriving for longer than `idle`.
+    min_rate: u64,
+}
+
+impl Pace {
+    /// Whether `received` bytes in `elapsed` is too slow.
+    fn too_slow(&self, received: usize, elapsed: Duration) -> bool {
+        if elapsed <= self.idle {
+            return false;
+        }
+        let expected = u128::from(self.min_rate) * elapsed.as_millis() / 1000;
+        (received as u128) < expected
+    }
+}
+
 /// Reads the body up to `limit` bytes: a larger declared length is refused
-/// before anything is read, a larger body as soon as it passes the limit.
+/// before anything is read, a larger body as soon as it passes the limit,
+/// a body that stalls for `pace.idle` or arrives more slowly than
+/// `pace.min_rate` as soon as that is seen.
 async fn read_body(
     request: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
+    pace: Pace,
 ) -> Result<BytesMut, Problem> {
     let declared = request
         .headers()
@@ -76,13 +107,45 @@ async fn read_body(
     if declared.is_some_and(|length| length > limit) {
         return Err(Problem::TooLarge);
     }
+    let started = Instant::now();
     let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    loop {
+        let next = timeout(pace.idle, payload.next())
+            .await
+            .map_err(|_| Problem::SlowBody)?;
+        let Some(chunk) = next else {
+            return Ok(body);
+        };
         let chunk = chunk.map_err(|_| Problem::Malformed)?;
         if body.len() + chunk.len() > limit {
             return Err(Problem::TooLarge);
         }
         body.extend_from_slice(&chunk);
+        if pace.too_slow(body.len(), started.elapsed()) {
+            return Err(Problem::SlowBody);
+        }
     }
-    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACE: Pace = Pace {
+        idle: Duration::from_secs(5),
+        min_rate: 1024,
+    };
+
+    #[test]
+    fn a_body_is_not_judged_slow_within_the_idle_time() {
+        assert!(!PACE.too_slow(1, Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn after_the_idle_time_the_average_must_reach_the_rate() {
+        assert!(PACE.too_slow(6 * 1024 - 1, Duration::from_secs(6)));
+        assert!(!PACE.too_slow(6 * 1024, Duration::from_secs(6)));
+        // A 10 MB upload at 2 KiB/s gets through.
+        assert!(!PACE.too_slow(2048 * 5000, Duration::from_secs(5000)));
+    }
 }

@@ -113,6 +113,17 @@ pub struct WizardConfig {
     pub body_limit: usize,
     /// Most fields a form may carry (more: 413). Default 1000.
     pub max_fields: usize,
+    /// Longest time a request body may send nothing, once its head has
+    /// arrived (then 408, and the connection closes). Default 5 seconds.
+    /// actix-web's `client_request_timeout` covers the head only.
+    pub body_idle_timeout: Duration,
+    /// Slowest average rate, in bytes a second, at which a body may
+    /// arrive once it has been arriving for longer than
+    /// [`WizardConfig::body_idle_timeout`] (slower: 408, and the
+    /// connection closes), so that a trickle of a byte every few seconds
+    /// cannot hold a connection. Default 1,024: a 16 KiB form needs 16 s
+    /// at worst, a 10 MB upload about 2 hours 45 minutes.
+    pub body_min_rate: u64,
     /// Idle time after which an unfinished run expires. Default 30 minutes.
     pub idle_timeout: Duration,
     /// Largest stored state of one run, in bytes once encrypted (larger:
@@ -164,6 +175,8 @@ impl Default for WizardConfig {
         Self {
             body_limit: 16 * 1024,
             max_fields: 1000,
+            body_idle_timeout: Duration::from_secs(5),
+            body_min_rate: 1024,
             idle_timeout: Duration::from_secs(30 * 60),
             max_state_bytes: 64 * 1024,
             secure_cookies: true,
@@ -210,6 +223,18 @@ impl WizardConfig {
     /// Sets [`WizardConfig::max_fields`].
     pub fn max_fields(mut self, fields: usize) -> Self {
         self.max_fields = fields;
+        self
+    }
+
+    /// Sets [`WizardConfig::body_idle_timeout`].
+    pub fn body_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.body_idle_timeout = timeout;
+        self
+    }
+
+    /// Sets [`WizardConfig::body_min_rate`], in bytes a second.
+    pub fn body_min_rate(mut self, bytes_per_second: u64) -> Self {
+        self.body_min_rate = bytes_per_second;
         self
     }
 

@@ -40,6 +40,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether the field's answer is text as typed: a text input of any
+    /// sort, a password or a text area.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Self::Text | Self::Email | Self::Telephone | Self::Password | Self::Textarea
+        )
+    }
+
     /// Whether the field is a group of controls inside a `<fieldset>`.
     pub fn is_group(self) -> bool {
         matches!(

@@ -5,7 +5,7 @@ use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use crate::date::DateProblem;
 use crate::field::{FieldSpec, humanize};
-use crate::form::Mismatch;
+use crate::form::{Mismatch, TextProblem};
 use crate::texts::{Texts, fill};
 
 /// The key validator uses for errors of the whole struct (schema checks).
@@ -247,6 +247,10 @@ pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> St
                 DateProblem::NotReal(_) => &texts.date_not_real,
             };
             (template, String::new(), String::new())
+        }
+        Mismatch::Text(TextProblem::Control) => (&texts.text_control, String::new(), String::new()),
+        Mismatch::Text(TextProblem::Invisible) => {
+            (&texts.text_invisible, String::new(), String::new())
         }
     };
     fill(template, &[("label", label), ("min", &min), ("max", &max)])

@@ -67,7 +67,7 @@ pub use field::{
     Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise, Rule, ticked,
 };
 pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
-pub use form::{FormLimits, MalformedForm, Mismatch, RawForm};
+pub use form::{FormLimits, MalformedForm, Mismatch, RawForm, TextProblem};
 pub use headers::SecurityHeaders;
 pub use json::CSRF_HEADER;
 #[cfg(feature = "memcached")]

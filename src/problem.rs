@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use actix_web::http::StatusCode;
 use actix_web::http::header::{ALLOW, CACHE_CONTROL, HeaderValue, RETRY_AFTER};
+use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -34,6 +34,10 @@ pub(crate) enum Problem {
     TooLarge,
     /// The form had more fields than allowed.
     TooManyFields,
+    /// The body stopped arriving, or arrived more slowly than allowed
+    /// ([`crate::WizardConfig::body_idle_timeout`]): 408, and the
+    /// connection closes.
+    SlowBody,
     /// The body was not `application/x-www-form-urlencoded`.
     WrongType,
     /// All the answers together are over the state cap: links to `form`.
@@ -56,6 +60,7 @@ impl Problem {
             Self::Malformed => &texts.malformed,
             Self::TooLarge => &texts.too_large,
             Self::TooManyFields => &texts.too_many_fields,
+            Self::SlowBody => &texts.slow_body,
             Self::WrongType => &texts.wrong_type,
             Self::StateTooLarge { .. } => &texts.state_too_large,
             Self::FinishFailed => &texts.finish_failed,
@@ -84,6 +89,7 @@ impl Problem {
             Self::Malformed => "malformed",
             Self::TooLarge => "too-large",
             Self::TooManyFields => "too-many-fields",
+            Self::SlowBody => "slow-body",
             Self::WrongType => "wrong-type",
             Self::StateTooLarge { .. } => "state-too-large",
             Self::FinishFailed => "finish-failed",
@@ -123,6 +129,11 @@ impl Problem {
                     .headers_mut()
                     .insert(ALLOW, HeaderValue::from_static(allow));
             }
+            // The rest of the body may never come: the connection cannot
+            // carry another request.
+            Self::SlowBody => response
+                .head_mut()
+                .set_connection_type(ConnectionType::Close),
             _ => {}
         }
     }
@@ -167,6 +178,7 @@ impl ResponseError for Problem {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             Self::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::SlowBody => StatusCode::REQUEST_TIMEOUT,
             Self::FinishFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::StoreDown => StatusCode::SERVICE_UNAVAILABLE,
         }

@@ -104,6 +104,12 @@ pub struct Texts {
     pub date_not_past: Text,
     /// A date that should be in the future but is not.
     pub date_not_future: Text,
+    /// Text holding a control character (a NUL byte, an escape; a line
+    /// break outside a text area): `{label}`.
+    pub text_control: Text,
+    /// Text of invisible characters only, or an email address holding
+    /// one (a soft hyphen, a zero-width space): `{label}`.
+    pub text_invisible: Text,
     /// `age=abc` on an integer field: `{label}`.
     pub whole_number: Text,
     /// A whole number the field's type cannot hold: `{label}`, `{min}`, `{max}`.
@@ -181,6 +187,8 @@ pub struct Texts {
     pub too_large: ProblemWords,
     /// The 413 page of too many fields.
     pub too_many_fields: ProblemWords,
+    /// The 408 page of a body that stopped arriving, or came too slowly.
+    pub slow_body: ProblemWords,
     /// The 415 page.
     pub wrong_type: ProblemWords,
     /// The 413 page of answers over the state cap.
@@ -249,6 +257,8 @@ impl Texts {
         date_not_real: Cow::Borrowed("{label} must be a real date"),
         date_not_past: Cow::Borrowed("{label} must be in the past"),
         date_not_future: Cow::Borrowed("{label} must be in the future"),
+        text_control: Cow::Borrowed("{label} must not include control characters or line breaks"),
+        text_invisible: Cow::Borrowed("{label} must not include invisible characters"),
         whole_number: Cow::Borrowed("{label} must be a whole number"),
         out_of_range: Cow::Borrowed("{label} must be between {min} and {max}"),
         number: Cow::Borrowed("{label} must be a number"),
@@ -314,6 +324,10 @@ impl Texts {
         too_many_fields: ProblemWords::new(
             "Your form has too many fields",
             "The form sent had more fields than we accept, so nothing was saved.",
+        ),
+        slow_body: ProblemWords::new(
+            "Your form took too long to arrive",
+            "The connection was too slow or stopped while the form was being sent, so nothing was saved. Go back and try again.",
         ),
         wrong_type: ProblemWords::new(
             "Unsupported form type",

@@ -15,7 +15,9 @@ use crate::field::Normalise;
 use crate::field::{FieldName, FieldSpec, Kind, humanize};
 use crate::field_errors::FieldErrors;
 use crate::field_errors::type_message;
-use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
+use crate::form::{
+    Mismatch, RawForm, Shape, TextProblem, decode, email_address, shape_of, text_problem,
+};
 use crate::render::{CompletePage, Layout, Page};
 use crate::step::Step;
 use crate::texts::Texts;
@@ -516,26 +518,62 @@ fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> Str
     type_message(mismatch, &label, texts)
 }
 
-/// The form as the rules see it: declared normalisations applied
-/// (`uppercase`, `lowercase`). Borrowed when there is none.
+/// Whether a field is normalised before its rules see it: a declared
+/// normalisation, or an email address (one address, one form).
+fn normalises(field: &FieldSpec) -> bool {
+    field.normalise != Normalise::AsTyped || field.kind == Kind::Email
+}
+
+/// The form as the rules see it and the answer keeps it: declared
+/// normalisations applied (`uppercase`, `lowercase`), email addresses in
+/// their one form ([`crate::form::email_address`]). Borrowed when there
+/// is none.
 fn normalised<'f, S: Step>(form: &'f RawForm) -> std::borrow::Cow<'f, RawForm> {
-    let normalising = |name: &str| {
-        S::FIELDS
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| f.normalise)
-            .filter(|n| *n != Normalise::AsTyped)
-    };
-    if !S::FIELDS.iter().any(|f| f.normalise != Normalise::AsTyped) {
+    if !S::FIELDS.iter().any(normalises) {
         return std::borrow::Cow::Borrowed(form);
     }
     let mut owned = form.clone();
-    owned.map_values(|name, value| match normalising(name) {
-        Some(Normalise::Uppercase) => value.to_uppercase(),
-        Some(Normalise::Lowercase) => value.to_lowercase(),
-        _ => value.to_owned(),
+    owned.map_values(|name, value| {
+        let Some(field) = S::FIELDS.iter().find(|f| f.name == name) else {
+            return value.to_owned();
+        };
+        let value = match field.kind {
+            Kind::Email => email_address(value),
+            _ => value.to_owned(),
+        };
+        match field.normalise {
+            Normalise::Uppercase => value.to_uppercase(),
+            Normalise::Lowercase => value.to_lowercase(),
+            Normalise::AsTyped => value,
+        }
     });
     std::borrow::Cow::Owned(owned)
+}
+
+/// The text answers of the form that no answer may hold (control
+/// characters, invisible ones), by field: for declared fields, by their
+/// kind (line breaks in a text area only); for a step that declares no
+/// field, every value, line breaks allowed.
+fn text_problems<S: Step>(
+    form: &RawForm,
+    fields: &[&'static str],
+) -> Vec<(&'static str, TextProblem)> {
+    let kind_of = |name: &str| S::FIELDS.iter().find(|f| f.name == name).map(|f| f.kind);
+    let mut found = Vec::new();
+    for field in fields {
+        let kind = kind_of(field);
+        if S::FIELDS.is_empty() || kind.is_some_and(Kind::is_text) {
+            let multiline = kind.is_none_or(|k| k == Kind::Textarea);
+            let address = kind == Some(Kind::Email);
+            let problem = form
+                .values(field)
+                .find_map(|value| text_problem(value, multiline, address));
+            if let Some(problem) = problem {
+                found.push((*field, problem));
+            }
+        }
+    }
+    found
 }
 
 /// The declaration against what serde reads: the same fields, and each
@@ -645,6 +683,12 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         Box::pin(async move {
             let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
             let mut errors = FieldErrors::new();
+            for (field, problem) in text_problems::<S>(form, self.shape.fields) {
+                let mismatch = Mismatch::Text(problem);
+                let message = type_error_of::<S>(field, mismatch, texts);
+                let code = format!("type:{}", mismatch.code());
+                errors.add_coded(field.to_owned(), None, message, Some(code));
+            }
             for (field, mismatch) in decoded.mismatches {
                 // A date's error links to its first wrong part; with
                 // nothing entered, to the date as a whole.

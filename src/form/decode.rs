@@ -14,6 +14,7 @@ use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
 use super::RawForm;
+use super::text::TextProblem;
 use crate::date::{DATE_PARTS, DATE_TYPE_NAME, DateProblem, read_parts};
 use crate::secret::SECRET_TYPE_NAME;
 
@@ -37,11 +38,14 @@ pub enum Mismatch {
     YesNo,
     /// A [`crate::Date`] field's day, month and year are not a date.
     Date(DateProblem),
+    /// A text field holds characters no answer may hold.
+    Text(TextProblem),
 }
 
 impl Mismatch {
     /// A short name of the kind of mismatch: `whole_number`,
-    /// `out_of_range`, `number`, `choice`, `yes_no` or `date`.
+    /// `out_of_range`, `number`, `choice`, `yes_no`, `date`, `control`
+    /// or `invisible`.
     pub fn code(self) -> &'static str {
         match self {
             Self::WholeNumber => "whole_number",
@@ -50,6 +54,7 @@ impl Mismatch {
             Self::Choice => "choice",
             Self::YesNo => "yes_no",
             Self::Date(_) => "date",
+            Self::Text(problem) => problem.code(),
         }
     }
 
@@ -65,6 +70,10 @@ impl Mismatch {
             Self::Date(DateProblem::Incomplete(_)) => "Enter a day, month and year".to_owned(),
             Self::Date(DateProblem::YearDigits) => "Year must include 4 numbers".to_owned(),
             Self::Date(DateProblem::NotReal(_)) => "Enter a real date".to_owned(),
+            Self::Text(TextProblem::Control) => {
+                "Remove control characters and line breaks".to_owned()
+            }
+            Self::Text(TextProblem::Invisible) => "Remove invisible characters".to_owned(),
         }
     }
 }
@@ -260,7 +269,7 @@ impl<'de> de::MapAccess<'de> for FieldAccess<'_> {
         // under its own name: read its parts.
         let parts = if values.is_empty() {
             Some(DATE_PARTS.map(|part| self.form.first_part(field, part).unwrap_or("")))
-                .filter(|parts| parts.iter().any(|p| !p.trim().is_empty()))
+                .filter(|parts| parts.iter().any(|p| !super::text::is_blank(p)))
         } else {
             None
         };
@@ -290,7 +299,7 @@ impl ValueDeserializer<'_> {
         if self.keep_spaces {
             first
         } else {
-            first.trim()
+            super::text::trim(first)
         }
     }
 
@@ -315,7 +324,7 @@ impl ValueDeserializer<'_> {
     }
 
     fn is_blank(&self) -> bool {
-        self.parts.is_none() && self.values.iter().all(|v| v.trim().is_empty())
+        self.parts.is_none() && self.values.iter().all(|v| super::text::is_blank(v))
     }
 }
 
@@ -471,7 +480,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
             .values
             .iter()
             .copied()
-            .filter(|v| !v.trim().is_empty())
+            .filter(|v| !super::text::is_blank(v))
             .collect();
         visitor.visit_seq(ValuesAccess {
             field: self.field,

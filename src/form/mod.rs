@@ -7,7 +7,10 @@
 
 mod decode;
 mod raw;
+mod text;
 
 pub use decode::Mismatch;
 pub(crate) use decode::{Shape, decode, parse_yes_no, shape_of};
 pub use raw::{FormLimits, MalformedForm, RawForm};
+pub use text::TextProblem;
+pub(crate) use text::{email_address, problem as text_problem};

@@ -1,0 +1,262 @@
+//! The attacks of the security review, each run over HTTP against the
+//! signup (or booking) example as an attacker would run it, each with
+//! what it must no longer reach. SECURITY.md names, for each defence,
+//! the test here (or in `security.rs`) that holds it.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+use actix_wizard::testing::{Seen, TestApp};
+use actix_wizard::{MemoryStore, StoreOutage, WizardConfig, WizardService, session_middleware};
+use common::app::{AccountType, Accounts, Profile, Review, Signup};
+use common::http::Visitor;
+use common::kit;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// The only bound on a wait for the server: far past every deadline the
+/// tests configure, so that reaching it means the defence did not act.
+const NEVER: Duration = Duration::from_secs(60);
+
+/// Serves the signup example with `config` on the embedded store, on a
+/// free port of 127.0.0.1, with at most `connections` open connections
+/// per worker (as a process's file limit would cap them).
+fn serve(config: WizardConfig, connections: usize) -> SocketAddr {
+    let accounts = web::Data::new(Accounts::default());
+    let store = MemoryStore::default();
+    let signup = WizardService::<Signup>::new("/signup", config.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(session_middleware(store.clone(), common::key(), &config))
+            .wrap(StoreOutage)
+            .configure(common::app::routes(signup.clone(), accounts.clone()))
+    })
+    .workers(1)
+    .max_connections(connections)
+    .bind(("127.0.0.1", 0))
+    .unwrap_or_else(|e| panic!("bind: {e}"));
+    let addr = server.addrs()[0];
+    actix_rt::spawn(server.run());
+    addr
+}
+
+/// Opens a connection and sends the head of a form POST of 1,000 bytes
+/// and its first 20: a body that then stops arriving.
+async fn stall_a_body(addr: SocketAddr) -> TcpStream {
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let head = "POST /signup/account HTTP/1.1\r\nHost: x\r\n\
+                Content-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 1000\r\n\r\naction=next&email=a@";
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    stream
+}
+
+/// Everything the server sends on `stream` until it closes it.
+async fn read_until_closed(mut stream: TcpStream) -> String {
+    let mut raw = Vec::new();
+    let read = tokio::time::timeout(NEVER, stream.read_to_end(&mut raw)).await;
+    assert!(read.is_ok(), "the server never closed a stalled body");
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[actix_rt::test]
+async fn a_body_that_stops_arriving_gets_408_and_a_closed_connection() {
+    let config = common::config().body_idle_timeout(Duration::from_millis(300));
+    let addr = serve(config, 25_000);
+    let answer = read_until_closed(stall_a_body(addr).await).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    assert!(answer.contains("took too long to arrive"), "{answer}");
+}
+
+#[actix_rt::test]
+async fn a_body_trickled_a_byte_at_a_time_is_cut_off_by_the_rate() {
+    // Each byte comes well within the idle time, but far below the rate.
+    let config = common::config()
+        .body_idle_timeout(Duration::from_millis(400))
+        .body_min_rate(1000);
+    let addr = serve(config, 25_000);
+    let mut stream = stall_a_body(addr).await;
+    let mut pace = tokio::time::interval(Duration::from_millis(100));
+    let mut buffer = [0u8; 4096];
+    let mut answer = Vec::new();
+    let cut_off = tokio::time::timeout(NEVER, async {
+        loop {
+            tokio::select! {
+                read = stream.read(&mut buffer) => match read {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => answer.extend_from_slice(&buffer[..n]),
+                },
+                _ = pace.tick() => {
+                    if stream.write_all(b"x").await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    assert!(cut_off.is_ok(), "a trickled body was never cut off");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+#[actix_rt::test]
+async fn stalled_bodies_do_not_lock_new_visitors_out() {
+    // As many stalled bodies as the server takes connections, and more:
+    // before bodies had a deadline, no new visitor was ever served.
+    let config = common::config().body_idle_timeout(Duration::from_millis(500));
+    let addr = serve(config, 40);
+    let mut stalled = Vec::new();
+    for _ in 0..60 {
+        stalled.push(stall_a_body(addr).await);
+    }
+    let signup = tokio::time::timeout(NEVER, async {
+        let mut visitor = Visitor::new(addr);
+        let page = visitor.get("/signup/account").await?;
+        let token = page.csrf().unwrap_or_default();
+        let form = common::encode(&[
+            ("csrf_token", token.as_str()),
+            ("action", "next"),
+            ("email", "late@example.com"),
+            ("password", "correct horse 1"),
+            ("password_confirm", "correct horse 1"),
+            ("account_type", "personal"),
+        ]);
+        visitor.post("/signup/account", &form).await
+    })
+    .await;
+    let answer = match signup {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(error)) => panic!("the new visitor's request failed: {error}"),
+        Err(_) => panic!("a new visitor was not served while bodies stalled"),
+    };
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    assert_eq!(answer.location.as_deref(), Some("/signup/profile"));
+    for stream in stalled {
+        assert!(read_until_closed(stream).await.starts_with("HTTP/1.1 408"));
+    }
+}
+
+/// A whole signup of `email` with `profile`, on the kit; the page it ends on.
+async fn sign_up_as(app: &TestApp, email: &str, profile: &Profile) -> Seen {
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&kit::account(email, AccountType::Personal))
+        .await
+        .assert_step("profile");
+    visitor.submit(profile).await.assert_step("review");
+    visitor.submit(&Review { accept_terms: true }).await.clone()
+}
+
+#[actix_rt::test]
+async fn one_address_makes_one_account_however_it_is_written() {
+    let (app, accounts) = kit::signup().await;
+    sign_up_as(&app, "norm@example.com", &kit::profile())
+        .await
+        .assert_complete();
+    let taken = "An account with this email address already exists";
+    let invisible = "Email address must not include invisible characters";
+    for (typed, expected) in [
+        ("norm@ｅxample.com", taken),
+        ("norm@EXAMPLE.ＣＯＭ", taken),
+        ("norm@example.com\u{200b}", taken),
+        ("norm@exa\u{00ad}mple.com", invisible),
+    ] {
+        let mut visitor = app.visitor::<Signup>("/signup");
+        visitor.open("/signup/account").await;
+        visitor
+            .submit(&kit::account(typed, AccountType::Personal))
+            .await
+            .assert_status(422)
+            .assert_error("email", expected);
+    }
+    assert_eq!(accounts.count().await, 1);
+}
+
+#[actix_rt::test]
+async fn control_characters_are_a_field_error_and_nothing_is_kept() {
+    let (app, accounts) = kit::signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&kit::account("nul@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let with_nul = Profile {
+        display_name: "A\0B".into(),
+        ..kit::profile()
+    };
+    visitor
+        .submit(&with_nul)
+        .await
+        .assert_status(422)
+        .assert_error(
+            "display_name",
+            "Display name must not include control characters or line breaks",
+        );
+    // A text area takes line breaks, but no other control character.
+    let bio = |text: &str| Profile {
+        bio: Some(text.into()),
+        ..kit::profile()
+    };
+    visitor
+        .submit(&bio("two\r\nlines"))
+        .await
+        .assert_step("review");
+    visitor.open("/signup/profile").await;
+    visitor
+        .submit(&bio("bell\u{7}"))
+        .await
+        .assert_status(422)
+        .assert_error(
+            "bio",
+            "Bio must not include control characters or line breaks",
+        );
+    assert_eq!(accounts.count().await, 0);
+}
+
+#[actix_rt::test]
+async fn text_of_invisible_characters_only_is_no_answer() {
+    let (app, _) = kit::signup().await;
+    let mut visitor = app.visitor::<Signup>("/signup");
+    visitor.open("/signup/account").await;
+    visitor
+        .submit(&kit::account("zw@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let invisible = Profile {
+        display_name: "\u{200b}".into(),
+        ..kit::profile()
+    };
+    let page = visitor.submit(&invisible).await;
+    page.assert_status(422);
+    assert!(page.error("display_name").is_some(), "{}", page.describe());
+    // Invisible characters at the ends are trimmed like spaces.
+    let padded = Profile {
+        display_name: "\u{feff}Ann\u{200b}".into(),
+        ..kit::profile()
+    };
+    visitor.submit(&padded).await.assert_step("review");
+    assert!(
+        visitor
+            .page()
+            .answers()
+            .iter()
+            .any(|(_, value)| value == "Ann"),
+        "{:?}",
+        visitor.page().answers()
+    );
+}

@@ -26,6 +26,18 @@ pub enum WizardEvent<'a> {
         /// Whether the visitor came to change an answer.
         change: bool,
     },
+    /// A run stored its first answers or draft: from here on it counts
+    /// as started. Until then a visitor has only looked, under an id of
+    /// its own (`shown_as`) that the run does not keep, so that whoever
+    /// saw that id (a planted cookie) cannot follow the run.
+    RunStarted {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id from now on.
+        run: &'a str,
+        /// The id the visitor's pages were shown under until now.
+        shown_as: &'a str,
+    },
     /// A step's answers passed its rules and were stored.
     StepSaved {
         /// The wizard's id.
@@ -99,6 +111,11 @@ fn trace(event: &WizardEvent<'_>) {
             step,
             change,
         } => tracing::debug!(target: TARGET, event = "step_shown", wizard, run, step, change),
+        WizardEvent::RunStarted {
+            wizard,
+            run,
+            shown_as,
+        } => tracing::debug!(target: TARGET, event = "run_started", wizard, run, shown_as),
         WizardEvent::StepSaved { wizard, run, step } => {
             tracing::debug!(target: TARGET, event = "step_saved", wizard, run, step);
         }

@@ -16,12 +16,13 @@ use serde_json::value::RawValue;
 use crate::cipher::StateCipher;
 use crate::claim_ahead::ClaimAhead;
 use crate::config::{SharedClock, StateAtRest, WizardConfig};
+use crate::events::{EventHooks, WizardEvent};
 use crate::journey::{Journey, Stored};
 use crate::ledger::RunLedger;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::state::{EncodeError, Notice, WizardState};
-use crate::visitor::{Sent, Stage, Visitor, VisitorCookie};
+use crate::visitor::{HolderCookie, Sent, Stage, Visitor, VisitorCookie};
 use crate::wizard::{Steps, Wizard};
 
 /// What a run is keyed by: its wizard, and the path parameters of the
@@ -161,6 +162,18 @@ impl Mount {
     }
 }
 
+/// What a run's state is sealed with besides the key: the wizard and
+/// resource it belongs to, and the holder of the visitor cookie it was
+/// stored for.
+fn sealing_context(key: &RunKey, holder: &str) -> Vec<u8> {
+    let context = &key.0.state_context;
+    let mut sealing = Vec::with_capacity(context.len() + 1 + holder.len());
+    sealing.extend_from_slice(context.as_bytes());
+    sealing.push(b':');
+    sealing.extend_from_slice(holder.as_bytes());
+    sealing
+}
+
 /// Where the `{` that `pattern` starts with closes (a parameter's
 /// regex may hold braces of its own, as in `{key:[a-z]{12}}`).
 fn closing_brace(pattern: &str) -> Option<usize> {
@@ -196,6 +209,19 @@ pub(crate) struct Run<W> {
     sent: Option<Sent>,
     /// Whether this response may write the visitor cookie.
     write_visitor: bool,
+    /// Whether the session held anything when the request came (it was
+    /// loaded from the store, so its id may have been planted).
+    session_existed: bool,
+    /// The browser's holder ([`HolderCookie`]): sent, or made for this
+    /// request.
+    holder: String,
+    /// Whether the holder must be written with this response.
+    write_holder: bool,
+    /// Whether the session's id must be renewed with this response.
+    renew_session: bool,
+    /// When the run stored for the first time in this request: the id its
+    /// pages were shown under before ([`WizardEvent::RunStarted`]).
+    shown_as: Option<String>,
 }
 
 impl<W: Wizard> Run<W> {
@@ -231,8 +257,42 @@ impl<W: Wizard> Run<W> {
 
     /// The run's state, created now if it has none yet.
     pub fn state_mut(&mut self, now: u64) -> &mut WizardState {
+        if self.journey.state.is_none() {
+            self.start_storing();
+        }
         self.visitor.stage = Stage::Answering;
         self.journey.state_mut(W::VERSION, now)
+    }
+
+    /// The run stores its first answers or draft: it takes a run id and a
+    /// holder of its own, so that whoever planted the cookie it was shown
+    /// with learns neither. In a session that already existed (its id may
+    /// have been planted too), the CSRF token and the session id are
+    /// renewed as well.
+    fn start_storing(&mut self) {
+        let mut visitor = self.visitor.storing();
+        if self.session_existed {
+            visitor.csrf = crate::csrf::random_id(16);
+            self.renew_session = true;
+        }
+        // A new session holds no other run sealed for the holder, so a
+        // new holder costs nothing, and a planted one is of no use.
+        if !self.session_existed || self.write_holder {
+            self.holder = HolderCookie::new_holder();
+            self.write_holder = true;
+        }
+        self.journey.new_run_id = visitor.run.clone();
+        let shown_as = std::mem::replace(&mut self.visitor, visitor).run;
+        self.shown_as = Some(shown_as);
+    }
+
+    /// Forgets the loaded state for this request (the cookie that opened
+    /// it was not this server's): nothing is shown from it, and nothing
+    /// written over it.
+    fn disown(&mut self) {
+        self.journey.state = None;
+        self.journey.changed = false;
+        self.restart();
     }
 }
 
@@ -246,7 +306,9 @@ pub(crate) struct Runs {
     encrypt: bool,
     cipher: StateCipher,
     visitor: VisitorCookie,
+    holder_cookie: HolderCookie,
     finishes: Finishes,
+    events: EventHooks,
     idle_secs: u64,
     max_state_bytes: usize,
     clock: SharedClock,
@@ -270,7 +332,9 @@ impl Runs {
             encrypt: config.state_at_rest != StateAtRest::Plain,
             cipher,
             visitor: VisitorCookie::new(id, config.secure_cookies),
+            holder_cookie: HolderCookie::new(&config.cookie_path, config.secure_cookies),
             finishes,
+            events: config.events.clone(),
             idle_secs: config.idle_timeout.as_secs(),
             max_state_bytes: config.max_state_bytes,
             clock: config.clock.clone(),
@@ -293,23 +357,20 @@ impl Runs {
             Some(resource) => RunKey::new(self.id, &resource),
         };
         let base = self.base_of(request);
-        let stored = self.stored_state(session, &key);
-        if matches!(stored, Stored::Unreadable) {
-            tracing::warn!(
-                wizard = self.id,
-                "stored wizard state unreadable; starting over"
-            );
-        }
-        let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
         let sent = self.visitor.read(request);
-        let visitor = match (&journey.state, sent.as_ref().map(|s| &s.visitor)) {
-            (Some(state), Some(sent)) if sent.run == state.run => Visitor {
+        let sent_holder = HolderCookie::read(request);
+        let write_holder = sent_holder.is_none();
+        let holder = sent_holder.unwrap_or_else(HolderCookie::new_holder);
+        let sent_visitor = sent.as_ref().map(|s| &s.visitor);
+        let stored = self.own_state(session, &key, sent_visitor, &holder);
+        let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
+        let visitor = match sent.as_ref() {
+            Some(sent) if journey.state.is_some() => Visitor {
                 stage: Stage::Answering,
-                ..sent.clone()
+                ..sent.visitor.clone()
             },
-            (Some(state), _) => Visitor::for_stored_run(&state.run),
-            (None, Some(sent)) if !journey.lapsed => sent.clone(),
-            (None, _) => Visitor::new_run(),
+            Some(sent) if !journey.lapsed => sent.visitor.clone(),
+            _ => Visitor::new_run(),
         };
         journey.new_run_id = visitor.run.clone();
         Run {
@@ -319,6 +380,41 @@ impl Runs {
             visitor,
             sent,
             write_visitor: true,
+            session_existed: !session.entries().is_empty(),
+            holder,
+            write_holder,
+            renew_session: false,
+            shown_as: None,
+        }
+    }
+
+    /// The state the session holds for `key` when it is the run `sent`
+    /// names, opened with its holder. A state of another run, or one that
+    /// does not open, is this browser's lost run when the cookie says its
+    /// run stored answers (it expired, or was tampered with), and nothing
+    /// at all otherwise: a session does not make its holder the owner of
+    /// the runs in it.
+    fn own_state(
+        &self,
+        session: &Session,
+        key: &RunKey,
+        sent: Option<&Visitor>,
+        holder: &str,
+    ) -> Stored {
+        let claimed = sent.is_some_and(|visitor| visitor.stage == Stage::Answering);
+        match self.stored_state(session, key, holder) {
+            Stored::State(state) if sent.map(|v| &v.run) == Some(&state.run) => {
+                Stored::State(state)
+            }
+            Stored::Nothing => Stored::Nothing,
+            _ if claimed => {
+                tracing::warn!(
+                    wizard = self.id,
+                    "stored wizard state unreadable or of another run; starting over"
+                );
+                Stored::Unreadable
+            }
+            _ => Stored::Nothing,
         }
     }
 
@@ -355,7 +451,11 @@ impl Runs {
         .unwrap_or_default();
         let prefix = format!("wizard.{}{resource}:{TAB_PARAM}=", self.id);
         let mut runs: Vec<TabRun> = self
-            .sibling_states(session, &prefix)
+            .sibling_states(
+                session,
+                &prefix,
+                &HolderCookie::read(request).unwrap_or_default(),
+            )
             .into_iter()
             .filter_map(|(key, state)| {
                 let journey = Journey::load(
@@ -381,7 +481,12 @@ impl Runs {
 
     /// The states the session holds under entries named `prefix{key}`,
     /// by key.
-    fn sibling_states(&self, session: &Session, prefix: &str) -> Vec<(String, WizardState)> {
+    fn sibling_states(
+        &self,
+        session: &Session,
+        prefix: &str,
+        holder: &str,
+    ) -> Vec<(String, WizardState)> {
         let entries = session.entries();
         entries
             .iter()
@@ -392,7 +497,7 @@ impl Runs {
                 }
                 let state = if self.encrypt {
                     let sealed: String = serde_json::from_str(value).ok()?;
-                    let context = format!("{}:state", name.strip_prefix("wizard.")?);
+                    let context = format!("{}:state:{holder}", name.strip_prefix("wizard.")?);
                     WizardState::open(&sealed, &self.cipher, context.as_bytes())?
                 } else {
                     serde_json::from_str::<WizardState>(value).ok()?
@@ -414,7 +519,7 @@ impl Runs {
         // This run's base ends in its own key; another run's differs there.
         let runs_base = run.base.rsplit_once('/').map_or("", |(runs, _)| runs);
         let prefix = &entry[..at + TAB_PARAM.len() + 2];
-        let mut others = self.sibling_states(session, prefix);
+        let mut others = self.sibling_states(session, prefix, &run.holder);
         others.retain(|(key, _)| entry[prefix.len()..] != **key);
         if others.len() < self.max_runs {
             return;
@@ -431,13 +536,14 @@ impl Runs {
         }
     }
 
-    /// The state the session holds for `key`, opened (or parsed) once.
-    fn stored_state(&self, session: &Session, key: &RunKey) -> Stored {
+    /// The state the session holds for `key`, opened (or parsed) once;
+    /// sealed, it opens only with the `holder` it was sealed for.
+    fn stored_state(&self, session: &Session, key: &RunKey, holder: &str) -> Stored {
         let names = &key.0;
         let found = if self.encrypt {
             session.get::<String>(&names.state_entry).map(|sealed| {
                 sealed.map(|sealed| {
-                    WizardState::open(&sealed, &self.cipher, names.state_context.as_bytes())
+                    WizardState::open(&sealed, &self.cipher, &sealing_context(key, holder))
                 })
             })
         } else {
@@ -452,13 +558,19 @@ impl Runs {
         }
     }
 
-    /// The state as the session keeps it: sealed, or its JSON as is.
-    fn stored_form(&self, state: &WizardState, key: &RunKey) -> Result<Box<RawValue>, EncodeError> {
+    /// The state as the session keeps it: sealed for `holder`, or its
+    /// JSON as is.
+    fn stored_form(
+        &self,
+        state: &WizardState,
+        key: &RunKey,
+        holder: &str,
+    ) -> Result<Box<RawValue>, EncodeError> {
         // Serialized once, into the JSON the session map keeps verbatim.
         let kept = if self.encrypt {
             let sealed = state.seal(
                 &self.cipher,
-                key.0.state_context.as_bytes(),
+                &sealing_context(key, holder),
                 self.max_state_bytes,
             )?;
             serde_json::value::to_raw_value(&sealed)
@@ -486,6 +598,18 @@ impl Runs {
         run: &mut Run<W>,
         mut response: HttpResponse,
     ) -> Result<HttpResponse, Problem> {
+        if run.renew_session {
+            // Before anything is written: the new id gets it all.
+            session.renew();
+            run.renew_session = false;
+        }
+        if let Some(shown_as) = run.shown_as.take() {
+            self.events.report(WizardEvent::RunStarted {
+                wizard: self.id,
+                run: &run.visitor.run,
+                shown_as: &shown_as,
+            });
+        }
         if run.journey.changed {
             match &mut run.journey.state {
                 None => {
@@ -501,7 +625,7 @@ impl Runs {
                     };
                     state.seen = self.now();
                     state.prune();
-                    let kept = match self.stored_form(state, &run.key) {
+                    let kept = match self.stored_form(state, &run.key, &run.holder) {
                         Ok(kept) => kept,
                         Err(EncodeError::TooLarge { size, cap }) => {
                             tracing::info!(
@@ -529,9 +653,19 @@ impl Runs {
             }
             run.journey.changed = false;
         }
+        if run.write_holder && run.journey.state.is_some() {
+            self.holder_cookie
+                .write(request, &run.holder, &mut response);
+            run.write_holder = false;
+        }
         if run.write_visitor && run.sent_visitor() != Some(&run.visitor) {
-            self.visitor
-                .write(&run.visitor, &run.base, &self.cipher, &mut response);
+            self.visitor.write(
+                request,
+                &run.visitor,
+                &run.base,
+                &self.cipher,
+                &mut response,
+            );
         }
         Ok(response)
     }
@@ -581,15 +715,12 @@ impl Runs {
 
     /// Whether `submitted` is the run's CSRF token, as named in a
     /// genuine visitor cookie. When the cookie is not genuine (tampered,
-    /// or signed under an old key), a new one is issued with the
-    /// answer, so that reloading the form works.
+    /// or signed under an old key), the run it names is neither shown
+    /// nor written, and a new cookie is issued with the answer, so that
+    /// reloading the form works.
     pub fn csrf_matches<W: Wizard>(&self, run: &mut Run<W>, submitted: Option<&str>) -> bool {
         if !self.genuine(run) {
-            run.visitor = match &run.journey.state {
-                Some(state) => Visitor::for_stored_run(&state.run),
-                None => Visitor::new_run(),
-            };
-            run.journey.new_run_id = run.visitor.run.clone();
+            run.disown();
             return false;
         }
         crate::csrf::tokens_match(
@@ -680,11 +811,20 @@ impl Runs {
     }
 }
 
+/// A run planted by the testing kit: the session entry that holds it, and
+/// the response headers that give a browser the cookies that own it.
+#[cfg(feature = "testing")]
+pub(crate) struct Planted {
+    pub entry: (String, String),
+    pub cookies: actix_web::http::header::HeaderMap,
+}
+
 #[cfg(feature = "testing")]
 impl Runs {
     /// The session entry (its name, and its JSON as the session keeps it)
     /// of a new run that has answered `answers` (step name → the step's
-    /// JSON), sealed as [`Runs::answer`] seals a state: what a testing kit
+    /// JSON), sealed as [`Runs::answer`] seals a state, and the visitor
+    /// cookie (its name and value) that owns it: what a testing kit
     /// plants to start a run at any step.
     /// `base` is the wizard's base on the run's resource
     /// (`/bookings/7/change` for a wizard at `/bookings/{booking}/change`).
@@ -693,7 +833,7 @@ impl Runs {
         base: &str,
         version: u32,
         answers: Vec<(&'static str, Box<RawValue>)>,
-    ) -> Result<(String, String), String> {
+    ) -> Result<Planted, String> {
         let key = if self.mount.fixed.is_some() {
             self.fixed_key.clone()
         } else {
@@ -710,14 +850,24 @@ impl Runs {
                 None => self.fixed_key.clone(),
             }
         };
-        let mut state = WizardState::new(version, Visitor::new_run().run, self.now());
+        let visitor = Visitor::new_run().storing();
+        let holder = HolderCookie::new_holder();
+        let mut state = WizardState::new(version, visitor.run.clone(), self.now());
         for (name, json) in answers {
             state.step_mut(name).answers = Some(json);
         }
         let kept = self
-            .stored_form(&state, &key)
+            .stored_form(&state, &key, &holder)
             .map_err(|error| format!("the answers do not fit the state: {error:?}"))?;
-        Ok((key.0.state_entry.clone(), kept.get().to_owned()))
+        let request = actix_web::test::TestRequest::default().to_http_request();
+        let mut cookies = HttpResponse::Ok().finish();
+        self.visitor
+            .write(&request, &visitor, base, &self.cipher, &mut cookies);
+        self.holder_cookie.write(&request, &holder, &mut cookies);
+        Ok(Planted {
+            entry: (key.0.state_entry.clone(), kept.get().to_owned()),
+            cookies: cookies.headers().clone(),
+        })
     }
 }
 

@@ -10,7 +10,7 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::{HeaderValue, SET_COOKIE};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::cipher::StateCipher;
 use crate::csrf::random_id;
@@ -66,13 +66,15 @@ impl Visitor {
         }
     }
 
-    /// A visitor for a run whose state the session holds, when the browser
-    /// lost the cookie (its holder owns the session, so it may have it).
-    pub fn for_stored_run(run: &str) -> Self {
+    /// The visitor of a run storing its first answers or draft: a run id
+    /// of its own, never that of the cookie it was shown with, which
+    /// someone else may have planted (the CSRF token stays, so that the
+    /// form on the page still goes through).
+    pub fn storing(&self) -> Self {
         Self {
-            run: run.to_owned(),
-            csrf: random_id(16),
             stage: Stage::Answering,
+            csrf: self.csrf.clone(),
+            ..Self::new_run()
         }
     }
 
@@ -92,6 +94,92 @@ impl Visitor {
             stage: Stage::from_letter(stage)?,
         })
     }
+}
+
+/// The holder cookie: 128 random bits a browser keeps for every run of
+/// every wizard, beside the session cookie (same path, never in the
+/// store). Stored states are sealed with it as associated data, so that
+/// state copied into another session, by whoever can write to the
+/// store, does not open for that session's browser. It is the browser's,
+/// not the run's, so that the list of a session's runs (runs per tab)
+/// can open them all.
+pub(crate) struct HolderCookie {
+    /// `wizard_holder=`
+    prefix: String,
+    /// `; Path=…; HttpOnly; SameSite=Lax[; Secure]; Max-Age=…`
+    attributes: String,
+}
+
+/// The holder cookie's name.
+pub(crate) const HOLDER_COOKIE: &str = "wizard_holder";
+
+impl HolderCookie {
+    /// The cookie, on `path` (the session cookie's).
+    pub fn new(path: &str, secure: bool) -> Self {
+        let cookie = Cookie::build("x", "")
+            .path(path.to_owned())
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(30))
+            .finish()
+            .to_string();
+        Self {
+            prefix: format!("{HOLDER_COOKIE}="),
+            attributes: cookie.trim_start_matches("x=").to_owned(),
+        }
+    }
+
+    /// The holder the browser sent, if any of a plausible form.
+    pub fn read(request: &HttpRequest) -> Option<String> {
+        let value = cookie_value(request, HOLDER_COOKIE)?;
+        let plausible = value.len() == 22
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        plausible.then_some(value)
+    }
+
+    /// A new holder.
+    pub fn new_holder() -> String {
+        random_id(16)
+    }
+
+    /// Sets the cookie to `holder` in `response` to `request`.
+    pub fn write(&self, request: &HttpRequest, holder: &str, response: &mut HttpResponse) {
+        note_set(request, HOLDER_COOKIE, holder);
+        let header = format!("{}{holder}{}", self.prefix, self.attributes);
+        if let Ok(header) = HeaderValue::try_from(header) {
+            response.headers_mut().append(SET_COOKIE, header);
+        }
+    }
+}
+
+/// The wizard cookies this response sets (name, value), for a later look
+/// at the run within the same request (a JSON client's next document is
+/// read as the browser's next request would, with them).
+#[derive(Clone, Default)]
+struct SetNow(Vec<(String, String)>);
+
+/// Notes in `request` that its response sets cookie `name` to `value`.
+fn note_set(request: &HttpRequest, name: &str, value: &str) {
+    let mut extensions = request.extensions_mut();
+    let set = extensions.get_or_insert_with(SetNow::default);
+    set.0.retain(|(set_name, _)| set_name != name);
+    set.0.push((name.to_owned(), value.to_owned()));
+}
+
+/// The value of cookie `name`: as this response sets it, else as the
+/// browser sent it.
+fn cookie_value(request: &HttpRequest, name: &str) -> Option<String> {
+    if let Some(set) = request.extensions().get::<SetNow>() {
+        if let Some((_, value)) = set.0.iter().find(|(set_name, _)| set_name == name) {
+            return Some(value.clone());
+        }
+    }
+    let cookies = request.cookies().ok()?;
+    let cookie = cookies.iter().find(|c| c.name() == name)?;
+    Some(cookie.value().to_owned())
 }
 
 /// A visitor cookie as the browser sent it.
@@ -152,14 +240,11 @@ impl VisitorCookie {
     /// token is only shown, and checked when the form comes back, and a
     /// run it names must equal the stored run's secret id).
     pub fn read(&self, request: &HttpRequest) -> Option<Sent> {
-        // The cookies actix-web parsed once for this request (the session
-        // layer read them too), borrowed rather than cloned.
-        let cookies = request.cookies().ok()?;
-        let cookie = cookies.iter().find(|c| c.name() == self.name)?;
-        let (value, _) = cookie.value().rsplit_once('.')?;
+        let signed = cookie_value(request, &self.name)?;
+        let (value, _) = signed.rsplit_once('.')?;
         Some(Sent {
             visitor: Visitor::decode(value)?,
-            signed: cookie.value().to_owned(),
+            signed,
         })
     }
 
@@ -172,12 +257,14 @@ impl VisitorCookie {
     /// `base`.
     pub fn write(
         &self,
+        request: &HttpRequest,
         visitor: &Visitor,
         base: &str,
         cipher: &StateCipher,
         response: &mut HttpResponse,
     ) {
         let value = cipher.sign(&visitor.encode(), &self.context);
+        note_set(request, &self.name, &value);
         let path = if base.is_empty() { "/" } else { base };
         let mut header = String::with_capacity(
             self.attributes.len() + self.name.len() + value.len() + path.len() + 8,
@@ -208,7 +295,8 @@ mod tests {
         let cookie = VisitorCookie::new("signup", false);
         let visitor = Visitor::new_run();
         let mut response = HttpResponse::Ok().finish();
-        cookie.write(&visitor, "/signup", &cipher, &mut response);
+        let shown = actix_web::test::TestRequest::default().to_http_request();
+        cookie.write(&shown, &visitor, "/signup", &cipher, &mut response);
         let sent = response
             .cookies()
             .next()
@@ -231,6 +319,7 @@ mod tests {
         assert!(!other.is_genuine(&read, &cipher), "bound to its wizard");
 
         let forged = sent.replacen(".l.", ".a.", 1);
+        assert_ne!(forged, sent);
         let request = actix_web::test::TestRequest::default()
             .cookie(Cookie::new("signup_run", forged))
             .to_http_request();

@@ -12,7 +12,7 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 /// Version, description (the file's name after the version, `_` read as
 /// a space) and SQL of each file, in order.
-const FILES: [(i64, &str, &str); 2] = [
+const FILES: [(i64, &str, &str); 3] = [
     (
         1,
         "accounts",
@@ -22,6 +22,11 @@ const FILES: [(i64, &str, &str); 2] = [
         2,
         "funnel events",
         include_str!("../signup/migrations/0002_funnel_events.sql"),
+    ),
+    (
+        3,
+        "funnel started",
+        include_str!("../signup/migrations/0003_funnel_started.sql"),
     ),
 ];
 

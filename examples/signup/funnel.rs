@@ -40,6 +40,8 @@ struct EventRow {
     field: Option<String>,
     code: Option<String>,
     message: Option<String>,
+    /// For `started`: the id the run's pages were shown under before.
+    shown_as: Option<String>,
     at_ms: i64,
     seq: i64,
 }
@@ -60,9 +62,22 @@ pub struct FunnelRecorder {
     sequence: Arc<AtomicU64>,
 }
 
+/// How long events are kept by default: 90 days.
+pub const KEEP: Duration = Duration::from_secs(90 * 24 * 3600);
+
+/// How often the writer deletes events older than it keeps, at most.
+const PURGE_EVERY_MS: i64 = 3600 * 1000;
+
 impl FunnelRecorder {
-    /// Starts the writer on the current runtime.
+    /// Starts the writer on the current runtime, keeping events for
+    /// [`KEEP`].
     pub fn start(pool: AnyPool, clock: Clock) -> Self {
+        Self::start_keeping(pool, clock, KEEP)
+    }
+
+    /// Starts the writer on the current runtime; events older than `keep`
+    /// are deleted (checked with the first write, then at most hourly).
+    pub fn start_keeping(pool: AnyPool, clock: Clock, keep: Duration) -> Self {
         let (queue, incoming) = mpsc::channel(QUEUE);
         let recorder = Self {
             queue,
@@ -74,6 +89,11 @@ impl FunnelRecorder {
         tokio::spawn(write_batches(
             pool,
             incoming,
+            Keeping {
+                clock: recorder.clock.clone(),
+                keep_ms: keep.as_millis() as i64,
+                last_purge: None,
+            },
             recorder.dropped.clone(),
             recorder.batches.clone(),
         ));
@@ -96,6 +116,7 @@ impl FunnelRecorder {
             field: None,
             code: None,
             message: None,
+            shown_as: None,
             at_ms,
             seq,
         };
@@ -103,6 +124,10 @@ impl FunnelRecorder {
             WizardEvent::StepShown {
                 run, step, change, ..
             } => vec![row(run, if change { "change" } else { "shown" }, step)],
+            WizardEvent::RunStarted { run, shown_as, .. } => vec![EventRow {
+                shown_as: Some(shown_as.to_owned()),
+                ..row(run, "started", "")
+            }],
             WizardEvent::StepSaved { run, step, .. } => vec![row(run, "saved", step)],
             WizardEvent::Back { run, step, .. } => vec![row(run, "back", step)],
             WizardEvent::ValidationFailed {
@@ -148,11 +173,41 @@ impl FunnelRecorder {
     }
 }
 
+/// How long the writer keeps events, and when it last deleted older ones.
+struct Keeping {
+    clock: Clock,
+    keep_ms: i64,
+    last_purge: Option<i64>,
+}
+
+impl Keeping {
+    /// Deletes the events older than kept, when the last time was long
+    /// enough ago.
+    async fn purge(&mut self, pool: &AnyPool) {
+        let now = (self.clock)();
+        if self
+            .last_purge
+            .is_some_and(|last| now - last < PURGE_EVERY_MS)
+        {
+            return;
+        }
+        self.last_purge = Some(now);
+        let deleted = sqlx::query("DELETE FROM funnel_events WHERE at_ms < $1")
+            .bind(now - self.keep_ms)
+            .execute(pool)
+            .await;
+        if let Err(error) = deleted {
+            tracing::warn!(%error, "old funnel events were not deleted");
+        }
+    }
+}
+
 /// The writer: whatever has queued up, in statements of up to [`BATCH`]
 /// rows.
 async fn write_batches(
     pool: AnyPool,
     mut incoming: mpsc::Receiver<Message>,
+    mut keeping: Keeping,
     dropped: Arc<AtomicU64>,
     batches: Arc<AtomicU64>,
 ) {
@@ -173,6 +228,9 @@ async fn write_batches(
                 dropped.fetch_add(batch.len() as u64, Ordering::Relaxed);
             }
         }
+        if !rows.is_empty() {
+            keeping.purge(&pool).await;
+        }
         for done in flushes {
             let _ = done.send(());
         }
@@ -181,15 +239,15 @@ async fn write_batches(
 
 async fn insert(pool: &AnyPool, rows: &[EventRow]) -> Result<(), sqlx::Error> {
     let mut sql = String::from(
-        "INSERT INTO funnel_events (run_id, kind, step, field, code, message, at_ms, seq) VALUES ",
+        "INSERT INTO funnel_events (run_id, kind, step, field, code, message, shown_as, at_ms, seq) VALUES ",
     );
     for i in 0..rows.len() {
         sql.push_str(if i == 0 { "(" } else { ", (" });
-        for column in 1..=8 {
+        for column in 1..=9 {
             if column > 1 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", i * 8 + column));
+            sql.push_str(&format!("${}", i * 9 + column));
         }
         sql.push(')');
     }
@@ -202,6 +260,7 @@ async fn insert(pool: &AnyPool, rows: &[EventRow]) -> Result<(), sqlx::Error> {
             .bind(row.field.as_deref())
             .bind(row.code.as_deref())
             .bind(row.message.as_deref())
+            .bind(row.shown_as.as_deref())
             .bind(row.at_ms)
             .bind(row.seq);
     }
@@ -254,7 +313,7 @@ pub async fn report(
     let events: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT run_id, kind, step, at_ms FROM funnel_events \
          WHERE kind IN ('shown', 'saved', 'finished', 'back', 'change', 'failed') \
-         ORDER BY run_id, at_ms, seq",
+         ORDER BY at_ms, seq",
     )
     .fetch_all(pool)
     .await?;
@@ -273,9 +332,28 @@ pub async fn report(
         last: Option<(&'a str, i64)>,
         finished: bool,
     }
+    // Only runs that stored something count; the pages a run showed
+    // before, under the id it was shown as, are the run's.
+    let started: Vec<(String, String)> = sqlx::query_as(
+        "SELECT run_id, shown_as FROM funnel_events WHERE kind = 'started' AND shown_as IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    let run_of: HashMap<&str, &str> = started
+        .iter()
+        .flat_map(|(run, shown_as)| {
+            [
+                (run.as_str(), run.as_str()),
+                (shown_as.as_str(), run.as_str()),
+            ]
+        })
+        .collect();
     let mut runs: BTreeMap<&str, Run<'_>> = BTreeMap::new();
     for (run, kind, step, at) in &events {
-        let entry = runs.entry(run.as_str()).or_default();
+        let Some(run) = run_of.get(run.as_str()) else {
+            continue;
+        };
+        let entry = runs.entry(run).or_default();
         match kind.as_str() {
             "finished" => entry.finished = true,
             "shown" => {

@@ -3,7 +3,8 @@
 //! Run it with `cargo run --example signup` and open the address it prints.
 //! Settings come from the environment (see the README): `ADDR`,
 //! `SESSION_STORE`, `SESSION_KEY`, `SESSION_TTL_SECS`, `WORKERS`,
-//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_TOKEN`, `RUNS_PER_TAB`.
+//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_TOKEN`, `FUNNEL_KEEP_DAYS`,
+//! `RUNS_PER_TAB`.
 
 // Some of the accounts API is there for the integration tests, which share
 // this module; the server itself does not read it.
@@ -49,6 +50,8 @@ struct Settings {
     config: WizardConfig,
     workers: usize,
     database: String,
+    /// How long the funnel's events are kept.
+    funnel_keep: Duration,
 }
 
 /// The one-line reason given when a setting needs a cargo feature this
@@ -124,6 +127,9 @@ fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
     let ttl: u64 = env_or("SESSION_TTL_SECS", "1800")
         .parse()
         .map_err(|_| "SESSION_TTL_SECS must be a whole number of seconds".to_owned())?;
+    let funnel_days: u64 = env_or("FUNNEL_KEEP_DAYS", "90")
+        .parse()
+        .map_err(|_| "FUNNEL_KEEP_DAYS must be a whole number of days".to_owned())?;
     let workers = match var("WORKERS") {
         Some(n) => n
             .parse()
@@ -157,6 +163,7 @@ fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
         config,
         workers,
         database: database(env_or("DATABASE_URL", DEFAULT_DATABASE))?,
+        funnel_keep: Duration::from_secs(funnel_days * 24 * 3600),
     })
 }
 
@@ -204,6 +211,7 @@ async fn start(settings: Settings) -> Result<(), String> {
         config,
         workers,
         database,
+        funnel_keep,
     } = settings;
     let accounts = match database.as_str() {
         // In this process's memory: the benchmark's setting, where the
@@ -218,7 +226,8 @@ async fn start(settings: Settings) -> Result<(), String> {
     let (config, funnel) = match accounts.pool() {
         Some(pool) => {
             let clock = funnel::system_clock();
-            let recorder = funnel::FunnelRecorder::start(pool.clone(), clock.clone());
+            let recorder =
+                funnel::FunnelRecorder::start_keeping(pool.clone(), clock.clone(), funnel_keep);
             let page = std::env::var("FUNNEL_TOKEN")
                 .ok()
                 .filter(|t| !t.is_empty())

@@ -323,7 +323,7 @@ impl TestApp {
 /// A [`WizardEvent`] as the kit keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
-    /// `step_shown`, `step_saved`, `validation_failed`, `back`,
+    /// `step_shown`, `run_started`, `step_saved`, `validation_failed`, `back`,
     /// `finish_ran` (or `other` for a kind this kit does not know).
     pub kind: &'static str,
     /// The run's id.
@@ -348,6 +348,7 @@ impl Recorded {
         };
         match *event {
             WizardEvent::StepShown { run, step, .. } => recorded("step_shown", run, Some(step)),
+            WizardEvent::RunStarted { run, .. } => recorded("run_started", run, None),
             WizardEvent::StepSaved { run, step, .. } => recorded("step_saved", run, Some(step)),
             WizardEvent::ValidationFailed {
                 run, step, errors, ..
@@ -722,16 +723,17 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             StateCipher::new(&key),
             Finishes::new(None),
         );
-        let (entry, json) = runs
+        let planted = runs
             .planted(&self.base, W::VERSION, answers.steps)
             .unwrap_or_else(|error| panic!("run not planted: {error}"));
         let cookie = planter
-            .plant(HashMap::from([(entry, json)]))
+            .plant(HashMap::from([planted.entry]))
             .await
             .unwrap_or_else(|error| panic!("run not planted: {error}"));
         {
+            // The run belongs to the cookies it was sealed for.
             let mut jar = self.jar.borrow_mut();
-            jar.remove(&format!("{}_run", W::ID));
+            jar.store_from(&planted.cookies, &self.base, self.app.clock.now());
             jar.set(crate::session::SESSION_COOKIE, &cookie);
         }
         let base = self.base.clone();

@@ -8,9 +8,12 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use actix_session::storage::SessionStore;
 use actix_web::{App, HttpServer, web};
 use actix_wizard::testing::{Seen, TestApp};
-use actix_wizard::{MemoryStore, StoreOutage, WizardConfig, WizardService, session_middleware};
+use actix_wizard::{
+    MemoryStore, StateAtRest, StoreOutage, WizardConfig, WizardService, session_middleware,
+};
 use common::app::{AccountType, Accounts, Profile, Review, Signup};
 use common::http::Visitor;
 use common::kit;
@@ -259,4 +262,176 @@ async fn text_of_invisible_characters_only_is_no_answer() {
         "{:?}",
         visitor.page().answers()
     );
+}
+
+#[actix_rt::test]
+async fn a_tab_key_the_crate_did_not_make_is_404_and_sets_no_cookie() {
+    let config = kit::config().runs_per_tab(true);
+    let accounts = web::Data::new(Accounts::default());
+    let app = kit::signup_on(kit::shared(MemoryStore::default()), config, accounts).await;
+    let long = "a".repeat(5000);
+    for key in [
+        "a%3BDomain%3Dexample.com",
+        "abc%00defghij",
+        "%3Cscript%3Eabcd",
+        long.as_str(),
+        "abcdefghijk",
+    ] {
+        let mut visitor = app.visitor::<Signup>("/signup");
+        let page = visitor.open(&format!("/signup/r/{key}/account")).await;
+        assert_eq!(page.status(), 404, "{key}: {}", page.describe());
+        assert_eq!(page.header("set-cookie"), None, "{key}");
+        assert!(page.body().contains("href=\"/signup\""), "{key}");
+    }
+    // A key of the crate's own form still works.
+    let mut visitor = app.visitor::<Signup>("/signup");
+    let page = visitor.open("/signup/r/abcdefghijkl/account").await;
+    assert_eq!(page.status(), 200, "{}", page.describe());
+}
+
+/// The signup, its state sealed at rest, on `store`.
+async fn sealed_signup(store: MemoryStore, per_tab: bool) -> TestApp {
+    let config = kit::config()
+        .state_at_rest(StateAtRest::Encrypted)
+        .runs_per_tab(per_tab);
+    let accounts = web::Data::new(Accounts::default());
+    kit::signup_on(kit::shared(store), config, accounts).await
+}
+
+/// An attacker's session, made by saving a draft of the first step.
+async fn attackers_session(attacker: &mut actix_wizard::testing::Visitor<'_, Signup>) -> String {
+    attacker.open("/signup").await.assert_step("account");
+    let saved = attacker
+        .save_draft(&[("email", "mallory@example.com")])
+        .await;
+    assert_eq!(saved.as_u16(), 204);
+    attacker
+        .jar()
+        .get("wizard_session")
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("the draft made no session"))
+}
+
+#[actix_rt::test]
+async fn a_planted_session_id_reads_nothing_of_the_victims_answers() {
+    for per_tab in [false, true] {
+        let app = sealed_signup(MemoryStore::default(), per_tab).await;
+        let mut attacker = app.visitor::<Signup>("/signup");
+        let planted = attackers_session(&mut attacker).await;
+
+        // The victim's browser gets the attacker's session cookie, then
+        // signs up as far as the review.
+        let mut victim = app.visitor::<Signup>("/signup");
+        victim.jar().set("wizard_session", &planted);
+        victim.open("/signup").await.assert_step("account");
+        victim
+            .submit(&kit::account("victim@example.com", AccountType::Personal))
+            .await
+            .assert_step("profile");
+        assert_ne!(
+            victim.jar().get("wizard_session"),
+            Some(planted.as_str()),
+            "the session id is renewed with the first answers"
+        );
+        victim.submit(&kit::profile()).await.assert_step("review");
+
+        // The attacker, with the planted session, finds none of it.
+        let resumed = attacker.open("/signup").await;
+        assert_eq!(resumed.step(), Some("account"), "{}", resumed.describe());
+        assert!(!resumed.body().contains("victim@example.com"));
+        if !per_tab {
+            let review = attacker.open("/signup/review").await;
+            assert!(!review.body().contains("victim@example.com"));
+        }
+        if per_tab {
+            attacker.use_json();
+            let list = attacker.open("/signup").await;
+            assert!(!list.body().contains("review"), "{}", list.describe());
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn state_copied_under_another_session_opens_for_nobody_there() {
+    let store = MemoryStore::default();
+    let app = sealed_signup(store.clone(), false).await;
+    let mut victim = app.visitor::<Signup>("/signup");
+    victim.open("/signup/account").await;
+    victim
+        .submit(&kit::account("copied@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let mut attacker = app.visitor::<Signup>("/signup");
+    let own = attackers_session(&mut attacker).await;
+
+    // Every value the crate wrote for the victim, under the attacker's key.
+    let victims = victim.jar().get("wizard_session").map(str::to_owned);
+    let victims = common::session_key_of(&victims.unwrap_or_default());
+    let everything = store
+        .load(&victims)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the victim's session is not stored"));
+    assert!(everything.contains_key("wizard.signup"));
+    store
+        .update(
+            common::session_key_of(&own),
+            everything,
+            &actix_web::cookie::time::Duration::minutes(10),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("not copied"));
+
+    let page = attacker.open("/signup/profile").await;
+    assert_eq!(
+        page.step(),
+        Some("account"),
+        "a fresh start: {}",
+        page.describe()
+    );
+    assert!(!page.body().contains("copied@example.com"));
+    // The victim goes on undisturbed.
+    victim.open("/signup/profile").await.assert_step("profile");
+}
+
+#[actix_rt::test]
+async fn a_double_click_or_a_draft_in_flight_during_the_renewal_loses_nothing() {
+    let store = MemoryStore::default();
+    let app = sealed_signup(store.clone(), false).await;
+    // A session that already holds something: the renewal applies.
+    let existing = common::plant_session(&store, &[("app.theme", "\"dark\"".to_owned())]).await;
+    for first in ["continue", "draft"] {
+        let mut visitor = app.visitor::<Signup>("/signup");
+        visitor.jar().set("wizard_session", &existing);
+        visitor.open("/signup/account").await;
+        // The same page, for the second click.
+        let mut again = visitor.tab();
+        again.open("/signup/account").await;
+        let account = kit::account("twice@example.com", AccountType::Personal);
+        let stale = visitor.jar().clone();
+        match first {
+            "continue" => {
+                visitor.submit(&account).await.assert_step("profile");
+            }
+            _ => {
+                let saved = visitor.save_draft(&[("email", "twice@example.com")]).await;
+                assert_eq!(saved.as_u16(), 204);
+            }
+        }
+        // The second request left with the cookies of the first.
+        *visitor.jar() = stale;
+        let second = again.submit(&account).await;
+        second.assert_step("profile");
+        assert_eq!(second.notice(), None, "{first}: {}", second.describe());
+        // The browser shows what the second click got, and goes on.
+        again.submit(&kit::profile()).await.assert_step("review");
+        assert!(
+            again
+                .page()
+                .answers()
+                .contains(&("Email address".into(), "twice@example.com".into())),
+            "{first}"
+        );
+    }
 }

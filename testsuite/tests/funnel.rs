@@ -130,6 +130,13 @@ async fn scripted_flows_are_counted_as_they_happened(url: &str) {
         .assert_step("profile");
     four.back().await.assert_step("account");
 
+    // Visitors who only look (a crawler, a flood of cookieless page
+    // views) start no run.
+    for _ in 0..3 {
+        let mut looker = app.visitor::<Signup>("/signup");
+        looker.open("/signup").await.assert_step("account");
+    }
+
     recorder.flush().await;
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM funnel_events")
         .fetch_one(&pool)
@@ -228,4 +235,62 @@ async fn postgres_funnel_counts_what_the_visitors_did() {
     };
     scripted_flows_are_counted_as_they_happened(&postgres_url(postgres_addr(), &schema)).await;
     drop_schema(&schema).await;
+}
+
+#[actix_rt::test]
+async fn events_older_than_the_time_kept_are_deleted() {
+    let accounts = web::Data::new(
+        Accounts::open("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let pool = accounts
+        .pool()
+        .cloned()
+        .unwrap_or_else(|| panic!("a database"));
+    let hand = HandClock::new();
+    let day = Duration::from_secs(24 * 3600);
+    let recorder = FunnelRecorder::start_keeping(pool.clone(), hand.clock(), day);
+    let page = web::Data::new(FunnelPage {
+        pool: pool.clone(),
+        token: "operator-token".into(),
+        steps: app::STEP_NAMES.to_vec(),
+        idle: IDLE,
+        clock: hand.clock(),
+        layout: <Signup as actix_wizard::Wizard>::layout,
+    });
+    let app = funnel_app(accounts.clone(), &recorder, page).await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM funnel_events")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("count: {e}"))
+    };
+    finish_personal(
+        &mut app.visitor::<Signup>("/signup"),
+        "old@example.com",
+        &hand,
+    )
+    .await;
+    recorder.flush().await;
+    let old = count().await;
+    assert!(old > 0);
+
+    hand.advance_secs(2 * 24 * 3600);
+    finish_personal(
+        &mut app.visitor::<Signup>("/signup"),
+        "new@example.com",
+        &hand,
+    )
+    .await;
+    recorder.flush().await;
+    assert_eq!(
+        count().await,
+        old,
+        "the first run's events went, the second's came"
+    );
+    let figures = funnel::report(&pool, &app::STEP_NAMES, IDLE, (hand.clock())())
+        .await
+        .unwrap_or_else(|e| panic!("report: {e}"));
+    assert_eq!((figures.started, figures.finished), (1, 1));
 }

@@ -203,21 +203,45 @@ fn fixture() -> String {
     include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string())
 }
 
+/// A holder cookie's value, as the wizard makes them (22 base64url
+/// characters).
+const HOLDER: &str = "plantedholder000000000";
+
 /// Puts `sealed` in `store` as the signup's stored state, as a session of
-/// its own, and gives `visitor` that session's cookie.
+/// its own, and gives `visitor` that session's cookie and [`HOLDER`].
 async fn plant_raw_state(visitor: &mut Visitor<'_, Signup>, store: &MemoryStore, sealed: &str) {
     let entry = serde_json::to_string(sealed).unwrap_or_default();
     let cookie = common::plant_session(store, &[("wizard.signup", entry)]).await;
     visitor.jar().set("wizard_session", &cookie);
+    visitor.jar().set("wizard_holder", HOLDER);
+}
+
+/// The run id the visitor's cookie names (after a first page view).
+async fn run_shown_to(visitor: &mut Visitor<'_, Signup>) -> String {
+    visitor.open("/signup/account").await;
+    let cookie = visitor
+        .jar()
+        .get("signup_run")
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no visitor cookie"));
+    cookie.split('.').next().unwrap_or_default().to_owned()
+}
+
+/// The older-definition fixture as the run `run`'s state, sealed for
+/// `context` (`wizard:state`) and [`HOLDER`].
+fn sealed_fixture(cipher: &StateCipher, context: &str, run: &str) -> String {
+    let state = fixture().replace("0f1e2d3c4b5a69788796a5b4c3d2e1f0", run);
+    cipher.seal(state.as_bytes(), format!("{context}:{HOLDER}").as_bytes())
 }
 
 #[actix_rt::test]
 async fn state_from_an_older_definition_keeps_what_still_fits() {
     let store = MemoryStore::default();
     let app = signup_sealed_on(store.clone()).await;
-    let sealed = StateCipher::new(&StateKey::derive(&common::key()))
-        .seal(fixture().as_bytes(), b"signup:state");
+    let cipher = StateCipher::new(&StateKey::derive(&common::key()));
     let mut visitor = app.visitor::<Signup>("/signup");
+    let run = run_shown_to(&mut visitor).await;
+    let sealed = sealed_fixture(&cipher, "signup:state", &run);
     plant_raw_state(&mut visitor, &store, &sealed).await;
 
     // The renamed profile field no longer decodes: that step is asked again.
@@ -256,15 +280,20 @@ async fn state_from_an_older_definition_keeps_what_still_fits() {
 async fn state_sealed_for_another_wizard_or_key_is_not_read() {
     let store = MemoryStore::default();
     let app = signup_sealed_on(store.clone()).await;
-    let fixture = fixture();
     let right_key = StateCipher::new(&StateKey::derive(&common::key()));
     let other_key = StateCipher::new(&StateKey::random());
-    for sealed in [
-        right_key.seal(fixture.as_bytes(), b"another-wizard:state"),
-        other_key.seal(fixture.as_bytes(), b"signup:state"),
-        "not even base64 !".to_owned(),
+    for seal in [
+        |run: &str, right: &StateCipher, _: &StateCipher| {
+            sealed_fixture(right, "another-wizard:state", run)
+        },
+        |run: &str, _: &StateCipher, other: &StateCipher| {
+            sealed_fixture(other, "signup:state", run)
+        },
+        |_: &str, _: &StateCipher, _: &StateCipher| "not even base64 !".to_owned(),
     ] {
         let mut visitor = app.visitor::<Signup>("/signup");
+        let run = run_shown_to(&mut visitor).await;
+        let sealed = seal(&run, &right_key, &other_key);
         plant_raw_state(&mut visitor, &store, &sealed).await;
         let page = visitor.open("/signup").await;
         assert_eq!(page.redirects(), ["/signup/account"]);

@@ -226,6 +226,40 @@ impl WizardConfig {
         self
     }
 
+    /// The session cookie's name: `__Host-wizard_session` when cookies are
+    /// `Secure` and on the path `/`, so that browsers refuse the cookie
+    /// from a sibling domain or over plain http (a planted session id);
+    /// else `wizard_session` (a cookie on another path cannot take the
+    /// prefix: see SECURITY.md).
+    ///
+    /// ```
+    /// use actix_wizard::WizardConfig;
+    /// assert_eq!(WizardConfig::default().session_cookie_name(), "__Host-wizard_session");
+    /// let plain = WizardConfig::default().secure_cookies(false);
+    /// assert_eq!(plain.session_cookie_name(), "wizard_session");
+    /// ```
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.host_only() {
+            "__Host-wizard_session"
+        } else {
+            "wizard_session"
+        }
+    }
+
+    /// The holder cookie's name (beside the session cookie, the same rule).
+    pub(crate) fn holder_cookie_name(&self) -> &'static str {
+        if self.host_only() {
+            "__Host-wizard_holder"
+        } else {
+            "wizard_holder"
+        }
+    }
+
+    /// Whether cookies beside the session's may take the `__Host-` prefix.
+    fn host_only(&self) -> bool {
+        self.secure_cookies && self.cookie_path == "/"
+    }
+
     /// Sets [`WizardConfig::body_idle_timeout`].
     pub fn body_idle_timeout(mut self, timeout: Duration) -> Self {
         self.body_idle_timeout = timeout;

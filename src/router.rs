@@ -532,11 +532,12 @@ impl<W: Wizard> Inner<W> {
         }
     }
 
-    /// A new run's first page view (`GET`) fills it from
-    /// [`Wizard::prefill`]. The page that follows says so when the run
-    /// before it expired.
+    /// A run with nothing stored is filled from [`Wizard::prefill`] on
+    /// each request (a page view stores nothing; the first answer stores
+    /// the prefilled steps with it). The page that follows says so when
+    /// the run before it expired.
     async fn prefill(&self, request: &HttpRequest, session: &Session, run: &mut Run<W>) {
-        if run.is_stored() || request.method() != actix_web::http::Method::GET {
+        if run.is_stored() {
             return;
         }
         let Some(answers) = W::prefill(request).await else {
@@ -551,9 +552,7 @@ impl<W: Wizard> Inner<W> {
         } else {
             self.start_over(run).await
         };
-        let now = self.runs.now();
-        run.visitor.stage = Stage::Answering;
-        run.journey.prefill(&self.steps, answers, W::VERSION, now);
+        run.prefill(&self.steps, answers, self.runs.now());
         if let Some(state) = run.journey.state.as_mut().filter(|_| expired) {
             state.notice = Some(Notice::Expired);
         }
@@ -823,6 +822,7 @@ async fn submit<W: Wizard>(
         // Boxed: rare, and its future is large.
         return Box::pin(wizard.without_state(request, session, run)).await;
     }
+    wizard.prefill(request, session, &mut run).await;
     if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
         let page = Problem::Csrf {
             form: request.path().to_owned(),

@@ -219,6 +219,9 @@ pub(crate) struct Run<W> {
     write_holder: bool,
     /// Whether the session's id must be renewed with this response.
     renew_session: bool,
+    /// Whether the session holds the run's state (the journey may hold a
+    /// prefilled one that is not stored until the first answer).
+    stored: bool,
     /// When the run stored for the first time in this request: the id its
     /// pages were shown under before ([`WizardEvent::RunStarted`]).
     shown_as: Option<String>,
@@ -227,7 +230,7 @@ pub(crate) struct Run<W> {
 impl<W: Wizard> Run<W> {
     /// Whether the session holds answers or drafts of this run.
     pub fn is_stored(&self) -> bool {
-        self.journey.state.is_some()
+        self.stored
     }
 
     /// Whether the visitor cookie the browser sent says the run stored
@@ -257,7 +260,8 @@ impl<W: Wizard> Run<W> {
 
     /// The run's state, created now if it has none yet.
     pub fn state_mut(&mut self, now: u64) -> &mut WizardState {
-        if self.journey.state.is_none() {
+        if !self.stored {
+            self.stored = true;
             self.start_storing();
         }
         self.visitor.stage = Stage::Answering;
@@ -282,6 +286,10 @@ impl<W: Wizard> Run<W> {
             self.write_holder = true;
         }
         self.journey.new_run_id = visitor.run.clone();
+        // A prefilled state, made on this request, takes the new id too.
+        if let Some(state) = &mut self.journey.state {
+            state.run = visitor.run.clone();
+        }
         let shown_as = std::mem::replace(&mut self.visitor, visitor).run;
         self.shown_as = Some(shown_as);
     }
@@ -292,7 +300,16 @@ impl<W: Wizard> Run<W> {
     fn disown(&mut self) {
         self.journey.state = None;
         self.journey.changed = false;
+        self.stored = false;
         self.restart();
+    }
+
+    /// Fills the run from `answers` ([`Wizard::prefill`]) for this request
+    /// only: nothing is stored until the visitor's first answer, which
+    /// stores the prefilled steps with it.
+    pub fn prefill(&mut self, steps: &Steps<W>, answers: W, now: u64) {
+        self.journey.prefill(steps, answers, W::VERSION, now);
+        self.journey.changed = false;
     }
 }
 
@@ -307,6 +324,8 @@ pub(crate) struct Runs {
     cipher: StateCipher,
     visitor: VisitorCookie,
     holder_cookie: HolderCookie,
+    /// The session cookie's name ([`WizardConfig::session_cookie_name`]).
+    session_cookie: &'static str,
     finishes: Finishes,
     events: EventHooks,
     idle_secs: u64,
@@ -332,7 +351,8 @@ impl Runs {
             encrypt: config.state_at_rest != StateAtRest::Plain,
             cipher,
             visitor: VisitorCookie::new(id, config.secure_cookies),
-            holder_cookie: HolderCookie::new(&config.cookie_path, config.secure_cookies),
+            holder_cookie: HolderCookie::new(config),
+            session_cookie: config.session_cookie_name(),
             finishes,
             events: config.events.clone(),
             idle_secs: config.idle_timeout.as_secs(),
@@ -358,7 +378,7 @@ impl Runs {
         };
         let base = self.base_of(request);
         let sent = self.visitor.read(request);
-        let sent_holder = HolderCookie::read(request);
+        let sent_holder = self.holder_cookie.read(request);
         let write_holder = sent_holder.is_none();
         let holder = sent_holder.unwrap_or_else(HolderCookie::new_holder);
         let sent_visitor = sent.as_ref().map(|s| &s.visitor);
@@ -373,6 +393,7 @@ impl Runs {
             _ => Visitor::new_run(),
         };
         journey.new_run_id = visitor.run.clone();
+        let stored = journey.state.is_some();
         Run {
             key,
             base,
@@ -384,6 +405,7 @@ impl Runs {
             holder,
             write_holder,
             renew_session: false,
+            stored,
             shown_as: None,
         }
     }
@@ -454,7 +476,7 @@ impl Runs {
             .sibling_states(
                 session,
                 &prefix,
-                &HolderCookie::read(request).unwrap_or_default(),
+                &self.holder_cookie.read(request).unwrap_or_default(),
             )
             .into_iter()
             .filter_map(|(key, state)| {
@@ -695,7 +717,7 @@ impl Runs {
         let cookies = request.cookies().ok()?;
         if !cookies
             .iter()
-            .any(|cookie| cookie.name() == crate::session::SESSION_COOKIE)
+            .any(|cookie| cookie.name() == self.session_cookie)
         {
             return None;
         }

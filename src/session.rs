@@ -20,9 +20,6 @@ use crate::headers::SecurityHeaders;
 use crate::problem::Problem;
 use crate::texts::Texts;
 
-/// The name of the session cookie.
-pub(crate) const SESSION_COOKIE: &str = "wizard_session";
-
 /// A `SessionMiddleware` set up for wizards: the cookie and the store's
 /// entry live as long as the idle timeout from the last write of the
 /// session, and the wizard writes its state at least every eighth of the
@@ -56,7 +53,7 @@ pub fn session_middleware<S: SessionStore>(
     let ttl = actix_web::cookie::time::Duration::try_from(config.idle_timeout)
         .unwrap_or(actix_web::cookie::time::Duration::MAX);
     SessionMiddleware::builder(store, key)
-        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_name(config.session_cookie_name().to_owned())
         .cookie_secure(config.secure_cookies)
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)

@@ -202,11 +202,10 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
             .await
             .map_err(|error| format!("the session store refused the session: {error}"))?;
         let mut jar = CookieJar::new();
-        jar.private_mut(&self.key).add(Cookie::new(
-            crate::session::SESSION_COOKIE,
-            session_key.as_ref().to_owned(),
-        ));
-        jar.get(crate::session::SESSION_COOKIE)
+        let name = self.config.session_cookie_name();
+        jar.private_mut(&self.key)
+            .add(Cookie::new(name, session_key.as_ref().to_owned()));
+        jar.get(name)
             .map(|cookie| cookie.value().to_owned())
             .ok_or_else(|| "the session cookie was not made".to_owned())
     }

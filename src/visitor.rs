@@ -13,6 +13,7 @@ use actix_web::http::header::{HeaderValue, SET_COOKIE};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::cipher::StateCipher;
+use crate::config::WizardConfig;
 use crate::csrf::random_id;
 
 /// How far a visitor's run got.
@@ -104,35 +105,36 @@ impl Visitor {
 /// not the run's, so that the list of a session's runs (runs per tab)
 /// can open them all.
 pub(crate) struct HolderCookie {
+    /// [`WizardConfig::holder_cookie_name`].
+    name: &'static str,
     /// `wizard_holder=`
     prefix: String,
     /// `; Path=…; HttpOnly; SameSite=Lax[; Secure]; Max-Age=…`
     attributes: String,
 }
 
-/// The holder cookie's name.
-pub(crate) const HOLDER_COOKIE: &str = "wizard_holder";
-
 impl HolderCookie {
-    /// The cookie, on `path` (the session cookie's).
-    pub fn new(path: &str, secure: bool) -> Self {
+    /// The cookie of `config`, on the session cookie's path.
+    pub fn new(config: &WizardConfig) -> Self {
+        let name = config.holder_cookie_name();
         let cookie = Cookie::build("x", "")
-            .path(path.to_owned())
+            .path(config.cookie_path.clone())
             .http_only(true)
-            .secure(secure)
+            .secure(config.secure_cookies)
             .same_site(SameSite::Lax)
             .max_age(actix_web::cookie::time::Duration::days(30))
             .finish()
             .to_string();
         Self {
-            prefix: format!("{HOLDER_COOKIE}="),
+            name,
+            prefix: format!("{name}="),
             attributes: cookie.trim_start_matches("x=").to_owned(),
         }
     }
 
     /// The holder the browser sent, if any of a plausible form.
-    pub fn read(request: &HttpRequest) -> Option<String> {
-        let value = cookie_value(request, HOLDER_COOKIE)?;
+    pub fn read(&self, request: &HttpRequest) -> Option<String> {
+        let value = cookie_value(request, self.name)?;
         let plausible = value.len() == 22
             && value
                 .bytes()
@@ -147,7 +149,7 @@ impl HolderCookie {
 
     /// Sets the cookie to `holder` in `response` to `request`.
     pub fn write(&self, request: &HttpRequest, holder: &str, response: &mut HttpResponse) {
-        note_set(request, HOLDER_COOKIE, holder);
+        note_set(request, self.name, holder);
         let header = format!("{}{holder}{}", self.prefix, self.attributes);
         if let Ok(header) = HeaderValue::try_from(header) {
             response.headers_mut().append(SET_COOKIE, header);

@@ -734,7 +734,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             // The run belongs to the cookies it was sealed for.
             let mut jar = self.jar.borrow_mut();
             jar.store_from(&planted.cookies, &self.base, self.app.clock.now());
-            jar.set(crate::session::SESSION_COOKIE, &cookie);
+            jar.set(config.session_cookie_name(), &cookie);
         }
         let base = self.base.clone();
         self.open(&base).await

@@ -307,7 +307,7 @@ async fn attackers_session(attacker: &mut actix_wizard::testing::Visitor<'_, Sig
     assert_eq!(saved.as_u16(), 204);
     attacker
         .jar()
-        .get("wizard_session")
+        .get(common::SESSION)
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("the draft made no session"))
 }
@@ -322,14 +322,14 @@ async fn a_planted_session_id_reads_nothing_of_the_victims_answers() {
         // The victim's browser gets the attacker's session cookie, then
         // signs up as far as the review.
         let mut victim = app.visitor::<Signup>("/signup");
-        victim.jar().set("wizard_session", &planted);
+        victim.jar().set(common::SESSION, &planted);
         victim.open("/signup").await.assert_step("account");
         victim
             .submit(&kit::account("victim@example.com", AccountType::Personal))
             .await
             .assert_step("profile");
         assert_ne!(
-            victim.jar().get("wizard_session"),
+            victim.jar().get(common::SESSION),
             Some(planted.as_str()),
             "the session id is renewed with the first answers"
         );
@@ -365,7 +365,7 @@ async fn state_copied_under_another_session_opens_for_nobody_there() {
     let own = attackers_session(&mut attacker).await;
 
     // Every value the crate wrote for the victim, under the attacker's key.
-    let victims = victim.jar().get("wizard_session").map(str::to_owned);
+    let victims = victim.jar().get(common::SESSION).map(str::to_owned);
     let victims = common::session_key_of(&victims.unwrap_or_default());
     let everything = store
         .load(&victims)
@@ -403,7 +403,7 @@ async fn a_double_click_or_a_draft_in_flight_during_the_renewal_loses_nothing() 
     let existing = common::plant_session(&store, &[("app.theme", "\"dark\"".to_owned())]).await;
     for first in ["continue", "draft"] {
         let mut visitor = app.visitor::<Signup>("/signup");
-        visitor.jar().set("wizard_session", &existing);
+        visitor.jar().set(common::SESSION, &existing);
         visitor.open("/signup/account").await;
         // The same page, for the second click.
         let mut again = visitor.tab();

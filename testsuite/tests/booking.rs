@@ -234,3 +234,56 @@ async fn the_testing_kit_starts_a_run_on_one_booking_only() {
     let party_page = seven.open("/bookings/7/change/party").await;
     assert_eq!(party_page.value(Party::GUESTS).as_deref(), Some("2"));
 }
+
+#[actix_rt::test]
+async fn page_views_of_a_prefilled_change_store_nothing_until_the_first_answer() {
+    let store = MemoryStore::default();
+    let bookings = web::Data::new(Bookings::sample());
+    let setup = WizardSetup::new(
+        store.clone(),
+        Key::from(&[3u8; 64]),
+        WizardConfig::default(),
+    );
+    let app = TestApp::new(setup, move |setup| {
+        App::new().wrap(setup.middleware()).configure(app::routes(
+            setup.wizard::<ChangeBooking>("/bookings/{booking}/change"),
+            bookings,
+        ))
+    })
+    .await;
+    // A flood of cookieless page views, each shown the booking as it is.
+    for _ in 0..50 {
+        let mut looker = app.visitor::<ChangeBooking>("/bookings/7/change");
+        let when = looker.open("/bookings/7/change/when").await;
+        assert_eq!(when.value(When::SITTING).as_deref(), Some("dinner"));
+        looker.open("/bookings/7/change").await;
+    }
+    assert_eq!(
+        store.session_count().await,
+        0,
+        "a page view stored a session"
+    );
+
+    // The first answer stores the run, prefilled steps and all.
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/7/change");
+    visitor.open("/bookings/7/change/party").await;
+    visitor
+        .submit(&party(4, "Ann Lee"))
+        .await
+        .assert_step("check");
+    assert_eq!(store.session_count().await, 1);
+    let check = visitor.open("/bookings/7/change/check").await;
+    assert!(
+        check
+            .answers()
+            .contains(&("Number of guests".into(), "4".into()))
+    );
+    assert!(
+        check
+            .answers()
+            .iter()
+            .any(|(_, value)| value.contains("2030")),
+        "the prefilled date is kept: {:?}",
+        check.answers()
+    );
+}

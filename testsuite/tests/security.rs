@@ -172,7 +172,7 @@ async fn a_tampered_state_reads_as_expired_and_starts_a_new_session() {
     let app = signup_sealed_on(store.clone()).await;
     let mut visitor = app.visitor::<Signup>("/signup");
     kit::reach_profile(&mut visitor).await;
-    let before = visitor.jar().get("wizard_session").map(str::to_owned);
+    let before = visitor.jar().get(common::SESSION).map(str::to_owned);
     store.corrupt.store(true, Ordering::SeqCst);
     let restart = visitor.open("/signup/profile").await;
     assert_eq!(restart.redirects(), ["/signup/account"]);
@@ -180,7 +180,7 @@ async fn a_tampered_state_reads_as_expired_and_starts_a_new_session() {
     kit::assert_told_answers_expired(restart);
     assert_eq!(restart.value(Account::EMAIL).as_deref(), Some(""));
     assert_ne!(
-        visitor.jar().get("wizard_session").map(str::to_owned),
+        visitor.jar().get(common::SESSION).map(str::to_owned),
         before,
         "session id renewed"
     );
@@ -212,8 +212,8 @@ const HOLDER: &str = "plantedholder000000000";
 async fn plant_raw_state(visitor: &mut Visitor<'_, Signup>, store: &MemoryStore, sealed: &str) {
     let entry = serde_json::to_string(sealed).unwrap_or_default();
     let cookie = common::plant_session(store, &[("wizard.signup", entry)]).await;
-    visitor.jar().set("wizard_session", &cookie);
-    visitor.jar().set("wizard_holder", HOLDER);
+    visitor.jar().set(common::SESSION, &cookie);
+    visitor.jar().set(common::HOLDER, HOLDER);
 }
 
 /// The run id the visitor's cookie names (after a first page view).
@@ -306,6 +306,14 @@ async fn state_sealed_for_another_wizard_or_key_is_not_read() {
 async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked() {
     for secure in [false, true] {
         let config = common::config().secure_cookies(secure).cookie_path("/");
+        // Secure on `/`: the `__Host-` prefix, which browsers refuse from
+        // a sibling domain, over http, or with a Domain.
+        let (session_name, holder_name) = if secure {
+            (common::SESSION, common::HOLDER)
+        } else {
+            (common::PLAIN_SESSION, "wizard_holder")
+        };
+        assert_eq!(config.session_cookie_name(), session_name);
         let (app, _) = signup_app!(MemoryStore::default(), config);
         let set_cookies = |response: &actix_web::dev::ServiceResponse| -> Vec<String> {
             response
@@ -322,7 +330,7 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
         .await;
         let on_view = set_cookies(&page);
         assert!(
-            !on_view.iter().any(|c| c.starts_with("wizard_session=")),
+            !on_view.iter().any(|c| c.contains("wizard_session=")),
             "a page view stores no session: {on_view:?}"
         );
         let visitor = on_view
@@ -349,15 +357,20 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
         )
         .await;
         let on_post = set_cookies(&post);
-        let session = on_post
-            .iter()
-            .find(|c| c.starts_with("wizard_session="))
-            .unwrap_or_else(|| panic!("no session cookie in {on_post:?}"));
-        for cookie in [session, &visitor] {
+        let named = |name: &str| {
+            on_post
+                .iter()
+                .find(|c| c.starts_with(&format!("{name}=")))
+                .unwrap_or_else(|| panic!("no {name} cookie in {on_post:?}"))
+                .clone()
+        };
+        let (session, holder) = (named(session_name), named(holder_name));
+        for cookie in [&session, &holder, &visitor] {
             for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
                 assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
             }
             assert_eq!(cookie.contains("Secure"), secure, "{cookie}");
+            assert!(!cookie.contains("Domain"), "{cookie}");
         }
     }
 }

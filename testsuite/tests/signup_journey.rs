@@ -287,7 +287,7 @@ async fn finishing_creates_one_account_clears_state_and_ends_the_session() {
     let (app, accounts) = signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
     reach_review(&mut visitor, "ann@example.com").await;
-    let session_before = visitor.jar().get("wizard_session").map(str::to_owned);
+    let session_before = visitor.jar().get(common::SESSION).map(str::to_owned);
     let visitor_before = visitor.jar().get("signup_run").map(str::to_owned);
     let welcome = visitor.submit(&ACCEPT).await;
     welcome.assert_complete();
@@ -296,7 +296,7 @@ async fn finishing_creates_one_account_clears_state_and_ends_the_session() {
     assert_eq!(accounts.count().await, 1);
     assert!(session_before.is_some());
     assert_eq!(
-        visitor.jar().get("wizard_session"),
+        visitor.jar().get(common::SESSION),
         None,
         "the run was all the session held: it ended, its cookie removed"
     );
@@ -309,7 +309,7 @@ async fn finishing_creates_one_account_clears_state_and_ends_the_session() {
     // The old session is gone: replaying it is a new, empty visit.
     let mut replay = app.visitor::<Signup>("/signup");
     if let Some(old) = &session_before {
-        replay.jar().set("wizard_session", old);
+        replay.jar().set(common::SESSION, old);
     }
     assert_eq!(
         replay.open("/signup/review").await.redirects(),
@@ -463,7 +463,7 @@ async fn coming_back_long_after_finishing_starts_afresh_without_an_expiry_notice
     reach_review(&mut visitor, "later@example.com").await;
     visitor.submit(&ACCEPT).await.assert_complete();
     // Long after: the session holding the outcome is gone too.
-    visitor.jar().remove("wizard_session");
+    visitor.jar().remove(common::SESSION);
     let mut later = visitor.moved_to(&after);
     let page = later.open("/signup").await;
     assert_eq!(page.redirects(), ["/signup/account"]);
@@ -532,12 +532,12 @@ async fn what_the_application_keeps_in_the_session_survives_the_finish_under_a_n
     visitor.open("/signup").await;
     visitor.submit(&ann()).await.assert_step("profile");
     visitor.submit(&profile()).await.assert_step("review");
-    let before = visitor.jar().get("wizard_session").map(str::to_owned);
+    let before = visitor.jar().get(common::SESSION).map(str::to_owned);
     assert!(before.is_some());
     let welcome = visitor.submit(&ACCEPT).await;
     welcome.assert_complete();
     assert!(welcome.text().contains("Welcome, Ann"));
-    let after = visitor.jar().get("wizard_session").map(str::to_owned);
+    let after = visitor.jar().get(common::SESSION).map(str::to_owned);
     assert!(
         after.is_some() && after != before,
         "the session id is renewed"
@@ -549,7 +549,7 @@ async fn what_the_application_keeps_in_the_session_survives_the_finish_under_a_n
     // The old id is gone with its answers.
     let mut replay = app.visitor::<Signup>("/signup");
     if let Some(old) = &before {
-        replay.jar().set("wizard_session", old);
+        replay.jar().set(common::SESSION, old);
     }
     assert_eq!(replay.open("/theme").await.text(), "none");
 }

@@ -432,7 +432,7 @@ async fn the_store_expires_an_idle_signup_by_itself() {
         .assert_step("profile");
     // Redis itself drops the idle session (real time, not the kit's
     // clock): wait until it has.
-    let cookie = visitor.jar().get("wizard_session").map(str::to_owned);
+    let cookie = visitor.jar().get(common::SESSION).map(str::to_owned);
     let session = common::session_key_of(&cookie.unwrap_or_else(|| panic!("no session cookie")));
     let store = redis.session_store();
     common::wait::until("Redis expires the idle session", || async {

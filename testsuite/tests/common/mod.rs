@@ -75,19 +75,28 @@ pub fn config() -> actix_wizard::WizardConfig {
 /// is encrypted with [`key`]).
 pub fn session_key_of(cookie: &str) -> actix_session::storage::SessionKey {
     use actix_web::cookie::{Cookie, CookieJar};
-    // The value as a browser sends it (percent-encoded where needed).
-    let sent = Cookie::parse_encoded(format!("wizard_session={cookie}"))
-        .unwrap_or_else(|e| panic!("not a cookie value: {e}"));
-    let mut jar = CookieJar::new();
-    jar.add_original(sent.into_owned());
-    let plain = jar
-        .private(&key())
-        .get("wizard_session")
-        .map(|c| c.value().to_owned())
-        .unwrap_or_else(|| panic!("the session cookie does not decrypt"));
+    // Under either name (the name is the encryption's associated data).
+    let plain = [SESSION, PLAIN_SESSION].iter().find_map(|name| {
+        // The value as a browser sends it (percent-encoded where needed).
+        let sent = Cookie::parse_encoded(format!("{name}={cookie}")).ok()?;
+        let mut jar = CookieJar::new();
+        jar.add_original(sent.into_owned());
+        jar.private(&key()).get(name).map(|c| c.value().to_owned())
+    });
+    let plain = plain.unwrap_or_else(|| panic!("the session cookie does not decrypt"));
     actix_session::storage::SessionKey::try_from(plain)
         .unwrap_or_else(|_| panic!("not a session key"))
 }
+
+/// The session cookie's name with the README's default configuration
+/// (secure cookies on `/`), which the testing kit's signup uses.
+pub const SESSION: &str = "__Host-wizard_session";
+
+/// Its name with [`config`] (plain http).
+pub const PLAIN_SESSION: &str = "wizard_session";
+
+/// The holder cookie's name beside [`SESSION`].
+pub const HOLDER: &str = "__Host-wizard_holder";
 
 /// A fixed 64-byte key, as an operator would configure one.
 pub fn key() -> actix_web::cookie::Key {
@@ -439,11 +448,9 @@ pub async fn plant_session<St: actix_session::storage::SessionStore>(
         .await
         .unwrap_or_else(|_| panic!("session not stored"));
     let mut jar = CookieJar::new();
-    jar.private_mut(&key()).add(Cookie::new(
-        "wizard_session",
-        session_key.as_ref().to_owned(),
-    ));
-    jar.get("wizard_session")
+    jar.private_mut(&key())
+        .add(Cookie::new(SESSION, session_key.as_ref().to_owned()));
+    jar.get(SESSION)
         .map(|c| c.value().to_owned())
         .unwrap_or_else(|| panic!("no cookie"))
 }

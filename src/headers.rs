@@ -88,8 +88,17 @@ impl SecurityHeaders {
             .and_then(|(_, v)| v.to_str().ok())
     }
 
-    /// Adds each header that `headers` does not hold yet.
-    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+    /// Adds each header that `headers` does not hold yet: for a page of
+    /// the application's own, outside the wizard's routes.
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use actix_wizard::SecurityHeaders;
+    /// let mut page = HttpResponse::Ok().body("<p>Operators only</p>");
+    /// SecurityHeaders::default().apply(page.headers_mut());
+    /// assert_eq!(page.headers().get("x-frame-options").unwrap(), "DENY");
+    /// ```
+    pub fn apply(&self, headers: &mut HeaderMap) {
         for (name, value) in &self.headers {
             if !headers.contains_key(name) {
                 headers.append(name.clone(), value.clone());

@@ -36,6 +36,7 @@ pub mod internals;
 mod journey;
 mod json;
 mod ledger;
+mod mount;
 mod once;
 mod problem;
 mod render;

@@ -28,6 +28,8 @@ pub(crate) enum Refusal {
     Invalid { step: usize, errors: FieldErrors },
     /// The finish handler failed, or the ledger could not be reached.
     Failed(Box<dyn Error + Send + Sync>),
+    /// The finish handler found a service it needs unreachable.
+    Unavailable(Box<dyn Error + Send + Sync>),
 }
 
 /// How long a request waits for another instance to finish the same run

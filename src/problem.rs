@@ -44,6 +44,9 @@ pub(crate) enum Problem {
     StateTooLarge { form: String },
     /// The finish handler failed; the answers are kept.
     FinishFailed,
+    /// The finish handler found a service it needs unreachable; the
+    /// answers are kept (503 with `Retry-After`).
+    FinishUnavailable,
     /// A mistake on our side (a page that did not render, say).
     Internal,
     /// The session store did not answer.
@@ -63,7 +66,7 @@ impl Problem {
             Self::SlowBody => &texts.slow_body,
             Self::WrongType => &texts.wrong_type,
             Self::StateTooLarge { .. } => &texts.state_too_large,
-            Self::FinishFailed => &texts.finish_failed,
+            Self::FinishFailed | Self::FinishUnavailable => &texts.finish_failed,
             Self::Internal => &texts.internal,
             Self::StoreDown => &texts.store_down,
         }
@@ -93,6 +96,7 @@ impl Problem {
             Self::WrongType => "wrong-type",
             Self::StateTooLarge { .. } => "state-too-large",
             Self::FinishFailed => "finish-failed",
+            Self::FinishUnavailable => "finish-unavailable",
             Self::Internal => "internal",
             Self::StoreDown => "store-down",
         }
@@ -119,7 +123,7 @@ impl Problem {
 
     fn add_headers(&self, response: &mut HttpResponse) {
         match self {
-            Self::StoreDown => {
+            Self::StoreDown | Self::FinishUnavailable => {
                 response
                     .headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from_static("5"));
@@ -180,7 +184,7 @@ impl ResponseError for Problem {
             Self::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::SlowBody => StatusCode::REQUEST_TIMEOUT,
             Self::FinishFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::StoreDown => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StoreDown | Self::FinishUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -30,12 +30,13 @@ use crate::form::{RawForm, Shape};
 use crate::htmx;
 use crate::json;
 use crate::ledger::RunLedger;
+use crate::mount::Mount;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::render::{
     CompletePage, DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT, Page, Progress, REVISION_FIELD,
 };
-use crate::run::{Mount, Run, Runs, TAB_KEY_BYTES, TAB_KEY_PATTERN, TAB_PARAM, TAB_SEGMENT};
+use crate::run::{Run, Runs, TAB_KEY_BYTES, TAB_KEY_PATTERN, TAB_PARAM, TAB_SEGMENT};
 use crate::schema::{self, SCHEMA_SEGMENT};
 use crate::state::{Notice, StepRecord};
 use crate::tabs;
@@ -1123,10 +1124,14 @@ async fn finish<W: Wizard>(
                     .runs
                     .answer(request, session, &mut run, see_other(&location))
             }
-            Refusal::Failed(error) => {
+            Refusal::Failed(error) | Refusal::Unavailable(error) => {
                 tracing::error!(%error, wizard = W::ID, run = run_id, "finish failed");
-                let page = Problem::FinishFailed
-                    .answer(&wizard.config.texts, json::wants_json(request.headers()));
+                let problem = match &*refusal {
+                    Refusal::Unavailable(_) => Problem::FinishUnavailable,
+                    _ => Problem::FinishFailed,
+                };
+                let page =
+                    problem.answer(&wizard.config.texts, json::wants_json(request.headers()));
                 wizard.runs.answer(request, session, &mut run, page)
             }
         },
@@ -1156,6 +1161,7 @@ impl<W: Wizard> Inner<W> {
                 }
             }
             FinishError::Failed(error) => Refusal::Failed(error),
+            FinishError::Unavailable(error) => Refusal::Unavailable(error),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::config::{SharedClock, StateAtRest, WizardConfig};
 use crate::events::{EventHooks, WizardEvent};
 use crate::journey::{Journey, Stored};
 use crate::ledger::RunLedger;
+use crate::mount::Mount;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::state::{EncodeError, Notice, WizardState};
@@ -95,73 +96,6 @@ pub(crate) struct TabRun {
     pub seen: u64,
 }
 
-/// Where a wizard is mounted: a fixed path (`/signup`), or a pattern with
-/// path parameters (`/bookings/{booking}/change`) that each request fills
-/// in, so that every resource has its own URLs, cookie path and run.
-#[derive(Debug)]
-pub(crate) struct Mount {
-    pattern: String,
-    /// The path itself, when the pattern has no parameter.
-    fixed: Option<Arc<str>>,
-}
-
-/// Path bytes written as they are in a URL the wizard builds: the
-/// unreserved characters and the sub-delimiters a segment may hold.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
-
-impl Mount {
-    pub fn new(pattern: &str) -> Self {
-        Self {
-            pattern: pattern.to_owned(),
-            fixed: (!pattern.contains('{')).then(|| Arc::from(pattern)),
-        }
-    }
-
-    /// The mount path as declared (a pattern when it has parameters).
-    pub fn pattern(&self) -> &str {
-        &self.pattern
-    }
-
-    /// The wizard's base path on the resource `request` is on: the
-    /// pattern with each `{name}` (or `{name:regex}`) replaced by the
-    /// request's value, percent-encoded. `None` when a parameter is
-    /// missing (a request from outside the wizard's scope).
-    pub fn base_of(&self, request: &HttpRequest) -> Option<Arc<str>> {
-        if let Some(fixed) = &self.fixed {
-            return Some(Arc::clone(fixed));
-        }
-        let mut base = String::with_capacity(self.pattern.len() + 16);
-        let mut rest = self.pattern.as_str();
-        while let Some(open) = rest.find('{') {
-            base.push_str(&rest[..open]);
-            let close = open + closing_brace(&rest[open..])?;
-            let name = rest[open + 1..close].split(':').next()?;
-            let value = request.match_info().get(name)?;
-            base.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
-            rest = &rest[close + 1..];
-        }
-        base.push_str(rest);
-        Some(base.into())
-    }
-}
-
 /// What a run's state is sealed with besides the key: the wizard and
 /// resource it belongs to, and the holder of the visitor cookie it was
 /// stored for.
@@ -172,25 +106,6 @@ fn sealing_context(key: &RunKey, holder: &str) -> Vec<u8> {
     sealing.push(b':');
     sealing.extend_from_slice(holder.as_bytes());
     sealing
-}
-
-/// Where the `{` that `pattern` starts with closes (a parameter's
-/// regex may hold braces of its own, as in `{key:[a-z]{12}}`).
-fn closing_brace(pattern: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (at, byte) in pattern.bytes().enumerate() {
-        match byte {
-            b'{' => depth += 1,
-            b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(at);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// A run as one request sees it: the journey through the steps and the
@@ -212,8 +127,8 @@ pub(crate) struct Run<W> {
     /// Whether the session held anything when the request came (it was
     /// loaded from the store, so its id may have been planted).
     session_existed: bool,
-    /// The browser's holder ([`HolderCookie`]): sent, or made for this
-    /// request.
+    /// The browser's holder ([`HolderCookie`]): sent, made for this
+    /// request's first store, or empty.
     holder: String,
     /// Whether the holder must be written with this response.
     write_holder: bool,
@@ -380,7 +295,8 @@ impl Runs {
         let sent = self.visitor.read(request);
         let sent_holder = self.holder_cookie.read(request);
         let write_holder = sent_holder.is_none();
-        let holder = sent_holder.unwrap_or_else(HolderCookie::new_holder);
+        // Made when first needed: a page view needs none.
+        let holder = sent_holder.unwrap_or_default();
         let sent_visitor = sent.as_ref().map(|s| &s.visitor);
         let stored = self.own_state(session, &key, sent_visitor, &holder);
         let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
@@ -611,8 +527,9 @@ impl Runs {
     }
 
     /// Writes what changed (the state, sealed once, or its removal; the
-    /// visitor cookie), then answers with `response`. A state over its cap
-    /// is not written: the visitor is told, and keeps what was stored.
+    /// holder and visitor cookies), then answers with `response`. A state
+    /// over its cap is not written: the visitor is told, and keeps what
+    /// was stored.
     pub fn answer<W: Wizard>(
         &self,
         request: &HttpRequest,
@@ -632,47 +549,13 @@ impl Runs {
                 shown_as: &shown_as,
             });
         }
+        if run.holder.is_empty() && run.journey.state.is_some() {
+            // Before the state is sealed for it.
+            run.holder = HolderCookie::new_holder();
+            run.write_holder = true;
+        }
         if run.journey.changed {
-            match &mut run.journey.state {
-                None => {
-                    session.remove(&run.key.0.state_entry);
-                }
-                Some(_) => {
-                    // A tab's run storing its first answers.
-                    if self.per_tab && !session.entries().contains_key(&run.key.0.state_entry) {
-                        self.make_room(session, run, &mut response);
-                    }
-                    let Some(state) = &mut run.journey.state else {
-                        return Err(Problem::Internal);
-                    };
-                    state.seen = self.now();
-                    state.prune();
-                    let kept = match self.stored_form(state, &run.key, &run.holder) {
-                        Ok(kept) => kept,
-                        Err(EncodeError::TooLarge { size, cap }) => {
-                            tracing::info!(
-                                wizard = self.id,
-                                size,
-                                cap,
-                                "wizard state over its cap"
-                            );
-                            return Err(Problem::StateTooLarge {
-                                form: request.path().to_owned(),
-                            });
-                        }
-                        Err(EncodeError::Json(error)) => {
-                            tracing::error!(%error, wizard = self.id, "wizard state did not serialize");
-                            return Err(Problem::Internal);
-                        }
-                    };
-                    session
-                        .insert(&run.key.0.state_entry, kept)
-                        .map_err(|error| {
-                            tracing::error!(%error, wizard = self.id, "wizard state not stored");
-                            Problem::Internal
-                        })?;
-                }
-            }
+            self.write_state(request, session, run, &mut response)?;
             run.journey.changed = false;
         }
         if run.write_holder && run.journey.state.is_some() {
@@ -681,15 +564,53 @@ impl Runs {
             run.write_holder = false;
         }
         if run.write_visitor && run.sent_visitor() != Some(&run.visitor) {
-            self.visitor.write(
-                request,
-                &run.visitor,
-                &run.base,
-                &self.cipher,
-                &mut response,
-            );
+            let (visitor, base) = (&run.visitor, &run.base);
+            self.visitor
+                .write(request, visitor, base, &self.cipher, &mut response);
         }
         Ok(response)
+    }
+
+    /// Puts the run's state in the session (sealed once), or removes it.
+    fn write_state<W: Wizard>(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        response: &mut HttpResponse,
+    ) -> Result<(), Problem> {
+        if run.journey.state.is_none() {
+            session.remove(&run.key.0.state_entry);
+            return Ok(());
+        }
+        // A tab's run storing its first answers.
+        if self.per_tab && !session.entries().contains_key(&run.key.0.state_entry) {
+            self.make_room(session, run, response);
+        }
+        let Some(state) = &mut run.journey.state else {
+            return Err(Problem::Internal);
+        };
+        state.seen = self.now();
+        state.prune();
+        let kept = match self.stored_form(state, &run.key, &run.holder) {
+            Ok(kept) => kept,
+            Err(EncodeError::TooLarge { size, cap }) => {
+                tracing::info!(wizard = self.id, size, cap, "wizard state over its cap");
+                return Err(Problem::StateTooLarge {
+                    form: request.path().to_owned(),
+                });
+            }
+            Err(EncodeError::Json(error)) => {
+                tracing::error!(%error, wizard = self.id, "wizard state did not serialize");
+                return Err(Problem::Internal);
+            }
+        };
+        session
+            .insert(&run.key.0.state_entry, kept)
+            .map_err(|error| {
+                tracing::error!(%error, wizard = self.id, "wizard state not stored");
+                Problem::Internal
+            })
     }
 
     /// The outcome of the run the visitor names, when that run finished
@@ -856,7 +777,7 @@ impl Runs {
         version: u32,
         answers: Vec<(&'static str, Box<RawValue>)>,
     ) -> Result<Planted, String> {
-        let key = if self.mount.fixed.is_some() {
+        let key = if self.mount.is_fixed() {
             self.fixed_key.clone()
         } else {
             let pattern = actix_web::dev::ResourceDef::new(self.mount.pattern());
@@ -933,16 +854,5 @@ mod tests {
         ] {
             assert!(!route.is_match(&format!("/w/r/{bad}")), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_base_is_made_from_a_pattern_whose_regex_has_braces() {
-        let mount = Mount::new("/w/r/{run:[a-z]{3}}");
-        let request = actix_web::test::TestRequest::default()
-            .param("run", "abc")
-            .to_http_request();
-        assert_eq!(mount.base_of(&request).as_deref(), Some("/w/r/abc"));
-        assert_eq!(closing_brace("{a:[b]{2}}c"), Some(9));
-        assert_eq!(closing_brace("{a"), None);
     }
 }

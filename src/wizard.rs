@@ -287,6 +287,10 @@ pub enum FinishError {
     /// Something failed (a database, say). The visitor sees a page saying
     /// their answers are kept and to try again; the error is logged.
     Failed(Box<dyn std::error::Error + Send + Sync>),
+    /// A service the finish needs is unreachable for now (its database
+    /// is down, a pool found no connection): as [`FinishError::Failed`],
+    /// answered 503 with `Retry-After`, as a store outage is.
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl FinishError {
@@ -333,6 +337,20 @@ impl FinishError {
     pub fn failed(reason: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Failed(reason.into())
     }
+
+    /// A service the finish needs is unreachable for now (503).
+    ///
+    /// ```
+    /// use actix_wizard::FinishError;
+    /// let error = FinishError::unavailable("the accounts database did not answer");
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "finishing failed for now: the accounts database did not answer"
+    /// );
+    /// ```
+    pub fn unavailable(reason: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(reason.into())
+    }
 }
 
 impl<E: std::error::Error + Send + Sync + 'static> From<E> for FinishError {
@@ -352,6 +370,7 @@ impl fmt::Display for FinishError {
                 )
             }
             Self::Failed(reason) => write!(f, "finishing failed: {reason}"),
+            Self::Unavailable(reason) => write!(f, "finishing failed for now: {reason}"),
         }
     }
 }

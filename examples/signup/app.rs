@@ -21,6 +21,17 @@ use validator::{Validate, ValidationError};
 
 const EMAIL_TAKEN: &str = "An account with this email address already exists";
 
+/// A database error at finish: unreachable for now (no connection, none
+/// to be had in time: 503, try again), or anything else (500).
+fn finish_error(error: sqlx::Error) -> FinishError {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+            FinishError::unavailable(error)
+        }
+        other => FinishError::failed(other),
+    }
+}
+
 // ---------------------------------------------------------------- accounts
 
 /// An account the finished signup created.
@@ -210,7 +221,7 @@ impl Accounts {
         .bind(created_at)
         .execute(self.counted(pool))
         .await
-        .map_err(FinishError::failed)?;
+        .map_err(finish_error)?;
         if inserted.rows_affected() == 1 {
             return Ok(true);
         }
@@ -218,7 +229,7 @@ impl Accounts {
             .bind(&account.run)
             .fetch_optional(self.counted(pool))
             .await
-            .map_err(FinishError::failed)?;
+            .map_err(finish_error)?;
         Ok(ours.is_some())
     }
 
@@ -469,6 +480,12 @@ async fn home() -> HttpResponse {
         .finish()
 }
 
+/// A route for `GET` and `HEAD` (actix-web answers a `HEAD` without the
+/// body; `web::get()` alone would refuse it).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+}
+
 /// The example's routes: the wizard at `/signup`, its stylesheet, and `/`
 /// leading to the wizard.
 pub fn routes(
@@ -478,8 +495,8 @@ pub fn routes(
     move |config| {
         config
             .app_data(accounts)
-            .route("/", web::get().to(home))
-            .route("/static/signup.css", web::get().to(stylesheet))
+            .route("/", get_or_head().to(home))
+            .route("/static/signup.css", get_or_head().to(stylesheet))
             .service(signup);
     }
 }

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
-use actix_web::{HttpRequest, HttpResponse, web};
-use actix_wizard::{Layout, LayoutFn, Texts, WizardEvent};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
+use actix_wizard::{Layout, LayoutFn, SecurityHeaders, Texts, WizardEvent};
 use askama::Template;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
@@ -475,12 +475,14 @@ impl FunnelHtml<'_> {
 /// `?token=`, compared in constant time.
 fn authorised(request: &HttpRequest, token: &str) -> bool {
     use subtle::ConstantTimeEq;
+    // The scheme's name is case-insensitive (RFC 9110).
     let bearer = request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned());
     let query = web::Query::<HashMap<String, String>>::from_query(request.query_string())
         .ok()
         .and_then(|q| q.get("token").cloned());
@@ -489,10 +491,18 @@ fn authorised(request: &HttpRequest, token: &str) -> bool {
         .is_some_and(|given| bool::from(given.as_bytes().ct_eq(token.as_bytes())))
 }
 
-/// `GET /funnel`: 401 without the token, 503 when the database does not
-/// answer, else the picture and its tables.
+/// `GET /funnel` (and `HEAD`): [`funnel_answer`], with the security
+/// headers the wizard's own pages carry.
 pub async fn funnel_page(request: HttpRequest, page: web::Data<FunnelPage>) -> HttpResponse {
-    if !authorised(&request, &page.token) {
+    let mut answer = funnel_answer(&request, &page).await;
+    SecurityHeaders::default().apply(answer.headers_mut());
+    answer
+}
+
+/// 401 without the token, 503 when the database does not answer, else
+/// the picture and its tables.
+async fn funnel_answer(request: &HttpRequest, page: &FunnelPage) -> HttpResponse {
+    if !authorised(request, &page.token) {
         return HttpResponse::Unauthorized()
             .insert_header((WWW_AUTHENTICATE, "Bearer"))
             .content_type("text/plain; charset=utf-8")
@@ -548,9 +558,12 @@ pub async fn funnel_page(request: HttpRequest, page: web::Data<FunnelPage>) -> H
 pub fn routes(page: Option<web::Data<FunnelPage>>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
         if let Some(page) = page {
-            config
-                .app_data(page)
-                .route("/funnel", web::get().to(funnel_page));
+            config.app_data(page).route(
+                "/funnel",
+                web::route()
+                    .guard(guard::Any(guard::Get()).or(guard::Head()))
+                    .to(funnel_page),
+            );
         }
     }
 }

@@ -30,13 +30,17 @@ impl TextProblem {
     }
 }
 
-/// Whether `c` is invisible (Default_Ignorable_Code_Point).
+/// Whether `c` is invisible (Default_Ignorable_Code_Point; no ASCII
+/// character is).
 pub(crate) fn is_invisible(c: char) -> bool {
-    CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+    !c.is_ascii() && CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
 }
 
 /// `text` without spaces and invisible characters at either end.
 pub(crate) fn trim(text: &str) -> &str {
+    if text.is_ascii() {
+        return text.trim_ascii();
+    }
     text.trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
 }
 
@@ -50,6 +54,13 @@ pub(crate) fn is_blank(text: &str) -> bool {
 /// address, which may hold no invisible character at all.
 pub(crate) fn problem(text: &str, multiline: bool, address: bool) -> Option<TextProblem> {
     let allowed = |c: char| multiline && matches!(c, '\t' | '\r' | '\n');
+    if text.is_ascii() {
+        // No invisible character: controls only.
+        let control = text
+            .bytes()
+            .any(|b| b.is_ascii_control() && !allowed(char::from(b)));
+        return control.then_some(TextProblem::Control);
+    }
     if text.chars().any(|c| c.is_control() && !allowed(c)) {
         return Some(TextProblem::Control);
     }

@@ -203,7 +203,9 @@ async fn postgres_an_outage_at_finish_keeps_the_answers_and_the_retry_succeeds()
 
     proxy.cut();
     let failed = visitor.submit(&ACCEPT).await;
-    assert!(failed.status().is_server_error(), "{}", failed.describe());
+    // As a store outage: 503, and when to try again.
+    assert_eq!(failed.status().as_u16(), 503, "{}", failed.describe());
+    assert_eq!(failed.header("retry-after"), Some("5"));
     assert!(
         failed.text().contains("Your answers are safe"),
         "{}",

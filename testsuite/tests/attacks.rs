@@ -435,3 +435,22 @@ async fn a_double_click_or_a_draft_in_flight_during_the_renewal_loses_nothing() 
         );
     }
 }
+
+#[actix_rt::test]
+async fn head_answers_as_get_does_on_the_examples_own_routes() {
+    // In-process, as here, the body is still there; the server drops it.
+    let (app, _) = kit::signup().await;
+    for path in ["/static/signup.css"] {
+        let mut visitor = app.visitor::<Signup>("/signup");
+        let get = visitor.send(path, |r| r).await.clone();
+        let head = visitor
+            .send(path, |r| r.method(actix_web::http::Method::HEAD))
+            .await;
+        assert_eq!(head.status(), get.status(), "{path}");
+        assert_eq!(
+            head.header("content-type"),
+            get.header("content-type"),
+            "{path}"
+        );
+    }
+}

@@ -11,13 +11,14 @@ use actix_wizard::{Date, MemoryStore, WizardConfig, WizardSetup};
 use app::{Bookings, ChangeBooking, Check, Party, Sitting, When};
 
 async fn bookings_app() -> (TestApp, web::Data<Bookings>) {
+    bookings_app_on(MemoryStore::default()).await
+}
+
+/// The booking example on `store`.
+async fn bookings_app_on(store: MemoryStore) -> (TestApp, web::Data<Bookings>) {
     let bookings = web::Data::new(Bookings::sample());
     let data = bookings.clone();
-    let setup = WizardSetup::new(
-        MemoryStore::default(),
-        Key::from(&[3u8; 64]),
-        WizardConfig::default(),
-    );
+    let setup = WizardSetup::new(store, Key::from(&[3u8; 64]), WizardConfig::default());
     let app = TestApp::new(setup, move |setup| {
         App::new().wrap(setup.middleware()).configure(app::routes(
             setup.wizard::<ChangeBooking>("/bookings/{booking}/change"),
@@ -238,19 +239,7 @@ async fn the_testing_kit_starts_a_run_on_one_booking_only() {
 #[actix_rt::test]
 async fn page_views_of_a_prefilled_change_store_nothing_until_the_first_answer() {
     let store = MemoryStore::default();
-    let bookings = web::Data::new(Bookings::sample());
-    let setup = WizardSetup::new(
-        store.clone(),
-        Key::from(&[3u8; 64]),
-        WizardConfig::default(),
-    );
-    let app = TestApp::new(setup, move |setup| {
-        App::new().wrap(setup.middleware()).configure(app::routes(
-            setup.wizard::<ChangeBooking>("/bookings/{booking}/change"),
-            bookings,
-        ))
-    })
-    .await;
+    let (app, _) = bookings_app_on(store.clone()).await;
     // A flood of cookieless page views, each shown the booking as it is.
     for _ in 0..50 {
         let mut looker = app.visitor::<ChangeBooking>("/bookings/7/change");
@@ -286,4 +275,41 @@ async fn page_views_of_a_prefilled_change_store_nothing_until_the_first_answer()
         "the prefilled date is kept: {:?}",
         check.answers()
     );
+}
+
+#[actix_rt::test]
+async fn a_change_finished_after_the_guests_checked_in_changes_nothing() {
+    let (app, bookings) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/8/change");
+    visitor.open("/bookings/8/change/party").await;
+    visitor
+        .submit(&party(6, "Bo Chan"))
+        .await
+        .assert_step("check");
+    // The guests arrive while the change waits on its check page.
+    bookings.check_in(8);
+    let refused = visitor.submit(&Check::default()).await;
+    refused.assert_step("when");
+    assert_eq!(refused.error(When::DATE).as_deref(), Some(app::CHECKED_IN));
+    assert_eq!(
+        bookings.get(8).map(|b| b.guests),
+        Some(4),
+        "nothing changed"
+    );
+}
+
+#[actix_rt::test]
+async fn head_of_a_prefilled_step_answers_as_get_does() {
+    let (app, _) = bookings_app().await;
+    for path in ["/bookings/7/change/party", "/bookings/7/change"] {
+        let mut get = app.visitor::<ChangeBooking>("/bookings/7/change");
+        let shown = get.send(path, |r| r).await.clone();
+        let mut head = app.visitor::<ChangeBooking>("/bookings/7/change");
+        let headed = head
+            .send(path, |r| r.method(actix_web::http::Method::HEAD))
+            .await;
+        assert_eq!(headed.status(), shown.status(), "{path}");
+        assert_eq!(headed.redirects(), shown.redirects(), "{path}");
+        assert_eq!(headed.header("content-type"), shown.header("content-type"));
+    }
 }

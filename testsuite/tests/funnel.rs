@@ -206,8 +206,26 @@ async fn scripted_flows_are_counted_as_they_happened(url: &str) {
     assert_eq!(refused.status().as_u16(), 401);
     let wrong = operator.open("/funnel?token=guess").await;
     assert_eq!(wrong.status().as_u16(), 401);
-    let shown = operator.open("/funnel?token=operator-token").await;
+    let shown = operator.open("/funnel?token=operator-token").await.clone();
     assert_eq!(shown.status().as_u16(), 200, "{}", shown.describe());
+    // Framed and sniffed by no one, as the wizard's pages.
+    assert_eq!(shown.header("x-frame-options"), Some("DENY"));
+    assert_eq!(shown.header("x-content-type-options"), Some("nosniff"));
+    // The scheme's name in any case; HEAD as GET (the server drops the
+    // body).
+    let lowercase = operator
+        .send("/funnel", |r| {
+            r.insert_header(("Authorization", "bearer operator-token"))
+        })
+        .await;
+    assert_eq!(lowercase.status().as_u16(), 200, "{}", lowercase.describe());
+    let head = operator
+        .send("/funnel?token=operator-token", |r| {
+            r.method(actix_web::http::Method::HEAD)
+        })
+        .await;
+    assert_eq!(head.status().as_u16(), 200);
+    assert_eq!(head.header("content-type"), shown.header("content-type"));
     let text = shown.text();
     assert!(text.contains("Runs started: 4. Finished: 2."), "{text}");
     assert!(

@@ -127,10 +127,14 @@ pub(crate) struct Run<W> {
     /// Whether the session held anything when the request came (it was
     /// loaded from the store, so its id may have been planted).
     session_existed: bool,
-    /// The browser's holder ([`HolderCookie`]): sent, made for this
-    /// request's first store, or empty.
+    /// What the run's state is sealed for: the visitor cookie's holder,
+    /// or with runs per tab the browser's ([`HolderCookie`]); empty until
+    /// a first store makes one.
     holder: String,
-    /// Whether the holder must be written with this response.
+    /// Whether the holder is the browser's (runs per tab).
+    shared_holder: bool,
+    /// Whether the browser's holder cookie must be written with this
+    /// response.
     write_holder: bool,
     /// Whether the session's id must be renewed with this response.
     renew_session: bool,
@@ -171,6 +175,9 @@ impl<W: Wizard> Run<W> {
     pub fn restart(&mut self) {
         self.visitor = Visitor::new_run();
         self.journey.new_run_id = self.visitor.run.clone();
+        if !self.shared_holder {
+            self.holder.clear();
+        }
     }
 
     /// The run's state, created now if it has none yet.
@@ -194,11 +201,17 @@ impl<W: Wizard> Run<W> {
             visitor.csrf = crate::csrf::random_id(16);
             self.renew_session = true;
         }
-        // A new session holds no other run sealed for the holder, so a
-        // new holder costs nothing, and a planted one is of no use.
-        if !self.session_existed || self.write_holder {
-            self.holder = HolderCookie::new_holder();
-            self.write_holder = true;
+        if !self.shared_holder {
+            self.holder = visitor.holder.clone();
+        } else {
+            // The browser's holder seals the session's other tabs too; a
+            // new session holds none, so a new holder costs nothing there,
+            // and a planted one is of no use.
+            visitor.holder.clear();
+            if !self.session_existed || self.write_holder {
+                self.holder = HolderCookie::new_holder();
+                self.write_holder = true;
+            }
         }
         self.journey.new_run_id = visitor.run.clone();
         // A prefilled state, made on this request, takes the new id too.
@@ -293,11 +306,16 @@ impl Runs {
         };
         let base = self.base_of(request);
         let sent = self.visitor.read(request);
-        let sent_holder = self.holder_cookie.read(request);
-        let write_holder = sent_holder.is_none();
-        // Made when first needed: a page view needs none.
-        let holder = sent_holder.unwrap_or_default();
         let sent_visitor = sent.as_ref().map(|s| &s.visitor);
+        // Made when first needed: a page view needs none.
+        let (holder, write_holder) = if self.per_tab {
+            let sent_holder = self.holder_cookie.read(request);
+            let write = sent_holder.is_none();
+            (sent_holder.unwrap_or_default(), write)
+        } else {
+            let holder = sent_visitor.map(|v| v.holder.clone());
+            (holder.unwrap_or_default(), false)
+        };
         let stored = self.own_state(session, &key, sent_visitor, &holder);
         let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
         let visitor = match sent.as_ref() {
@@ -319,6 +337,7 @@ impl Runs {
             write_visitor: true,
             session_existed: !session.entries().is_empty(),
             holder,
+            shared_holder: self.per_tab,
             write_holder,
             renew_session: false,
             stored,
@@ -550,9 +569,14 @@ impl Runs {
             });
         }
         if run.holder.is_empty() && run.journey.state.is_some() {
-            // Before the state is sealed for it.
+            // A state kept plain, from before there were holders: one now,
+            // before the state is sealed for it.
             run.holder = HolderCookie::new_holder();
-            run.write_holder = true;
+            if run.shared_holder {
+                run.write_holder = true;
+            } else {
+                run.visitor.holder = run.holder.clone();
+            }
         }
         if run.journey.changed {
             self.write_state(request, session, run, &mut response)?;
@@ -793,8 +817,13 @@ impl Runs {
                 None => self.fixed_key.clone(),
             }
         };
-        let visitor = Visitor::new_run().storing();
+        let mut visitor = Visitor::new_run().storing();
         let holder = HolderCookie::new_holder();
+        if self.per_tab {
+            visitor.holder.clear();
+        } else {
+            visitor.holder = holder.clone();
+        }
         let mut state = WizardState::new(version, visitor.run.clone(), self.now());
         for (name, json) in answers {
             state.step_mut(name).answers = Some(json);
@@ -806,7 +835,9 @@ impl Runs {
         let mut cookies = HttpResponse::Ok().finish();
         self.visitor
             .write(&request, &visitor, base, &self.cipher, &mut cookies);
-        self.holder_cookie.write(&request, &holder, &mut cookies);
+        if self.per_tab {
+            self.holder_cookie.write(&request, &holder, &mut cookies);
+        }
         Ok(Planted {
             entry: (key.0.state_entry.clone(), kept.get().to_owned()),
             cookies: cookies.headers().clone(),

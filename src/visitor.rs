@@ -54,6 +54,12 @@ pub(crate) struct Visitor {
     pub run: String,
     /// The CSRF token every form of the run carries: 128 random bits.
     pub csrf: String,
+    /// From the run's first store, 128 random bits that only this cookie
+    /// holds (never the store): the run's state is sealed with them as
+    /// associated data, so that state copied into another session opens
+    /// for nobody there. Empty before the first store, and with runs per
+    /// tab, where the browser's [`HolderCookie`] holds them instead.
+    pub holder: String,
     pub stage: Stage,
 }
 
@@ -63,47 +69,51 @@ impl Visitor {
         Self {
             run: random_id(12),
             csrf: random_id(16),
+            holder: String::new(),
             stage: Stage::Looking,
         }
     }
 
     /// The visitor of a run storing its first answers or draft: a run id
-    /// of its own, never that of the cookie it was shown with, which
-    /// someone else may have planted (the CSRF token stays, so that the
-    /// form on the page still goes through).
+    /// and a holder of its own, never those of the cookie it was shown
+    /// with, which someone else may have planted (the CSRF token stays,
+    /// so that the form on the page still goes through).
     pub fn storing(&self) -> Self {
         Self {
             stage: Stage::Answering,
             csrf: self.csrf.clone(),
+            holder: random_id(16),
             ..Self::new_run()
         }
     }
 
     fn encode(&self) -> String {
-        format!("{}.{}.{}", self.run, self.csrf, self.stage.letter())
+        let (run, csrf, holder) = (&self.run, &self.csrf, &self.holder);
+        format!("{run}.{csrf}.{holder}.{}", self.stage.letter())
     }
 
     pub fn decode(value: &str) -> Option<Self> {
         let mut parts = value.split('.');
-        let (run, csrf, stage) = (parts.next()?, parts.next()?, parts.next()?);
+        let (run, csrf) = (parts.next()?, parts.next()?);
+        let (holder, stage) = (parts.next()?, parts.next()?);
         if parts.next().is_some() || run.is_empty() || csrf.is_empty() {
             return None;
         }
         Some(Self {
             run: run.to_owned(),
             csrf: csrf.to_owned(),
+            holder: holder.to_owned(),
             stage: Stage::from_letter(stage)?,
         })
     }
 }
 
-/// The holder cookie: 128 random bits a browser keeps for every run of
-/// every wizard, beside the session cookie (same path, never in the
-/// store). Stored states are sealed with it as associated data, so that
-/// state copied into another session, by whoever can write to the
-/// store, does not open for that session's browser. It is the browser's,
-/// not the run's, so that the list of a session's runs (runs per tab)
-/// can open them all.
+/// The holder cookie of wizards with runs per tab: 128 random bits a
+/// browser keeps beside the session cookie (same path, never in the
+/// store), with which every tab's state is sealed, as a visitor cookie's
+/// holder seals its run's elsewhere. It is the browser's, not the run's,
+/// so that the list of a session's runs, at the wizard's own path where
+/// no tab's visitor cookie goes, can open them all.
 pub(crate) struct HolderCookie {
     /// [`WizardConfig::holder_cookie_name`].
     name: &'static str,

@@ -203,17 +203,12 @@ fn fixture() -> String {
     include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string())
 }
 
-/// A holder cookie's value, as the wizard makes them (22 base64url
-/// characters).
-const HOLDER: &str = "plantedholder000000000";
-
 /// Puts `sealed` in `store` as the signup's stored state, as a session of
-/// its own, and gives `visitor` that session's cookie and [`HOLDER`].
+/// its own, and gives `visitor` that session's cookie.
 async fn plant_raw_state(visitor: &mut Visitor<'_, Signup>, store: &MemoryStore, sealed: &str) {
     let entry = serde_json::to_string(sealed).unwrap_or_default();
     let cookie = common::plant_session(store, &[("wizard.signup", entry)]).await;
     visitor.jar().set(common::SESSION, &cookie);
-    visitor.jar().set(common::HOLDER, HOLDER);
 }
 
 /// The run id the visitor's cookie names (after a first page view).
@@ -228,10 +223,11 @@ async fn run_shown_to(visitor: &mut Visitor<'_, Signup>) -> String {
 }
 
 /// The older-definition fixture as the run `run`'s state, sealed for
-/// `context` (`wizard:state`) and [`HOLDER`].
+/// `context` (`wizard:state`) and the holder of a cookie that has stored
+/// nothing yet (none).
 fn sealed_fixture(cipher: &StateCipher, context: &str, run: &str) -> String {
     let state = fixture().replace("0f1e2d3c4b5a69788796a5b4c3d2e1f0", run);
-    cipher.seal(state.as_bytes(), format!("{context}:{HOLDER}").as_bytes())
+    cipher.seal(state.as_bytes(), format!("{context}:").as_bytes())
 }
 
 #[actix_rt::test]
@@ -308,10 +304,10 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
         let config = common::config().secure_cookies(secure).cookie_path("/");
         // Secure on `/`: the `__Host-` prefix, which browsers refuse from
         // a sibling domain, over http, or with a Domain.
-        let (session_name, holder_name) = if secure {
-            (common::SESSION, common::HOLDER)
+        let session_name = if secure {
+            common::SESSION
         } else {
-            (common::PLAIN_SESSION, "wizard_holder")
+            common::PLAIN_SESSION
         };
         assert_eq!(config.session_cookie_name(), session_name);
         let (app, _) = signup_app!(MemoryStore::default(), config);
@@ -364,8 +360,8 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
                 .unwrap_or_else(|| panic!("no {name} cookie in {on_post:?}"))
                 .clone()
         };
-        let (session, holder) = (named(session_name), named(holder_name));
-        for cookie in [&session, &holder, &visitor] {
+        let session = named(session_name);
+        for cookie in [&session, &visitor] {
             for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
                 assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
             }

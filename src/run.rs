@@ -127,10 +127,10 @@ pub(crate) struct Run<W> {
     /// Whether the session held anything when the request came (it was
     /// loaded from the store, so its id may have been planted).
     session_existed: bool,
-    /// What the run's state is sealed for: the visitor cookie's holder,
-    /// or with runs per tab the browser's ([`HolderCookie`]); empty until
-    /// a first store makes one.
-    holder: String,
+    /// With runs per tab, the browser's holder ([`HolderCookie`]), which
+    /// seals the run's state where the visitor cookie's would elsewhere;
+    /// empty until a first store makes one.
+    browser_holder: String,
     /// Whether the holder is the browser's (runs per tab).
     shared_holder: bool,
     /// Whether the browser's holder cookie must be written with this
@@ -144,6 +144,17 @@ pub(crate) struct Run<W> {
     /// When the run stored for the first time in this request: the id its
     /// pages were shown under before ([`WizardEvent::RunStarted`]).
     shown_as: Option<String>,
+}
+
+impl<W> Run<W> {
+    /// What the run's state is sealed for (empty before its first store).
+    fn holder(&self) -> &str {
+        if self.shared_holder {
+            &self.browser_holder
+        } else {
+            &self.visitor.holder
+        }
+    }
 }
 
 impl<W: Wizard> Run<W> {
@@ -175,10 +186,8 @@ impl<W: Wizard> Run<W> {
     pub fn restart(&mut self) {
         self.visitor = Visitor::new_run();
         self.journey.new_run_id = self.visitor.run.clone();
-        if !self.shared_holder {
-            self.holder.clear();
-        }
     }
+
 
     /// The run's state, created now if it has none yet.
     pub fn state_mut(&mut self, now: u64) -> &mut WizardState {
@@ -201,15 +210,13 @@ impl<W: Wizard> Run<W> {
             visitor.csrf = crate::csrf::random_id(16);
             self.renew_session = true;
         }
-        if !self.shared_holder {
-            self.holder = visitor.holder.clone();
-        } else {
+        if self.shared_holder {
             // The browser's holder seals the session's other tabs too; a
             // new session holds none, so a new holder costs nothing there,
             // and a planted one is of no use.
             visitor.holder.clear();
             if !self.session_existed || self.write_holder {
-                self.holder = HolderCookie::new_holder();
+                self.browser_holder = HolderCookie::new_holder();
                 self.write_holder = true;
             }
         }
@@ -308,13 +315,17 @@ impl Runs {
         let sent = self.visitor.read(request);
         let sent_visitor = sent.as_ref().map(|s| &s.visitor);
         // Made when first needed: a page view needs none.
-        let (holder, write_holder) = if self.per_tab {
+        let (browser_holder, write_holder) = if self.per_tab {
             let sent_holder = self.holder_cookie.read(request);
             let write = sent_holder.is_none();
             (sent_holder.unwrap_or_default(), write)
         } else {
-            let holder = sent_visitor.map(|v| v.holder.clone());
-            (holder.unwrap_or_default(), false)
+            (String::new(), false)
+        };
+        let holder = match sent_visitor {
+            _ if self.per_tab => browser_holder.as_str(),
+            Some(visitor) => visitor.holder.as_str(),
+            None => "",
         };
         let stored = self.own_state(session, &key, sent_visitor, &holder);
         let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
@@ -336,7 +347,7 @@ impl Runs {
             sent,
             write_visitor: true,
             session_existed: !session.entries().is_empty(),
-            holder,
+            browser_holder,
             shared_holder: self.per_tab,
             write_holder,
             renew_session: false,
@@ -476,7 +487,7 @@ impl Runs {
         // This run's base ends in its own key; another run's differs there.
         let runs_base = run.base.rsplit_once('/').map_or("", |(runs, _)| runs);
         let prefix = &entry[..at + TAB_PARAM.len() + 2];
-        let mut others = self.sibling_states(session, prefix, &run.holder);
+        let mut others = self.sibling_states(session, prefix, run.holder());
         others.retain(|(key, _)| entry[prefix.len()..] != **key);
         if others.len() < self.max_runs {
             return;
@@ -568,14 +579,14 @@ impl Runs {
                 shown_as: &shown_as,
             });
         }
-        if run.holder.is_empty() && run.journey.state.is_some() {
+        if run.holder().is_empty() && run.journey.state.is_some() {
             // A state kept plain, from before there were holders: one now,
             // before the state is sealed for it.
-            run.holder = HolderCookie::new_holder();
             if run.shared_holder {
+                run.browser_holder = HolderCookie::new_holder();
                 run.write_holder = true;
             } else {
-                run.visitor.holder = run.holder.clone();
+                run.visitor.holder = HolderCookie::new_holder();
             }
         }
         if run.journey.changed {
@@ -584,7 +595,7 @@ impl Runs {
         }
         if run.write_holder && run.journey.state.is_some() {
             self.holder_cookie
-                .write(request, &run.holder, &mut response);
+                .write(request, &run.browser_holder, &mut response);
             run.write_holder = false;
         }
         if run.write_visitor && run.sent_visitor() != Some(&run.visitor) {
@@ -616,7 +627,10 @@ impl Runs {
         };
         state.seen = self.now();
         state.prune();
-        let kept = match self.stored_form(state, &run.key, &run.holder) {
+        let Some(state) = &run.journey.state else {
+            return Err(Problem::Internal);
+        };
+        let kept = match self.stored_form(state, &run.key, run.holder()) {
             Ok(kept) => kept,
             Err(EncodeError::TooLarge { size, cap }) => {
                 tracing::info!(wizard = self.id, size, cap, "wizard state over its cap");

@@ -577,20 +577,24 @@ fn text_problems<S: Step>(
     form: &RawForm,
     fields: &[&'static str],
 ) -> Vec<(&'static str, TextProblem)> {
-    let kind_of = |name: &str| S::FIELDS.iter().find(|f| f.name == name).map(|f| f.kind);
     let mut found = Vec::new();
-    for field in fields {
-        let kind = kind_of(field);
-        if S::FIELDS.is_empty() || kind.is_some_and(Kind::is_text) {
-            let multiline = kind.is_none_or(|k| k == Kind::Textarea);
-            let address = kind == Some(Kind::Email);
-            let problem = form
-                .values(field)
-                .find_map(|value| text_problem(value, multiline, address));
-            if let Some(problem) = problem {
-                found.push((*field, problem));
-            }
+    let mut check = |field: &'static str, multiline: bool, address: bool| {
+        let problem = form
+            .values(field)
+            .find_map(|value| text_problem(value, multiline, address));
+        if let Some(problem) = problem {
+            found.push((field, problem));
         }
+    };
+    if S::FIELDS.is_empty() {
+        fields.iter().for_each(|field| check(field, true, false));
+    }
+    for spec in S::FIELDS.iter().filter(|spec| spec.kind.is_text()) {
+        check(
+            spec.name,
+            spec.kind == Kind::Textarea,
+            spec.kind == Kind::Email,
+        );
     }
     found
 }

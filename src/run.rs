@@ -327,7 +327,7 @@ impl Runs {
             Some(visitor) => visitor.holder.as_str(),
             None => "",
         };
-        let stored = self.own_state(session, &key, sent_visitor, &holder);
+        let stored = self.own_state(session, &key, sent_visitor, holder);
         let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
         let visitor = match sent.as_ref() {
             Some(sent) if journey.state.is_some() => Visitor {

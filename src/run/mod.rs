@@ -22,9 +22,13 @@ use crate::ledger::RunLedger;
 use crate::mount::Mount;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
-use crate::state::{EncodeError, Notice, WizardState};
+use crate::state::{EncodeError, WizardState};
 use crate::visitor::{HolderCookie, Sent, Stage, Visitor, VisitorCookie};
 use crate::wizard::{Steps, Wizard};
+
+#[cfg(feature = "testing")]
+mod planted;
+mod tab_runs;
 
 /// What a run is keyed by: its wizard, and the path parameters of the
 /// resource it is mounted on (`/claims/{claim}/amend` keeps one run per
@@ -187,7 +191,6 @@ impl<W: Wizard> Run<W> {
         self.visitor = Visitor::new_run();
         self.journey.new_run_id = self.visitor.run.clone();
     }
-
 
     /// The run's state, created now if it has none yet.
     pub fn state_mut(&mut self, now: u64) -> &mut WizardState {
@@ -398,110 +401,6 @@ impl Runs {
     /// Now, in Unix seconds, by the configured clock.
     pub fn now(&self) -> u64 {
         self.clock.unix_now()
-    }
-
-    /// With runs per tab: the session's unfinished runs of this wizard on
-    /// the resource `request` names (its own path parameters, the tab's
-    /// key aside), the most recently used first. Expired and unreadable
-    /// runs are left out.
-    pub fn tab_runs<W: Wizard>(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        steps: &Steps<W>,
-    ) -> Vec<TabRun> {
-        let resource = RunKey::resource_from(
-            request
-                .match_info()
-                .iter()
-                .filter(|(name, _)| *name != TAB_PARAM),
-        )
-        .unwrap_or_default();
-        let prefix = format!("wizard.{}{resource}:{TAB_PARAM}=", self.id);
-        let mut runs: Vec<TabRun> = self
-            .sibling_states(
-                session,
-                &prefix,
-                &self.holder_cookie.read(request).unwrap_or_default(),
-            )
-            .into_iter()
-            .filter_map(|(key, state)| {
-                let journey = Journey::load(
-                    steps,
-                    Stored::State(state),
-                    self.now(),
-                    self.idle_secs,
-                    W::VERSION,
-                );
-                let seen = journey.state.as_ref()?.seen;
-                let (current, total) = journey.position(journey.resume(steps));
-                Some(TabRun {
-                    key,
-                    current,
-                    total,
-                    seen,
-                })
-            })
-            .collect();
-        runs.sort_by(|a, b| b.seen.cmp(&a.seen).then_with(|| a.key.cmp(&b.key)));
-        runs
-    }
-
-    /// The states the session holds under entries named `prefix{key}`,
-    /// by key.
-    fn sibling_states(
-        &self,
-        session: &Session,
-        prefix: &str,
-        holder: &str,
-    ) -> Vec<(String, WizardState)> {
-        let entries = session.entries();
-        entries
-            .iter()
-            .filter_map(|(name, value)| {
-                let key = name.strip_prefix(prefix)?;
-                if key.is_empty() || key.contains('.') || key.contains(':') {
-                    return None;
-                }
-                let state = if self.encrypt {
-                    let sealed: String = serde_json::from_str(value).ok()?;
-                    let context = format!("{}:state:{holder}", name.strip_prefix("wizard.")?);
-                    WizardState::open(&sealed, &self.cipher, context.as_bytes())?
-                } else {
-                    serde_json::from_str::<WizardState>(value).ok()?
-                };
-                Some((key.to_owned(), state))
-            })
-            .collect()
-    }
-
-    /// With runs per tab, before a run's first answers are stored: when
-    /// the session already holds [`WizardConfig::max_runs`] unfinished
-    /// runs, the oldest go (their visitor cookies too, so that their pages
-    /// start afresh), and this run's next page says so.
-    fn make_room<W>(&self, session: &Session, run: &mut Run<W>, response: &mut HttpResponse) {
-        let entry = &run.key.0.state_entry;
-        let Some(at) = entry.rfind(&format!(":{TAB_PARAM}=")) else {
-            return;
-        };
-        // This run's base ends in its own key; another run's differs there.
-        let runs_base = run.base.rsplit_once('/').map_or("", |(runs, _)| runs);
-        let prefix = &entry[..at + TAB_PARAM.len() + 2];
-        let mut others = self.sibling_states(session, prefix, run.holder());
-        others.retain(|(key, _)| entry[prefix.len()..] != **key);
-        if others.len() < self.max_runs {
-            return;
-        }
-        others.sort_by_key(|(_, state)| state.seen);
-        let surplus = others.len() + 1 - self.max_runs;
-        for (key, _) in others.into_iter().take(surplus) {
-            session.remove(&format!("{prefix}{key}"));
-            session.remove(&format!("{prefix}{key}.outcome"));
-            self.visitor.expire(&format!("{runs_base}/{key}"), response);
-        }
-        if let Some(state) = &mut run.journey.state {
-            state.notice = Some(Notice::OldestDropped);
-        }
     }
 
     /// The state the session holds for `key`, opened (or parsed) once;
@@ -789,73 +688,6 @@ impl Runs {
                 .await
                 .map(|o| o.as_bytes().to_vec()),
         }
-    }
-}
-
-/// A run planted by the testing kit: the session entry that holds it, and
-/// the response headers that give a browser the cookies that own it.
-#[cfg(feature = "testing")]
-pub(crate) struct Planted {
-    pub entry: (String, String),
-    pub cookies: actix_web::http::header::HeaderMap,
-}
-
-#[cfg(feature = "testing")]
-impl Runs {
-    /// The session entry (its name, and its JSON as the session keeps it)
-    /// of a new run that has answered `answers` (step name → the step's
-    /// JSON), sealed as [`Runs::answer`] seals a state, and the visitor
-    /// cookie (its name and value) that owns it: what a testing kit
-    /// plants to start a run at any step.
-    /// `base` is the wizard's base on the run's resource
-    /// (`/bookings/7/change` for a wizard at `/bookings/{booking}/change`).
-    pub fn planted(
-        &self,
-        base: &str,
-        version: u32,
-        answers: Vec<(&'static str, Box<RawValue>)>,
-    ) -> Result<Planted, String> {
-        let key = if self.mount.is_fixed() {
-            self.fixed_key.clone()
-        } else {
-            let pattern = actix_web::dev::ResourceDef::new(self.mount.pattern());
-            let mut path = actix_web::dev::Path::new(base.to_owned());
-            if !pattern.capture_match_info(&mut path) {
-                return Err(format!(
-                    "{base} is not a resource of a wizard at {}",
-                    self.mount.pattern()
-                ));
-            }
-            match RunKey::resource_from(path.iter()) {
-                Some(resource) => RunKey::new(self.id, &resource),
-                None => self.fixed_key.clone(),
-            }
-        };
-        let mut visitor = Visitor::new_run().storing();
-        let holder = HolderCookie::new_holder();
-        if self.per_tab {
-            visitor.holder.clear();
-        } else {
-            visitor.holder = holder.clone();
-        }
-        let mut state = WizardState::new(version, visitor.run.clone(), self.now());
-        for (name, json) in answers {
-            state.step_mut(name).answers = Some(json);
-        }
-        let kept = self
-            .stored_form(&state, &key, &holder)
-            .map_err(|error| format!("the answers do not fit the state: {error:?}"))?;
-        let request = actix_web::test::TestRequest::default().to_http_request();
-        let mut cookies = HttpResponse::Ok().finish();
-        self.visitor
-            .write(&request, &visitor, base, &self.cipher, &mut cookies);
-        if self.per_tab {
-            self.holder_cookie.write(&request, &holder, &mut cookies);
-        }
-        Ok(Planted {
-            entry: (key.0.state_entry.clone(), kept.get().to_owned()),
-            cookies: cookies.headers().clone(),
-        })
     }
 }
 

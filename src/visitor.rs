@@ -80,10 +80,10 @@ impl Visitor {
     /// so that the form on the page still goes through).
     pub fn storing(&self) -> Self {
         Self {
-            stage: Stage::Answering,
+            run: random_id(12),
             csrf: self.csrf.clone(),
             holder: random_id(16),
-            ..Self::new_run()
+            stage: Stage::Answering,
         }
     }
 

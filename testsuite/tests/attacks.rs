@@ -193,11 +193,7 @@ async fn one_address_makes_one_account_however_it_is_written() {
 async fn control_characters_are_a_field_error_and_nothing_is_kept() {
     let (app, accounts) = kit::signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor.open("/signup/account").await;
-    visitor
-        .submit(&kit::account("nul@example.com", AccountType::Personal))
-        .await
-        .assert_step("profile");
+    kit::reach_profile(&mut visitor).await;
     let with_nul = Profile {
         display_name: "A\0B".into(),
         ..kit::profile()
@@ -235,11 +231,7 @@ async fn control_characters_are_a_field_error_and_nothing_is_kept() {
 async fn text_of_invisible_characters_only_is_no_answer() {
     let (app, _) = kit::signup().await;
     let mut visitor = app.visitor::<Signup>("/signup");
-    visitor.open("/signup/account").await;
-    visitor
-        .submit(&kit::account("zw@example.com", AccountType::Personal))
-        .await
-        .assert_step("profile");
+    kit::reach_profile(&mut visitor).await;
     let invisible = Profile {
         display_name: "\u{200b}".into(),
         ..kit::profile()

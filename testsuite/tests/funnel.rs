@@ -14,6 +14,7 @@ use common::app::{self, Account, AccountType, Accounts, Company, Review, Signup}
 use common::funnel::{self, Clock, Failure, FunnelPage, FunnelRecorder};
 use common::kit;
 use common::postgres::{drop_schema, postgres_addr, postgres_schema, postgres_url};
+use sqlx::AnyPool;
 
 const IDLE: Duration = Duration::from_secs(1800);
 
@@ -31,6 +32,18 @@ impl HandClock {
     fn advance_secs(&self, secs: i64) {
         self.0.fetch_add(secs * 1000, Ordering::SeqCst);
     }
+}
+
+/// The funnel page on `pool`, by `hand`'s clock, behind "operator-token".
+fn operator_page(pool: &AnyPool, hand: &HandClock) -> web::Data<FunnelPage> {
+    web::Data::new(FunnelPage {
+        pool: pool.clone(),
+        token: "operator-token".into(),
+        steps: app::STEP_NAMES.to_vec(),
+        idle: IDLE,
+        clock: hand.clock(),
+        layout: <Signup as actix_wizard::Wizard>::layout,
+    })
 }
 
 async fn funnel_app(
@@ -77,14 +90,7 @@ async fn scripted_flows_are_counted_as_they_happened(url: &str) {
         .unwrap_or_else(|| panic!("a database"));
     let hand = HandClock::new();
     let recorder = FunnelRecorder::start(pool.clone(), hand.clock());
-    let page = web::Data::new(FunnelPage {
-        pool: pool.clone(),
-        token: "operator-token".into(),
-        steps: app::STEP_NAMES.to_vec(),
-        idle: IDLE,
-        clock: hand.clock(),
-        layout: <Signup as actix_wizard::Wizard>::layout,
-    });
+    let page = operator_page(&pool, &hand);
     let app = funnel_app(accounts.clone(), &recorder, page).await;
     let statements_before = accounts.statements();
 
@@ -269,14 +275,7 @@ async fn events_older_than_the_time_kept_are_deleted() {
     let hand = HandClock::new();
     let day = Duration::from_secs(24 * 3600);
     let recorder = FunnelRecorder::start_keeping(pool.clone(), hand.clock(), day);
-    let page = web::Data::new(FunnelPage {
-        pool: pool.clone(),
-        token: "operator-token".into(),
-        steps: app::STEP_NAMES.to_vec(),
-        idle: IDLE,
-        clock: hand.clock(),
-        layout: <Signup as actix_wizard::Wizard>::layout,
-    });
+    let page = operator_page(&pool, &hand);
     let app = funnel_app(accounts.clone(), &recorder, page).await;
     let count = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM funnel_events")

@@ -54,6 +54,11 @@ impl Clock for SystemClock {
 pub(crate) struct SharedClock(pub Arc<dyn Clock>);
 
 impl SharedClock {
+    /// Now.
+    pub fn now(&self) -> SystemTime {
+        self.0.now()
+    }
+
     /// Seconds since the Unix epoch.
     pub fn unix_now(&self) -> u64 {
         self.0

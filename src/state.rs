@@ -26,6 +26,11 @@ pub(crate) struct WizardState {
     /// from here.
     #[serde(rename = "t")]
     pub seen: u64,
+    /// When the state was last written, as an order no two writes of this
+    /// process share ([`write_order`]): which of a session's runs is the
+    /// most recent, however close together they were written.
+    #[serde(rename = "o", default, skip_serializing_if = "is_zero")]
+    pub order: u64,
     /// Per step, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub steps: BTreeMap<String, StepRecord>,
@@ -41,6 +46,27 @@ pub(crate) struct WizardState {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// The order of a write at `now`: milliseconds since the epoch times a
+/// thousand, and strictly more than the last one this process gave, so
+/// that writes within one millisecond (or under a clock that stands
+/// still) keep the order they were made in.
+pub(crate) fn write_order(now: std::time::SystemTime) -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let millis = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let floor = millis.saturating_mul(1000);
+    let mut last = LAST.load(Ordering::Relaxed);
+    loop {
+        let next = floor.max(last + 1);
+        match LAST.compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
 }
 
 /// A message kept in the state until a page shows it.
@@ -97,6 +123,7 @@ impl WizardState {
             run,
             started: now,
             seen: now,
+            order: 0,
             steps: BTreeMap::new(),
             notice: None,
             revision: 0,

@@ -98,6 +98,8 @@ pub(crate) struct TabRun {
     pub total: usize,
     /// When it was last used (Unix seconds).
     pub seen: u64,
+    /// Its last write's order ([`crate::state::write_order`]).
+    pub order: u64,
 }
 
 /// What a run's state is sealed with besides the key: the wizard and
@@ -525,6 +527,7 @@ impl Runs {
             return Err(Problem::Internal);
         };
         state.seen = self.now();
+        state.order = crate::state::write_order(self.clock.now());
         state.prune();
         let Some(state) = &run.journey.state else {
             return Err(Problem::Internal);

@@ -43,17 +43,18 @@ impl Runs {
                     self.idle_secs,
                     W::VERSION,
                 );
-                let seen = journey.state.as_ref()?.seen;
+                let (seen, order) = journey.state.as_ref().map(|s| (s.seen, s.order))?;
                 let (current, total) = journey.position(journey.resume(steps));
                 Some(TabRun {
                     key,
                     current,
                     total,
                     seen,
+                    order,
                 })
             })
             .collect();
-        runs.sort_by(|a, b| b.seen.cmp(&a.seen).then_with(|| a.key.cmp(&b.key)));
+        runs.sort_by_key(|run| std::cmp::Reverse((run.order, run.seen)));
         runs
     }
 
@@ -107,7 +108,7 @@ impl Runs {
         if others.len() < self.max_runs {
             return;
         }
-        others.sort_by_key(|(_, state)| state.seen);
+        others.sort_by_key(|(_, state)| (state.order, state.seen));
         let surplus = others.len() + 1 - self.max_runs;
         for (key, _) in others.into_iter().take(surplus) {
             session.remove(&format!("{prefix}{key}"));

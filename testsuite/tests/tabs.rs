@@ -187,3 +187,39 @@ async fn past_the_cap_the_oldest_run_goes_and_the_visitor_is_told() {
         Some("two@example.com")
     );
 }
+
+#[actix_rt::test]
+async fn runs_answered_within_one_second_keep_their_order() {
+    // The clock stands still: every run is answered in the same second.
+    let (app, _) = tabbed_signup(kit::config().max_runs(5)).await;
+    let visitor = app.visitor::<Signup>("/signup");
+    let mut keys = Vec::new();
+    for n in 0..6 {
+        let mut tab = visitor.tab();
+        tab.open("/signup/new").await;
+        let email = format!("run{n}@example.com");
+        tab.submit(&kit::account(&email, AccountType::Personal))
+            .await
+            .assert_step("profile");
+        keys.push(key_of(&tab));
+    }
+    // The cap dropped run 0, the oldest, and lists the rest newest first.
+    let mut list = visitor.tab();
+    list.use_json();
+    let runs = list
+        .open("/signup")
+        .await
+        .json()
+        .unwrap_or_else(|| panic!("no list"));
+    let listed: Vec<String> = runs["runs"]
+        .as_array()
+        .map(|runs| {
+            runs.iter()
+                .filter_map(|run| run["url"].as_str())
+                .map(|url| url.trim_start_matches("/signup/r/").to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let newest_first: Vec<String> = keys[1..].iter().rev().cloned().collect();
+    assert_eq!(listed, newest_first, "{runs}");
+}

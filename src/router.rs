@@ -252,7 +252,12 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
                             |request: HttpRequest,
                              session: Session,
                              wizard: web::Data<Inner<W>>| async move {
-                                let answer = complete(&request, &session, &wizard).await;
+                                let mut answer = complete(&request, &session, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    // Not finished yet: the step to be on.
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
                                 for_client(&request, &wizard, answer)
                             },
                         ),

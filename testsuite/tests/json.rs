@@ -562,3 +562,14 @@ async fn a_json_client_never_sees_a_redirect() {
     assert!(ahead.redirects().is_empty());
     assert_eq!(document(ahead)["step"], "account");
 }
+
+#[actix_rt::test]
+async fn the_completion_page_before_finishing_is_the_step_to_be_on() {
+    let (app, _) = kit::signup().await;
+    let mut visitor = json_visitor(&app).await;
+    let page = visitor.open("/signup/complete").await;
+    assert!(!page.was_redirected(), "{}", page.describe());
+    let step = document(page);
+    assert_eq!(step["step"], "account");
+    assert_eq!(step["url"], "/signup/account");
+}

@@ -153,8 +153,13 @@ fn field_body(spec: &FieldSpec) -> Value {
             members.insert("description".into(), Value::String(hint.to_owned()));
         }
     }
-    if spec.optional {
-        schema = json!({ "anyOf": [schema, { "type": "null" }] });
+    // "Nothing" (`null` or `false`) is an answer wherever the field may
+    // be left empty: an optional field, or a checkbox that need not be
+    // ticked (absent is false).
+    let may_be_empty =
+        spec.optional || (spec.kind == Kind::Checkbox && !spec.rules.contains(&Rule::Ticked));
+    if may_be_empty {
+        schema = json!({ "anyOf": [schema, { "enum": [null, false] }] });
     }
     schema
 }

@@ -573,3 +573,33 @@ async fn the_completion_page_before_finishing_is_the_step_to_be_on() {
     assert_eq!(step["step"], "account");
     assert_eq!(step["url"], "/signup/account");
 }
+
+#[actix_rt::test]
+async fn nothing_is_null_or_false_for_every_field_that_may_be_empty_in_schema_and_server() {
+    for nothing in [Value::Null, Value::Bool(false)] {
+        let (app, _) = kit::signup().await;
+        let mut visitor = json_visitor(&app).await;
+        let schema = Schema::of(&mut visitor).await;
+        visitor.open("/signup").await;
+        visitor
+            .post_json("/signup/account", &account("business"))
+            .await;
+        // An optional text field.
+        let company = json!({"action": "next", "company_name": "Acme Ltd", "vat_id": nothing, "employees": 12});
+        schema.assert_valid("company", &company);
+        let next = document(visitor.post_json("/signup/company", &company).await);
+        assert_eq!(next["step"], "profile", "{nothing}: {next}");
+        // A checkbox that need not be ticked, and an optional text area.
+        let mut profile = profile();
+        profile["newsletter"] = nothing.clone();
+        profile["bio"] = nothing.clone();
+        schema.assert_valid("profile", &profile);
+        let next = document(visitor.post_json("/signup/profile", &profile).await);
+        assert_eq!(next["step"], "review", "{nothing}: {next}");
+        // A required field or a box that must be ticked: refused by both.
+        let refused = json!({"action": "finish", "accept_terms": nothing});
+        schema.assert_refuses("review", &refused);
+        let answer = visitor.post_json("/signup/review", &refused).await;
+        assert_eq!(answer.status().as_u16(), 422, "{nothing}");
+    }
+}

@@ -52,6 +52,7 @@ mod store;
 mod tabs;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod text_input;
 mod texts;
 mod visitor;
 mod wizard;

@@ -11,15 +11,13 @@ use serde_json::value::RawValue;
 
 use crate::check_answers::Answer;
 use crate::date::DateProblem;
-use crate::field::Normalise;
 use crate::field::{FieldName, FieldSpec, Kind, humanize};
 use crate::field_errors::FieldErrors;
 use crate::field_errors::type_message;
-use crate::form::{
-    Mismatch, RawForm, Shape, TextProblem, decode, email_address, shape_of, text_problem,
-};
+use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
 use crate::render::{CompletePage, Layout, Page};
 use crate::step::Step;
+use crate::text_input::{normalised, text_problems};
 use crate::texts::Texts;
 
 /// A wizard: the application's combined submission, one field per step.
@@ -535,68 +533,6 @@ fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> Str
     }
     let label = spec.map_or_else(|| humanize(field), |s| s.label.to_owned());
     type_message(mismatch, &label, texts)
-}
-
-/// Whether a field is normalised before its rules see it: a declared
-/// normalisation, or an email address (one address, one form).
-fn normalises(field: &FieldSpec) -> bool {
-    field.normalise != Normalise::AsTyped || field.kind == Kind::Email
-}
-
-/// The form as the rules see it and the answer keeps it: declared
-/// normalisations applied (`uppercase`, `lowercase`), email addresses in
-/// their one form ([`crate::form::email_address`]). Borrowed when there
-/// is none.
-fn normalised<'f, S: Step>(form: &'f RawForm) -> std::borrow::Cow<'f, RawForm> {
-    if !S::FIELDS.iter().any(normalises) {
-        return std::borrow::Cow::Borrowed(form);
-    }
-    let mut owned = form.clone();
-    owned.map_values(|name, value| {
-        let Some(field) = S::FIELDS.iter().find(|f| f.name == name) else {
-            return value.to_owned();
-        };
-        let value = match field.kind {
-            Kind::Email => email_address(value),
-            _ => value.to_owned(),
-        };
-        match field.normalise {
-            Normalise::Uppercase => value.to_uppercase(),
-            Normalise::Lowercase => value.to_lowercase(),
-            Normalise::AsTyped => value,
-        }
-    });
-    std::borrow::Cow::Owned(owned)
-}
-
-/// The text answers of the form that no answer may hold (control
-/// characters, invisible ones), by field: for declared fields, by their
-/// kind (line breaks in a text area only); for a step that declares no
-/// field, every value, line breaks allowed.
-fn text_problems<S: Step>(
-    form: &RawForm,
-    fields: &[&'static str],
-) -> Vec<(&'static str, TextProblem)> {
-    let mut found = Vec::new();
-    let mut check = |field: &'static str, multiline: bool, address: bool| {
-        let problem = form
-            .values(field)
-            .find_map(|value| text_problem(value, multiline, address));
-        if let Some(problem) = problem {
-            found.push((field, problem));
-        }
-    };
-    if S::FIELDS.is_empty() {
-        fields.iter().for_each(|field| check(field, true, false));
-    }
-    for spec in S::FIELDS.iter().filter(|spec| spec.kind.is_text()) {
-        check(
-            spec.name,
-            spec.kind == Kind::Textarea,
-            spec.kind == Kind::Email,
-        );
-    }
-    found
 }
 
 /// The declaration against what serde reads: the same fields, and each

@@ -3,20 +3,20 @@
 //! what it must no longer reach. SECURITY.md names, for each defence,
 //! the test here (or in `security.rs`) that holds it.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::common::app::{AccountType, Accounts, Profile, Review, Signup};
+use crate::common::http::Visitor;
+use crate::common::kit;
 use actix_session::storage::SessionStore;
 use actix_web::{App, HttpServer, web};
 use actix_wizard::testing::{Seen, TestApp};
 use actix_wizard::{
     MemoryStore, StateAtRest, StoreOutage, WizardConfig, WizardService, session_middleware,
 };
-use common::app::{AccountType, Accounts, Profile, Review, Signup};
-use common::http::Visitor;
-use common::kit;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

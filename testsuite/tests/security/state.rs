@@ -2,13 +2,15 @@
 //! wizard guarantees: encryption at rest, tampering read as expiry, old
 //! state shapes kept where they still fit, cookie attributes, two tabs.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::common::app::{Account, AccountType, Accounts, Profile, Review, Signup};
+use crate::common::kit;
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
@@ -16,8 +18,6 @@ use actix_web::test::TestRequest;
 use actix_web::web;
 use actix_wizard::testing::{TestApp, Visitor};
 use actix_wizard::{MemoryStore, Secret, StateAtRest, StateCipher, StateKey};
-use common::app::{Account, AccountType, Accounts, Profile, Review, Signup};
-use common::kit;
 
 const ACCEPT: Review = Review { accept_terms: true };
 
@@ -200,7 +200,7 @@ fn now() -> u64 {
 
 /// The older-definition fixture, dated now.
 fn fixture() -> String {
-    include_str!("fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string())
+    include_str!("../fixtures/signup-state-v0.json").replace("\"__NOW__\"", &now().to_string())
 }
 
 /// Puts `sealed` in `store` as the signup's stored state, as a session of

@@ -6,9 +6,8 @@ mod common;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use actix_web::{App, HttpServer, web};
-use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
-use common::app::{Accounts, CLIENT_REQUEST_TIMEOUT, KEEP_ALIVE, Signup};
+use actix_web::web;
+use common::app::{Accounts, CLIENT_REQUEST_TIMEOUT};
 use common::encode;
 use common::http::Visitor;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,24 +15,8 @@ use tokio::net::TcpStream;
 
 /// Serves the signup example as `main.rs` does, on a free port.
 fn serve(accounts: web::Data<Accounts>) -> SocketAddr {
-    let config = common::config();
-    let store = MemoryStore::default();
-    let signup = WizardService::<Signup>::new("/signup", config.clone());
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(session_middleware(store.clone(), common::key(), &config))
-            .wrap(StoreOutage)
-            .configure(common::app::routes(signup.clone(), accounts.clone()))
-    })
-    .workers(2)
-    .backlog(4096)
-    .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
-    .keep_alive(KEEP_ALIVE)
-    .bind(("127.0.0.1", 0))
-    .unwrap_or_else(|e| panic!("bind: {e}"));
-    let addr = server.addrs()[0];
-    actix_rt::spawn(server.run());
-    addr
+    // actix-web's own cap on connections per worker.
+    common::serve_signup(common::config(), accounts, 2, 25_000)
 }
 
 /// One visitor's whole signup; checks every page it sees is its own.

@@ -181,6 +181,37 @@ pub fn serve_example<S: actix_session::storage::SessionStore + 'static>(
     addr
 }
 
+/// Serves the signup example with `config` on the embedded store, on a
+/// free port of 127.0.0.1, with the example's client timeouts, `workers`
+/// workers and at most `connections` open connections per worker (as a
+/// process's file limit would cap them).
+pub fn serve_signup(
+    config: actix_wizard::WizardConfig,
+    accounts: actix_web::web::Data<app::Accounts>,
+    workers: usize,
+    connections: usize,
+) -> std::net::SocketAddr {
+    use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
+    let store = MemoryStore::default();
+    let signup = WizardService::<app::Signup>::new("/signup", config.clone());
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(session_middleware(store.clone(), key(), &config))
+            .wrap(StoreOutage)
+            .configure(app::routes(signup.clone(), accounts.clone()))
+    })
+    .workers(workers)
+    .max_connections(connections)
+    .backlog(4096)
+    .client_request_timeout(app::CLIENT_REQUEST_TIMEOUT)
+    .keep_alive(app::KEEP_ALIVE)
+    .bind(("127.0.0.1", 0))
+    .unwrap_or_else(|e| panic!("bind: {e}"));
+    let addr = server.addrs()[0];
+    actix_rt::spawn(server.run());
+    addr
+}
+
 /// One response, read whole.
 #[derive(Debug, Clone)]
 pub struct Reply {

@@ -12,11 +12,9 @@ use crate::common::app::{AccountType, Accounts, Profile, Review, Signup};
 use crate::common::http::Visitor;
 use crate::common::kit;
 use actix_session::storage::SessionStore;
-use actix_web::{App, HttpServer, web};
+use actix_web::web;
 use actix_wizard::testing::{Seen, TestApp};
-use actix_wizard::{
-    MemoryStore, StateAtRest, StoreOutage, WizardConfig, WizardService, session_middleware,
-};
+use actix_wizard::{MemoryStore, StateAtRest, WizardConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -24,26 +22,10 @@ use tokio::net::TcpStream;
 /// tests configure, so that reaching it means the defence did not act.
 const NEVER: Duration = Duration::from_secs(60);
 
-/// Serves the signup example with `config` on the embedded store, on a
-/// free port of 127.0.0.1, with at most `connections` open connections
-/// per worker (as a process's file limit would cap them).
+/// Serves the signup example with `config`, one worker taking at most
+/// `connections` connections.
 fn serve(config: WizardConfig, connections: usize) -> SocketAddr {
-    let accounts = web::Data::new(Accounts::default());
-    let store = MemoryStore::default();
-    let signup = WizardService::<Signup>::new("/signup", config.clone());
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(session_middleware(store.clone(), common::key(), &config))
-            .wrap(StoreOutage)
-            .configure(common::app::routes(signup.clone(), accounts.clone()))
-    })
-    .workers(1)
-    .max_connections(connections)
-    .bind(("127.0.0.1", 0))
-    .unwrap_or_else(|e| panic!("bind: {e}"));
-    let addr = server.addrs()[0];
-    actix_rt::spawn(server.run());
-    addr
+    common::serve_signup(config, web::Data::new(Accounts::default()), 1, connections)
 }
 
 /// Opens a connection and sends the head of a form POST of 1,000 bytes

@@ -140,6 +140,14 @@ pub struct WizardConfig {
     pub secure_cookies: bool,
     /// The `Path` of the session cookie. Default `/`.
     pub cookie_path: String,
+    /// How long a session id the wizard renewed away (when a run first
+    /// stores answers in a session that already existed) still reaches
+    /// the session, so that a second click or another tab's request sent
+    /// before the renewal's response keeps every answer. Only with the
+    /// `__Host-` session cookie (`Secure`, on `/`), which no other site
+    /// can plant; elsewhere the old id names nothing at once. Zero turns
+    /// it off. Default 10 seconds.
+    pub renewal_grace: Duration,
     /// The key that encrypts wizard state before it reaches the store.
     /// Without one, a random key is made when the service is built, so
     /// state does not survive a restart or reach another instance: set it
@@ -186,6 +194,7 @@ impl Default for WizardConfig {
             max_state_bytes: 64 * 1024,
             secure_cookies: true,
             cookie_path: "/".to_owned(),
+            renewal_grace: Duration::from_secs(10),
             state_key: None,
             security_headers: SecurityHeaders::default(),
             state_at_rest: StateAtRest::Auto,
@@ -263,6 +272,18 @@ impl WizardConfig {
     /// Whether cookies beside the session's may take the `__Host-` prefix.
     fn host_only(&self) -> bool {
         self.secure_cookies && self.cookie_path == "/"
+    }
+
+    /// The grace a renewed-away session id gets: none where the session
+    /// cookie could be planted.
+    pub(crate) fn effective_renewal_grace(&self) -> Option<Duration> {
+        Some(self.renewal_grace).filter(|_| self.host_only())
+    }
+
+    /// Sets [`WizardConfig::renewal_grace`].
+    pub fn renewal_grace(mut self, grace: Duration) -> Self {
+        self.renewal_grace = grace;
+        self
     }
 
     /// Sets [`WizardConfig::body_idle_timeout`].

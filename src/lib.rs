@@ -48,7 +48,7 @@ mod session;
 mod setup;
 mod state;
 mod step;
-mod store;
+pub mod store;
 mod tabs;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -18,6 +18,8 @@ use std::sync::Arc;
 use crate::config::WizardConfig;
 use crate::headers::SecurityHeaders;
 use crate::problem::Problem;
+use crate::store::RenewalGrace;
+use crate::store::grace;
 use crate::texts::Texts;
 
 /// A `SessionMiddleware` set up for wizards: the cookie and the store's
@@ -49,7 +51,8 @@ pub fn session_middleware<S: SessionStore>(
     store: S,
     key: Key,
     config: &WizardConfig,
-) -> SessionMiddleware<S> {
+) -> SessionMiddleware<RenewalGrace<S>> {
+    let store = RenewalGrace::new(store, config.effective_renewal_grace());
     let ttl = actix_web::cookie::time::Duration::try_from(config.idle_timeout)
         .unwrap_or(actix_web::cookie::time::Duration::MAX);
     SessionMiddleware::builder(store, key)
@@ -79,6 +82,27 @@ pub fn session_middleware<S: SessionStore>(
 /// default [`SecurityHeaders`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StoreOutage;
+
+/// Renews the session's id: with a grace period for the old id where the
+/// store was given one ([`RenewalGrace`]), else at once.
+pub(crate) fn renew(session: &actix_session::Session) {
+    if session.entries().contains_key(grace::LOADED_AS) {
+        if let Err(error) = session.insert(grace::RENEW, true) {
+            tracing::error!(%error, "renewal not asked for");
+            session.renew();
+        }
+    } else {
+        session.renew();
+    }
+}
+
+/// Whether the session holds any entry beside the crate's own bookkeeping.
+pub(crate) fn holds_anything(session: &actix_session::Session) -> bool {
+    session
+        .entries()
+        .keys()
+        .any(|name| !name.starts_with(grace::OWN_PREFIX))
+}
 
 /// [`StoreOutage`] with a given headers policy.
 pub(crate) struct OutagePage(pub Arc<OutageSettings>);

@@ -17,6 +17,7 @@ use crate::config::{StateAtRest, WizardConfig};
 use crate::ledger::RunLedger;
 use crate::router::WizardService;
 use crate::session::{OutagePage, OutageSettings, StoreOutageService, session_middleware};
+use crate::store::RenewalGrace;
 use crate::wizard::Wizard;
 
 /// Everything an application needs for its wizards, from one store, one
@@ -221,19 +222,21 @@ fn keeps_state_private<S: 'static>() -> bool {
 /// The middleware [`WizardSetup::middleware`] gives: actix-session's
 /// `SessionMiddleware` inside [`crate::StoreOutage`]'s 503 page.
 pub struct WizardMiddleware<S: SessionStore> {
-    session: SessionMiddleware<S>,
+    session: SessionMiddleware<RenewalGrace<S>>,
     claims: ClaimAheadLayer,
     outage: OutagePage,
 }
 
-type SessionService<St, S> = <SessionMiddleware<St> as Transform<S, ServiceRequest>>::Transform;
+type SessionService<St, S> =
+    <SessionMiddleware<RenewalGrace<St>> as Transform<S, ServiceRequest>>::Transform;
 
 impl<St, S, B> Transform<S, ServiceRequest> for WizardMiddleware<St>
 where
     St: SessionStore + 'static,
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
-    SessionMiddleware<St>: Transform<S, ServiceRequest, InitError = (), Error = actix_web::Error>,
+    SessionMiddleware<RenewalGrace<St>>:
+        Transform<S, ServiceRequest, InitError = (), Error = actix_web::Error>,
     SessionService<St, S>:
         Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
 {

@@ -470,7 +470,7 @@ impl Runs {
     ) -> Result<HttpResponse, Problem> {
         if run.renew_session {
             // Before anything is written: the new id gets it all.
-            session.renew();
+            crate::session::renew(session);
             run.renew_session = false;
         }
         if let Some(shown_as) = run.shown_as.take() {
@@ -643,7 +643,7 @@ impl Runs {
         run.journey.state = None;
         run.journey.changed = false;
         run.visitor.stage = Stage::Finished;
-        if session.entries().is_empty() {
+        if !crate::session::holds_anything(session) {
             session.purge();
             return;
         }
@@ -664,7 +664,7 @@ impl Runs {
         if let Err(error) = kept {
             tracing::error!(%error, wizard = self.id, "outcome not kept in the session");
         }
-        session.renew();
+        crate::session::renew(session);
     }
 
     /// The outcome kept in the session for the completion page, else that

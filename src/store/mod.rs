@@ -5,12 +5,14 @@
 
 use std::fmt;
 
+pub(crate) mod grace;
 #[cfg(feature = "memcached")]
 mod memcached;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 
+pub use grace::RenewalGrace;
 #[cfg(feature = "memcached")]
 pub use memcached::MemcachedStore;
 #[cfg(feature = "memcached")]

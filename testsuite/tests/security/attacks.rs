@@ -411,6 +411,96 @@ async fn a_double_click_or_a_draft_in_flight_during_the_renewal_loses_nothing() 
 }
 
 #[actix_rt::test]
+async fn another_tabs_request_with_the_renewed_away_id_keeps_every_answer() {
+    let app = sealed_signup(MemoryStore::default(), true).await;
+    // Tab B's first answers make the session (a new one: no renewal).
+    let mut tab_b = app.visitor::<Signup>("/signup");
+    tab_b.open("/signup").await.assert_step("account");
+    tab_b
+        .submit(&kit::account("b@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let old = tab_b.jar().get(common::SESSION).map(str::to_owned);
+    let old = old.unwrap_or_else(|| panic!("tab B made no session"));
+    // Tab A's first answers, in the session that now exists: renewed.
+    let mut tab_a = tab_b.tab();
+    tab_a.open("/signup/new").await.assert_step("account");
+    tab_a
+        .submit(&kit::account("a@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let renewed = tab_a.jar().get(common::SESSION).map(str::to_owned);
+    assert_ne!(
+        common::session_key_of(renewed.as_deref().unwrap_or_default()).as_ref(),
+        common::session_key_of(&old).as_ref(),
+        "renewed"
+    );
+    // Tab B's next request left before that response came: the old id.
+    tab_b.jar().set(common::SESSION, &old);
+    let page = tab_b.submit(&kit::profile()).await;
+    page.assert_step("review");
+    assert_eq!(page.notice(), None, "{}", page.describe());
+    assert!(
+        page.answers()
+            .contains(&("Email address".into(), "b@example.com".into())),
+        "{}",
+        page.describe()
+    );
+    let given = tab_b.jar().get(common::SESSION).map(str::to_owned);
+    assert_eq!(
+        common::session_key_of(&given.unwrap_or_default()).as_ref(),
+        common::session_key_of(&renewed.unwrap_or_default()).as_ref(),
+        "the browser is given the renewed id, not a third session"
+    );
+    // Tab A's run is still there, in the same session.
+    let page = tab_a.submit(&kit::profile()).await;
+    page.assert_step("review");
+    assert!(
+        page.answers()
+            .contains(&("Email address".into(), "a@example.com".into())),
+        "{}",
+        page.describe()
+    );
+}
+
+#[actix_rt::test]
+async fn where_a_session_id_could_be_planted_a_renewed_away_id_names_nothing() {
+    let store = MemoryStore::default();
+    let config = common::config()
+        .state_at_rest(StateAtRest::Encrypted)
+        .runs_per_tab(true);
+    let app = kit::signup_on(
+        kit::shared(store.clone()),
+        config,
+        web::Data::new(Accounts::default()),
+    )
+    .await;
+    let mut tab_b = app.visitor::<Signup>("/signup");
+    tab_b.open("/signup").await.assert_step("account");
+    tab_b
+        .submit(&kit::account("b@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    let old = tab_b.jar().get(common::PLAIN_SESSION).map(str::to_owned);
+    let old = old.unwrap_or_else(|| panic!("tab B made no session"));
+    let mut tab_a = tab_b.tab();
+    tab_a.open("/signup/new").await.assert_step("account");
+    tab_a
+        .submit(&kit::account("a@example.com", AccountType::Personal))
+        .await
+        .assert_step("profile");
+    assert!(
+        store
+            .load(&common::session_key_of(&old))
+            .await
+            .ok()
+            .flatten()
+            .is_none(),
+        "without the __Host- cookie the old id is gone at once"
+    );
+}
+
+#[actix_rt::test]
 async fn head_answers_as_get_does_on_the_examples_own_routes() {
     // In-process, as here, the body is still there; the server drops it.
     let (app, _) = kit::signup().await;

@@ -552,7 +552,7 @@ impl<W: Wizard> Inner<W> {
         let expired = if run.journey.lapsed {
             // As on any page after an expiry: a new session id too (the
             // loaded run is already a new one).
-            crate::session::renew(session);
+            session.renew();
             run.journey.lapsed = false;
             true
         } else {
@@ -579,7 +579,7 @@ impl<W: Wizard> Inner<W> {
         if run.journey.lapsed {
             // The stored state expired or was unreadable: a new session id
             // too (the loaded run is already a new one).
-            crate::session::renew(session);
+            session.renew();
             return Some(&texts.expired_notice);
         }
         if let Some(state) = &mut run.journey.state {

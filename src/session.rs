@@ -85,7 +85,7 @@ pub struct StoreOutage;
 
 /// Renews the session's id: with a grace period for the old id where the
 /// store was given one ([`RenewalGrace`]), else at once.
-pub(crate) fn renew(session: &actix_session::Session) {
+pub(crate) fn renew_with_grace(session: &actix_session::Session) {
     if session.entries().contains_key(grace::LOADED_AS) {
         if let Err(error) = session.insert(grace::RENEW, true) {
             tracing::error!(%error, "renewal not asked for");

@@ -470,7 +470,7 @@ impl Runs {
     ) -> Result<HttpResponse, Problem> {
         if run.renew_session {
             // Before anything is written: the new id gets it all.
-            crate::session::renew(session);
+            crate::session::renew_with_grace(session);
             run.renew_session = false;
         }
         if let Some(shown_as) = run.shown_as.take() {
@@ -664,7 +664,7 @@ impl Runs {
         if let Err(error) = kept {
             tracing::error!(%error, wizard = self.id, "outcome not kept in the session");
         }
-        crate::session::renew(session);
+        session.renew();
     }
 
     /// The outcome kept in the session for the completion page, else that

@@ -16,6 +16,8 @@
 //! on, because for its few seconds the old id opens the new session.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
@@ -52,6 +54,10 @@ pub(crate) const OWN_PREFIX: &str = "__wizard.";
 pub struct RenewalGrace<S> {
     inner: S,
     grace: Option<Duration>,
+    /// The old ids this process read through to a new session lately, by
+    /// old id, so that ending a session through its old id ends the new
+    /// one as well without a read (rare: only within a grace period).
+    forwarded: Arc<Mutex<HashMap<String, (String, Instant)>>>,
 }
 
 impl<S> RenewalGrace<S> {
@@ -61,7 +67,41 @@ impl<S> RenewalGrace<S> {
         let grace = grace
             .filter(|grace| !grace.is_zero())
             .and_then(|grace| Duration::try_from(grace).ok());
-        Self { inner, grace }
+        Self {
+            inner,
+            grace,
+            forwarded: Arc::default(),
+        }
+    }
+
+    /// Notes that `old` was read through to `new` (and forgets notes older
+    /// than the grace period).
+    fn note_forwarding(&self, old: &SessionKey, new: &SessionKey) {
+        let mut forwarded = self
+            .forwarded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let grace = self
+            .grace
+            .map_or(std::time::Duration::ZERO, |g| g.unsigned_abs());
+        forwarded.retain(|_, (_, at)| at.elapsed() <= grace);
+        forwarded.insert(
+            old.as_ref().to_owned(),
+            (new.as_ref().to_owned(), Instant::now()),
+        );
+    }
+
+    /// The new session `old` was read through to, forgetting the note.
+    fn take_forwarding(&self, old: &SessionKey) -> Option<SessionKey> {
+        let mut forwarded = self
+            .forwarded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if forwarded.is_empty() {
+            return None;
+        }
+        let (new, _) = forwarded.remove(old.as_ref())?;
+        SessionKey::try_from(new).ok()
     }
 }
 
@@ -87,6 +127,7 @@ impl<S: SessionStore> SessionStore for RenewalGrace<S> {
                 _ => return Ok(None),
             }
             stored_as = target.as_ref().to_owned();
+            self.note_forwarding(session_key, &target);
         }
         state.insert(LOADED_AS.to_owned(), json_string(&stored_as));
         Ok(Some(state))
@@ -129,19 +170,10 @@ impl<S: SessionStore> SessionStore for RenewalGrace<S> {
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
-        if self.grace.is_some() {
-            // A session ended through its old id: the session it moved to
-            // ends too (one more read, once per ended session).
-            if let Some(target) = self
-                .inner
-                .load(session_key)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|state| forwarded_to(&state))
-            {
-                self.inner.delete(&target).await?;
-            }
+        if let Some(target) = self.take_forwarding(session_key) {
+            // A session ended through its old id: the session it moved
+            // to ends too.
+            self.inner.delete(&target).await?;
         }
         self.inner.delete(session_key).await
     }

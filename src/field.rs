@@ -8,7 +8,6 @@ use std::marker::PhantomData;
 
 use crate::date::Date;
 use crate::secret::Secret;
-use crate::step::Step;
 use crate::texts::Texts;
 
 /// The control a field is asked with.
@@ -205,8 +204,8 @@ impl<T: FieldValue> FieldValue for Vec<T> {
 }
 
 /// One field of a step, as declared: `#[derive(Step)]` writes one per
-/// struct field; a hand-written [`Step`] may list its own in
-/// [`Step::FIELDS`].
+/// struct field; a hand-written [`crate::Step`] may list its own in
+/// [`crate::Step::FIELDS`].
 ///
 /// ```
 /// use actix_wizard::{FieldSpec, Kind};
@@ -463,13 +462,6 @@ impl<S> FieldName<S> {
     /// The field's form name.
     pub const fn as_str(&self) -> &'static str {
         self.name
-    }
-}
-
-impl<S: Step> FieldName<S> {
-    /// The name of the step the field belongs to.
-    pub fn step(&self) -> &'static str {
-        S::NAME
     }
 }
 

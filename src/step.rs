@@ -110,3 +110,12 @@ pub trait Step: Serialize + DeserializeOwned + Validate + 'static {
         answers_of(self, texts)
     }
 }
+
+// Here rather than beside `FieldName`: the field module sits below the
+// step, which it does not need to know.
+impl<S: Step> crate::field::FieldName<S> {
+    /// The name of the step the field belongs to.
+    pub fn step(&self) -> &'static str {
+        S::NAME
+    }
+}

@@ -16,7 +16,7 @@ mod signup_flow;
 use actix_web::cookie::Key;
 use actix_web::test;
 use actix_web::{App, web};
-use actix_wizard::{MemoryStore, StateAtRest, WizardConfig, WizardSetup};
+use actix_wizard::{MemoryStore, WizardConfig, WizardSetup, config::StateAtRest};
 
 #[actix_web::main]
 async fn main() {

@@ -27,7 +27,7 @@ impl Answer {
     /// A row for `field`.
     ///
     /// ```
-    /// use actix_wizard::Answer;
+    /// use actix_wizard::page::Answer;
     /// let row = Answer::new("email", "Email address", "ann@example.com");
     /// assert_eq!(row.label, "Email address");
     /// ```

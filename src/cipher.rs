@@ -57,17 +57,8 @@ impl fmt::Debug for StateKey {
 /// memcached shows no answers, and a changed byte makes the value
 /// unreadable rather than wrong. Each value is bound to what it is (its
 /// `context`, e.g. the wizard's id), so values cannot be swapped.
-///
-/// ```
-/// use actix_web::cookie::Key;
-/// use actix_wizard::{StateCipher, StateKey};
-///
-/// let cipher = StateCipher::new(&StateKey::derive(&Key::generate()));
-/// let sealed = cipher.seal(br#"{"email":"ann@example.com"}"#, b"signup");
-/// assert!(!sealed.contains("ann"));
-/// assert_eq!(cipher.open(&sealed, b"signup").as_deref(), Some(&br#"{"email":"ann@example.com"}"#[..]));
-/// assert_eq!(cipher.open(&sealed, b"other-wizard"), None);
-/// ```
+/// (Reachable as `internals::StateCipher` for the fuzz targets and the
+/// tests that forge sealed values.)
 #[derive(Clone)]
 pub struct StateCipher {
     aead: Aes256Gcm,
@@ -180,6 +171,18 @@ impl StateCipher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_value_opens_for_its_context_only_and_shows_nothing() {
+        let cipher = StateCipher::new(&StateKey::derive(&Key::generate()));
+        let sealed = cipher.seal(br#"{"email":"ann@example.com"}"#, b"signup");
+        assert!(!sealed.contains("ann"));
+        assert_eq!(
+            cipher.open(&sealed, b"signup").as_deref(),
+            Some(&br#"{"email":"ann@example.com"}"#[..])
+        );
+        assert_eq!(cipher.open(&sealed, b"other-wizard"), None);
+    }
 
     #[test]
     fn every_changed_byte_is_refused() {

@@ -136,7 +136,7 @@ where
 /// it appears in the middleware's service type.
 ///
 /// ```
-/// use actix_wizard::{ClaimAheadService, StoreOutageService};
+/// use actix_wizard::{http::ClaimAheadService, http::StoreOutageService};
 /// // The service an App wrapped in the middleware runs, around `S`, the
 /// // session middleware's service.
 /// type Wrapped<S> = StoreOutageService<ClaimAheadService<S>>;

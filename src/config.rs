@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use actix_web::cookie::Key;
 
-use crate::cipher::StateKey;
+pub use crate::cipher::StateKey;
 use crate::events::{EventHooks, WizardEvent};
 use crate::headers::SecurityHeaders;
 use crate::texts::Texts;
@@ -19,7 +19,7 @@ use crate::texts::Texts;
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
 /// use std::time::{Duration, SystemTime};
-/// use actix_wizard::{Clock, WizardConfig};
+/// use actix_wizard::{config::Clock, WizardConfig};
 ///
 /// /// A clock a test moves forward by hand.
 /// #[derive(Default)]
@@ -78,7 +78,7 @@ impl fmt::Debug for SharedClock {
 /// How wizard state is kept in the session store.
 ///
 /// ```
-/// use actix_wizard::{StateAtRest, WizardConfig};
+/// use actix_wizard::{config::StateAtRest, WizardConfig};
 /// let config = WizardConfig::default().state_at_rest(StateAtRest::Encrypted);
 /// assert_eq!(config.state_at_rest, StateAtRest::Encrypted);
 /// ```

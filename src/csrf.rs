@@ -7,6 +7,10 @@ use subtle::ConstantTimeEq;
 /// The name of the hidden form field that carries the token.
 pub const CSRF_FIELD: &str = "csrf_token";
 
+/// The header a JSON client may carry its CSRF token in, instead of the
+/// body's `csrf_token`.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
 /// `bytes` random bytes in base64url (no padding): the shortest form in
 /// a cookie, a URL or a form, with nothing to escape.
 pub(crate) fn random_id(bytes: usize) -> String {

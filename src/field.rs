@@ -7,8 +7,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::date::Date;
+pub use crate::date::DateProblem;
 use crate::secret::Secret;
 use crate::texts::Texts;
+
+/// The key validator uses for errors of the whole struct (schema checks),
+/// and [`crate::FieldErrors`] for errors of no one field.
+pub const FORM_LEVEL: &str = "__all__";
 
 /// The control a field is asked with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +105,7 @@ impl Choice {
 /// The options of a unit enum: `#[derive(Choice)]` writes this.
 ///
 /// ```
-/// use actix_wizard::{Choice, Choices};
+/// use actix_wizard::{Choice, field::Choices};
 ///
 /// #[derive(serde::Serialize, serde::Deserialize, Choice)]
 /// #[serde(rename_all = "lowercase")]
@@ -208,7 +213,7 @@ impl<T: FieldValue> FieldValue for Vec<T> {
 /// [`crate::Step::FIELDS`].
 ///
 /// ```
-/// use actix_wizard::{FieldSpec, Kind};
+/// use actix_wizard::{field::FieldSpec, field::Kind};
 ///
 /// const EMAIL: FieldSpec = FieldSpec::new("email", "Email address", Kind::Email)
 ///     .hint("We will send your receipt here")
@@ -267,7 +272,7 @@ pub struct FieldSpec {
 /// [`Rule::Other`] with validator's name of the rule.
 ///
 /// ```
-/// use actix_wizard::{FieldSpec, Kind, Rule};
+/// use actix_wizard::{field::FieldSpec, field::Kind, field::Rule};
 ///
 /// const AGE: FieldSpec = FieldSpec::new("age", "Age", Kind::Number)
 ///     .rules(&[Rule::Required, Rule::Range { min: Some(13), max: Some(120) }]);
@@ -297,7 +302,7 @@ pub enum Rule {
     Email,
     /// `url`.
     Url,
-    /// `custom(function = "actix_wizard::ticked")`: the box must be ticked.
+    /// `custom(function = "actix_wizard::field::ticked")`: the box must be ticked.
     Ticked,
     /// Any other rule, by validator's name (`"regex"`, `"must_match"`,
     /// `"custom"`).
@@ -444,7 +449,7 @@ impl FieldSpec {
 /// compile.
 ///
 /// It goes wherever a field's name does: [`crate::FieldErrors::add`],
-/// [`crate::FinishError::invalid_field`], [`crate::Page::field`].
+/// [`crate::FinishError::invalid_field`], [`crate::page::Page::field`].
 pub struct FieldName<S> {
     name: &'static str,
     step: PhantomData<fn() -> S>,
@@ -526,13 +531,13 @@ pub(crate) fn humanize(name: &str) -> String {
 }
 
 /// A `validator` rule for a checkbox that must be ticked ("I accept the
-/// terms"): `#[validate(custom(function = "actix_wizard::ticked", message
+/// terms"): `#[validate(custom(function = "actix_wizard::field::ticked", message
 /// = "Accept the terms"))]`. Without a message, the table's
 /// [`Texts::rule_required`] names the field.
 ///
 /// ```
-/// assert!(actix_wizard::ticked(&true).is_ok());
-/// assert!(actix_wizard::ticked(&false).is_err());
+/// assert!(actix_wizard::field::ticked(&true).is_ok());
+/// assert!(actix_wizard::field::ticked(&false).is_err());
 /// ```
 pub fn ticked(value: &bool) -> Result<(), validator::ValidationError> {
     if *value {

@@ -8,9 +8,6 @@ use crate::field::{FieldSpec, humanize};
 use crate::form::{Mismatch, TextProblem};
 use crate::texts::{Texts, fill};
 
-/// The key validator uses for errors of the whole struct (schema checks).
-pub const FORM_LEVEL: &str = "__all__";
-
 /// One message about one field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

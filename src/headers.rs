@@ -15,7 +15,7 @@ use actix_web::http::header::{
 /// `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`.
 ///
 /// ```
-/// use actix_wizard::{SecurityHeaders, WizardConfig};
+/// use actix_wizard::{http::SecurityHeaders, WizardConfig};
 ///
 /// // Framed by the application's own pages only:
 /// let config = WizardConfig::default()
@@ -57,7 +57,7 @@ impl SecurityHeaders {
     ///
     /// ```
     /// use actix_web::http::header::{HeaderName, HeaderValue};
-    /// use actix_wizard::SecurityHeaders;
+    /// use actix_wizard::http::SecurityHeaders;
     /// let headers = SecurityHeaders::default().with(
     ///     HeaderName::from_static("referrer-policy"),
     ///     HeaderValue::from_static("no-referrer"),
@@ -93,7 +93,7 @@ impl SecurityHeaders {
     ///
     /// ```
     /// use actix_web::HttpResponse;
-    /// use actix_wizard::SecurityHeaders;
+    /// use actix_wizard::http::SecurityHeaders;
     /// let mut page = HttpResponse::Ok().body("<p>Operators only</p>");
     /// SecurityHeaders::default().apply(page.headers_mut());
     /// assert_eq!(page.headers().get("x-frame-options").unwrap(), "DENY");

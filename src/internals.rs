@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 
-use crate::cipher::{StateCipher, StateKey};
+pub use crate::cipher::StateCipher;
+use crate::cipher::StateKey;
 use crate::form::{FormLimits, RawForm, decode};
 use crate::state::WizardState;
 

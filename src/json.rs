@@ -15,9 +15,7 @@ use crate::field::{FieldSpec, Kind};
 use crate::form::{FormLimits, RawForm};
 use crate::render::Page;
 
-/// The header a JSON client may carry its CSRF token in, instead of the
-/// body's `csrf_token`.
-pub const CSRF_HEADER: &str = "x-csrf-token";
+use crate::csrf::CSRF_HEADER;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const PROBLEM_JSON: HeaderValue = HeaderValue::from_static("application/problem+json");

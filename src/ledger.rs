@@ -113,8 +113,8 @@ mod redis_ledger {
     /// A [`RunLedger`] in Redis.
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), actix_wizard::StoreError> {
-    /// use actix_wizard::{RedisBackend, RedisLedger};
+    /// # async fn run() -> Result<(), actix_wizard::store::StoreError> {
+    /// use actix_wizard::{store::RedisBackend, ledger::RedisLedger};
     /// let redis = RedisBackend::connect("redis://127.0.0.1:6379").await?;
     /// let ledger = RedisLedger::new(&redis);
     /// # let _ = ledger; Ok(()) }
@@ -207,8 +207,8 @@ mod memcached_ledger {
     /// A [`RunLedger`] in memcached.
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), actix_wizard::StoreError> {
-    /// use actix_wizard::{MemcachedLedger, MemcachedStore};
+    /// # async fn run() -> Result<(), actix_wizard::store::StoreError> {
+    /// use actix_wizard::{ledger::MemcachedLedger, store::MemcachedStore};
     /// let store = MemcachedStore::connect("memcache://127.0.0.1:11211").await?;
     /// let ledger = MemcachedLedger::new(&store);
     /// # let _ = ledger; Ok(()) }

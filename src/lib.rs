@@ -20,14 +20,14 @@ mod check_answers;
 mod cipher;
 mod claim_ahead;
 mod components;
-mod config;
+pub mod config;
 mod csrf;
 mod date;
 mod declaration;
 mod events;
-mod field;
+pub mod field;
 mod field_errors;
-mod form;
+pub mod form;
 mod headers;
 mod htmx;
 #[cfg(feature = "internals")]
@@ -35,7 +35,7 @@ mod htmx;
 pub mod internals;
 mod journey;
 mod json;
-mod ledger;
+pub mod ledger;
 mod mount;
 mod once;
 mod problem;
@@ -58,39 +58,37 @@ mod visitor;
 mod wizard;
 
 pub use actix_wizard_derive::{Choice, Step};
-pub use check_answers::{Answer, AnswerSection};
-pub use cipher::{StateCipher, StateKey};
-pub use claim_ahead::ClaimAheadService;
-pub use config::{Clock, StateAtRest, SystemClock, WizardConfig};
-pub use csrf::CSRF_FIELD;
-pub use date::{Date, DateProblem};
+pub use config::WizardConfig;
+pub use date::Date;
 pub use events::WizardEvent;
-pub use field::{
-    Choice, Choices, FieldName, FieldRef, FieldSpec, FieldValue, Kind, Normalise, Rule, ticked,
-};
-pub use field_errors::{FORM_LEVEL, FieldError, FieldErrors};
-pub use form::{FormLimits, MalformedForm, Mismatch, RawForm, TextProblem};
-pub use headers::SecurityHeaders;
-pub use json::CSRF_HEADER;
-#[cfg(feature = "memcached")]
-pub use ledger::MemcachedLedger;
-#[cfg(feature = "redis")]
-pub use ledger::RedisLedger;
-pub use ledger::{Claim, RunLedger};
-pub use render::{
-    AriaAttributes, Buttons, CheckAnswers, CompletePage, DRAFTS_SCRIPT, DraftsScript, ErrorMessage,
-    ErrorSummary, Field, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress,
-    ProgressLine, STYLESHEET, SafeHtml,
-};
+pub use field_errors::{FieldError, FieldErrors};
+pub use render::CompletePage;
 pub use router::WizardService;
 pub use secret::Secret;
-pub use session::{StoreOutage, StoreOutageService, session_middleware};
-pub use setup::{WizardMiddleware, WizardSetup};
+pub use setup::WizardSetup;
 pub use step::Step;
-#[cfg(feature = "memcached")]
-pub use store::MemcachedStore;
-#[cfg(feature = "redis")]
-pub use store::RedisBackend;
-pub use store::{MemoryStore, MemoryStoreBuilder, StoreError};
-pub use texts::{ProblemWords, Text, Texts};
+pub use store::MemoryStore;
 pub use wizard::{Admission, Finish, FinishError, Steps, Wizard, resource, run_of};
+
+/// Pages: the page a step is shown on, the components it is made of, the
+/// check-answers list, the layout around it and every word the crate
+/// writes.
+pub mod page {
+    pub use crate::check_answers::{Answer, AnswerSection};
+    pub use crate::render::{
+        AriaAttributes, Buttons, CheckAnswers, CompletePage, DRAFTS_SCRIPT, DraftsScript,
+        ErrorMessage, ErrorSummary, Field, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop,
+        Progress, ProgressLine, STYLESHEET, SafeHtml,
+    };
+    pub use crate::texts::{ProblemWords, Text, Texts};
+}
+
+/// HTTP: the middleware a wizard needs (session, store outage, the claim
+/// sent ahead), the security headers, and the names of the CSRF token.
+pub mod http {
+    pub use crate::claim_ahead::ClaimAheadService;
+    pub use crate::csrf::{CSRF_FIELD, CSRF_HEADER};
+    pub use crate::headers::SecurityHeaders;
+    pub use crate::session::{StoreOutage, StoreOutageService, session_middleware};
+    pub use crate::setup::WizardMiddleware;
+}

@@ -18,8 +18,9 @@ use askama::filters::HtmlSafe;
 use crate::check_answers::AnswerSection;
 use crate::components::{FieldView, escape_into, write_error_message};
 use crate::csrf::CSRF_FIELD;
+use crate::field::FORM_LEVEL;
 use crate::field::{FieldRef, FieldSpec, Kind, humanize};
-use crate::field_errors::{FORM_LEVEL, FieldError, FieldErrors};
+use crate::field_errors::{FieldError, FieldErrors};
 use crate::form::RawForm;
 use crate::texts::{Texts, fill};
 
@@ -753,7 +754,7 @@ impl<'a> Layout<'a> {
     /// as the wizard's pages are: `body` is HTML, placed as it is.
     ///
     /// ```
-    /// use actix_wizard::{Layout, Texts};
+    /// use actix_wizard::{page::Layout, page::Texts};
     ///
     /// let texts = Texts::default();
     /// let layout = Layout::new("Reports", "<h1>Reports</h1>", &texts);
@@ -806,7 +807,7 @@ impl<'a> Layout<'a> {
     /// `width`.
     ///
     /// ```
-    /// # fn layout(layout: &actix_wizard::Layout<'_>) -> Result<String, askama::Error> {
+    /// # fn layout(layout: &actix_wizard::page::Layout<'_>) -> Result<String, askama::Error> {
     /// Ok(layout.service_document("Apply for a licence", "/static/site.css"))
     /// # }
     /// ```
@@ -874,7 +875,7 @@ impl CompletePage<'_> {
     /// another run ([`Texts::start_another`]). Titled `title`.
     ///
     /// ```
-    /// # fn page(page: &actix_wizard::CompletePage<'_>, name: &str) -> Result<String, askama::Error> {
+    /// # fn page(page: &actix_wizard::page::CompletePage<'_>, name: &str) -> Result<String, askama::Error> {
     /// page.confirmation("Application sent", format_args!("Thank you, {name}"), "We have sent you an email.")
     /// # }
     /// ```
@@ -912,7 +913,7 @@ pub(crate) struct ProblemPage<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::FormLimits;
+    use crate::form::FormLimits;
 
     fn page_with<'a>(values: &'a RawForm, errors: &'a FieldErrors) -> Page<'a> {
         Page {

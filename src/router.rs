@@ -489,7 +489,7 @@ enum Action {
     /// Continue, or (on the last step) finish.
     Next,
     /// What was typed and not sent, saved by the page's script
-    /// ([`crate::render::DRAFTS_SCRIPT`]) as the step's draft.
+    /// ([`crate::page::DRAFTS_SCRIPT`]) as the step's draft.
     Draft,
 }
 

@@ -13,8 +13,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::csrf::CSRF_FIELD;
+use crate::field::FORM_LEVEL;
 use crate::field::{FieldSpec, Kind, Rule};
-use crate::field_errors::FORM_LEVEL;
 use crate::json::kind_name;
 use crate::render::REVISION_FIELD;
 

@@ -37,7 +37,7 @@ use crate::texts::Texts;
 ///
 /// ```
 /// use actix_web::{App, cookie::Key};
-/// use actix_wizard::{MemoryStore, StoreOutage, WizardConfig, session_middleware};
+/// use actix_wizard::{MemoryStore, http::StoreOutage, WizardConfig, http::session_middleware};
 ///
 /// let key = Key::generate();
 /// let store = MemoryStore::default();

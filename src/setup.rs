@@ -220,7 +220,7 @@ fn keeps_state_private<S: 'static>() -> bool {
 }
 
 /// The middleware [`WizardSetup::middleware`] gives: actix-session's
-/// `SessionMiddleware` inside [`crate::StoreOutage`]'s 503 page.
+/// `SessionMiddleware` inside [`crate::http::StoreOutage`]'s 503 page.
 pub struct WizardMiddleware<S: SessionStore> {
     session: SessionMiddleware<RenewalGrace<S>>,
     claims: ClaimAheadLayer,

@@ -170,7 +170,7 @@ impl WizardState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::FormLimits;
+    use crate::form::FormLimits;
 
     use crate::cipher::StateKey;
 

@@ -47,7 +47,7 @@ use crate::texts::Texts;
 /// A hand-written `impl Step` works too; it then writes its own page:
 ///
 /// ```
-/// use actix_wizard::{Page, Step};
+/// use actix_wizard::{page::Page, Step};
 /// # use serde::{Deserialize, Serialize};
 /// # use validator::Validate;
 /// # #[derive(Default, Serialize, Deserialize, Validate)]

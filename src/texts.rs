@@ -35,7 +35,7 @@ impl ProblemWords {
 /// you need and keep the rest:
 ///
 /// ```
-/// use actix_wizard::{Texts, WizardConfig};
+/// use actix_wizard::{page::Texts, WizardConfig};
 ///
 /// let texts = Texts {
 ///     finish_button: "Create account".into(),
@@ -156,9 +156,9 @@ pub struct Texts {
     /// ([`crate::Wizard::admit`]).
     pub forbidden: ProblemWords,
     /// The link under a confirmation page
-    /// ([`crate::CompletePage::confirmation`]) that starts another run.
+    /// ([`crate::page::CompletePage::confirmation`]) that starts another run.
     pub start_another: Text,
-    /// The skip link of [`crate::Layout::service_document`].
+    /// The skip link of [`crate::page::Layout::service_document`].
     pub skip_to_main: Text,
     /// What separates thousands in the numbers of messages ("100,000").
     pub thousands_separator: Text,

@@ -27,7 +27,7 @@ use crate::texts::Texts;
 /// `None` when its condition did not hold.
 ///
 /// ```
-/// use actix_wizard::{CompletePage, Finish, FinishError, Page, Step, Steps, Wizard};
+/// use actix_wizard::{page::CompletePage, Finish, FinishError, page::Page, Step, Steps, Wizard};
 /// use serde::{Deserialize, Serialize};
 /// use validator::Validate;
 ///
@@ -136,7 +136,7 @@ pub trait Wizard: Default + Sized + 'static {
     /// the application's own template, holding the [`Layout`]:
     ///
     /// ```
-    /// use actix_wizard::Layout;
+    /// use actix_wizard::page::Layout;
     /// use askama::Template;
     ///
     /// #[derive(Template)]
@@ -538,7 +538,11 @@ fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> Str
 /// The declaration against what serde reads: the same fields, and each
 /// choice's value one the type accepts. A mistake found at start-up.
 fn cross_check<S: Step>(shape: &Shape) -> Result<(), String> {
-    let reserved = [crate::CSRF_FIELD, "action", crate::render::REVISION_FIELD];
+    let reserved = [
+        crate::csrf::CSRF_FIELD,
+        "action",
+        crate::render::REVISION_FIELD,
+    ];
     if let Some(field) = shape.fields.iter().find(|f| reserved.contains(f)) {
         return Err(format!(
             "field `{field}` has a name the wizard's forms use themselves ({})",

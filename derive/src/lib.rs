@@ -33,7 +33,7 @@ pub fn derive_step(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// Implements `actix_wizard::Choices` and `actix_wizard::FieldValue` for a
+/// Implements `actix_wizard::field::Choices` and `actix_wizard::field::FieldValue` for a
 /// unit enum: each variant's form value is its serde name, its label
 /// `#[choice(label = "...")]` (or the variant's name in words), with an
 /// optional `hint = "..."`.
@@ -105,7 +105,7 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> Result<()> {
     Ok(())
 }
 
-/// validator's rules on a field, as `::actix_wizard::Rule` values for the
+/// validator's rules on a field, as `::actix_wizard::field::Rule` values for the
 /// published JSON Schema, and whether one is `required`. Bounds that are
 /// not integer literals, and rules a schema cannot state, are
 /// `Rule::Other` with the rule's name.
@@ -122,15 +122,15 @@ fn validator_rules(attrs: &[Attribute]) -> Result<(Vec<Tokens>, bool)> {
             match name.as_str() {
                 "required" => {
                     required = true;
-                    rules.push(quote!(::actix_wizard::Rule::Required));
+                    rules.push(quote!(::actix_wizard::field::Rule::Required));
                     skip_value(&meta)
                 }
                 "email" => {
-                    rules.push(quote!(::actix_wizard::Rule::Email));
+                    rules.push(quote!(::actix_wizard::field::Rule::Email));
                     skip_value(&meta)
                 }
                 "url" => {
-                    rules.push(quote!(::actix_wizard::Rule::Url));
+                    rules.push(quote!(::actix_wizard::field::Rule::Url));
                     skip_value(&meta)
                 }
                 "length" | "range" => {
@@ -160,11 +160,11 @@ fn validator_rules(attrs: &[Attribute]) -> Result<(Vec<Tokens>, bool)> {
                     };
                     let [min, max, equal] = bounds.map(option);
                     rules.push(match (name.as_str(), literal) {
-                        (_, false) => quote!(::actix_wizard::Rule::Other(#name)),
-                        ("length", true) => quote!(::actix_wizard::Rule::Length {
+                        (_, false) => quote!(::actix_wizard::field::Rule::Other(#name)),
+                        ("length", true) => quote!(::actix_wizard::field::Rule::Length {
                             min: #min, max: #max, equal: #equal
                         }),
-                        _ => quote!(::actix_wizard::Rule::Range { min: #min, max: #max }),
+                        _ => quote!(::actix_wizard::field::Rule::Range { min: #min, max: #max }),
                     });
                     Ok(())
                 }
@@ -181,7 +181,7 @@ fn validator_rules(attrs: &[Attribute]) -> Result<(Vec<Tokens>, bool)> {
                                     }) => path.value(),
                                     other => quote!(#other).to_string().replace(' ', ""),
                                 };
-                                ticked = text == "actix_wizard::ticked" || text == "ticked";
+                                ticked = text == "actix_wizard::field::ticked" || text == "ticked";
                                 Ok(())
                             } else {
                                 skip_value(&inner)
@@ -189,14 +189,14 @@ fn validator_rules(attrs: &[Attribute]) -> Result<(Vec<Tokens>, bool)> {
                         })?;
                     }
                     rules.push(if ticked {
-                        quote!(::actix_wizard::Rule::Ticked)
+                        quote!(::actix_wizard::field::Rule::Ticked)
                     } else {
-                        quote!(::actix_wizard::Rule::Other("custom"))
+                        quote!(::actix_wizard::field::Rule::Other("custom"))
                     });
                     Ok(())
                 }
                 other => {
-                    rules.push(quote!(::actix_wizard::Rule::Other(#other)));
+                    rules.push(quote!(::actix_wizard::field::Rule::Other(#other)));
                     skip_value(&meta)
                 }
             }
@@ -400,10 +400,10 @@ fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {
                 }
                 "uppercase" => out
                     .calls
-                    .push(quote!(.normalise(::actix_wizard::Normalise::Uppercase))),
+                    .push(quote!(.normalise(::actix_wizard::field::Normalise::Uppercase))),
                 "lowercase" => out
                     .calls
-                    .push(quote!(.normalise(::actix_wizard::Normalise::Lowercase))),
+                    .push(quote!(.normalise(::actix_wizard::field::Normalise::Lowercase))),
                 _ => {
                     return Err(meta.error(
                         "unknown field attribute; expected label, hint, kind, optional, checkbox, autocomplete, inputmode, spellcheck, width, prefix, suffix, rows, max_chars, uppercase, lowercase or type_error",
@@ -469,9 +469,9 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
             .clone()
             .unwrap_or_else(|| LitStr::new(&humanize(&form_name), rust.span()));
         let ty = &field.ty;
-        let value_of = quote_spanned!(ty.span()=> <#ty as ::actix_wizard::FieldValue>);
+        let value_of = quote_spanned!(ty.span()=> <#ty as ::actix_wizard::field::FieldValue>);
         let kind = match &declared.kind {
-            Some(variant) => quote!(::actix_wizard::Kind::#variant),
+            Some(variant) => quote!(::actix_wizard::field::Kind::#variant),
             None => quote!(#value_of::KIND),
         };
         let (rules, required) = validator_rules(&field.attrs)?;
@@ -482,7 +482,7 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
         };
         let calls = &declared.calls;
         specs.push(quote! {
-            ::actix_wizard::FieldSpec::new(#form_name, #label, #kind)
+            ::actix_wizard::field::FieldSpec::new(#form_name, #label, #kind)
                 .rust_name(#rust_name)
                 .optional(#optional)
                 .options(#value_of::OPTIONS)
@@ -491,9 +491,9 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
         });
         rows.push(quote! {
             if let ::std::option::Option::Some(value) =
-                ::actix_wizard::FieldValue::display(&self.#rust, texts)
+                ::actix_wizard::field::FieldValue::display(&self.#rust, texts)
             {
-                rows.push(::actix_wizard::Answer::new(#form_name, #label, value));
+                rows.push(::actix_wizard::page::Answer::new(#form_name, #label, value));
             }
         });
         let mut constant_name = rust_name.to_uppercase();
@@ -504,8 +504,8 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
         let doc = format!("The `{form_name}` field, by name.");
         names.push(quote! {
             #[doc = #doc]
-            pub const #constant: ::actix_wizard::FieldName<Self> =
-                ::actix_wizard::FieldName::new(#form_name);
+            pub const #constant: ::actix_wizard::field::FieldName<Self> =
+                ::actix_wizard::field::FieldName::new(#form_name);
         });
     }
 
@@ -524,7 +524,7 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
     });
     let render = render.map(|path| {
         quote! {
-            fn render(page: &::actix_wizard::Page<'_>) -> ::std::result::Result<::std::string::String, ::askama::Error> {
+            fn render(page: &::actix_wizard::page::Page<'_>) -> ::std::result::Result<::std::string::String, ::askama::Error> {
                 #path(page)
             }
         }
@@ -546,12 +546,12 @@ fn expand_step(input: &DeriveInput) -> Result<Tokens> {
         impl ::actix_wizard::Step for #ident {
             const NAME: &'static str = #name;
             const TITLE: &'static str = #title;
-            const FIELDS: &'static [::actix_wizard::FieldSpec] = &[#(#specs),*];
+            const FIELDS: &'static [::actix_wizard::field::FieldSpec] = &[#(#specs),*];
             #placement
             #button
             #render
             #check
-            fn answers(&self, texts: &::actix_wizard::Texts) -> ::std::vec::Vec<::actix_wizard::Answer> {
+            fn answers(&self, texts: &::actix_wizard::page::Texts) -> ::std::vec::Vec<::actix_wizard::page::Answer> {
                 let mut rows = ::std::vec::Vec::new();
                 #(#rows)*
                 rows
@@ -629,11 +629,11 @@ fn expand_choice(input: &DeriveInput) -> Result<Tokens> {
             LitStr::new(&humanize(&words.to_lowercase()), variant.ident.span())
         });
         let hint = hint.map(|h| quote!(.with_hint(#h)));
-        choices.push(quote!(::actix_wizard::Choice::new(#value, #label)#hint));
+        choices.push(quote!(::actix_wizard::field::Choice::new(#value, #label)#hint));
         let variant_ident = &variant.ident;
         let position = choices.len() - 1;
         arms.push(
-            quote!(Self::#variant_ident => &<Self as ::actix_wizard::Choices>::CHOICES[#position]),
+            quote!(Self::#variant_ident => &<Self as ::actix_wizard::field::Choices>::CHOICES[#position]),
         );
     }
     if choices.is_empty() {
@@ -645,13 +645,13 @@ fn expand_choice(input: &DeriveInput) -> Result<Tokens> {
     let unreachable = (arms.len() < data.variants.len()).then(|| {
         quote!(
             #[allow(unreachable_patterns)]
-            _ => &<Self as ::actix_wizard::Choices>::CHOICES[0]
+            _ => &<Self as ::actix_wizard::field::Choices>::CHOICES[0]
         )
     });
     Ok(quote! {
-        impl ::actix_wizard::Choices for #ident {
-            const CHOICES: &'static [::actix_wizard::Choice] = &[#(#choices),*];
-            fn choice(&self) -> &'static ::actix_wizard::Choice {
+        impl ::actix_wizard::field::Choices for #ident {
+            const CHOICES: &'static [::actix_wizard::field::Choice] = &[#(#choices),*];
+            fn choice(&self) -> &'static ::actix_wizard::field::Choice {
                 match self {
                     #(#arms,)*
                     #unreachable
@@ -659,14 +659,14 @@ fn expand_choice(input: &DeriveInput) -> Result<Tokens> {
             }
         }
 
-        impl ::actix_wizard::FieldValue for #ident {
-            const KIND: ::actix_wizard::Kind = ::actix_wizard::Kind::Radios;
-            const OPTIONS: &'static [::actix_wizard::Choice] =
-                <Self as ::actix_wizard::Choices>::CHOICES;
-            fn display(&self, _texts: &::actix_wizard::Texts) -> ::std::option::Option<::std::string::String> {
+        impl ::actix_wizard::field::FieldValue for #ident {
+            const KIND: ::actix_wizard::field::Kind = ::actix_wizard::field::Kind::Radios;
+            const OPTIONS: &'static [::actix_wizard::field::Choice] =
+                <Self as ::actix_wizard::field::Choices>::CHOICES;
+            fn display(&self, _texts: &::actix_wizard::page::Texts) -> ::std::option::Option<::std::string::String> {
                 ::std::option::Option::Some(
                     ::std::string::ToString::to_string(
-                        <Self as ::actix_wizard::Choices>::choice(self).label,
+                        <Self as ::actix_wizard::field::Choices>::choice(self).label,
                     ),
                 )
             }

@@ -19,9 +19,9 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::LOCATION;
 use actix_web::{App, HttpResponse, HttpServer, web};
-#[cfg(feature = "memcached")]
-use actix_wizard::MemcachedStore;
 use actix_wizard::MemoryStore;
+#[cfg(feature = "memcached")]
+use actix_wizard::store::MemcachedStore;
 use askama::Template;
 use rand::RngCore;
 use regex::Regex;

@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::{
-    Admission, Choice, CompletePage, Date, Finish, FinishError, Step, Steps, Wizard, WizardService,
-    resource,
+    Admission, Choice, Date, Finish, FinishError, Step, Steps, Wizard, WizardService,
+    page::CompletePage, resource,
 };
 use serde::{Deserialize, Serialize};
 use validator::Validate;

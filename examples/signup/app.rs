@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::{
-    Choice, CompletePage, FieldErrors, Finish, FinishError, Layout, Secret, Step, Steps, Wizard,
-    WizardService, run_of,
+    Choice, FieldErrors, Finish, FinishError, Secret, Step, Steps, Wizard, WizardService,
+    page::CompletePage, page::Layout, run_of,
 };
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -401,7 +401,7 @@ pub struct Review {
         checkbox = "I accept the terms and conditions"
     )]
     #[validate(custom(
-        function = "actix_wizard::ticked",
+        function = "actix_wizard::field::ticked",
         message = "Accept the terms and conditions to create your account"
     ))]
     pub accept_terms: bool,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
-use actix_wizard::{Layout, LayoutFn, SecurityHeaders, Texts, WizardEvent};
+use actix_wizard::{WizardEvent, http::SecurityHeaders, page::Layout, page::LayoutFn, page::Texts};
 use askama::Template;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};

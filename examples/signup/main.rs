@@ -20,11 +20,11 @@ use std::time::Duration;
 use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
-#[cfg(feature = "memcached")]
-use actix_wizard::{MemcachedLedger, MemcachedStore};
 use actix_wizard::{MemoryStore, WizardConfig, WizardService, WizardSetup};
+#[cfg(feature = "memcached")]
+use actix_wizard::{ledger::MemcachedLedger, store::MemcachedStore};
 #[cfg(feature = "redis")]
-use actix_wizard::{RedisBackend, RedisLedger};
+use actix_wizard::{ledger::RedisLedger, store::RedisBackend};
 
 /// The accounts' database when `DATABASE_URL` is not set: SQLite, in a file
 /// of the working directory, made at the first start.

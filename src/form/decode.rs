@@ -595,7 +595,7 @@ impl<'de> de::SeqAccess<'de> for ValuesAccess<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{FormLimits, Secret};
+    use crate::{Secret, form::FormLimits};
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize, PartialEq)]

@@ -50,12 +50,12 @@ impl std::error::Error for MalformedForm {}
 /// repeated once per checked checkbox.
 ///
 /// ```
-/// use actix_wizard::{FormLimits, RawForm};
+/// use actix_wizard::{form::FormLimits, form::RawForm};
 ///
 /// let form = RawForm::parse(b"interests=rust&interests=web&bio=Hi+there%21", FormLimits::default())?;
 /// assert_eq!(form.values("interests").collect::<Vec<_>>(), ["rust", "web"]);
 /// assert_eq!(form.first("bio"), Some("Hi there!"));
-/// # Ok::<(), actix_wizard::MalformedForm>(())
+/// # Ok::<(), actix_wizard::form::MalformedForm>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -40,7 +40,7 @@ pub(crate) const OWN_PREFIX: &str = "__wizard.";
 /// (see the module's documentation). With no grace it passes every call
 /// through unchanged and costs nothing.
 ///
-/// [`crate::session_middleware`] wraps every store in it; build one by
+/// [`crate::http::session_middleware`] wraps every store in it; build one by
 /// hand only to compose actix-session's middleware yourself:
 ///
 /// ```

@@ -30,8 +30,8 @@ const TIMEOUT: StdDuration = StdDuration::from_millis(500);
 /// size it so sessions fit, and expect a restart to end them.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), actix_wizard::StoreError> {
-/// use actix_wizard::MemcachedStore;
+/// # async fn run() -> Result<(), actix_wizard::store::StoreError> {
+/// use actix_wizard::store::MemcachedStore;
 /// let store = MemcachedStore::connect("memcache://10.0.0.5:11211,10.0.0.6:11211").await?;
 /// # let _ = store; Ok(()) }
 /// ```
@@ -68,8 +68,8 @@ impl MemcachedStore {
     /// `idle_per_server` idle connections per server for the next exchange.
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), actix_wizard::StoreError> {
-    /// use actix_wizard::MemcachedStore;
+    /// # async fn run() -> Result<(), actix_wizard::store::StoreError> {
+    /// use actix_wizard::store::MemcachedStore;
     /// // Twelve instances of four workers each: 12 × 80 stays under the
     /// // 1,024 connections a default memcached accepts.
     /// let store = MemcachedStore::connect_keeping("memcache://10.0.0.5:11211", 80).await?;

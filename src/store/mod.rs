@@ -24,7 +24,7 @@ pub use redis::RedisBackend;
 /// Why an external store could not be set up.
 ///
 /// ```
-/// use actix_wizard::StoreError;
+/// use actix_wizard::store::StoreError;
 /// let error = StoreError::unreachable("Redis at redis://10.0.0.7:6379", std::io::Error::other("connection refused"));
 /// assert_eq!(error.to_string(), "store unreachable: Redis at redis://10.0.0.7:6379: connection refused");
 /// assert!(std::error::Error::source(&error).is_some());

@@ -20,8 +20,8 @@ const TIMEOUT: Duration = Duration::from_millis(500);
 /// single-connection mode retries for minutes instead.)
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), actix_wizard::StoreError> {
-/// use actix_wizard::RedisBackend;
+/// # async fn run() -> Result<(), actix_wizard::store::StoreError> {
+/// use actix_wizard::store::RedisBackend;
 /// let redis = RedisBackend::connect("redis://127.0.0.1:6379").await?;
 /// let store = redis.session_store(); // for session_middleware
 /// # let _ = store; Ok(()) }

@@ -506,7 +506,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
                 .insert_header(("Content-Type", "application/json"))
                 .set_payload(body);
             match token {
-                Some(token) => request.insert_header((crate::CSRF_HEADER, token)),
+                Some(token) => request.insert_header((crate::csrf::CSRF_HEADER, token)),
                 None => request,
             }
         })
@@ -621,7 +621,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             .unwrap_or_else(|| panic!("the page has no form: {}", page.describe()));
         let token = page.csrf_token().unwrap_or_default();
         let hidden = page.hidden_pairs();
-        let mut all: Vec<(&str, &str)> = vec![(crate::CSRF_FIELD, token.as_str())];
+        let mut all: Vec<(&str, &str)> = vec![(crate::csrf::CSRF_FIELD, token.as_str())];
         all.extend(hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         all.extend(pairs.iter().copied());
         all.push(("action", "draft"));
@@ -790,7 +790,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             .as_ref()
             .map(Seen::hidden_pairs)
             .unwrap_or_default();
-        let mut all: Vec<(&str, &str)> = vec![(crate::CSRF_FIELD, token.as_str())];
+        let mut all: Vec<(&str, &str)> = vec![(crate::csrf::CSRF_FIELD, token.as_str())];
         all.extend(hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         all.extend(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         all.push(("action", action));

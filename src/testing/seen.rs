@@ -268,7 +268,7 @@ impl Seen {
     /// The form's hidden CSRF token, as the page carries it (to build a
     /// malformed body that still passes the token check).
     pub fn csrf_token(&self) -> Option<String> {
-        let name = quoted(crate::CSRF_FIELD);
+        let name = quoted(crate::csrf::CSRF_FIELD);
         self.html
             .select(&selector(&format!("form input[name={name}]")))
             .next()
@@ -283,7 +283,7 @@ impl Seen {
             .select(&selector("form input[type=\"hidden\"][name]"))
             .filter_map(|input| {
                 let name = input.value().attr("name")?;
-                (name != crate::CSRF_FIELD).then(|| {
+                (name != crate::csrf::CSRF_FIELD).then(|| {
                     let value = input.value().attr("value").unwrap_or("");
                     (name.to_owned(), value.to_owned())
                 })

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
-use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
+use actix_wizard::{MemoryStore, WizardService, http::StoreOutage, http::session_middleware};
 use common::app::{Accounts, Signup};
 use common::funnel::{FunnelPage, FunnelRecorder, system_clock};
 use common::servers::{free_port, skip};

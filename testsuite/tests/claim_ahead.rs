@@ -10,7 +10,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, web};
-use actix_wizard::{Claim, WizardSetup};
+use actix_wizard::{WizardSetup, ledger::Claim};
 use common::Browser;
 use common::ledger::LoggedLedger;
 use common::slow::{INTRO, Probe, Slow};

@@ -8,8 +8,8 @@ mod common;
 use actix_web::App;
 use actix_web::http::StatusCode;
 use actix_wizard::{
-    Choice, CompletePage, Date, Finish, FinishError, MemoryStore, Page, Step, Steps, Texts, Wizard,
-    WizardConfig, WizardService, WizardSetup,
+    Choice, Date, Finish, FinishError, MemoryStore, Step, Steps, Wizard, WizardConfig,
+    WizardService, WizardSetup, page::CompletePage, page::Page, page::Texts,
 };
 use common::Browser;
 use serde::{Deserialize, Serialize};
@@ -389,7 +389,7 @@ fn french() -> Texts {
             "décembre",
         ]
         .map(Into::into),
-        not_found: actix_wizard::ProblemWords {
+        not_found: actix_wizard::page::ProblemWords {
             heading: "Page introuvable".into(),
             body: "Cette page n’existe pas.".into(),
         },

@@ -10,7 +10,7 @@ mod common;
 use std::net::SocketAddr;
 
 use actix_web::web;
-use actix_wizard::{MemcachedLedger, MemoryStore, RedisLedger, WizardSetup};
+use actix_wizard::{MemoryStore, WizardSetup, ledger::MemcachedLedger, ledger::RedisLedger};
 use common::app::Accounts;
 use common::http::Visitor;
 use common::{encode, servers};

@@ -17,8 +17,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, web};
 use actix_wizard::{
-    CompletePage, Finish, FinishError, MemoryStore, Page, Step, Steps, Wizard, WizardConfig,
-    WizardService, WizardSetup,
+    Finish, FinishError, MemoryStore, Step, Steps, Wizard, WizardConfig, WizardService,
+    WizardSetup, page::CompletePage, page::Page,
 };
 use common::Browser;
 use common::ledger::LoggedLedger;

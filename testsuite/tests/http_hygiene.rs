@@ -6,7 +6,7 @@ mod common;
 
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use actix_wizard::{MemoryStore, SecurityHeaders, WizardSetup};
+use actix_wizard::{MemoryStore, WizardSetup, http::SecurityHeaders};
 use common::test_store::TestStore;
 use common::{Browser, Reply};
 

@@ -16,7 +16,8 @@ use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::web;
 use actix_wizard::testing::{Answers, Seen};
 use actix_wizard::{
-    MemcachedLedger, MemoryStore, RedisBackend, RedisLedger, RunLedger, WizardService,
+    MemoryStore, WizardService, ledger::MemcachedLedger, ledger::RedisLedger, ledger::RunLedger,
+    store::RedisBackend,
 };
 use common::app::{AccountType, Accounts, Review, Signup};
 use common::kit::{assert_account_intact, reach_profile};
@@ -158,7 +159,7 @@ async fn memcached_spreads_sessions_over_several_servers() {
         return;
     };
     let url = format!("memcache://127.0.0.1:{},127.0.0.1:{}", a.port, b.port);
-    let store = actix_wizard::MemcachedStore::connect(&url)
+    let store = actix_wizard::store::MemcachedStore::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut keys = Vec::new();
@@ -190,7 +191,7 @@ async fn memcached_spreads_sessions_over_several_servers() {
 /// concurrent session reads ran through `store`, after a first round that
 /// opened the pool; the connection that reads the count is left out.
 async fn connections_dialled_after_warm_up(
-    store: &actix_wizard::MemcachedStore,
+    store: &actix_wizard::store::MemcachedStore,
     port: u16,
     in_flight: usize,
     rounds: usize,
@@ -228,7 +229,7 @@ async fn memcached_keeps_its_connections_open_between_busy_moments() {
     };
     let url = format!("memcache://127.0.0.1:{}", server.port);
     let in_flight = 24;
-    let store = actix_wizard::MemcachedStore::connect(&url)
+    let store = actix_wizard::store::MemcachedStore::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -238,7 +239,7 @@ async fn memcached_keeps_its_connections_open_between_busy_moments() {
     );
     // What the default avoids: a pool keeping fewer idle connections than
     // the reads in flight closes the surplus and dials it again each round.
-    let small = actix_wizard::MemcachedStore::connect_keeping(&url, 4)
+    let small = actix_wizard::store::MemcachedStore::connect_keeping(&url, 4)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let redialled = connections_dialled_after_warm_up(&small, server.port, in_flight, 10).await;
@@ -289,7 +290,7 @@ async fn a_memcached_outage_is_503_and_the_app_reconnects_by_itself() {
         return;
     };
     let url = format!("memcache://127.0.0.1:{}", server.port);
-    let store = actix_wizard::MemcachedStore::connect(&url)
+    let store = actix_wizard::store::MemcachedStore::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let accounts = web::Data::new(Accounts::default());
@@ -459,7 +460,7 @@ where
     let instance = |ledger: L| {
         actix_web::App::new()
             .app_data(probe.clone())
-            .wrap(actix_wizard::session_middleware(
+            .wrap(actix_wizard::http::session_middleware(
                 store.clone(),
                 common::key(),
                 &config,

@@ -11,8 +11,8 @@ use std::time::Duration;
 use actix_web::{App, web};
 use actix_wizard::testing::{Answers, TestApp};
 use actix_wizard::{
-    Choice, CompletePage, Date, Finish, FinishError, MemoryStore, Secret, Step, Steps, Wizard,
-    WizardConfig, WizardSetup,
+    Choice, Date, Finish, FinishError, MemoryStore, Secret, Step, Steps, Wizard, WizardConfig,
+    WizardSetup, page::CompletePage,
 };
 use common::app::{Account, AccountType, Company, Profile, Review, Signup};
 use common::kit::{account, profile, signup};
@@ -294,7 +294,7 @@ struct Car {
 #[step(name = "confirm", title = "Confirm")]
 struct Confirm {
     #[field(label = "Declaration", checkbox = "The answers are true")]
-    #[validate(custom(function = "actix_wizard::ticked"))]
+    #[validate(custom(function = "actix_wizard::field::ticked"))]
     declared: bool,
 }
 

@@ -103,7 +103,7 @@ pub async fn signup_instance<St, L>(
 ) -> TestApp
 where
     St: SessionStore + 'static,
-    L: actix_wizard::RunLedger,
+    L: actix_wizard::ledger::RunLedger,
 {
     let setup = WizardSetup::with_store_factory(make_store, super::key(), config());
     TestApp::new(setup, move |setup| {

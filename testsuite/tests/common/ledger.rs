@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use actix_wizard::{Claim, RunLedger};
+use actix_wizard::{ledger::Claim, ledger::RunLedger};
 use futures_util::future::LocalBoxFuture;
 
 /// What the ledger and the store were asked, in order: `claim RUN`,

@@ -148,12 +148,12 @@ macro_rules! signup_instance {
         let config = $config;
         actix_web::test::init_service(
             actix_web::App::new()
-                .wrap(actix_wizard::session_middleware(
+                .wrap(actix_wizard::http::session_middleware(
                     $store,
                     common::key(),
                     &config,
                 ))
-                .wrap(actix_wizard::StoreOutage)
+                .wrap(actix_wizard::http::StoreOutage)
                 .configure(common::app::routes($service, $accounts.clone())),
         )
         .await
@@ -191,7 +191,7 @@ pub fn serve_signup(
     workers: usize,
     connections: usize,
 ) -> std::net::SocketAddr {
-    use actix_wizard::{MemoryStore, StoreOutage, WizardService, session_middleware};
+    use actix_wizard::{MemoryStore, WizardService, http::StoreOutage, http::session_middleware};
     let store = MemoryStore::default();
     let signup = WizardService::<app::Signup>::new("/signup", config.clone());
     let server = actix_web::HttpServer::new(move || {

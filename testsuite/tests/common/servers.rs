@@ -164,9 +164,9 @@ impl Drop for TempDir {
 }
 
 /// The shared Redis: `REDIS_URL`, default `redis://127.0.0.1:6379`.
-pub async fn shared_redis() -> Option<actix_wizard::RedisBackend> {
+pub async fn shared_redis() -> Option<actix_wizard::store::RedisBackend> {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    match actix_wizard::RedisBackend::connect(&url).await {
+    match actix_wizard::store::RedisBackend::connect(&url).await {
         Ok(redis) => Some(redis),
         Err(e) => {
             skip(&format!("no Redis at {url} ({e}); set REDIS_URL"));
@@ -251,7 +251,7 @@ pub fn memcached_stat(port: u16, name: &str) -> u64 {
 
 /// memcached: `MEMCACHED_URL` if set, else one this test starts (kept
 /// alive by the returned process).
-pub async fn memcached() -> Option<(actix_wizard::MemcachedStore, Option<ServerProcess>)> {
+pub async fn memcached() -> Option<(actix_wizard::store::MemcachedStore, Option<ServerProcess>)> {
     let (url, process) = match std::env::var("MEMCACHED_URL")
         .ok()
         .filter(|u| !u.is_empty())
@@ -265,7 +265,7 @@ pub async fn memcached() -> Option<(actix_wizard::MemcachedStore, Option<ServerP
             )
         }
     };
-    match actix_wizard::MemcachedStore::connect(&url).await {
+    match actix_wizard::store::MemcachedStore::connect(&url).await {
         Ok(store) => Some((store, process)),
         Err(e) => {
             skip(&format!("no memcached at {url} ({e})"));

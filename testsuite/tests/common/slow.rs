@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{HttpRequest, web};
-use actix_wizard::{CompletePage, FieldErrors, Finish, FinishError, Page, Step, Steps, Wizard};
+use actix_wizard::{
+    FieldErrors, Finish, FinishError, Step, Steps, Wizard, page::CompletePage, page::Page,
+};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use tracing::field::{Field, Visit};

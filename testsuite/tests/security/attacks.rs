@@ -14,7 +14,7 @@ use crate::common::kit;
 use actix_session::storage::SessionStore;
 use actix_web::web;
 use actix_wizard::testing::{Seen, TestApp};
-use actix_wizard::{MemoryStore, StateAtRest, WizardConfig};
+use actix_wizard::{MemoryStore, WizardConfig, config::StateAtRest};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -17,7 +17,9 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_web::web;
 use actix_wizard::testing::{TestApp, Visitor};
-use actix_wizard::{MemoryStore, Secret, StateAtRest, StateCipher, StateKey};
+use actix_wizard::{
+    MemoryStore, Secret, config::StateAtRest, config::StateKey, internals::StateCipher,
+};
 
 const ACCEPT: Review = Review { accept_terms: true };
 

@@ -107,6 +107,35 @@ impl SecurityHeaders {
     }
 }
 
+/// Whether the client asked for JSON: its `Accept` names
+/// `application/json` or `application/problem+json` with a non-zero
+/// quality. Browsers never name them, so their pages are unchanged.
+pub(crate) fn wants_json(headers: &actix_web::http::header::HeaderMap) -> bool {
+    headers
+        .get_all(actix_web::http::header::ACCEPT)
+        // A browser's `Accept` never says "json": most requests stop here.
+        .filter(|value| {
+            value
+                .as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"json"))
+        })
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            !refused
+                && (media.eq_ignore_ascii_case("application/json")
+                    || media.eq_ignore_ascii_case("application/problem+json"))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

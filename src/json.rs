@@ -6,7 +6,7 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use crate::csrf::CSRF_FIELD;
@@ -20,34 +20,7 @@ use crate::csrf::CSRF_HEADER;
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const PROBLEM_JSON: HeaderValue = HeaderValue::from_static("application/problem+json");
 
-/// Whether the client asked for JSON: its `Accept` names
-/// `application/json` or `application/problem+json` with a non-zero
-/// quality. Browsers never name them, so their pages are unchanged.
-pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(ACCEPT)
-        // A browser's `Accept` never says "json": most requests stop here.
-        .filter(|value| {
-            value
-                .as_bytes()
-                .windows(4)
-                .any(|w| w.eq_ignore_ascii_case(b"json"))
-        })
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|range| {
-            let mut parts = range.split(';').map(str::trim);
-            let media = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            !refused
-                && (media.eq_ignore_ascii_case("application/json")
-                    || media.eq_ignore_ascii_case("application/problem+json"))
-        })
-}
+pub(crate) use crate::headers::wants_json;
 
 /// Why a JSON body could not be read as a form.
 #[derive(Debug, PartialEq, Eq)]
@@ -262,7 +235,7 @@ mod tests {
 
     fn accept(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers.insert(actix_web::http::header::ACCEPT, HeaderValue::from_str(value).unwrap());
         headers
     }
 

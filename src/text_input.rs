@@ -23,19 +23,21 @@ pub(crate) fn normalised<'f, S: Step>(form: &'f RawForm) -> Cow<'f, RawForm> {
         return Cow::Borrowed(form);
     }
     let mut owned = form.clone();
-    owned.map_values(|name, value| {
-        let Some(field) = S::FIELDS.iter().find(|f| f.name == name) else {
-            return value.to_owned();
-        };
+    owned.change_values(|name, value| {
+        let field = S::FIELDS
+            .iter()
+            .find(|f| f.name == name)
+            .filter(|f| normalises(f))?;
         let value = match field.kind {
             Kind::Email => email_address(value),
-            _ => value.to_owned(),
+            _ => Cow::Borrowed(value),
         };
-        match field.normalise {
+        let changed = match field.normalise {
             Normalise::Uppercase => value.to_uppercase(),
             Normalise::Lowercase => value.to_lowercase(),
-            Normalise::AsTyped => value,
-        }
+            Normalise::AsTyped => value.into_owned(),
+        };
+        Some(changed)
     });
     Cow::Owned(owned)
 }

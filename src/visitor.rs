@@ -174,7 +174,12 @@ impl HolderCookie {
 struct SetNow(Vec<(String, String)>);
 
 /// Notes in `request` that its response sets cookie `name` to `value`.
+/// Only a JSON client's request looks again (its next document follows
+/// a redirect in place), so only there is anything noted.
 fn note_set(request: &HttpRequest, name: &str, value: &str) {
+    if !crate::headers::wants_json(request.headers()) {
+        return;
+    }
     let mut extensions = request.extensions_mut();
     let set = extensions.get_or_insert_with(SetNow::default);
     set.0.retain(|(set_name, _)| set_name != name);

@@ -107,10 +107,12 @@ impl RawForm {
         })
     }
 
-    /// Replaces each value with `change(name, value)`.
-    pub(crate) fn map_values(&mut self, mut change: impl FnMut(&str, &str) -> String) {
+    /// Replaces each value for which `change(name, value)` gives one.
+    pub(crate) fn change_values(&mut self, mut change: impl FnMut(&str, &str) -> Option<String>) {
         for (name, value) in &mut self.0 {
-            *value = change(name, value);
+            if let Some(changed) = change(name, value) {
+                *value = changed;
+            }
         }
     }
 

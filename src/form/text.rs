@@ -8,6 +8,7 @@
 
 use icu_properties::CodePointSetData;
 use icu_properties::props::DefaultIgnorableCodePoint;
+use std::borrow::Cow;
 
 /// What makes a text answer unfit to keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,14 +80,22 @@ pub(crate) fn problem(text: &str, multiline: bool, address: bool) -> Option<Text
 /// forms as ASCII, an international domain in its `xn--` form). Text
 /// that has no `@`, or whose domain UTS 46 refuses, is returned trimmed,
 /// for the address rule to refuse.
-pub(crate) fn email_address(text: &str) -> String {
+pub(crate) fn email_address(text: &str) -> Cow<'_, str> {
     let text = trim(text);
     let Some((local, domain)) = text.rsplit_once('@') else {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     };
+    if domain
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        // UTS 46 leaves such a domain as it is, or refuses it, which
+        // leaves the address as typed: the same either way.
+        return Cow::Borrowed(text);
+    }
     match idna::domain_to_ascii(domain) {
-        Ok(domain) if !domain.is_empty() => format!("{local}@{domain}"),
-        _ => text.to_owned(),
+        Ok(domain) if !domain.is_empty() => Cow::Owned(format!("{local}@{domain}")),
+        _ => Cow::Borrowed(text),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Taking a form body in: content type, size limit, read incrementally,
 //! parsed into a [`RawForm`] (from a form body or a JSON one).
 
-use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::web::{self, BytesMut};
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::HttpRequest;
 use std::time::{Duration, Instant};
 
 use actix_web::rt::time::timeout;
@@ -53,15 +53,14 @@ enum BodyKind {
 }
 
 /// What the body is, from its content type (any parameters, such as a
-/// charset, allowed).
+/// charset, allowed; the type in any case). Read in place rather than
+/// parsed as a MIME type: it is on every POST.
 fn body_kind(request: &HttpRequest) -> Option<BodyKind> {
-    let mime = request.mime_type().ok()??;
-    if mime.type_() != actix_web::mime::APPLICATION {
-        return None;
-    }
-    if mime.subtype() == actix_web::mime::WWW_FORM_URLENCODED {
+    let value = request.headers().get(CONTENT_TYPE)?.as_bytes();
+    let essence = value.split(|&b| b == b';').next()?.trim_ascii();
+    if essence.eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
         Some(BodyKind::Form)
-    } else if mime.subtype() == actix_web::mime::JSON {
+    } else if essence.eq_ignore_ascii_case(b"application/json") {
         Some(BodyKind::Json)
     } else {
         None
@@ -135,6 +134,26 @@ mod tests {
         idle: Duration::from_secs(5),
         min_rate: 1024,
     };
+
+    fn kind_of(content_type: &str) -> Option<&'static str> {
+        let request = actix_web::test::TestRequest::default()
+            .insert_header((CONTENT_TYPE, content_type))
+            .to_http_request();
+        body_kind(&request).map(|kind| match kind {
+            BodyKind::Form => "form",
+            BodyKind::Json => "json",
+        })
+    }
+
+    #[test]
+    fn the_content_type_is_read_with_its_parameters_and_in_any_case() {
+        assert_eq!(kind_of("application/x-www-form-urlencoded"), Some("form"));
+        assert_eq!(kind_of("Application/X-WWW-Form-Urlencoded ; charset=UTF-8"), Some("form"));
+        assert_eq!(kind_of("application/json;charset=utf-8"), Some("json"));
+        assert_eq!(kind_of("application/jsonx"), None);
+        assert_eq!(kind_of("multipart/form-data; boundary=x"), None);
+        assert_eq!(kind_of("text/plain"), None);
+    }
 
     #[test]
     fn a_body_is_not_judged_slow_within_the_idle_time() {

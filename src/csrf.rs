@@ -15,8 +15,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// a cookie, a URL or a form, with nothing to escape.
 pub(crate) fn random_id(bytes: usize) -> String {
     use base64::Engine;
-    let mut raw = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut raw);
+    // On the stack: every id the crate makes is at most 32 bytes.
+    let mut raw = [0u8; 32];
+    let raw = &mut raw[..bytes.min(32)];
+    rand::rng().fill_bytes(raw);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 

@@ -1,9 +1,9 @@
 //! Taking a form body in: content type, size limit, read incrementally,
 //! parsed into a [`RawForm`] (from a form body or a JSON one).
 
+use actix_web::HttpRequest;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::web::{self, BytesMut};
-use actix_web::HttpRequest;
 use std::time::{Duration, Instant};
 
 use actix_web::rt::time::timeout;
@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn the_content_type_is_read_with_its_parameters_and_in_any_case() {
         assert_eq!(kind_of("application/x-www-form-urlencoded"), Some("form"));
-        assert_eq!(kind_of("Application/X-WWW-Form-Urlencoded ; charset=UTF-8"), Some("form"));
+        assert_eq!(
+            kind_of("Application/X-WWW-Form-Urlencoded ; charset=UTF-8"),
+            Some("form")
+        );
         assert_eq!(kind_of("application/json;charset=utf-8"), Some("json"));
         assert_eq!(kind_of("application/jsonx"), None);
         assert_eq!(kind_of("multipart/form-data; boundary=x"), None);

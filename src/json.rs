@@ -235,7 +235,10 @@ mod tests {
 
     fn accept(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(actix_web::http::header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers.insert(
+            actix_web::http::header::ACCEPT,
+            HeaderValue::from_str(value).unwrap(),
+        );
         headers
     }
 

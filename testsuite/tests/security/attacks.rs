@@ -410,25 +410,38 @@ async fn a_double_click_or_a_draft_in_flight_during_the_renewal_loses_nothing() 
     }
 }
 
-#[actix_rt::test]
-async fn another_tabs_request_with_the_renewed_away_id_keeps_every_answer() {
-    let app = sealed_signup(MemoryStore::default(), true).await;
-    // Tab B's first answers make the session (a new one: no renewal).
+/// Tab B's first answers make a session (a new one: no renewal); tab A's
+/// first answers then renew it. The tabs, and the session cookie tab B
+/// had before the renewal (named `session_cookie`).
+async fn renewed_by_a_second_tab<'a>(
+    app: &'a TestApp,
+    session_cookie: &str,
+) -> (
+    actix_wizard::testing::Visitor<'a, Signup>,
+    actix_wizard::testing::Visitor<'a, Signup>,
+    String,
+) {
     let mut tab_b = app.visitor::<Signup>("/signup");
     tab_b.open("/signup").await.assert_step("account");
     tab_b
         .submit(&kit::account("b@example.com", AccountType::Personal))
         .await
         .assert_step("profile");
-    let old = tab_b.jar().get(common::SESSION).map(str::to_owned);
+    let old = tab_b.jar().get(session_cookie).map(str::to_owned);
     let old = old.unwrap_or_else(|| panic!("tab B made no session"));
-    // Tab A's first answers, in the session that now exists: renewed.
     let mut tab_a = tab_b.tab();
     tab_a.open("/signup/new").await.assert_step("account");
     tab_a
         .submit(&kit::account("a@example.com", AccountType::Personal))
         .await
         .assert_step("profile");
+    (tab_b, tab_a, old)
+}
+
+#[actix_rt::test]
+async fn another_tabs_request_with_the_renewed_away_id_keeps_every_answer() {
+    let app = sealed_signup(MemoryStore::default(), true).await;
+    let (mut tab_b, mut tab_a, old) = renewed_by_a_second_tab(&app, common::SESSION).await;
     let renewed = tab_a.jar().get(common::SESSION).map(str::to_owned);
     assert_ne!(
         common::session_key_of(renewed.as_deref().unwrap_or_default()).as_ref(),
@@ -475,20 +488,7 @@ async fn where_a_session_id_could_be_planted_a_renewed_away_id_names_nothing() {
         web::Data::new(Accounts::default()),
     )
     .await;
-    let mut tab_b = app.visitor::<Signup>("/signup");
-    tab_b.open("/signup").await.assert_step("account");
-    tab_b
-        .submit(&kit::account("b@example.com", AccountType::Personal))
-        .await
-        .assert_step("profile");
-    let old = tab_b.jar().get(common::PLAIN_SESSION).map(str::to_owned);
-    let old = old.unwrap_or_else(|| panic!("tab B made no session"));
-    let mut tab_a = tab_b.tab();
-    tab_a.open("/signup/new").await.assert_step("account");
-    tab_a
-        .submit(&kit::account("a@example.com", AccountType::Personal))
-        .await
-        .assert_step("profile");
+    let (_, _, old) = renewed_by_a_second_tab(&app, common::PLAIN_SESSION).await;
     assert!(
         store
             .load(&common::session_key_of(&old))

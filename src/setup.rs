@@ -15,7 +15,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use crate::claim_ahead::{ClaimAheadLayer, ClaimAheadService, FinishingRuns};
 use crate::config::{StateAtRest, WizardConfig};
 use crate::ledger::RunLedger;
-use crate::router::WizardService;
+use crate::pipeline::WizardService;
 use crate::session::{OutagePage, OutageSettings, StoreOutageService, session_middleware};
 use crate::store::RenewalGrace;
 use crate::wizard::Wizard;

@@ -438,7 +438,7 @@ pub(crate) enum Submitted {
     Invalid(FieldErrors),
 }
 
-/// One declared step with its type erased, so the router can hold them in
+/// One declared step with its type erased, so the pipeline can hold them in
 /// a list. Every method is a plain call on the typed step.
 pub(crate) trait Slot<W>: Send + Sync {
     fn name(&self) -> &'static str;

@@ -3,7 +3,7 @@
 //! [`Runs`] owns everything about a run's persistence: the session entries
 //! of its state and outcome (sealed under the wizard's key, bound to the
 //! run's [`RunKey`]), the visitor cookie that names the run and carries its
-//! CSRF token, and the record of finished runs. The router asks it to load
+//! CSRF token, and the record of finished runs. The pipeline asks it to load
 //! a run at the start of a request and to save it at the end, once each.
 
 use std::rc::Rc;

@@ -21,7 +21,7 @@
 //! text.
 //!
 //! A visitor can also start anywhere ([`Visitor::start_with`]: a run
-//! stored at any step, sealed as the router seals it), and the kit's
+//! stored at any step, sealed as the pipeline seals it), and the kit's
 //! [`TestClock`] moves time on without sleeping, past the idle timeout for
 //! instance. [`TestApp::finishes`] counts how often the finish handler ran
 //! for a run.
@@ -683,7 +683,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     }
 
     /// Starts a run of this wizard with `answers` as its completed steps,
-    /// stored in the application's session store as the router stores a
+    /// stored in the application's session store as the pipeline stores a
     /// run (sealed when the setup seals state), then opens the wizard: the
     /// visitor lands on the step that run is on. Earlier cookies of the
     /// wizard's session are replaced.

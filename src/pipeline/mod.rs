@@ -1,0 +1,272 @@
+//! The pipeline that serves a wizard: [`WizardService`] and its routes
+//! ([`routes`]), the pages a visitor reads ([`pages`]), the step machine
+//! that takes a step's form ([`steps`]), and the one responder
+//! ([`Inner::respond`]) that saves a run and writes the response.
+//!
+//! Each handler reads top to bottom: load the run, check where the visitor
+//! may be, decide what happens as a [`Reply`], and hand it to the
+//! responder. Persistence lives in [`crate::run`], finishing once in
+//! [`crate::once`], the pages of problems in [`crate::problem`].
+
+use std::sync::Arc;
+
+use actix_web::dev::ResourceDef;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::cipher::{StateCipher, StateKey};
+use crate::claim_ahead::FinishingRun;
+use crate::config::WizardConfig;
+use crate::declaration::{self};
+use crate::htmx;
+use crate::json;
+use crate::ledger::RunLedger;
+use crate::mount::Mount;
+use crate::once::Finishes;
+use crate::problem::Problem;
+use crate::run::{Run, Runs, TAB_KEY_PATTERN, TAB_PARAM, TAB_SEGMENT};
+use crate::schema::{self};
+use crate::wizard::{Steps, Wizard};
+
+mod pages;
+mod routes;
+mod steps;
+
+/// A wizard served at a path: `GET {path}` sends the visitor to the step
+/// they should be on, `GET|POST {path}/{step}` serve each step, and
+/// `GET {path}/complete` shows the completion page. `HEAD` answers like
+/// `GET`; another method gets 405 with `Allow`; a trailing slash redirects
+/// to the canonical URL.
+///
+/// Build it once, outside `HttpServer::new`, and clone it into each worker:
+/// clones share the record of finished runs that makes finishing happen
+/// once per process. [`crate::WizardSetup`] builds it with the right key.
+///
+/// ```no_run
+/// # use actix_wizard::*;
+/// # use actix_web::{App, HttpServer, cookie::Key};
+/// # #[derive(Default)] struct Signup;
+/// # impl Wizard for Signup {
+/// #     const ID: &'static str = "signup"; type Outcome = ();
+/// #     fn steps() -> Steps<Self> { Steps::new() }
+/// #     async fn finish(self, _: &Finish) -> Result<(), FinishError> { Ok(()) }
+/// #     fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> { Ok(String::new()) }
+/// # }
+/// # async fn run() -> std::io::Result<()> {
+/// let setup = WizardSetup::new(MemoryStore::default(), Key::generate(), WizardConfig::default());
+/// let signup = setup.wizard::<Signup>("/signup");
+/// HttpServer::new(move || App::new().wrap(setup.middleware()).service(signup.clone()))
+///     .bind("127.0.0.1:8080")?
+///     .run()
+///     .await
+/// # }
+/// ```
+pub struct WizardService<W: Wizard> {
+    inner: Arc<Inner<W>>,
+}
+
+impl<W: Wizard> Clone for WizardService<W> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+pub(crate) struct Inner<W> {
+    base: String,
+    /// With runs per tab, where the wizard is mounted (`base` is then
+    /// `{outer}/r/{key}`, one run per key), and how it is filled in.
+    outer: Option<Mount>,
+    steps: Steps<W>,
+    config: WizardConfig,
+    runs: Runs,
+    /// The JSON Schema of the steps ([`schema`]), made when first asked.
+    schema: std::sync::OnceLock<String>,
+    /// The path of the last declared step, where a finish is posted.
+    finishing_path: ResourceDef,
+}
+
+impl<W: Wizard> FinishingRun for Inner<W> {
+    fn run_to_claim(&self, request: &HttpRequest) -> Option<(String, Arc<dyn RunLedger>)> {
+        if request.method() != actix_web::http::Method::POST
+            || !self.finishing_path.is_match(request.path())
+        {
+            return None;
+        }
+        self.runs.claimable_run(request)
+    }
+}
+
+impl<W: Wizard> WizardService<W> {
+    /// Declares the wizard at `path` (e.g. `/signup`), its state sealed
+    /// with `config`'s state key.
+    ///
+    /// # Panics
+    ///
+    /// At start-up, with a message naming the mistake, when the wizard id
+    /// is malformed or used by another wizard, the wizard has no step, a
+    /// step name is repeated, malformed or reserved, or a step type cannot
+    /// be read from a form.
+    pub fn new(path: &str, config: WizardConfig) -> Self {
+        Self::build(path, config, None)
+    }
+
+    /// Like [`WizardService::new`], for several app instances: `ledger`
+    /// (shared by every instance) makes each run finish once across all of
+    /// them.
+    pub fn with_ledger(path: &str, config: WizardConfig, ledger: impl RunLedger) -> Self {
+        Self::build(path, config, Some(Arc::new(ledger)))
+    }
+
+    fn build(path: &str, config: WizardConfig, ledger: Option<Arc<dyn RunLedger>>) -> Self {
+        let steps = W::steps();
+        declaration::validate::<W>(W::ID, &steps);
+        declaration::check_pages::<W>(W::ID, &steps, &config.texts, W::layout);
+        let mounted = path.trim_end_matches('/').to_owned();
+        // With runs per tab, each run is a resource of its own under the
+        // wizard's path, keyed by its URL.
+        let (base, outer) = if config.runs_per_tab {
+            let base = format!("{mounted}/{TAB_SEGMENT}/{{{TAB_PARAM}:{TAB_KEY_PATTERN}}}");
+            (base, Some(Mount::new(&mounted)))
+        } else {
+            (mounted, None)
+        };
+        let state_key = config.state_key.clone().unwrap_or_else(|| {
+            tracing::warn!(
+                wizard = W::ID,
+                "no state key configured (WizardSetup, or WizardConfig::encrypt_state_with): \
+                 using a random one, so answers do not survive a restart"
+            );
+            StateKey::random()
+        });
+        let runs = Runs::new(
+            W::ID,
+            &base,
+            &config,
+            StateCipher::new(&state_key),
+            Finishes::new(ledger),
+        );
+        let last = steps.slots.last().map_or("", |slot| slot.name());
+        let finishing_path = ResourceDef::new(format!("{base}/{last}"));
+        Self {
+            inner: Arc::new(Inner {
+                base,
+                outer,
+                steps,
+                config,
+                runs,
+                schema: std::sync::OnceLock::new(),
+                finishing_path,
+            }),
+        }
+    }
+
+    /// What the setup's middleware needs to claim this wizard's finishing
+    /// runs ahead ([`crate::claim_ahead`]).
+    pub(crate) fn finishing_run(&self) -> Arc<dyn FinishingRun> {
+        Arc::clone(&self.inner) as Arc<dyn FinishingRun>
+    }
+}
+
+/// The response of a handler, a problem as its page, with the security
+/// headers the application has not set itself. Every response of the
+/// wizard's routes passes here (a middleware would cost a boxed future
+/// per request for the same).
+fn with_headers(
+    config: &WizardConfig,
+    json: bool,
+    answer: Result<HttpResponse, Problem>,
+) -> HttpResponse {
+    let mut response = answer.unwrap_or_else(|problem| problem.answer(&config.texts, json));
+    config.security_headers.apply(response.headers_mut());
+    response
+}
+
+/// A page or redirect of the wizard as the client needs it: with the
+/// security headers ([`with_headers`]), and in htmx's terms for htmx
+/// ([`htmx::adapt`]).
+fn for_client<W: Wizard>(
+    request: &HttpRequest,
+    wizard: &Inner<W>,
+    answer: Result<HttpResponse, Problem>,
+) -> HttpResponse {
+    let response = with_headers(&wizard.config, json::wants_json(request.headers()), answer);
+    // The base is built again only for an htmx redirect (the run built
+    // it too, but the run is gone by now).
+    let base_of = || wizard.runs.base_of(request);
+    htmx::adapt(request, base_of, &wizard.config, response)
+}
+
+/// A file the wizard serves the same to everyone (its script, its
+/// schema), cacheable for an hour.
+fn cacheable(
+    content_type: &'static str,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static(content_type)))
+        .insert_header((
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ))
+        .body(body)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .finish()
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ))
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .body(body)
+}
+
+impl<W: Wizard> Inner<W> {
+    /// The URL of step `index` under `base` (a run's [`Run::base`]).
+    fn step_url(&self, base: &str, index: usize) -> String {
+        format!("{base}/{}", self.steps.slots[index].name())
+    }
+
+    fn resume_url(&self, run: &Run<W>) -> String {
+        self.step_url(&run.base, run.journey.resume(&self.steps))
+    }
+}
+
+impl<W: Wizard> Inner<W> {
+    /// With runs per tab, the wizard's own path on `request`'s resource.
+    fn outer_of(&self, request: &HttpRequest) -> Arc<str> {
+        match &self.outer {
+            Some(outer) => outer
+                .base_of(request)
+                .unwrap_or_else(|| Arc::from(outer.pattern())),
+            None => self.runs.base_of(request),
+        }
+    }
+
+    /// The steps' JSON Schema document.
+    fn schema(&self) -> &str {
+        self.schema.get_or_init(|| {
+            let shapes: Vec<schema::StepShape> = self
+                .steps
+                .slots
+                .iter()
+                .map(|slot| schema::StepShape {
+                    name: slot.name(),
+                    title: slot.title(),
+                    fields: slot.fields(),
+                })
+                .collect();
+            schema::wizard_schema(W::ID, &shapes).to_string()
+        })
+    }
+}

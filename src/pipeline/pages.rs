@@ -1,0 +1,412 @@
+//! The pages a visitor reads: the entry, a step's page, the completion
+//! page, and for JSON clients the document a redirect leads to.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_LOCATION, HeaderValue, LOCATION, SET_COOKIE};
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::{Inner, html, see_other};
+use crate::check_answers::AnswerSection;
+use crate::declaration::COMPLETE_SEGMENT;
+use crate::events::WizardEvent;
+use crate::field_errors::FieldErrors;
+use crate::form::{RawForm, Shape};
+use crate::htmx;
+use crate::json;
+use crate::problem::Problem;
+use crate::render::{CompletePage, Page, Progress};
+use crate::run::Run;
+use crate::state::{Notice, StepRecord};
+use crate::visitor::Stage;
+use crate::wizard::{Admission, Wizard};
+
+/// Whether the query string asks to return to the last step after saving
+/// (the check-answers page's Change links).
+pub(super) fn is_change(request: &HttpRequest) -> bool {
+    request
+        .query_string()
+        .split('&')
+        .any(|part| part == "change" || part.starts_with("change="))
+}
+
+impl<W: Wizard> Inner<W> {
+    /// Whether the visitor may start a run on this resource
+    /// ([`Wizard::admit`]); asked only while the run has no state.
+    pub(super) async fn admit(&self, request: &HttpRequest, run: &Run<W>) -> Result<(), Problem> {
+        if run.is_stored() {
+            return Ok(());
+        }
+        match W::admit(request).await {
+            Admission::Allowed => Ok(()),
+            Admission::NotFound => Err(self.not_found(&run.base)),
+            Admission::Forbidden => Err(Problem::Forbidden),
+        }
+    }
+
+    /// A run with nothing stored is filled from [`Wizard::prefill`] on
+    /// each request (a page view stores nothing; the first answer stores
+    /// the prefilled steps with it). The page that follows says so when
+    /// the run before it expired.
+    pub(super) async fn prefill(&self, request: &HttpRequest, session: &Session, run: &mut Run<W>) {
+        if run.is_stored() {
+            return;
+        }
+        let Some(answers) = W::prefill(request).await else {
+            return;
+        };
+        let expired = if run.journey.lapsed {
+            // As on any page after an expiry: a new session id too (the
+            // loaded run is already a new one).
+            session.renew();
+            run.journey.lapsed = false;
+            true
+        } else {
+            self.start_over(run).await
+        };
+        run.prefill(&self.steps, answers, self.runs.now());
+        if let Some(state) = run.journey.state.as_mut().filter(|_| expired) {
+            state.notice = Some(Notice::Expired);
+        }
+    }
+
+    /// The 404 of the wizard on the resource at `base`, linking to its
+    /// start.
+    pub(super) fn not_found(&self, base: &str) -> Problem {
+        Problem::NotFound {
+            start: base.to_owned(),
+        }
+    }
+
+    /// What to tell a visitor arriving on a step page, starting a new run
+    /// when the one they were on is gone.
+    pub(super) async fn arrival_notice<'t>(
+        &'t self,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Option<&'t str> {
+        let texts = &self.config.texts;
+        if run.journey.lapsed {
+            // The stored state expired or was unreadable: a new session id
+            // too (the loaded run is already a new one).
+            session.renew();
+            return Some(&texts.expired_notice);
+        }
+        if let Some(state) = &mut run.journey.state {
+            let notice = state.notice.take()?;
+            run.journey.changed = true;
+            return Some(match notice {
+                Notice::QuestionsChanged => &texts.changed_notice,
+                Notice::Expired => &texts.expired_notice,
+                Notice::OldestDropped => &texts.oldest_dropped_notice,
+            });
+        }
+        self.start_over(run).await.then_some(&*texts.expired_notice)
+    }
+
+    /// A run without state whose visitor cookie names an earlier run: that
+    /// run is over, so a new one starts. Whether the earlier one expired
+    /// (its state gone from the store) rather than finished.
+    pub(super) async fn start_over(&self, run: &mut Run<W>) -> bool {
+        match run.visitor.stage {
+            Stage::Looking => false,
+            Stage::Finished => {
+                run.restart();
+                false
+            }
+            Stage::Answering => {
+                // Expired in the store, unless the run finished (its
+                // finishing answer was lost). Boxed: rare, and its future
+                // is large.
+                let finished = Box::pin(self.runs.finished_outcome(run, None))
+                    .await
+                    .is_some();
+                run.restart();
+                !finished
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn render_step(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        values: &RawForm,
+        errors: &FieldErrors,
+        notice: Option<&str>,
+        status: StatusCode,
+    ) -> Result<HttpResponse, Problem> {
+        let slot = &self.steps.slots[index];
+        let journey = &mut run.journey;
+        let is_last = journey.next(index).is_none();
+        let sections: Vec<AnswerSection> = if is_last {
+            journey
+                .completed_before(&self.steps, index)
+                .into_iter()
+                .map(|i| {
+                    let step = &self.steps.slots[i];
+                    let mut rows = step.answers(&mut journey.answers, &self.config.texts);
+                    // A Change link lands on the control that has focus
+                    // first (a date's day).
+                    for row in &mut rows {
+                        if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
+                            row.field = spec.target_id(None);
+                        }
+                    }
+                    AnswerSection {
+                        title: step.title(),
+                        change_url: format!("{}?change", self.step_url(&run.base, i)),
+                        rows,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (current, total) = journey.position(index);
+        let mut action = self.step_url(&run.base, index);
+        let change = is_change(request);
+        if change {
+            action.push_str("?change");
+        }
+        let page = Page {
+            title: slot.title(),
+            action,
+            values,
+            errors,
+            csrf_token: &run.visitor.csrf,
+            revision: journey.state.as_ref().map_or(0, |state| state.revision),
+            progress: Progress { current, total },
+            notice,
+            has_back: journey.previous(index).is_some(),
+            is_last,
+            button: slot.button(),
+            is_change: change,
+            sections: &sections,
+            base: &run.base,
+            fields: slot.fields(),
+            texts: &self.config.texts,
+            layout: W::layout,
+            fragment: htmx::is_swap(request),
+            placed: None,
+        };
+        if json::wants_json(request.headers()) {
+            return Ok(json::respond(
+                status,
+                &json::step_document(&page, slot.name()),
+            ));
+        }
+        match slot.render(&page) {
+            Ok(body) => Ok(html(status, body)),
+            Err(error) => {
+                tracing::error!(%error, step = slot.name(), "step page did not render");
+                Err(Problem::Internal)
+            }
+        }
+    }
+
+    /// Ends a finished run in this session and sends the visitor to the
+    /// completion page.
+    pub(super) fn finished(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        outcome: &str,
+    ) -> Result<HttpResponse, Problem> {
+        self.runs.keep_outcome(session, run, outcome);
+        let complete = format!("{}/{COMPLETE_SEGMENT}", run.base);
+        self.runs
+            .answer(request, session, run, see_other(&complete))
+    }
+}
+
+/// `GET {base}`: to the step the visitor should be on.
+pub(super) async fn entry<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
+    wizard.prefill(request, session, &mut run).await;
+    if !run.is_stored() {
+        run.leave_visitor_cookie();
+    }
+    let target = wizard.resume_url(&run);
+    wizard
+        .runs
+        .answer(request, session, &mut run, see_other(&target))
+}
+
+/// `GET {base}/{step}`: the step's page, from its draft or stored answers.
+pub(super) async fn show<W: Wizard>(
+    index: usize,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
+    wizard.prefill(request, session, &mut run).await;
+    if !run.journey.is_active(index) {
+        run.leave_visitor_cookie();
+        let page = wizard
+            .not_found(&run.base)
+            .answer(&wizard.config.texts, json::wants_json(request.headers()));
+        return wizard.runs.answer(request, session, &mut run, page);
+    }
+    if !run.journey.reachable(&wizard.steps, index) {
+        run.leave_visitor_cookie();
+        let target = wizard.resume_url(&run);
+        return wizard
+            .runs
+            .answer(request, session, &mut run, see_other(&target));
+    }
+    let notice = wizard.arrival_notice(session, &mut run).await;
+    keep_idle_clock_fresh(
+        &mut run,
+        wizard.runs.now(),
+        wizard.config.idle_timeout.as_secs(),
+    );
+    let slot = &wizard.steps.slots[index];
+    let (values, errors) = shown_values(run.journey.record(slot.name()), slot.shape());
+    let page = wizard.render_step(
+        request,
+        &mut run,
+        index,
+        &values,
+        &errors,
+        notice,
+        StatusCode::OK,
+    )?;
+    wizard.config.events.report(WizardEvent::StepShown {
+        wizard: W::ID,
+        run: &run.visitor.run,
+        step: slot.name(),
+        change: is_change(request),
+    });
+    wizard.runs.answer(request, session, &mut run, page)
+}
+
+/// Reading a page is activity too: the state's idle clock is refreshed,
+/// but only every eighth of the idle timeout, not on every view.
+pub(super) fn keep_idle_clock_fresh<W>(run: &mut Run<W>, now: u64, idle_secs: u64) {
+    if let Some(state) = &run.journey.state {
+        if now.saturating_sub(state.seen) >= (idle_secs / 8).max(1) {
+            run.journey.changed = true;
+        }
+    }
+}
+
+/// What a step's form shows: what was last typed (the draft), else the
+/// stored answers with secrets left out; and the errors found at finish.
+pub(super) fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawForm, FieldErrors) {
+    let Some(record) = record else {
+        return (RawForm::default(), FieldErrors::new());
+    };
+    let values = match (&record.draft, &record.answers) {
+        (Some(draft), _) => draft.clone(),
+        (None, Some(answers)) => serde_json::from_str(answers.get())
+            .map(|value| RawForm::from_answers(&value, &shape.secrets))
+            .unwrap_or_default(),
+        (None, None) => RawForm::default(),
+    };
+    (values, record.errors.clone())
+}
+
+/// `GET {base}/complete`: the completion page, from the kept outcome.
+pub(super) async fn complete<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let run = wizard.runs.load(request, session, &wizard.steps);
+    let kept = wizard.runs.kept_outcome(session, &run).await;
+    let outcome = kept
+        .as_deref()
+        .and_then(|json| serde_json::from_slice::<W::Outcome>(json).ok());
+    let (Some(outcome), Some(kept)) = (outcome, kept) else {
+        return Ok(see_other(&run.base));
+    };
+    if json::wants_json(request.headers()) {
+        // The outcome as it was kept: it is JSON already.
+        return Ok(json::respond(
+            StatusCode::OK,
+            &json::complete_document(&run.base, &kept),
+        ));
+    }
+    let page = CompletePage {
+        base: &run.base,
+        texts: &wizard.config.texts,
+        layout: W::layout,
+    };
+    match W::render_complete(&outcome, &page) {
+        Ok(body) => Ok(html(StatusCode::OK, body)),
+        Err(error) => {
+            tracing::error!(%error, wizard = W::ID, "completion page did not render");
+            Err(Problem::Internal)
+        }
+    }
+}
+
+/// For a JSON client, an answer is the document it leads to rather than a
+/// redirect: the next step's (200, with its URL in the document and in
+/// `Content-Location`) or the completion document. The cookies the
+/// redirect set are kept.
+pub(super) async fn follow<W: Wizard>(
+    mut answer: Result<HttpResponse, Problem>,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let base = wizard.runs.base_of(request);
+    // The entry redirects once more, to the step to be on.
+    for _ in 0..2 {
+        let Ok(redirect) = &answer else {
+            return answer;
+        };
+        let location = redirect
+            .headers()
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let Some(location) = location.filter(|_| redirect.status() == StatusCode::SEE_OTHER) else {
+            return answer;
+        };
+        let path = location.split(['?', '#']).next().unwrap_or("");
+        let Some(segment) = path.strip_prefix(&*base) else {
+            return answer;
+        };
+        let cookies: Vec<HeaderValue> = redirect.headers().get_all(SET_COOKIE).cloned().collect();
+        let next = if segment.is_empty() {
+            entry(request, session, wizard).await
+        } else if segment == format!("/{COMPLETE_SEGMENT}") {
+            complete(request, session, wizard).await
+        } else if let Some(index) = wizard
+            .steps
+            .slots
+            .iter()
+            .position(|slot| segment.strip_prefix('/') == Some(slot.name()))
+        {
+            show(index, request, session, wizard).await
+        } else {
+            return answer;
+        };
+        answer = next.map(|mut response| {
+            let headers = response.headers_mut();
+            let set_later: Vec<HeaderValue> = headers.get_all(SET_COOKIE).cloned().collect();
+            headers.remove(SET_COOKIE);
+            for cookie in cookies.into_iter().chain(set_later) {
+                headers.append(SET_COOKIE, cookie);
+            }
+            if let Ok(value) = HeaderValue::try_from(location.as_str()) {
+                headers.insert(CONTENT_LOCATION, value);
+            }
+            response
+        });
+    }
+    answer
+}

@@ -1,0 +1,283 @@
+//! The routes of a wizard: its steps, the completion page, the drafts
+//! script, the schema, the 405s and 404s, and with runs per tab the
+//! entry that lists them.
+
+use std::sync::Arc;
+
+use actix_session::Session;
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, guard, web};
+use tracing::Instrument;
+
+use super::pages::{complete, entry, follow, show};
+use super::steps::submit;
+use super::{Inner, WizardService, cacheable, for_client, see_other, with_headers};
+use crate::config::WizardConfig;
+use crate::csrf::random_id;
+use crate::declaration::COMPLETE_SEGMENT;
+use crate::json;
+use crate::problem::Problem;
+use crate::render::{DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT};
+use crate::run::{TAB_KEY_BYTES, TAB_SEGMENT};
+use crate::schema::SCHEMA_SEGMENT;
+use crate::tabs;
+use crate::wizard::Wizard;
+
+/// `GET` and `HEAD` (actix-web sends a `HEAD` answer without its body).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The 405 of a resource that takes the `allow` methods.
+fn not_allowed(allow: &'static str, config: Arc<WizardConfig>) -> actix_web::Route {
+    web::route().to(move |request: HttpRequest| {
+        let config = Arc::clone(&config);
+        async move {
+            let json = json::wants_json(request.headers());
+            with_headers(&config, json, Err(Problem::MethodNotAllowed { allow }))
+        }
+    })
+}
+
+impl<W: Wizard> HttpServiceFactory for WizardService<W> {
+    fn register(self, config: &mut AppService) {
+        let base = if self.inner.base.is_empty() {
+            "/"
+        } else {
+            self.inner.base.as_str()
+        }
+        .to_owned();
+        let headers = Arc::new(self.inner.config.clone());
+        let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
+        let tabs = self.inner.outer.as_ref().map(|outer| {
+            register_tab_routes(&self.inner, outer.pattern(), &headers, config);
+            (outer.pattern().to_owned(), Arc::clone(&self.inner))
+        });
+        let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
+        for entry_path in ["", "/"] {
+            scope =
+                scope.service(
+                    web::resource(entry_path)
+                        .route(get_or_head().to(
+                            |request: HttpRequest,
+                             session: Session,
+                             wizard: web::Data<Inner<W>>| async move {
+                                let mut answer = entry(&request, &session, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
+                                for_client(&request, &wizard, answer)
+                            },
+                        ))
+                        .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+                );
+        }
+        scope =
+            scope.service(
+                web::resource(format!("/{COMPLETE_SEGMENT}"))
+                    .route(
+                        get_or_head().to(
+                            |request: HttpRequest,
+                             session: Session,
+                             wizard: web::Data<Inner<W>>| async move {
+                                let mut answer = complete(&request, &session, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    // Not finished yet: the step to be on.
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
+                                for_client(&request, &wizard, answer)
+                            },
+                        ),
+                    )
+                    .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+            );
+        // The script that keeps typing as drafts: a file, so that a CSP
+        // without `unsafe-inline` allows it.
+        scope = scope.service(
+            web::resource(format!("/{DRAFTS_SCRIPT_SEGMENT}"))
+                .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
+                    let script = cacheable("text/javascript; charset=utf-8", DRAFTS_SCRIPT);
+                    with_headers(&wizard.config, false, Ok(script))
+                }))
+                .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+        );
+        // The steps' JSON Schema, for JSON clients.
+        scope = scope.service(
+            web::resource(format!("/{SCHEMA_SEGMENT}"))
+                .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
+                    let schema = cacheable("application/schema+json", wizard.schema().to_owned());
+                    with_headers(&wizard.config, false, Ok(schema))
+                }))
+                .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
+        );
+        // One static resource per declared step, which knows its step:
+        // matching needs no pattern engine, and the path is never parsed.
+        for (index, name) in names.into_iter().enumerate() {
+            scope = scope.service(
+                web::resource(format!("/{name}"))
+                    .route(get_or_head().to(
+                        move |request: HttpRequest,
+                              session: Session,
+                              wizard: web::Data<Inner<W>>| {
+                            async move {
+                                let mut answer = show(index, &request, &session, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
+                                for_client(&request, &wizard, answer)
+                            }
+                            .instrument(request_span::<W>(name))
+                        },
+                    ))
+                    .route(web::post().to(
+                        move |request: HttpRequest,
+                              session: Session,
+                              payload: web::Payload,
+                              wizard: web::Data<Inner<W>>| {
+                            async move {
+                                let mut answer =
+                                    submit(index, &request, &session, payload, &wizard).await;
+                                if json::wants_json(request.headers()) {
+                                    answer =
+                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
+                                }
+                                for_client(&request, &wizard, answer)
+                            }
+                            .instrument(request_span::<W>(name))
+                        },
+                    ))
+                    .default_service(not_allowed("GET, HEAD, POST", Arc::clone(&headers))),
+            );
+        }
+        scope
+            .default_service(web::to(
+                |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                    let json = json::wants_json(request.headers());
+                    with_headers(&wizard.config, json, elsewhere(&request, &wizard))
+                },
+            ))
+            .register(config);
+        if let Some((outer, inner)) = tabs {
+            register_unknown_runs(inner, &outer, config);
+        }
+    }
+}
+
+/// With runs per tab, `{outer}/r/…` under a key the crate did not make
+/// (matched by no run's scope): 404 with a link to the wizard, before
+/// anything is stored or a cookie set.
+fn register_unknown_runs<W: Wizard>(inner: Arc<Inner<W>>, outer: &str, config: &mut AppService) {
+    web::resource(format!("{outer}/{TAB_SEGMENT}/{{wizard_unknown_run}}*"))
+        .app_data(web::Data::from(inner))
+        .default_service(web::to(
+            |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                let json = json::wants_json(request.headers());
+                let start = wizard.outer_of(&request);
+                with_headers(&wizard.config, json, Err(wizard.not_found(&start)))
+            },
+        ))
+        .register(config);
+}
+
+/// With runs per tab, the routes at the wizard's own path: `{outer}`
+/// resumes or lists the session's runs, `{outer}/new` starts another.
+fn register_tab_routes<W: Wizard>(
+    inner: &Arc<Inner<W>>,
+    outer: &str,
+    headers: &Arc<WizardConfig>,
+    config: &mut AppService,
+) {
+    let entry_paths = [
+        if outer.is_empty() {
+            "/".to_owned()
+        } else {
+            outer.to_owned()
+        },
+        format!("{outer}/"),
+    ];
+    for path in entry_paths
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        web::resource(path)
+            .app_data(web::Data::from(Arc::clone(inner)))
+            .route(get_or_head().to(
+                |request: HttpRequest, session: Session, wizard: web::Data<Inner<W>>| async move {
+                    let answer = tabs_entry(&request, &session, &wizard);
+                    for_client(&request, &wizard, answer)
+                },
+            ))
+            .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
+            .register(config);
+    }
+    web::resource(format!("{outer}/new"))
+        .app_data(web::Data::from(Arc::clone(inner)))
+        .route(get_or_head().to(
+            |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                let outer = wizard.outer_of(&request);
+                let answer = Ok(see_other(&tabs::run_url(&outer, &random_id(TAB_KEY_BYTES))));
+                for_client(&request, &wizard, answer)
+            },
+        ))
+        .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
+        .register(config);
+}
+
+/// `GET {outer}` with runs per tab: the most recent unfinished run, the
+/// list of them when there are several, or a new run.
+fn tabs_entry<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let outer = wizard.outer_of(request);
+    let runs = wizard.runs.tab_runs(request, session, &wizard.steps);
+    match runs.as_slice() {
+        [] => Ok(see_other(&tabs::run_url(&outer, &random_id(TAB_KEY_BYTES)))),
+        [only] => Ok(see_other(&tabs::run_url(&outer, &only.key))),
+        several => tabs::runs_page(
+            several,
+            &outer,
+            &format!("{outer}/new"),
+            wizard.runs.now(),
+            &wizard.config.texts,
+            W::layout,
+            json::wants_json(request.headers()),
+        ),
+    }
+}
+
+/// The span a step's request runs in: the funnel's `tracing` events
+/// ([`crate::WizardEvent`]) and the pipeline's own come inside it.
+fn request_span<W: Wizard>(step: &'static str) -> tracing::Span {
+    tracing::debug_span!("wizard_request", wizard = W::ID, step)
+}
+
+/// Anything else under the wizard's path: a step's or the completion
+/// page's URL with a trailing slash redirects to the canonical one
+/// (308, keeping the method and body); the rest is 404.
+fn elsewhere<W: Wizard>(request: &HttpRequest, wizard: &Inner<W>) -> Result<HttpResponse, Problem> {
+    let path = request.path();
+    let base = wizard.runs.base_of(request);
+    let canonical = path.strip_suffix('/').and_then(|trimmed| {
+        let segment = trimmed.strip_prefix(&*base)?.strip_prefix('/')?;
+        let known = segment == COMPLETE_SEGMENT
+            || wizard.steps.slots.iter().any(|slot| slot.name() == segment);
+        known.then_some(trimmed)
+    });
+    let Some(canonical) = canonical else {
+        return Err(wizard.not_found(&base));
+    };
+    let mut location = canonical.to_owned();
+    if !request.query_string().is_empty() {
+        location.push('?');
+        location.push_str(request.query_string());
+    }
+    Ok(HttpResponse::PermanentRedirect()
+        .insert_header((LOCATION, location))
+        .finish())
+}

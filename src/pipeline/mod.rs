@@ -10,6 +10,8 @@
 
 use std::sync::Arc;
 
+use actix_session::Session;
+
 use actix_web::dev::ResourceDef;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
@@ -269,4 +271,51 @@ impl<W: Wizard> Inner<W> {
             schema::wizard_schema(W::ID, &shapes).to_string()
         })
     }
+}
+
+/// What a handler decided should happen, for the responder
+/// ([`Inner::respond`]) to save and answer.
+pub(super) enum Reply {
+    /// On to another page (303 See Other; a JSON client gets the document
+    /// it leads to).
+    Go(String),
+    /// A page made already: a step's page, or a problem's.
+    Page(HttpResponse),
+    /// A draft kept: nothing to show (204).
+    DraftKept,
+}
+
+impl<W: Wizard> Inner<W> {
+    /// The one place a run is saved: what changed in `run` (its state,
+    /// sealed once; the holder and visitor cookies) is written, then
+    /// `reply` is answered.
+    pub(super) fn respond(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        reply: Reply,
+    ) -> Result<HttpResponse, Problem> {
+        let response = match reply {
+            Reply::Go(location) => see_other(&location),
+            Reply::Page(page) => page,
+            Reply::DraftKept => draft_answer(),
+        };
+        self.runs.answer(request, session, run, response)
+    }
+
+    /// A problem's page, as the client asked for it (HTML or JSON), to be
+    /// answered with the run saved (e.g. a CSRF refusal keeps the draft's
+    /// cookie).
+    pub(super) fn problem_page(&self, request: &HttpRequest, problem: Problem) -> HttpResponse {
+        problem.answer(&self.config.texts, json::wants_json(request.headers()))
+    }
+}
+
+/// The answer to a draft save: nothing to show (the script sends it as a
+/// beacon and reads no answer).
+pub(super) fn draft_answer() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .finish()
 }

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_LOCATION, HeaderValue, LOCATION, SET_COOKIE};
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::{Inner, html, see_other};
+use super::{Inner, Reply, html, see_other};
 use crate::check_answers::AnswerSection;
 use crate::declaration::COMPLETE_SEGMENT;
 use crate::events::WizardEvent;
@@ -209,17 +209,9 @@ impl<W: Wizard> Inner<W> {
 
     /// Ends a finished run in this session and sends the visitor to the
     /// completion page.
-    pub(super) fn finished(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        run: &mut Run<W>,
-        outcome: &str,
-    ) -> Result<HttpResponse, Problem> {
+    pub(super) fn finished(&self, session: &Session, run: &mut Run<W>, outcome: &str) -> Reply {
         self.runs.keep_outcome(session, run, outcome);
-        let complete = format!("{}/{COMPLETE_SEGMENT}", run.base);
-        self.runs
-            .answer(request, session, run, see_other(&complete))
+        Reply::Go(format!("{}/{COMPLETE_SEGMENT}", run.base))
     }
 }
 
@@ -236,9 +228,7 @@ pub(super) async fn entry<W: Wizard>(
         run.leave_visitor_cookie();
     }
     let target = wizard.resume_url(&run);
-    wizard
-        .runs
-        .answer(request, session, &mut run, see_other(&target))
+    wizard.respond(request, session, &mut run, Reply::Go(target))
 }
 
 /// `GET {base}/{step}`: the step's page, from its draft or stored answers.
@@ -253,17 +243,13 @@ pub(super) async fn show<W: Wizard>(
     wizard.prefill(request, session, &mut run).await;
     if !run.journey.is_active(index) {
         run.leave_visitor_cookie();
-        let page = wizard
-            .not_found(&run.base)
-            .answer(&wizard.config.texts, json::wants_json(request.headers()));
-        return wizard.runs.answer(request, session, &mut run, page);
+        let page = wizard.problem_page(request, wizard.not_found(&run.base));
+        return wizard.respond(request, session, &mut run, Reply::Page(page));
     }
     if !run.journey.reachable(&wizard.steps, index) {
         run.leave_visitor_cookie();
         let target = wizard.resume_url(&run);
-        return wizard
-            .runs
-            .answer(request, session, &mut run, see_other(&target));
+        return wizard.respond(request, session, &mut run, Reply::Go(target));
     }
     let notice = wizard.arrival_notice(session, &mut run).await;
     keep_idle_clock_fresh(
@@ -288,7 +274,7 @@ pub(super) async fn show<W: Wizard>(
         step: slot.name(),
         change: is_change(request),
     });
-    wizard.runs.answer(request, session, &mut run, page)
+    wizard.respond(request, session, &mut run, Reply::Page(page))
 }
 
 /// Reading a page is activity too: the state's idle clock is refreshed,

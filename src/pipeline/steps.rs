@@ -5,18 +5,17 @@ use std::sync::Arc;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::pages::is_change;
-use super::{Inner, see_other};
+use super::{Inner, Reply, draft_answer, see_other};
 use crate::body::read_form;
 use crate::claim_ahead::ClaimAhead;
 use crate::csrf::CSRF_FIELD;
 use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
-use crate::json;
 use crate::once::Refusal;
 use crate::problem::Problem;
 use crate::render::REVISION_FIELD;
@@ -47,16 +46,10 @@ impl Action {
 /// The `action` of a draft the page's script saves.
 const DRAFT_ACTION: &str = "draft";
 
-/// The answer to a draft save: nothing to show (the script sends it as a
-/// beacon and reads no answer).
-pub(super) fn draft_answer() -> HttpResponse {
-    HttpResponse::NoContent()
-        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .finish()
-}
-
-/// `POST {base}/{step}`: takes the step's form, then Back, Continue or
-/// Finish.
+/// `POST {base}/{step}`: takes the step's form; the step machine decides
+/// the reply (Back, Continue, Finish, a draft), the responder saves the
+/// run and answers. What is refused before the run is touched is answered
+/// without saving anything.
 pub(super) async fn submit<W: Wizard>(
     index: usize,
     request: &HttpRequest,
@@ -67,22 +60,21 @@ pub(super) async fn submit<W: Wizard>(
     let mut form = read_form(request, payload, &wizard.config).await?;
     let mut run = wizard.runs.load(request, session, &wizard.steps);
     wizard.admit(request, &run).await?;
-    let drafting = form.first("action") == Some(DRAFT_ACTION);
-    if drafting && !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
-        // Typed on a run that has finished or expired since: dropped.
-        return Ok(draft_answer());
-    }
+    let action = Action::of(&form)?;
     if !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
+        if let Action::Draft = action {
+            // Typed on a run that has finished or expired since: dropped.
+            return Ok(draft_answer());
+        }
         // Boxed: rare, and its future is large.
-        return Box::pin(wizard.without_state(request, session, run)).await;
+        let reply = Box::pin(wizard.without_state(request, session, &mut run)).await;
+        return wizard.respond(request, session, &mut run, reply);
     }
     wizard.prefill(request, session, &mut run).await;
     if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
-        let page = Problem::Csrf {
-            form: request.path().to_owned(),
-        }
-        .answer(&wizard.config.texts, json::wants_json(request.headers()));
-        return wizard.runs.answer(request, session, &mut run, page);
+        let form = request.path().to_owned();
+        let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
+        return wizard.respond(request, session, &mut run, reply);
     }
     if !run.journey.is_active(index) {
         return Err(wizard.not_found(&run.base));
@@ -90,86 +82,75 @@ pub(super) async fn submit<W: Wizard>(
     if !run.journey.reachable(&wizard.steps, index) {
         return Ok(see_other(&wizard.resume_url(&run)));
     }
-    let action = Action::of(&form)?;
     let typed_on = form
         .first(REVISION_FIELD)
         .and_then(|revision| revision.parse::<u64>().ok());
     let shape = wizard.steps.slots[index].shape();
     form.retain(|name| shape.has_key(name));
-    match action {
-        Action::Draft => wizard.draft(request, session, run, index, &form, typed_on),
-        Action::Back => {
-            wizard.raise_revision(&mut run);
-            wizard.back(request, session, run, index, &form)
-        }
+    let reply = match action {
+        Action::Draft => match wizard.draft(&mut run, index, &form, typed_on) {
+            Some(reply) => reply,
+            None => return Ok(draft_answer()),
+        },
+        Action::Back => wizard.back(&mut run, index, &form),
         Action::Next => {
-            wizard.raise_revision(&mut run);
-            wizard.next(request, session, run, index, &form).await
+            wizard
+                .next(request, session, &mut run, index, &form)
+                .await?
         }
-    }
+    };
+    wizard.respond(request, session, &mut run, reply)
 }
 
 impl<W: Wizard> Inner<W> {
     /// A form for a run whose state is gone. A late duplicate of a finish
-    /// (its session renewed away) gets the completion page: the one lookup
-    /// a request without state makes, before the CSRF check, and only for
-    /// a run that stored answers. Otherwise the answers expired, which the
-    /// step page then says.
+    /// (its session renewed away) goes to the completion page: the one
+    /// lookup a request without state makes, before the CSRF check, and
+    /// only for a run that stored answers. Otherwise the answers expired,
+    /// which the step page then says.
     pub(super) async fn without_state(
         &self,
         request: &HttpRequest,
         session: &Session,
-        mut run: Run<W>,
-    ) -> Result<HttpResponse, Problem> {
+        run: &mut Run<W>,
+    ) -> Reply {
         let ahead = ClaimAhead::take(request, &run.visitor.run);
-        if let Some(outcome) = self.runs.finished_outcome(&run, ahead).await {
-            return self.finished(request, session, &mut run, &outcome);
+        if let Some(outcome) = self.runs.finished_outcome(run, ahead).await {
+            return self.finished(session, run, &outcome);
         }
         run.leave_visitor_cookie();
-        let first = self.resume_url(&run);
-        self.runs
-            .answer(request, session, &mut run, see_other(&first))
+        Reply::Go(self.resume_url(run))
     }
 
     /// Back: what was typed is kept as a draft, no validation.
-    pub(super) fn back(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        mut run: Run<W>,
-        index: usize,
-        form: &RawForm,
-    ) -> Result<HttpResponse, Problem> {
-        self.keep_draft(&mut run, index, form);
+    pub(super) fn back(&self, run: &mut Run<W>, index: usize, form: &RawForm) -> Reply {
+        self.raise_revision(run);
+        self.keep_draft(run, index, form);
         self.config.events.report(WizardEvent::Back {
             wizard: W::ID,
             run: &run.visitor.run,
             step: self.steps.slots[index].name(),
         });
-        let previous = self.step_url(&run.base, run.journey.previous(index).unwrap_or(index));
-        self.runs
-            .answer(request, session, &mut run, see_other(&previous))
+        Reply::Go(self.step_url(&run.base, run.journey.previous(index).unwrap_or(index)))
     }
 
     /// A draft the page's script saves: kept as Back keeps one, without
     /// validation and without secrets, unless it was typed on an older
     /// revision of the state (the visitor has sent a form since, in this
-    /// tab or another), which it must not undo.
+    /// tab or another), which it must not undo: then nothing (`None`).
     pub(super) fn draft(
         &self,
-        request: &HttpRequest,
-        session: &Session,
-        mut run: Run<W>,
+        run: &mut Run<W>,
         index: usize,
         form: &RawForm,
         typed_on: Option<u64>,
-    ) -> Result<HttpResponse, Problem> {
+    ) -> Option<Reply> {
         let current = run.journey.state.as_ref().map_or(0, |state| state.revision);
         if typed_on != Some(current) {
-            return Ok(draft_answer());
+            return None;
         }
-        self.keep_draft(&mut run, index, form);
-        self.runs.answer(request, session, &mut run, draft_answer())
+        self.keep_draft(run, index, form);
+        Some(Reply::DraftKept)
     }
 
     /// A form the visitor sent changes the state's revision: drafts typed
@@ -186,16 +167,58 @@ impl<W: Wizard> Inner<W> {
         &self,
         request: &HttpRequest,
         session: &Session,
-        mut run: Run<W>,
+        run: &mut Run<W>,
         index: usize,
         form: &RawForm,
-    ) -> Result<HttpResponse, Problem> {
+    ) -> Result<Reply, Problem> {
+        self.raise_revision(run);
         let slot = &self.steps.slots[index];
-        let now = self.runs.now();
         // The last step's async check runs inside the once-only finish,
         // so that a duplicate never checks against the first one's side
         // effects.
         let finishing = run.journey.next(index).is_none();
+        if let Some(errors) = self
+            .take_answers(request, run, index, form, finishing)
+            .await?
+        {
+            return self.invalid(request, run, index, form, &errors);
+        }
+        let Some(next) = run.journey.next(index) else {
+            // Boxed: the once-only section's future is large, and most
+            // requests never reach it.
+            return Box::pin(finish(self, request, session, run, index)).await;
+        };
+        if finishing {
+            // These answers switched on a later step: this is not the
+            // last step after all, so its check runs now.
+            let errors = slot
+                .recheck(&mut run.journey.answers, request, false, &self.config.texts)
+                .await;
+            if !errors.is_empty() {
+                run.state_mut(self.runs.now()).step_mut(slot.name()).answers = None;
+                run.journey.settle(&self.steps);
+                return self.invalid(request, run, index, form, &errors);
+            }
+        }
+        let target = if is_change(request) {
+            run.journey.resume(&self.steps)
+        } else {
+            next
+        };
+        Ok(Reply::Go(self.step_url(&run.base, target)))
+    }
+
+    /// Decodes and validates step `index`'s form and stores its answers:
+    /// the errors when it is invalid (nothing stored), else `None`.
+    async fn take_answers(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        form: &RawForm,
+        finishing: bool,
+    ) -> Result<Option<FieldErrors>, Problem> {
+        let slot = &self.steps.slots[index];
         request
             .extensions_mut()
             .insert(SubmittedRun(run.visitor.run.clone()));
@@ -214,10 +237,9 @@ impl<W: Wizard> Inner<W> {
             })?;
         let answers = match submitted {
             Submitted::Valid(answers) => answers,
-            Submitted::Invalid(errors) => {
-                return self.invalid(request, session, run, index, form, &errors);
-            }
+            Submitted::Invalid(errors) => return Ok(Some(errors)),
         };
+        let now = self.runs.now();
         run.state_mut(now);
         run.journey
             .store_answers(&self.steps, index, answers, W::VERSION, now);
@@ -226,31 +248,7 @@ impl<W: Wizard> Inner<W> {
             run: &run.visitor.run,
             step: slot.name(),
         });
-        let Some(next) = run.journey.next(index) else {
-            // Boxed: the once-only section's future is large, and most
-            // requests never reach it.
-            return Box::pin(finish(self, request, session, run, index)).await;
-        };
-        if finishing {
-            // These answers switched on a later step: this is not the
-            // last step after all, so its check runs now.
-            let errors = slot
-                .recheck(&mut run.journey.answers, request, false, &self.config.texts)
-                .await;
-            if !errors.is_empty() {
-                run.state_mut(now).step_mut(slot.name()).answers = None;
-                run.journey.settle(&self.steps);
-                return self.invalid(request, session, run, index, form, &errors);
-            }
-        }
-        let target = if is_change(request) {
-            run.journey.resume(&self.steps)
-        } else {
-            next
-        };
-        let location = self.step_url(&run.base, target);
-        self.runs
-            .answer(request, session, &mut run, see_other(&location))
+        Ok(None)
     }
 
     /// Keeps what was typed on step `index` (secrets aside) as its draft,
@@ -267,13 +265,12 @@ impl<W: Wizard> Inner<W> {
     pub(super) fn invalid(
         &self,
         request: &HttpRequest,
-        session: &Session,
-        mut run: Run<W>,
+        run: &mut Run<W>,
         index: usize,
         form: &RawForm,
         errors: &FieldErrors,
-    ) -> Result<HttpResponse, Problem> {
-        let draft = self.keep_draft(&mut run, index, form);
+    ) -> Result<Reply, Problem> {
+        let draft = self.keep_draft(run, index, form);
         self.config.events.report(WizardEvent::ValidationFailed {
             wizard: W::ID,
             run: &run.visitor.run,
@@ -281,8 +278,8 @@ impl<W: Wizard> Inner<W> {
             errors,
         });
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        let page = self.render_step(request, &mut run, index, &draft, errors, None, status)?;
-        self.runs.answer(request, session, &mut run, page)
+        let page = self.render_step(request, run, index, &draft, errors, None, status)?;
+        Ok(Reply::Page(page))
     }
 }
 
@@ -301,9 +298,9 @@ pub(super) async fn finish<W: Wizard>(
     wizard: &Inner<W>,
     request: &HttpRequest,
     session: &Session,
-    mut run: Run<W>,
+    run: &mut Run<W>,
     last: usize,
-) -> Result<HttpResponse, Problem> {
+) -> Result<Reply, Problem> {
     let run_id = run.visitor.run.clone();
     let active = run.journey.active_steps();
     let mut answers = std::mem::take(&mut run.journey.answers);
@@ -338,33 +335,35 @@ pub(super) async fn finish<W: Wizard>(
         }
     };
     let ahead = ClaimAhead::take(request, &run_id);
-    let result = wizard.runs.finish_once(&run_id, ahead, section).await;
-    match result {
-        Ok(outcome) => wizard.finished(request, session, &mut run, &outcome),
-        Err(refusal) => match &*refusal {
-            Refusal::Invalid { step, errors } => {
-                let name = wizard.steps.slots[*step].name();
-                run.state_mut(wizard.runs.now()).step_mut(name).errors = errors.clone();
-                let location = wizard.step_url(&run.base, *step);
-                wizard
-                    .runs
-                    .answer(request, session, &mut run, see_other(&location))
-            }
-            Refusal::Failed(error) | Refusal::Unavailable(error) => {
-                tracing::error!(%error, wizard = W::ID, run = run_id, "finish failed");
-                let problem = match &*refusal {
-                    Refusal::Unavailable(_) => Problem::FinishUnavailable,
-                    _ => Problem::FinishFailed,
-                };
-                let page =
-                    problem.answer(&wizard.config.texts, json::wants_json(request.headers()));
-                wizard.runs.answer(request, session, &mut run, page)
-            }
-        },
+    match wizard.runs.finish_once(&run_id, ahead, section).await {
+        Ok(outcome) => Ok(wizard.finished(session, run, &outcome)),
+        Err(refusal) => Ok(wizard.refused(request, run, &refusal)),
     }
 }
 
 impl<W: Wizard> Inner<W> {
+    /// What a refused finish answers: the first invalid step, its errors
+    /// kept to show there, or the page saying the finish failed (or is
+    /// unavailable for now: 503).
+    fn refused(&self, request: &HttpRequest, run: &mut Run<W>, refusal: &Refusal) -> Reply {
+        match refusal {
+            Refusal::Invalid { step, errors } => {
+                let name = self.steps.slots[*step].name();
+                run.state_mut(self.runs.now()).step_mut(name).errors = errors.clone();
+                Reply::Go(self.step_url(&run.base, *step))
+            }
+            Refusal::Failed(error) | Refusal::Unavailable(error) => {
+                let run = &run.visitor.run;
+                tracing::error!(%error, wizard = W::ID, run, "finish failed");
+                let problem = match refusal {
+                    Refusal::Unavailable(_) => Problem::FinishUnavailable,
+                    _ => Problem::FinishFailed,
+                };
+                Reply::Page(self.problem_page(request, problem))
+            }
+        }
+    }
+
     /// The once-only section's view of the finish handler's error. A step
     /// name the wizard does not declare is a bug in the handler: logged,
     /// and answered as a failure rather than sending anyone to a guess.

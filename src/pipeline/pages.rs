@@ -127,6 +127,31 @@ impl<W: Wizard> Inner<W> {
         }
     }
 
+    /// The check-answers sections of the steps completed before the last
+    /// one (`index`), each row's Change link landing on the control that
+    /// has focus first (a date's day).
+    fn answer_sections(&self, run: &mut Run<W>, index: usize) -> Vec<AnswerSection> {
+        let journey = &mut run.journey;
+        journey
+            .completed_before(&self.steps, index)
+            .into_iter()
+            .map(|i| {
+                let step = &self.steps.slots[i];
+                let mut rows = step.answers(&mut journey.answers, &self.config.texts);
+                for row in &mut rows {
+                    if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
+                        row.field = spec.target_id(None);
+                    }
+                }
+                AnswerSection {
+                    title: step.title(),
+                    change_url: format!("{}?change", self.step_url(&run.base, i)),
+                    rows,
+                }
+            })
+            .collect()
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn render_step(
         &self,
@@ -139,32 +164,13 @@ impl<W: Wizard> Inner<W> {
         status: StatusCode,
     ) -> Result<HttpResponse, Problem> {
         let slot = &self.steps.slots[index];
-        let journey = &mut run.journey;
-        let is_last = journey.next(index).is_none();
-        let sections: Vec<AnswerSection> = if is_last {
-            journey
-                .completed_before(&self.steps, index)
-                .into_iter()
-                .map(|i| {
-                    let step = &self.steps.slots[i];
-                    let mut rows = step.answers(&mut journey.answers, &self.config.texts);
-                    // A Change link lands on the control that has focus
-                    // first (a date's day).
-                    for row in &mut rows {
-                        if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
-                            row.field = spec.target_id(None);
-                        }
-                    }
-                    AnswerSection {
-                        title: step.title(),
-                        change_url: format!("{}?change", self.step_url(&run.base, i)),
-                        rows,
-                    }
-                })
-                .collect()
+        let is_last = run.journey.next(index).is_none();
+        let sections = if is_last {
+            self.answer_sections(run, index)
         } else {
             Vec::new()
         };
+        let journey = &mut run.journey;
         let (current, total) = journey.position(index);
         let mut action = self.step_url(&run.base, index);
         let change = is_change(request);

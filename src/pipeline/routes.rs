@@ -56,115 +56,132 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         });
         let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
         for entry_path in ["", "/"] {
-            scope =
-                scope.service(
-                    web::resource(entry_path)
-                        .route(get_or_head().to(
-                            |request: HttpRequest,
-                             session: Session,
-                             wizard: web::Data<Inner<W>>| async move {
-                                let mut answer = entry(&request, &session, &wizard).await;
-                                if json::wants_json(request.headers()) {
-                                    answer =
-                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
-                                }
-                                for_client(&request, &wizard, answer)
-                            },
-                        ))
-                        .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
-                );
+            scope = scope.service(readable(entry_path, on_entry::<W>, &headers));
         }
-        scope =
-            scope.service(
-                web::resource(format!("/{COMPLETE_SEGMENT}"))
-                    .route(
-                        get_or_head().to(
-                            |request: HttpRequest,
-                             session: Session,
-                             wizard: web::Data<Inner<W>>| async move {
-                                let mut answer = complete(&request, &session, &wizard).await;
-                                if json::wants_json(request.headers()) {
-                                    // Not finished yet: the step to be on.
-                                    answer =
-                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
-                                }
-                                for_client(&request, &wizard, answer)
-                            },
-                        ),
-                    )
-                    .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
-            );
+        let complete_path = format!("/{COMPLETE_SEGMENT}");
+        scope = scope.service(readable(&complete_path, on_complete::<W>, &headers));
         // The script that keeps typing as drafts: a file, so that a CSP
         // without `unsafe-inline` allows it.
-        scope = scope.service(
-            web::resource(format!("/{DRAFTS_SCRIPT_SEGMENT}"))
-                .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
-                    let script = cacheable("text/javascript; charset=utf-8", DRAFTS_SCRIPT);
-                    with_headers(&wizard.config, false, Ok(script))
-                }))
-                .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
-        );
+        let script_path = format!("/{DRAFTS_SCRIPT_SEGMENT}");
+        scope = scope.service(readable(&script_path, on_drafts_script::<W>, &headers));
         // The steps' JSON Schema, for JSON clients.
-        scope = scope.service(
-            web::resource(format!("/{SCHEMA_SEGMENT}"))
-                .route(get_or_head().to(|wizard: web::Data<Inner<W>>| async move {
-                    let schema = cacheable("application/schema+json", wizard.schema().to_owned());
-                    with_headers(&wizard.config, false, Ok(schema))
-                }))
-                .default_service(not_allowed("GET, HEAD", Arc::clone(&headers))),
-        );
+        let schema_path = format!("/{SCHEMA_SEGMENT}");
+        scope = scope.service(readable(&schema_path, on_schema::<W>, &headers));
         // One static resource per declared step, which knows its step:
         // matching needs no pattern engine, and the path is never parsed.
         for (index, name) in names.into_iter().enumerate() {
-            scope = scope.service(
-                web::resource(format!("/{name}"))
-                    .route(get_or_head().to(
-                        move |request: HttpRequest,
-                              session: Session,
-                              wizard: web::Data<Inner<W>>| {
-                            async move {
-                                let mut answer = show(index, &request, &session, &wizard).await;
-                                if json::wants_json(request.headers()) {
-                                    answer =
-                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
-                                }
-                                for_client(&request, &wizard, answer)
-                            }
-                            .instrument(request_span::<W>(name))
-                        },
-                    ))
-                    .route(web::post().to(
-                        move |request: HttpRequest,
-                              session: Session,
-                              payload: web::Payload,
-                              wizard: web::Data<Inner<W>>| {
-                            async move {
-                                let mut answer =
-                                    submit(index, &request, &session, payload, &wizard).await;
-                                if json::wants_json(request.headers()) {
-                                    answer =
-                                        Box::pin(follow(answer, &request, &session, &wizard)).await;
-                                }
-                                for_client(&request, &wizard, answer)
-                            }
-                            .instrument(request_span::<W>(name))
-                        },
-                    ))
-                    .default_service(not_allowed("GET, HEAD, POST", Arc::clone(&headers))),
-            );
+            scope = scope.service(step_resource::<W>(index, name, &headers));
         }
         scope
-            .default_service(web::to(
-                |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
-                    let json = json::wants_json(request.headers());
-                    with_headers(&wizard.config, json, elsewhere(&request, &wizard))
-                },
-            ))
+            .default_service(web::to(on_elsewhere::<W>))
             .register(config);
         if let Some((outer, inner)) = tabs {
             register_unknown_runs(inner, &outer, config);
         }
     }
+}
+
+/// A resource read with `GET` or `HEAD` through `handler`; any other
+/// method gets 405.
+fn readable<F, Args>(path: &str, handler: F, headers: &Arc<WizardConfig>) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(get_or_head().to(handler))
+        .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
+}
+
+/// Step `index`'s resource: its page (`GET`, `HEAD`) and its form
+/// (`POST`), each in the span of a step's request.
+fn step_resource<W: Wizard>(
+    index: usize,
+    name: &'static str,
+    headers: &Arc<WizardConfig>,
+) -> actix_web::Resource {
+    web::resource(format!("/{name}"))
+        .route(get_or_head().to(
+            move |request: HttpRequest, session: Session, wizard: web::Data<Inner<W>>| {
+                async move {
+                    let answer = show(index, &request, &session, &wizard).await;
+                    to_client(answer, &request, &session, &wizard).await
+                }
+                .instrument(request_span::<W>(name))
+            },
+        ))
+        .route(web::post().to(
+            move |request: HttpRequest,
+                  session: Session,
+                  payload: web::Payload,
+                  wizard: web::Data<Inner<W>>| {
+                async move {
+                    let answer = submit(index, &request, &session, payload, &wizard).await;
+                    to_client(answer, &request, &session, &wizard).await
+                }
+                .instrument(request_span::<W>(name))
+            },
+        ))
+        .default_service(not_allowed("GET, HEAD, POST", Arc::clone(headers)))
+}
+
+/// An answer as the client takes it: for a JSON client, the document a
+/// redirect leads to ([`follow`]); for everyone, [`for_client`].
+async fn to_client<W: Wizard>(
+    answer: Result<HttpResponse, Problem>,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> HttpResponse {
+    let answer = if json::wants_json(request.headers()) {
+        Box::pin(follow(answer, request, session, wizard)).await
+    } else {
+        answer
+    };
+    for_client(request, wizard, answer)
+}
+
+/// `GET {base}`.
+async fn on_entry<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    let answer = entry(&request, &session, &wizard).await;
+    to_client(answer, &request, &session, &wizard).await
+}
+
+/// `GET {base}/complete` (a JSON client not finished yet is given the
+/// step to be on).
+async fn on_complete<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    let answer = complete(&request, &session, &wizard).await;
+    to_client(answer, &request, &session, &wizard).await
+}
+
+/// The drafts script.
+async fn on_drafts_script<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
+    let script = cacheable("text/javascript; charset=utf-8", DRAFTS_SCRIPT);
+    with_headers(&wizard.config, false, Ok(script))
+}
+
+/// The steps' JSON Schema.
+async fn on_schema<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
+    let schema = cacheable("application/schema+json", wizard.schema().to_owned());
+    with_headers(&wizard.config, false, Ok(schema))
+}
+
+/// Anything else under the wizard's path ([`elsewhere`]).
+async fn on_elsewhere<W: Wizard>(
+    request: HttpRequest,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    let json = json::wants_json(request.headers());
+    with_headers(&wizard.config, json, elsewhere(&request, &wizard))
 }
 
 /// With runs per tab, `{outer}/r/…` under a key the crate did not make

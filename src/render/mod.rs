@@ -1,0 +1,288 @@
+//! What step templates receive ([`Page`]), the components they place,
+//! and the page the crate renders from a step's declaration.
+//!
+//! askama resolves templates in the crate that derives them, so a user's
+//! template cannot `{% extends %}` one of ours. Instead each building block
+//! is a Rust value that renders itself, already escaped and marked safe
+//! (write `{{ page.field("email") }}` in your own template), and the
+//! application's own layout is a function of the wizard
+//! ([`crate::Wizard::layout`]) that receives the rendered body.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use crate::check_answers::AnswerSection;
+use crate::components::escape_into;
+use crate::field::{FieldRef, FieldSpec, humanize};
+use crate::field_errors::FieldErrors;
+use crate::form::RawForm;
+use crate::texts::Texts;
+
+mod layout;
+mod parts;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use layout::ProblemPage;
+pub use layout::{CompletePage, Layout};
+use parts::UNDECLARED;
+pub use parts::{
+    AriaAttributes, Buttons, CheckAnswers, DraftsScript, ErrorMessage, ErrorSummary, Field,
+    HiddenFields, Markup, PageTop, Progress, ProgressLine, SafeHtml,
+};
+
+/// The crate's stylesheet: visually hidden text, error states and a plain
+/// readable look for every component. The default layout inlines it; an
+/// application serving its own CSS can start from it.
+pub const STYLESHEET: &str = include_str!("../../templates/wizard/wizard.css");
+
+/// How the wizard's pages are laid out: [`crate::Wizard::layout`].
+pub type LayoutFn = fn(&Layout<'_>) -> Result<String, askama::Error>;
+
+/// Everything a step's template needs: title, form values, errors,
+/// progress, navigation and the components.
+///
+/// Values come from what the visitor last typed on this step (a draft) or
+/// else from the stored answers; secrets are never among them.
+pub struct Page<'a> {
+    pub(crate) title: &'static str,
+    pub(crate) action: String,
+    pub(crate) values: &'a RawForm,
+    pub(crate) errors: &'a FieldErrors,
+    pub(crate) csrf_token: &'a str,
+    /// The state's revision the page shows ([`REVISION_FIELD`]).
+    pub(crate) revision: u64,
+    pub(crate) progress: Progress,
+    pub(crate) notice: Option<&'a str>,
+    pub(crate) has_back: bool,
+    pub(crate) is_last: bool,
+    /// The step's own label for its main button.
+    pub(crate) button: Option<&'static str>,
+    pub(crate) is_change: bool,
+    pub(crate) sections: &'a [AnswerSection],
+    pub(crate) base: &'a str,
+    pub(crate) fields: &'static [FieldSpec],
+    pub(crate) texts: &'a Texts,
+    pub(crate) layout: LayoutFn,
+    /// htmx asked for the page to swap in: [`Page::in_layout`] gives the
+    /// body alone.
+    pub(crate) fragment: bool,
+    /// At start-up, the fields the page's template placed.
+    pub(crate) placed: Option<&'a RefCell<Vec<String>>>,
+}
+
+impl<'a> Page<'a> {
+    /// The step's title ([`crate::Step::TITLE`]).
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
+    /// The `<title>`: the step's title, prefixed with `Error: ` when the
+    /// page shows errors.
+    pub fn document_title(&self) -> String {
+        if self.has_errors() {
+            format!("{}{}", self.texts.error_title_prefix, self.title)
+        } else {
+            self.title.to_owned()
+        }
+    }
+
+    /// Where the form posts: the step's own URL.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The URL the wizard is mounted at, e.g. `/signup`.
+    pub fn base(&self) -> &str {
+        self.base
+    }
+
+    /// Whether any field has an error.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// A notice to show above the form (e.g. that earlier answers expired).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice
+    }
+
+    /// Whether to offer a Back button (false on the first active step).
+    pub fn has_back(&self) -> bool {
+        self.has_back
+    }
+
+    /// Whether this is the last step, whose button finishes the wizard.
+    pub fn is_last(&self) -> bool {
+        self.is_last
+    }
+
+    /// Whether the visitor came from a Change link of the check-answers
+    /// list: saving returns there (a button may say "Save and return to
+    /// check your answers").
+    pub fn is_change(&self) -> bool {
+        self.is_change
+    }
+
+    /// The wizard's text table.
+    pub fn texts(&self) -> &'a Texts {
+        self.texts
+    }
+
+    /// The error summary: place it first in the form's column.
+    pub fn error_summary(&self) -> ErrorSummary<'a> {
+        ErrorSummary {
+            errors: self.errors,
+            fields: self.fields,
+            texts: self.texts,
+        }
+    }
+
+    /// The hidden inputs every form must carry (the CSRF token).
+    pub fn hidden_fields(&self) -> HiddenFields<'a> {
+        HiddenFields {
+            token: self.csrf_token,
+            revision: self.revision,
+        }
+    }
+
+    /// "Step 2 of 4", counted over the steps that apply to this visitor.
+    pub fn progress(&self) -> ProgressLine<'a> {
+        ProgressLine {
+            progress: self.progress,
+            texts: self.texts,
+        }
+    }
+
+    /// Whether htmx asked for this page to swap into the current one (the
+    /// request carried `HX-Request: true`, and was not a history restore):
+    /// then the layout is left out.
+    pub fn is_fragment(&self) -> bool {
+        self.fragment
+    }
+
+    /// Where this step stands among the steps that apply.
+    pub fn position(&self) -> Progress {
+        self.progress
+    }
+
+    /// The answers given so far, by step, with Change links; filled on the
+    /// last step only.
+    pub fn check_answers(&self) -> CheckAnswers<'a> {
+        CheckAnswers {
+            sections: self.sections,
+            texts: self.texts,
+        }
+    }
+
+    /// One field: `{{ page.field("email") }}` places it whole (label,
+    /// hint, error, control); its methods give the parts. Takes the
+    /// field's name or its typed name (`Account::EMAIL`).
+    pub fn field(&self, name: impl FieldRef) -> Field<'a> {
+        let name = name.field_name();
+        if let Some(placed) = self.placed {
+            placed.borrow_mut().push(name.to_owned());
+        }
+        let spec = self.fields.iter().find(|f| f.name == name);
+        let (name, label): (Cow<'static, str>, Cow<'static, str>) = match spec {
+            Some(spec) => (Cow::Borrowed(spec.name), Cow::Borrowed(spec.label)),
+            None => (Cow::Owned(name.to_owned()), Cow::Owned(humanize(name))),
+        };
+        Field {
+            error: self.errors.find(&name),
+            spec: spec.unwrap_or(&UNDECLARED),
+            name,
+            label,
+            values: self.values,
+            texts: self.texts,
+        }
+    }
+
+    /// Every declared field, in order, each placed whole.
+    pub fn fields(&self) -> impl Iterator<Item = Field<'a>> + '_ {
+        self.fields.iter().map(|spec| self.field(spec.name))
+    }
+
+    /// The top of a step page: progress, error summary, notice, heading.
+    pub fn top(&self) -> PageTop<'a, '_> {
+        PageTop { page: self }
+    }
+
+    /// The `<script>` that keeps what the visitor types as the step's
+    /// draft across a reload or a closed tab ([`DRAFTS_SCRIPT`]): place it
+    /// after the form on a page of your own.
+    pub fn drafts_script(&self) -> DraftsScript<'a> {
+        DraftsScript { base: self.base }
+    }
+
+    /// The form's buttons: Continue (or the last step's finish button) and
+    /// Back where there is a step before.
+    pub fn buttons(&self) -> Buttons<'a> {
+        Buttons {
+            is_last: self.is_last,
+            has_back: self.has_back,
+            label: self.button,
+            texts: self.texts,
+        }
+    }
+
+    /// The page's body as the crate renders it from the declaration, to
+    /// put in a layout.
+    pub fn default_body(&self) -> String {
+        let mut out = String::with_capacity(8192);
+        self.top().write_into(&mut out);
+        if !self.sections.is_empty() {
+            self.check_answers().write_into(&mut out);
+        }
+        out.push_str("\n<form method=\"post\" action=\"");
+        escape_into(&mut out, &self.action);
+        out.push_str("\" novalidate>\n");
+        self.hidden_fields().write_into(&mut out);
+        out.push('\n');
+        for field in self.fields() {
+            field.write_into(&mut out);
+        }
+        self.buttons().write_into(&mut out);
+        out.push_str("</form>\n");
+        self.drafts_script().write_into(&mut out);
+        out
+    }
+
+    /// The whole page from the declaration, inside the wizard's layout:
+    /// what [`crate::Step::render`] does by default.
+    pub fn render_default(&self) -> Result<String, askama::Error> {
+        let body = self.default_body();
+        self.in_layout(&body)
+    }
+
+    /// `body` (a step template's own content) inside the wizard's layout,
+    /// titled with [`Page::document_title`]; the body alone when htmx
+    /// asked for the page to swap it in ([`Page::is_fragment`]).
+    pub fn in_layout(&self, body: &str) -> Result<String, askama::Error> {
+        if self.fragment {
+            return Ok(body.to_owned());
+        }
+        let title = self.document_title();
+        (self.layout)(&Layout {
+            title: &title,
+            body,
+            texts: self.texts,
+        })
+    }
+}
+
+/// The script that saves what a visitor typed and did not send as the
+/// step's draft (after a pause in typing, and as a beacon when the page is
+/// hidden or left), so that a reload or a closed tab keeps it. The wizard
+/// serves it at `{base}/wizard.js`; the default page places it
+/// ([`Page::drafts_script`]). No build step, no framework; a
+/// Content-Security-Policy without `unsafe-inline` allows it.
+pub const DRAFTS_SCRIPT: &str = include_str!("../../templates/wizard/drafts.js");
+
+/// The URL segment the wizard serves [`DRAFTS_SCRIPT`] at (a step name
+/// cannot contain a dot).
+pub(crate) const DRAFTS_SCRIPT_SEGMENT: &str = "wizard.js";
+
+/// The hidden field that carries the revision of the state a form was
+/// shown on, which a draft saved by the page's script must match.
+pub(crate) const REVISION_FIELD: &str = "wizard_revision";

@@ -1,0 +1,298 @@
+//! The application under test ([`TestApp`]), its clock, the record of
+//! finishes and events, and the answers a test plants.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use actix_http::Request;
+use actix_session::storage::SessionStore;
+use actix_web::App;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::test::TestRequest;
+use futures_util::future::LocalBoxFuture;
+use serde_json::value::RawValue;
+
+use super::visitor::Visitor;
+
+use crate::config::Clock;
+use crate::events::WizardEvent;
+use crate::setup::WizardSetup;
+use crate::step::Step;
+use crate::wizard::Wizard;
+
+/// The kit's clock: the system's, plus however far the test moved it.
+/// Every wizard of a [`TestApp`] reads it; so does the visitors' cookie
+/// jar, whose cookies lapse by it.
+#[derive(Debug, Default)]
+pub struct TestClock {
+    ahead_secs: AtomicU64,
+}
+
+impl TestClock {
+    /// Moves the clock `by` forward, at once.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// app.clock().advance(std::time::Duration::from_secs(31 * 60));
+    /// let page = visitor.open("/signup").await; // the expiry notice, at once
+    /// assert!(page.notice().is_some());
+    /// # }
+    /// ```
+    pub fn advance(&self, by: Duration) {
+        self.ahead_secs.fetch_add(by.as_secs(), Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now() + Duration::from_secs(self.ahead_secs.load(Ordering::SeqCst))
+    }
+}
+
+/// The application's service, whatever its body type.
+pub(super) trait Call {
+    fn call(&self, request: Request) -> LocalBoxFuture<'_, ServiceResponse<BoxBody>>;
+}
+
+impl<S, B> Call for S
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody + 'static,
+{
+    fn call(&self, request: Request) -> LocalBoxFuture<'_, ServiceResponse<BoxBody>> {
+        let http = request.head().clone();
+        let future = Service::call(self, request);
+        Box::pin(async move {
+            match future.await {
+                Ok(response) => response.map_into_boxed_body(),
+                // An error a middleware returned: what a client receives.
+                Err(error) => {
+                    let request = TestRequest::default()
+                        .method(http.method.clone())
+                        .uri(&http.uri.to_string())
+                        .to_http_request();
+                    ServiceResponse::new(request, error.as_response_error().error_response())
+                }
+            }
+        })
+    }
+}
+
+/// Plants sessions in the application's store, whatever store it is.
+pub(super) trait Planter {
+    fn setup_config(&self) -> &crate::WizardConfig;
+    fn mount_of(&self, id: &str) -> Option<String>;
+    fn plant(&self, entries: HashMap<String, String>)
+    -> LocalBoxFuture<'_, Result<String, String>>;
+}
+
+impl<St: SessionStore + 'static> Planter for WizardSetup<St> {
+    fn setup_config(&self) -> &crate::WizardConfig {
+        self.config()
+    }
+
+    fn mount_of(&self, id: &str) -> Option<String> {
+        WizardSetup::mount_of(self, id)
+    }
+
+    fn plant(
+        &self,
+        entries: HashMap<String, String>,
+    ) -> LocalBoxFuture<'_, Result<String, String>> {
+        Box::pin(self.plant_session(entries))
+    }
+}
+
+/// How many times the finish handler ran, per run, and how it ended.
+type FinishLog = Arc<Mutex<HashMap<String, Vec<bool>>>>;
+
+/// An application under test, built as a server would build it.
+pub struct TestApp {
+    pub(super) service: Box<dyn Call>,
+    pub(super) planter: Box<dyn Planter>,
+    pub(super) clock: Arc<TestClock>,
+    pub(super) finishes: FinishLog,
+    pub(super) events: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl TestApp {
+    /// Builds the application `app` makes from `setup` (the middleware,
+    /// the wizard services, the application's routes and data), on
+    /// `actix_web::test`. The kit sets its [`TestClock`] in the setup's
+    /// configuration (in place of any other clock) and adds an event hook
+    /// that counts finishes.
+    pub async fn new<St, F, T, B>(mut setup: WizardSetup<St>, app: F) -> Self
+    where
+        St: SessionStore + 'static,
+        F: FnOnce(&WizardSetup<St>) -> App<T>,
+        T: ServiceFactory<
+                ServiceRequest,
+                Config = (),
+                Response = ServiceResponse<B>,
+                Error = actix_web::Error,
+                InitError = (),
+            > + 'static,
+        T::Future: 'static,
+        B: MessageBody + 'static,
+    {
+        let clock = Arc::new(TestClock::default());
+        let finishes = FinishLog::default();
+        let log = Arc::clone(&finishes);
+        let events: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let config = setup.config_mut();
+        config.clock = crate::config::SharedClock(clock.clone());
+        let seen = Arc::clone(&events);
+        config.events.add(Arc::new(move |event: &WizardEvent<'_>| {
+            if let WizardEvent::FinishRan { run, succeeded, .. } = event {
+                let mut log = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                log.entry((*run).to_owned()).or_default().push(*succeeded);
+            }
+            let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            seen.push(Recorded::of(event));
+        }));
+        let service = actix_web::test::init_service(app(&setup)).await;
+        Self {
+            service: Box::new(service),
+            planter: Box::new(setup),
+            clock,
+            finishes,
+            events,
+        }
+    }
+
+    /// A new visitor of wizard `W` mounted at `base`, with an empty
+    /// cookie jar (a browser profile of their own).
+    pub fn visitor<W: Wizard>(&self, base: &str) -> Visitor<'_, W> {
+        Visitor::new(self, base)
+    }
+
+    /// The clock every wizard of this application reads.
+    pub fn clock(&self) -> &TestClock {
+        &self.clock
+    }
+
+    /// How many times the finish handler ran for run `run` (see
+    /// [`Visitor::run_id`]), whatever it returned.
+    ///
+    /// ```no_run
+    /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
+    /// let run = visitor.run_id().expect("the wizard named the run");
+    /// assert_eq!(app.finishes(&run), 1, "however often the button was pressed");
+    /// # }
+    /// ```
+    pub fn finishes(&self, run: &str) -> usize {
+        self.finish_results(run).len()
+    }
+
+    /// What each run of the finish handler for `run` returned, in order:
+    /// `true` for an outcome, `false` for an error.
+    pub fn finish_results(&self, run: &str) -> Vec<bool> {
+        let log = self.finishes.lock().unwrap_or_else(|p| p.into_inner());
+        log.get(run).cloned().unwrap_or_default()
+    }
+
+    /// Every [`WizardEvent`] the application's wizards reported so far, in
+    /// order, as the kit recorded them.
+    ///
+    /// ```no_run
+    /// # fn example(app: &actix_wizard::testing::TestApp) {
+    /// let kinds: Vec<&str> = app.events().iter().map(|e| e.kind).collect();
+    /// assert_eq!(kinds, ["step_shown", "validation_failed", "step_saved"]);
+    /// # }
+    /// ```
+    pub fn events(&self) -> Vec<Recorded> {
+        let events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        events.clone()
+    }
+
+    /// How many times the finish handler ran, over all runs.
+    pub fn all_finishes(&self) -> usize {
+        let log = self.finishes.lock().unwrap_or_else(|p| p.into_inner());
+        log.values().map(Vec::len).sum()
+    }
+}
+
+/// A [`WizardEvent`] as the kit keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// `step_shown`, `run_started`, `step_saved`, `validation_failed`, `back`,
+    /// `finish_ran` (or `other` for a kind this kit does not know).
+    pub kind: &'static str,
+    /// The run's id.
+    pub run: String,
+    /// The step, for the step events.
+    pub step: Option<&'static str>,
+    /// The fields that failed, for `validation_failed`.
+    pub fields: Vec<String>,
+    /// The code of each failed rule, in the order of `fields`
+    /// ([`crate::FieldError::code`]).
+    pub codes: Vec<Option<String>>,
+}
+
+impl Recorded {
+    fn of(event: &WizardEvent<'_>) -> Self {
+        let recorded = |kind, run: &str, step| Self {
+            kind,
+            run: run.to_owned(),
+            step,
+            fields: Vec::new(),
+            codes: Vec::new(),
+        };
+        match *event {
+            WizardEvent::StepShown { run, step, .. } => recorded("step_shown", run, Some(step)),
+            WizardEvent::RunStarted { run, .. } => recorded("run_started", run, None),
+            WizardEvent::StepSaved { run, step, .. } => recorded("step_saved", run, Some(step)),
+            WizardEvent::ValidationFailed {
+                run, step, errors, ..
+            } => Self {
+                fields: errors.iter().map(|e| e.field.clone()).collect(),
+                codes: errors.iter().map(|e| e.code.clone()).collect(),
+                ..recorded("validation_failed", run, Some(step))
+            },
+            WizardEvent::Back { run, step, .. } => recorded("back", run, Some(step)),
+            WizardEvent::FinishRan { run, .. } => recorded("finish_ran", run, None),
+        }
+    }
+}
+
+/// The answers of completed steps to start a run with: see
+/// [`Visitor::start_with`].
+pub struct Answers<W> {
+    pub(super) steps: Vec<(&'static str, Box<RawValue>)>,
+    pub(super) wizard: PhantomData<W>,
+}
+
+impl<W: Wizard> Default for Answers<W> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<W: Wizard> Answers<W> {
+    /// No answers yet.
+    pub fn new() -> Self {
+        Self {
+            steps: Vec::new(),
+            wizard: PhantomData,
+        }
+    }
+
+    /// `step` as the answers of its step, stored as given: a step that
+    /// breaks its rules is caught when the run finishes, as stored
+    /// answers are.
+    ///
+    /// # Panics
+    ///
+    /// When the step does not serialize.
+    pub fn with<S: Step>(mut self, step: &S) -> Self {
+        let json = serde_json::value::to_raw_value(step)
+            .unwrap_or_else(|error| panic!("step {:?} does not serialize: {error}", S::NAME));
+        self.steps.retain(|(name, _)| *name != S::NAME);
+        self.steps.push((S::NAME, json));
+        self
+    }
+}

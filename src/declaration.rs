@@ -11,8 +11,8 @@ use std::cell::RefCell;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::render::{LayoutFn, Page, Progress};
+use crate::steps::Steps;
 use crate::texts::Texts;
-use crate::wizard::Steps;
 
 /// The URL segment of the completion page; no step may use it.
 pub(crate) const COMPLETE_SEGMENT: &str = "complete";

@@ -4,7 +4,8 @@
 use serde_json::value::RawValue;
 
 use crate::state::{Notice, StepRecord, WizardState};
-use crate::wizard::{Steps, Wizard};
+use crate::steps::Steps;
+use crate::wizard::Wizard;
 
 /// A visitor's stored state together with the typed answers it holds.
 pub(crate) struct Journey<W> {

@@ -48,6 +48,7 @@ mod session;
 mod setup;
 mod state;
 mod step;
+mod steps;
 pub mod store;
 mod tabs;
 #[cfg(feature = "testing")]
@@ -67,8 +68,9 @@ pub use render::CompletePage;
 pub use secret::Secret;
 pub use setup::WizardSetup;
 pub use step::Step;
+pub use steps::Steps;
 pub use store::MemoryStore;
-pub use wizard::{Admission, Finish, FinishError, Steps, Wizard, resource, run_of};
+pub use wizard::{Admission, Finish, FinishError, Wizard, resource, run_of};
 
 /// Pages: the page a step is shown on, the components it is made of, the
 /// check-answers list, the layout around it and every word the crate

@@ -29,7 +29,8 @@ use crate::once::Finishes;
 use crate::problem::Problem;
 use crate::run::{Run, Runs, TAB_KEY_PATTERN, TAB_PARAM, TAB_SEGMENT};
 use crate::schema::{self};
-use crate::wizard::{Steps, Wizard};
+use crate::steps::Steps;
+use crate::wizard::Wizard;
 
 mod pages;
 mod routes;

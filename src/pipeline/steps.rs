@@ -20,7 +20,8 @@ use crate::once::Refusal;
 use crate::problem::Problem;
 use crate::render::REVISION_FIELD;
 use crate::run::Run;
-use crate::wizard::{Finish, FinishError, Submitted, SubmittedRun, Wizard};
+use crate::steps::Submitted;
+use crate::wizard::{Finish, FinishError, SubmittedRun, Wizard};
 
 /// What a step's form asks for.
 enum Action {

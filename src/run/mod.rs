@@ -23,8 +23,9 @@ use crate::mount::Mount;
 use crate::once::{Finishes, Refusal};
 use crate::problem::Problem;
 use crate::state::{EncodeError, WizardState};
+use crate::steps::Steps;
 use crate::visitor::{HolderCookie, Sent, Stage, Visitor, VisitorCookie};
-use crate::wizard::{Steps, Wizard};
+use crate::wizard::Wizard;
 
 #[cfg(feature = "testing")]
 mod planted;

@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use super::{Run, RunKey, Runs, TAB_PARAM, TabRun};
 use crate::journey::{Journey, Stored};
 use crate::state::{Notice, WizardState};
-use crate::wizard::{Steps, Wizard};
+use crate::steps::Steps;
+use crate::wizard::Wizard;
 
 impl Runs {
     /// With runs per tab: the session's unfinished runs of this wizard on

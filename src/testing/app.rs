@@ -16,8 +16,6 @@ use actix_web::test::TestRequest;
 use futures_util::future::LocalBoxFuture;
 use serde_json::value::RawValue;
 
-use super::visitor::Visitor;
-
 use crate::config::Clock;
 use crate::events::WizardEvent;
 use crate::setup::WizardSetup;
@@ -164,19 +162,13 @@ impl TestApp {
         }
     }
 
-    /// A new visitor of wizard `W` mounted at `base`, with an empty
-    /// cookie jar (a browser profile of their own).
-    pub fn visitor<W: Wizard>(&self, base: &str) -> Visitor<'_, W> {
-        Visitor::new(self, base)
-    }
-
     /// The clock every wizard of this application reads.
     pub fn clock(&self) -> &TestClock {
         &self.clock
     }
 
     /// How many times the finish handler ran for run `run` (see
-    /// [`Visitor::run_id`]), whatever it returned.
+    /// [`crate::testing::Visitor::run_id`]), whatever it returned.
     ///
     /// ```no_run
     /// # async fn example<W: actix_wizard::Wizard>(app: &actix_wizard::testing::TestApp, visitor: &mut actix_wizard::testing::Visitor<'_, W>) {
@@ -260,7 +252,7 @@ impl Recorded {
 }
 
 /// The answers of completed steps to start a run with: see
-/// [`Visitor::start_with`].
+/// [`crate::testing::Visitor::start_with`].
 pub struct Answers<W> {
     pub(super) steps: Vec<(&'static str, Box<RawValue>)>,
     pub(super) wizard: PhantomData<W>,

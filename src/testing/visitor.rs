@@ -19,6 +19,16 @@ use crate::run::Runs;
 use crate::step::Step;
 use crate::wizard::Wizard;
 
+// Here rather than beside the rest of `TestApp`: the application does
+// not need to know its visitors.
+impl TestApp {
+    /// A new visitor of wizard `W` mounted at `base`, with an empty
+    /// cookie jar (a browser profile of their own).
+    pub fn visitor<W: Wizard>(&self, base: &str) -> Visitor<'_, W> {
+        Visitor::new(self, base)
+    }
+}
+
 /// One visitor of one wizard: a browser tab on a cookie jar.
 pub struct Visitor<'a, W> {
     app: &'a TestApp,

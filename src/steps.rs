@@ -1,0 +1,367 @@
+//! [`Steps`]: a wizard's ordered steps, each behind a slot that decodes,
+//! checks, shows and re-checks its step with the step's type erased.
+
+use actix_web::HttpRequest;
+use futures_util::future::LocalBoxFuture;
+use serde_json::value::RawValue;
+
+use crate::check_answers::Answer;
+use crate::date::DateProblem;
+use crate::field::{FieldSpec, Kind, humanize};
+use crate::field_errors::FieldErrors;
+use crate::field_errors::type_message;
+use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
+use crate::render::Page;
+use crate::step::Step;
+use crate::text_input::{normalised, text_problems};
+use crate::texts::Texts;
+
+/// The ordered steps of a wizard, declared once in [`crate::Wizard::steps`].
+///
+/// Each step is reached through an accessor into the wizard's struct.
+/// Mistakes (a step type the form decoder cannot fill here; a duplicate,
+/// malformed or reserved name when the wizard service is built) panic with
+/// a clear message at start-up, never at request time.
+pub struct Steps<W> {
+    pub(crate) slots: Vec<Box<dyn Slot<W>>>,
+}
+
+impl<W: 'static> Default for Steps<W> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<W: 'static> Steps<W> {
+    /// No steps yet.
+    pub fn new() -> Self {
+        Self { slots: Vec::new() }
+    }
+
+    /// A step every visitor answers.
+    pub fn step<S: Step>(self, at: fn(&mut W) -> &mut S) -> Self {
+        self.push::<S>(Access::Always(at))
+    }
+
+    /// A step that applies only while `when` holds. `when` reads the typed
+    /// answers of earlier steps; a step it deactivates loses its answers.
+    pub fn step_if<S: Step>(self, at: fn(&mut W) -> &mut Option<S>, when: fn(&W) -> bool) -> Self {
+        self.push::<S>(Access::When(at, when))
+    }
+
+    fn push<S: Step>(mut self, access: Access<W, S>) -> Self {
+        let name = S::NAME;
+        let shape = match shape_of::<S>() {
+            Ok(shape) => shape,
+            Err(e) => panic!("wizard step `{name}` cannot be read from a form: {e}"),
+        };
+        if let Err(mistake) = cross_check::<S>(&shape) {
+            panic!("wizard step `{name}`: {mistake}");
+        }
+        self.slots.push(Box::new(StepSlot { access, shape }));
+        self
+    }
+
+    /// How many steps are declared.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no step is declared.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+/// The outcome of submitting one step's form.
+pub(crate) enum Submitted {
+    /// Valid: the answers to store (also written into the wizard's struct).
+    Valid(Box<RawValue>),
+    /// Not valid: every field's error.
+    Invalid(FieldErrors),
+}
+
+/// One declared step with its type erased, so the pipeline can hold them in
+/// a list. Every method is a plain call on the typed step.
+pub(crate) trait Slot<W>: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn shape(&self) -> &Shape;
+    fn fields(&self) -> &'static [FieldSpec];
+    /// The main button's own label, if the step gives one.
+    fn button(&self) -> Option<&'static str>;
+    /// Whether start-up checks which fields the page places.
+    fn checks_placement(&self) -> bool;
+    fn applies(&self, answers: &W) -> bool;
+    /// Fills the step's place in `answers` from its stored JSON.
+    fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error>;
+    /// Empties a conditional step's place.
+    fn clear(&self, answers: &mut W);
+    /// Decodes and validates a submitted form: type errors and rules,
+    /// then (with `check`) the step's async check. Valid answers are
+    /// written into `answers`.
+    fn submit<'a>(
+        &'a self,
+        form: &'a RawForm,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+        check: bool,
+        texts: &'a Texts,
+    ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
+    /// Validates the stored answers again: the rules (with `rules`), then
+    /// the async check.
+    fn recheck<'a>(
+        &'a self,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+        rules: bool,
+        texts: &'a Texts,
+    ) -> LocalBoxFuture<'a, FieldErrors>;
+    fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
+    fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer>;
+    /// The step's place in `answers` as the state stores it, if it has one.
+    fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>>;
+}
+
+enum Access<W, S> {
+    Always(fn(&mut W) -> &mut S),
+    When(fn(&mut W) -> &mut Option<S>, fn(&W) -> bool),
+}
+
+struct StepSlot<W, S> {
+    access: Access<W, S>,
+    shape: Shape,
+}
+
+impl<W, S> StepSlot<W, S> {
+    fn get<'w>(&self, answers: &'w mut W) -> Option<&'w mut S> {
+        match self.access {
+            Access::Always(at) => Some(at(answers)),
+            Access::When(at, _) => at(answers).as_mut(),
+        }
+    }
+
+    fn set(&self, answers: &mut W, value: S) {
+        match self.access {
+            Access::Always(at) => *at(answers) = value,
+            Access::When(at, _) => *at(answers) = Some(value),
+        }
+    }
+}
+
+/// validator's rules and the type errors, as one list in field order,
+/// keyed by the form's names.
+fn rule_errors<S: Step>(
+    value: &S,
+    mut errors: FieldErrors,
+    shape: &Shape,
+    texts: &Texts,
+) -> FieldErrors {
+    if let Err(failed) = value.validate() {
+        errors.add_rules(&failed, S::FIELDS, texts);
+    }
+    errors.sort_by_fields(shape.fields);
+    errors
+}
+
+/// The message of a value of the wrong type: the step's own, the field's
+/// declared one, or the table's with the field's label.
+fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> String {
+    if let Some(message) = S::type_error(field, mismatch) {
+        return message;
+    }
+    let spec = S::FIELDS.iter().find(|f| f.name == field);
+    if let Some(message) = spec.and_then(|s| s.type_error) {
+        return message.to_owned();
+    }
+    let label = spec.map_or_else(|| humanize(field), |s| s.label.to_owned());
+    type_message(mismatch, &label, texts)
+}
+
+/// The declaration against what serde reads: the same fields, and each
+/// choice's value one the type accepts. A mistake found at start-up.
+fn cross_check<S: Step>(shape: &Shape) -> Result<(), String> {
+    let reserved = [
+        crate::csrf::CSRF_FIELD,
+        "action",
+        crate::render::REVISION_FIELD,
+    ];
+    if let Some(field) = shape.fields.iter().find(|f| reserved.contains(f)) {
+        return Err(format!(
+            "field `{field}` has a name the wizard's forms use themselves ({})",
+            reserved.join(", ")
+        ));
+    }
+    if S::FIELDS.is_empty() {
+        return Ok(());
+    }
+    for spec in S::FIELDS {
+        if !shape.fields.contains(&spec.name) {
+            return Err(format!(
+                "field `{}` is declared but serde does not read a field of that name (read: {})",
+                spec.name,
+                shape.fields.join(", ")
+            ));
+        }
+        let needs_options = matches!(spec.kind, Kind::Radios | Kind::Checkboxes | Kind::Select);
+        if needs_options && spec.options.is_empty() {
+            return Err(format!(
+                "field `{}` is asked as a choice but has no options (derive Choice on its enum)",
+                spec.name
+            ));
+        }
+        for choice in spec.options {
+            let mut form = RawForm::default();
+            form.push(spec.name, choice.value);
+            let decoded = decode::<S>(&form).map_err(|e| e.to_string())?;
+            if decoded.mismatches.iter().any(|(f, _)| *f == spec.name) {
+                return Err(format!(
+                    "field `{}`: the choice value `{}` is not one serde accepts",
+                    spec.name, choice.value
+                ));
+            }
+        }
+    }
+    if let Some(missing) = shape
+        .fields
+        .iter()
+        .find(|f| !S::FIELDS.iter().any(|spec| spec.name == **f))
+    {
+        return Err(format!(
+            "serde reads field `{missing}`, which is not declared"
+        ));
+    }
+    Ok(())
+}
+
+impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
+    fn name(&self) -> &'static str {
+        S::NAME
+    }
+
+    fn title(&self) -> &'static str {
+        S::TITLE
+    }
+
+    fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
+    fn fields(&self) -> &'static [FieldSpec] {
+        S::FIELDS
+    }
+
+    fn button(&self) -> Option<&'static str> {
+        S::BUTTON
+    }
+
+    fn checks_placement(&self) -> bool {
+        S::CHECK_PLACEMENT
+    }
+
+    fn applies(&self, answers: &W) -> bool {
+        match self.access {
+            Access::Always(_) => true,
+            Access::When(_, when) => when(answers),
+        }
+    }
+
+    fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error> {
+        let value: S = serde_json::from_str(stored.get())?;
+        self.set(answers, value);
+        Ok(())
+    }
+
+    fn clear(&self, answers: &mut W) {
+        if let Access::When(at, _) = self.access {
+            *at(answers) = None;
+        }
+    }
+
+    fn submit<'a>(
+        &'a self,
+        form: &'a RawForm,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+        check: bool,
+        texts: &'a Texts,
+    ) -> LocalBoxFuture<'a, Result<Submitted, String>> {
+        Box::pin(async move {
+            let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
+            let mut errors = FieldErrors::new();
+            for (field, problem) in text_problems::<S>(form, self.shape.fields) {
+                let mismatch = Mismatch::Text(problem);
+                let message = type_error_of::<S>(field, mismatch, texts);
+                let code = format!("type:{}", mismatch.code());
+                errors.add_coded(field.to_owned(), None, message, Some(code));
+            }
+            for (field, mismatch) in decoded.mismatches {
+                // A date's error links to its first wrong part; with
+                // nothing entered, to the date as a whole.
+                let part = match mismatch {
+                    Mismatch::Date(DateProblem::Missing) => None,
+                    Mismatch::Date(problem) => Some(problem.first_part()),
+                    _ => None,
+                };
+                let message = type_error_of::<S>(field, mismatch, texts);
+                let code = format!("type:{}", mismatch.code());
+                errors.add_coded(field.to_owned(), part, message, Some(code));
+            }
+            let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
+            if errors.is_empty() && check {
+                errors = decoded.value.check(request).await;
+                errors.sort_by_fields(self.shape.fields);
+            }
+            if !errors.is_empty() {
+                return Ok(Submitted::Invalid(errors));
+            }
+            let stored =
+                serde_json::value::to_raw_value(&decoded.value).map_err(|e| e.to_string())?;
+            self.set(answers, decoded.value);
+            Ok(Submitted::Valid(stored))
+        })
+    }
+
+    fn recheck<'a>(
+        &'a self,
+        answers: &'a mut W,
+        request: &'a HttpRequest,
+        rules: bool,
+        texts: &'a Texts,
+    ) -> LocalBoxFuture<'a, FieldErrors> {
+        Box::pin(async move {
+            let Some(value) = self.get(answers) else {
+                return FieldErrors::new();
+            };
+            let mut errors = if rules {
+                rule_errors(&*value, FieldErrors::new(), &self.shape, texts)
+            } else {
+                FieldErrors::new()
+            };
+            if errors.is_empty() {
+                errors = value.check(request).await;
+                errors.sort_by_fields(self.shape.fields);
+            }
+            errors
+        })
+    }
+
+    fn render(&self, page: &Page<'_>) -> Result<String, askama::Error> {
+        S::render(page)
+    }
+
+    fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer> {
+        self.get(answers)
+            .map(|s| s.answers(texts))
+            .unwrap_or_default()
+    }
+
+    fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>> {
+        let step = self.get(answers)?;
+        serde_json::value::to_raw_value(step)
+            .inspect_err(|error| {
+                tracing::error!(%error, step = S::NAME, "prefilled answers did not serialize");
+            })
+            .ok()
+    }
+}

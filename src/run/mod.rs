@@ -6,29 +6,26 @@
 //! CSRF token, and the record of finished runs. The pipeline asks it to load
 //! a run at the start of a request and to save it at the end, once each.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse};
-use serde_json::value::RawValue;
+use actix_web::HttpRequest;
 
 use crate::cipher::StateCipher;
-use crate::claim_ahead::ClaimAhead;
 use crate::config::{SharedClock, StateAtRest, WizardConfig};
-use crate::events::{EventHooks, WizardEvent};
+use crate::events::EventHooks;
 use crate::journey::{Journey, Stored};
-use crate::ledger::RunLedger;
 use crate::mount::Mount;
-use crate::once::{Finishes, Refusal};
-use crate::problem::Problem;
-use crate::state::{EncodeError, WizardState};
+use crate::once::Finishes;
+use crate::state::WizardState;
 use crate::steps::Steps;
 use crate::visitor::{HolderCookie, Sent, Stage, Visitor, VisitorCookie};
 use crate::wizard::Wizard;
 
+mod finished;
 #[cfg(feature = "testing")]
 mod planted;
+mod save;
 mod tab_runs;
 
 /// What a run is keyed by: its wizard, and the path parameters of the
@@ -425,272 +422,6 @@ impl Runs {
             Ok(None) => Stored::Nothing,
             Ok(Some(Some(state))) => Stored::State(state),
             Ok(Some(None)) | Err(_) => Stored::Unreadable,
-        }
-    }
-
-    /// The state as the session keeps it: sealed for `holder`, or its
-    /// JSON as is.
-    fn stored_form(
-        &self,
-        state: &WizardState,
-        key: &RunKey,
-        holder: &str,
-    ) -> Result<Box<RawValue>, EncodeError> {
-        // Serialized once, into the JSON the session map keeps verbatim.
-        let kept = if self.encrypt {
-            let sealed = state.seal(
-                &self.cipher,
-                &sealing_context(key, holder),
-                self.max_state_bytes,
-            )?;
-            serde_json::value::to_raw_value(&sealed)
-        } else {
-            serde_json::value::to_raw_value(state)
-        }
-        .map_err(EncodeError::Json)?;
-        let size = kept.get().len();
-        if size > self.max_state_bytes {
-            return Err(EncodeError::TooLarge {
-                size,
-                cap: self.max_state_bytes,
-            });
-        }
-        Ok(kept)
-    }
-
-    /// Writes what changed (the state, sealed once, or its removal; the
-    /// holder and visitor cookies), then answers with `response`. A state
-    /// over its cap is not written: the visitor is told, and keeps what
-    /// was stored.
-    pub fn answer<W: Wizard>(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        run: &mut Run<W>,
-        mut response: HttpResponse,
-    ) -> Result<HttpResponse, Problem> {
-        if run.renew_session {
-            // Before anything is written: the new id gets it all.
-            crate::session::renew_with_grace(session);
-            run.renew_session = false;
-        }
-        if let Some(shown_as) = run.shown_as.take() {
-            self.events.report(WizardEvent::RunStarted {
-                wizard: self.id,
-                run: &run.visitor.run,
-                shown_as: &shown_as,
-            });
-        }
-        if run.holder().is_empty() && run.journey.state.is_some() {
-            // A state kept plain, from before there were holders: one now,
-            // before the state is sealed for it.
-            if run.shared_holder {
-                run.browser_holder = HolderCookie::new_holder();
-                run.write_holder = true;
-            } else {
-                run.visitor.holder = HolderCookie::new_holder();
-            }
-        }
-        if run.journey.changed {
-            self.write_state(request, session, run, &mut response)?;
-            run.journey.changed = false;
-        }
-        if run.write_holder && run.journey.state.is_some() {
-            self.holder_cookie
-                .write(request, &run.browser_holder, &mut response);
-            run.write_holder = false;
-        }
-        if run.write_visitor && run.sent_visitor() != Some(&run.visitor) {
-            let (visitor, base) = (&run.visitor, &run.base);
-            self.visitor
-                .write(request, visitor, base, &self.cipher, &mut response);
-        }
-        Ok(response)
-    }
-
-    /// Puts the run's state in the session (sealed once), or removes it.
-    fn write_state<W: Wizard>(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        run: &mut Run<W>,
-        response: &mut HttpResponse,
-    ) -> Result<(), Problem> {
-        if run.journey.state.is_none() {
-            session.remove(&run.key.0.state_entry);
-            return Ok(());
-        }
-        // A tab's run storing its first answers.
-        if self.per_tab && !session.entries().contains_key(&run.key.0.state_entry) {
-            self.make_room(session, run, response);
-        }
-        let Some(state) = &mut run.journey.state else {
-            return Err(Problem::Internal);
-        };
-        state.seen = self.now();
-        state.order = crate::state::write_order(self.clock.now());
-        state.prune();
-        let Some(state) = &run.journey.state else {
-            return Err(Problem::Internal);
-        };
-        let kept = match self.stored_form(state, &run.key, run.holder()) {
-            Ok(kept) => kept,
-            Err(EncodeError::TooLarge { size, cap }) => {
-                tracing::info!(wizard = self.id, size, cap, "wizard state over its cap");
-                return Err(Problem::StateTooLarge {
-                    form: request.path().to_owned(),
-                });
-            }
-            Err(EncodeError::Json(error)) => {
-                tracing::error!(%error, wizard = self.id, "wizard state did not serialize");
-                return Err(Problem::Internal);
-            }
-        };
-        session
-            .insert(&run.key.0.state_entry, kept)
-            .map_err(|error| {
-                tracing::error!(%error, wizard = self.id, "wizard state not stored");
-                Problem::Internal
-            })
-    }
-
-    /// The outcome of the run the visitor names, when that run finished
-    /// (here or, with a ledger, on any instance). Only a run that stored
-    /// answers can have finished, so a visitor who only looked costs no
-    /// lookup. A claim sent ahead for the request ([`ClaimAhead`])
-    /// answers for the ledger.
-    pub async fn finished_outcome<W>(
-        &self,
-        run: &Run<W>,
-        ahead: Option<Rc<ClaimAhead>>,
-    ) -> Option<Arc<str>> {
-        if run.visitor.stage == Stage::Looking || !self.genuine(run) {
-            return None;
-        }
-        self.finishes.outcome(&run.visitor.run, ahead).await
-    }
-
-    /// The run `request` names in a signed visitor cookie, when that run
-    /// stored answers in the session the request carries, and the ledger
-    /// that finishes it: what a claim sent ahead of the session's read
-    /// needs ([`ClaimAhead`]). `None` without a ledger.
-    pub fn claimable_run(&self, request: &HttpRequest) -> Option<(String, Arc<dyn RunLedger>)> {
-        let ledger = self.finishes.ledger()?;
-        let cookies = request.cookies().ok()?;
-        if !cookies
-            .iter()
-            .any(|cookie| cookie.name() == self.session_cookie)
-        {
-            return None;
-        }
-        let sent = self.visitor.read(request)?;
-        if sent.visitor.stage != Stage::Answering || !self.visitor.is_genuine(&sent, &self.cipher) {
-            return None;
-        }
-        Some((sent.visitor.run, Arc::clone(ledger)))
-    }
-
-    /// Whether the browser sent a visitor cookie this server signed.
-    fn genuine<W>(&self, run: &Run<W>) -> bool {
-        run.sent
-            .as_ref()
-            .is_some_and(|sent| self.visitor.is_genuine(sent, &self.cipher))
-    }
-
-    /// Whether `submitted` is the run's CSRF token, as named in a
-    /// genuine visitor cookie. When the cookie is not genuine (tampered,
-    /// or signed under an old key), the run it names is neither shown
-    /// nor written, and a new cookie is issued with the answer, so that
-    /// reloading the form works.
-    pub fn csrf_matches<W: Wizard>(&self, run: &mut Run<W>, submitted: Option<&str>) -> bool {
-        if !self.genuine(run) {
-            run.disown();
-            return false;
-        }
-        crate::csrf::tokens_match(
-            run.visitor.csrf.as_bytes(),
-            submitted.unwrap_or("").as_bytes(),
-        ) && run.sent_visitor().map(|v| &v.csrf) == Some(&run.visitor.csrf)
-    }
-
-    /// See [`Finishes::once`].
-    pub async fn finish_once<F>(
-        &self,
-        run_id: &str,
-        ahead: Option<Rc<ClaimAhead>>,
-        section: F,
-    ) -> Result<Arc<str>, Arc<Refusal>>
-    where
-        F: std::future::Future<Output = Result<Arc<str>, Refusal>>,
-    {
-        self.finishes.once(run_id, ahead, section).await
-    }
-
-    /// Ends a finished run in this session: the state goes and the
-    /// visitor cookie says the run finished, so that a visit long after
-    /// (when no record of finished runs remembers it) starts a new run
-    /// without telling anyone their answers expired.
-    ///
-    /// When the run was all the session held, the session ends (deleted
-    /// in the store, its cookie removed): one store command where a
-    /// renewal takes two, and the old id stops working all the same. The
-    /// completion page then finds the outcome in the record of finished
-    /// runs, by the run id of the signed visitor cookie. Otherwise the
-    /// outcome is kept in the session beside the application's entries,
-    /// and the session id is renewed.
-    pub fn keep_outcome<W>(&self, session: &Session, run: &mut Run<W>, outcome: &str) {
-        let names = &run.key.0;
-        session.remove(&names.state_entry);
-        run.journey.state = None;
-        run.journey.changed = false;
-        run.visitor.stage = Stage::Finished;
-        if !crate::session::holds_anything(session) {
-            session.purge();
-            return;
-        }
-        let kept = if self.encrypt {
-            let sealed = self
-                .cipher
-                .seal(outcome.as_bytes(), names.outcome_context.as_bytes());
-            session.insert(&names.outcome_entry, sealed)
-        } else {
-            match RawValue::from_string(outcome.to_owned()) {
-                Ok(raw) => session.insert(&names.outcome_entry, raw),
-                Err(error) => {
-                    tracing::error!(%error, wizard = self.id, "outcome is not JSON");
-                    Ok(())
-                }
-            }
-        };
-        if let Err(error) = kept {
-            tracing::error!(%error, wizard = self.id, "outcome not kept in the session");
-        }
-        session.renew();
-    }
-
-    /// The outcome kept in the session for the completion page, else that
-    /// of the finished run a genuine visitor cookie names.
-    pub async fn kept_outcome<W>(&self, session: &Session, run: &Run<W>) -> Option<Vec<u8>> {
-        let names = &run.key.0;
-        let kept = if self.encrypt {
-            session
-                .get::<String>(&names.outcome_entry)
-                .ok()
-                .flatten()
-                .and_then(|sealed| self.cipher.open(&sealed, names.outcome_context.as_bytes()))
-        } else {
-            session
-                .get::<Box<RawValue>>(&names.outcome_entry)
-                .ok()
-                .flatten()
-                .map(|raw| raw.get().as_bytes().to_vec())
-        };
-        match kept {
-            Some(outcome) => Some(outcome),
-            None => self
-                .finished_outcome(run, None)
-                .await
-                .map(|o| o.as_bytes().to_vec()),
         }
     }
 }

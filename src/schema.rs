@@ -100,7 +100,27 @@ fn must_be_given(spec: &FieldSpec) -> bool {
 }
 
 fn field_body(spec: &FieldSpec) -> Value {
-    let mut schema = match spec.kind {
+    let mut schema = value_schema(spec);
+    if let Value::Object(members) = &mut schema {
+        members.insert("title".into(), Value::String(spec.label.to_owned()));
+        if let Some(hint) = spec.hint {
+            members.insert("description".into(), Value::String(hint.to_owned()));
+        }
+    }
+    // "Nothing" (`null` or `false`) is an answer wherever the field may
+    // be left empty: an optional field, or a checkbox that need not be
+    // ticked (absent is false).
+    let may_be_empty =
+        spec.optional || (spec.kind == Kind::Checkbox && !spec.rules.contains(&Rule::Ticked));
+    if may_be_empty {
+        schema = json!({ "anyOf": [schema, { "enum": [null, false] }] });
+    }
+    schema
+}
+
+/// What a field's value may be, by its kind and rules.
+fn value_schema(spec: &FieldSpec) -> Value {
+    match spec.kind {
         Kind::Number => {
             // A number, or the text a form would carry (checked by the
             // server's decoder): bounds apply to numbers.
@@ -129,13 +149,10 @@ fn field_body(spec: &FieldSpec) -> Value {
             // One option may come as a lone value, as a form sends it.
             json!({ "anyOf": [list, option] })
         }
-        Kind::Checkbox => {
-            if spec.rules.contains(&Rule::Ticked) {
-                json!({ "anyOf": [{ "const": true }, { "type": "string" }] })
-            } else {
-                json!({ "type": ["boolean", "string"] })
-            }
+        Kind::Checkbox if spec.rules.contains(&Rule::Ticked) => {
+            json!({ "anyOf": [{ "const": true }, { "type": "string" }] })
         }
+        Kind::Checkbox => json!({ "type": ["boolean", "string"] }),
         Kind::Date => {
             let part = json!({ "type": ["string", "integer"] });
             json!({
@@ -146,22 +163,7 @@ fn field_body(spec: &FieldSpec) -> Value {
         Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Textarea => {
             text_body(spec)
         }
-    };
-    if let Value::Object(members) = &mut schema {
-        members.insert("title".into(), Value::String(spec.label.to_owned()));
-        if let Some(hint) = spec.hint {
-            members.insert("description".into(), Value::String(hint.to_owned()));
-        }
     }
-    // "Nothing" (`null` or `false`) is an answer wherever the field may
-    // be left empty: an optional field, or a checkbox that need not be
-    // ticked (absent is false).
-    let may_be_empty =
-        spec.optional || (spec.kind == Kind::Checkbox && !spec.rules.contains(&Rule::Ticked));
-    if may_be_empty {
-        schema = json!({ "anyOf": [schema, { "enum": [null, false] }] });
-    }
-    schema
 }
 
 fn text_body(spec: &FieldSpec) -> Value {
@@ -242,18 +244,7 @@ fn document_schema(step: &StepShape) -> Value {
                 "minItems": step.fields.len(),
                 "items": false,
             },
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["field", "message"],
-                    "properties": {
-                        "field": { "enum": names },
-                        "part": { "type": ["string", "null"] },
-                        "message": { "type": "string" },
-                    },
-                },
-            },
+            "errors": errors_schema(&names),
             "actions": {
                 "type": "array",
                 "items": { "enum": ["back", "next", "finish"] },
@@ -261,31 +252,52 @@ fn document_schema(step: &StepShape) -> Value {
             },
             "button": { "type": "string" },
             "change": { "type": "boolean" },
-            "answers": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["title", "change", "rows"],
-                    "properties": {
-                        "title": { "type": "string" },
-                        "change": { "type": "string" },
-                        "rows": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["field", "label", "value"],
-                                "properties": {
-                                    "field": { "type": "string" },
-                                    "label": { "type": "string" },
-                                    "value": { "type": "string" },
-                                },
-                            },
+            "answers": answers_schema(),
+            "csrf_token": { "type": "string", "minLength": 1 },
+            "revision": { "type": "integer", "minimum": 0 },
+        },
+    })
+}
+
+/// A step document's `errors`: each names one of `fields` (or the form).
+fn errors_schema(fields: &[&str]) -> Value {
+    json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["field", "message"],
+            "properties": {
+                "field": { "enum": fields },
+                "part": { "type": ["string", "null"] },
+                "message": { "type": "string" },
+            },
+        },
+    })
+}
+
+/// A step document's `answers`: the check-answers sections and rows.
+fn answers_schema() -> Value {
+    json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["title", "change", "rows"],
+            "properties": {
+                "title": { "type": "string" },
+                "change": { "type": "string" },
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "label", "value"],
+                        "properties": {
+                            "field": { "type": "string" },
+                            "label": { "type": "string" },
+                            "value": { "type": "string" },
                         },
                     },
                 },
             },
-            "csrf_token": { "type": "string", "minLength": 1 },
-            "revision": { "type": "integer", "minimum": 0 },
         },
     })
 }

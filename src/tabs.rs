@@ -44,6 +44,25 @@ pub(crate) fn runs_page(
         let document = json!({ "runs": listed, "start_new": new_run });
         return Ok(crate::json::respond(StatusCode::OK, &document));
     }
+    let body = runs_list(runs, outer, new_run, now, texts);
+    let page = layout(&Layout {
+        title: &texts.runs_heading,
+        body: &body,
+        texts,
+    })
+    .map_err(|error| {
+        tracing::error!(%error, "the list of runs did not render");
+        Problem::Internal
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .body(page))
+}
+
+/// The body of the page listing the runs: each with its progress, when it
+/// was last used and a Continue link, then a link to start a new one.
+fn runs_list(runs: &[TabRun], outer: &str, new_run: &str, now: u64, texts: &Texts) -> String {
     let mut body = String::with_capacity(512 + runs.len() * 160);
     body.push_str("<h1>");
     escape_into(&mut body, &texts.runs_heading);
@@ -75,17 +94,5 @@ pub(crate) fn runs_page(
     body.push_str("\">");
     escape_into(&mut body, &texts.start_new_link);
     body.push_str("</a></p>\n");
-    let page = layout(&Layout {
-        title: &texts.runs_heading,
-        body: &body,
-        texts,
-    })
-    .map_err(|error| {
-        tracing::error!(%error, "the list of runs did not render");
-        Problem::Internal
-    })?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .body(page))
+    body
 }

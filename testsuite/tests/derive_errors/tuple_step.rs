@@ -1,0 +1,9 @@
+use actix_wizard::Step;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Default, Serialize, Deserialize, Validate, Step)]
+#[step(title = "Contact")]
+struct Contact(String);
+
+fn main() {}

@@ -104,7 +104,7 @@ impl Problem {
 
     /// The problem's response for a client that asked for JSON (an RFC
     /// 9457 problem document) or else its page.
-    pub(crate) fn answer(&self, texts: &Texts, json: bool) -> HttpResponse {
+    pub(crate) fn response(&self, texts: &Texts, json: bool) -> HttpResponse {
         if !json {
             return self.page(texts);
         }

@@ -216,7 +216,7 @@ where
                 // Display only: Debug would format a captured backtrace.
                 let reason = error.to_string();
                 tracing::warn!(%reason, "session store unavailable");
-                let mut page = Problem::StoreDown.answer(&this.settings.texts, *this.json);
+                let mut page = Problem::StoreDown.response(&this.settings.texts, *this.json);
                 this.settings.headers.apply(page.headers_mut());
                 Poll::Ready(Err(InternalError::from_response(reason, page).into()))
             }

@@ -47,9 +47,10 @@ impl Stage {
     }
 }
 
-/// What the visitor cookie says.
+/// What the visitor cookie says: a ticket to one run (its id, CSRF token,
+/// holder and stage). The testing kit's browser is [`crate::testing::Visitor`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Visitor {
+pub(crate) struct Ticket {
     /// The run's id: 96 random bits, handed to the finish handler.
     pub run: String,
     /// The CSRF token every form of the run carries: 128 random bits.
@@ -63,7 +64,7 @@ pub(crate) struct Visitor {
     pub stage: Stage,
 }
 
-impl Visitor {
+impl Ticket {
     /// A new run, nothing stored.
     pub fn new_run() -> Self {
         Self {
@@ -202,7 +203,7 @@ fn cookie_value(request: &HttpRequest, name: &str) -> Option<String> {
 /// A visitor cookie as the browser sent it.
 #[derive(Debug, Clone)]
 pub(crate) struct Sent {
-    pub visitor: Visitor,
+    pub visitor: Ticket,
     signed: String,
 }
 
@@ -260,7 +261,7 @@ impl VisitorCookie {
         let signed = cookie_value(request, &self.name)?;
         let (value, _) = signed.rsplit_once('.')?;
         Some(Sent {
-            visitor: Visitor::decode(value)?,
+            visitor: Ticket::decode(value)?,
             signed,
         })
     }
@@ -275,7 +276,7 @@ impl VisitorCookie {
     pub fn write(
         &self,
         request: &HttpRequest,
-        visitor: &Visitor,
+        visitor: &Ticket,
         base: &str,
         cipher: &StateCipher,
         response: &mut HttpResponse,
@@ -310,7 +311,7 @@ mod tests {
     fn a_visitor_reads_back_only_when_signed_for_this_wizard() {
         let cipher = StateCipher::new(&StateKey::random());
         let cookie = VisitorCookie::new("signup", false);
-        let visitor = Visitor::new_run();
+        let visitor = Ticket::new_run();
         let mut response = HttpResponse::Ok().finish();
         let shown = actix_web::test::TestRequest::default().to_http_request();
         cookie.write(&shown, &visitor, "/signup", &cipher, &mut response);

@@ -182,7 +182,7 @@ fn with_headers(
     json: bool,
     answer: Result<HttpResponse, Problem>,
 ) -> HttpResponse {
-    let mut response = answer.unwrap_or_else(|problem| problem.answer(&config.texts, json));
+    let mut response = answer.unwrap_or_else(|problem| problem.response(&config.texts, json));
     config.security_headers.apply(response.headers_mut());
     response
 }
@@ -302,14 +302,14 @@ impl<W: Wizard> Inner<W> {
             Reply::Page(page) => page,
             Reply::DraftKept => draft_answer(),
         };
-        self.runs.answer(request, session, run, response)
+        self.runs.save(request, session, run, response)
     }
 
     /// A problem's page, as the client asked for it (HTML or JSON), to be
     /// answered with the run saved (e.g. a CSRF refusal keeps the draft's
     /// cookie).
     pub(super) fn problem_page(&self, request: &HttpRequest, problem: Problem) -> HttpResponse {
-        problem.answer(&self.config.texts, json::wants_json(request.headers()))
+        problem.response(&self.config.texts, json::wants_json(request.headers()))
     }
 }
 

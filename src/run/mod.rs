@@ -19,7 +19,7 @@ use crate::mount::Mount;
 use crate::once::Finishes;
 use crate::state::WizardState;
 use crate::steps::Steps;
-use crate::visitor::{HolderCookie, Sent, Stage, Visitor, VisitorCookie};
+use crate::visitor::{HolderCookie, Sent, Stage, Ticket, VisitorCookie};
 use crate::wizard::Wizard;
 
 mod finished;
@@ -123,7 +123,7 @@ pub(crate) struct Run<W> {
     pub journey: Journey<W>,
     /// What the visitor cookie says, or a new run when it said nothing
     /// usable.
-    pub visitor: Visitor,
+    pub visitor: Ticket,
     /// What the browser's cookie said, to write it only when it changes.
     sent: Option<Sent>,
     /// Whether this response may write the visitor cookie.
@@ -175,7 +175,7 @@ impl<W: Wizard> Run<W> {
             .is_some_and(|sent| sent.visitor.stage != Stage::Looking)
     }
 
-    fn sent_visitor(&self) -> Option<&Visitor> {
+    fn sent_visitor(&self) -> Option<&Ticket> {
         self.sent.as_ref().map(|sent| &sent.visitor)
     }
 
@@ -188,7 +188,7 @@ impl<W: Wizard> Run<W> {
 
     /// Starts a new run in this browser (the old one is gone or done).
     pub fn restart(&mut self) {
-        self.visitor = Visitor::new_run();
+        self.visitor = Ticket::new_run();
         self.journey.new_run_id = self.visitor.run.clone();
     }
 
@@ -333,12 +333,12 @@ impl Runs {
         let stored = self.own_state(session, &key, sent_visitor, holder);
         let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
         let visitor = match sent.as_ref() {
-            Some(sent) if journey.state.is_some() => Visitor {
+            Some(sent) if journey.state.is_some() => Ticket {
                 stage: Stage::Answering,
                 ..sent.visitor.clone()
             },
             Some(sent) if !journey.lapsed => sent.visitor.clone(),
-            _ => Visitor::new_run(),
+            _ => Ticket::new_run(),
         };
         journey.new_run_id = visitor.run.clone();
         let stored = journey.state.is_some();
@@ -369,7 +369,7 @@ impl Runs {
         &self,
         session: &Session,
         key: &RunKey,
-        sent: Option<&Visitor>,
+        sent: Option<&Ticket>,
         holder: &str,
     ) -> Stored {
         let claimed = sent.is_some_and(|visitor| visitor.stage == Stage::Answering);

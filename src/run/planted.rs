@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 
 use super::{RunKey, Runs};
 use crate::state::WizardState;
-use crate::visitor::{HolderCookie, Visitor};
+use crate::visitor::{HolderCookie, Ticket};
 
 /// A run planted by the testing kit: the session entry that holds it, and
 /// the response headers that give a browser the cookies that own it.
@@ -45,7 +45,7 @@ impl Runs {
                 None => self.fixed_key.clone(),
             }
         };
-        let mut visitor = Visitor::new_run().storing();
+        let mut visitor = Ticket::new_run().storing();
         let holder = HolderCookie::new_holder();
         if self.per_tab {
             visitor.holder.clear();

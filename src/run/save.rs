@@ -47,7 +47,7 @@ impl Runs {
     /// holder and visitor cookies), then answers with `response`. A state
     /// over its cap is not written: the visitor is told, and keeps what
     /// was stored.
-    pub fn answer<W: Wizard>(
+    pub fn save<W: Wizard>(
         &self,
         request: &HttpRequest,
         session: &Session,

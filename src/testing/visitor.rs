@@ -179,7 +179,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         let jar = self.jar.borrow();
         let value = jar.get(&name)?;
         let (visitor, _) = value.rsplit_once('.')?;
-        crate::visitor::Visitor::decode(visitor).map(|v| v.run)
+        crate::visitor::Ticket::decode(visitor).map(|v| v.run)
     }
 
     /// `GET path`, following redirects as a browser does.

@@ -63,13 +63,19 @@ impl Mount {
         if let Some(fixed) = &self.fixed {
             return Some(Arc::clone(fixed));
         }
+        self.fill(|name| request.match_info().get(name))
+    }
+
+    /// The path with each parameter's value from `value_of` (encoded as a
+    /// path segment); `None` if one is missing.
+    pub fn fill<'v>(&self, value_of: impl Fn(&str) -> Option<&'v str>) -> Option<Arc<str>> {
         let mut base = String::with_capacity(self.pattern.len() + 16);
         let mut rest = self.pattern.as_str();
         while let Some(open) = rest.find('{') {
             base.push_str(&rest[..open]);
             let close = open + closing_brace(&rest[open..])?;
             let name = rest[open + 1..close].split(':').next()?;
-            let value = request.match_info().get(name)?;
+            let value = value_of(name)?;
             base.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
             rest = &rest[close + 1..];
         }
@@ -78,8 +84,6 @@ impl Mount {
     }
 }
 
-/// Where the `{` that `pattern` starts with closes (a parameter's
-/// regex may hold braces of its own, as in `{key:[a-z]{12}}`).
 fn closing_brace(pattern: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (at, byte) in pattern.bytes().enumerate() {

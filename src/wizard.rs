@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::field::FieldName;
 use crate::field_errors::FieldErrors;
 use crate::render::{CompletePage, Layout};
+use crate::resource::ResourceKey;
 use crate::step::Step;
 use crate::steps::Steps;
 
@@ -99,6 +100,23 @@ pub trait Wizard: Default + Sized + 'static {
     fn admit(request: &HttpRequest) -> impl Future<Output = Admission> {
         let _ = request;
         std::future::ready(Admission::Allowed)
+    }
+
+    /// For a wizard on a path with parameters: the resource a request is
+    /// on, in its one written form ([`ResourceKey`]), which keys its runs;
+    /// `None` when the path names none of its resources (404). By default
+    /// every parameter as written; name the resource's type so that every
+    /// spelling of one resource is one run:
+    ///
+    /// ```
+    /// # use actix_wizard::ResourceKey;
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct BookingPath { booking: u32 }
+    /// # fn resource_key(request: &actix_web::HttpRequest) -> Option<ResourceKey> {
+    /// ResourceKey::of::<BookingPath>(request)
+    /// # }
+    /// ```
+    fn resource_key(request: &HttpRequest) -> Option<ResourceKey> {
+        ResourceKey::as_written(request)
     }
 
     /// The answers a new run starts with, for a wizard that changes

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::{
-    Admission, Choice, Date, Finish, FinishError, Step, Steps, Wizard, WizardService,
+    Admission, Choice, Date, Finish, FinishError, ResourceKey, Step, Steps, Wizard, WizardService,
     page::CompletePage, resource,
 };
 use serde::{Deserialize, Serialize};
@@ -98,8 +98,9 @@ impl Bookings {
     }
 }
 
-/// The path of a booking's pages.
-#[derive(Debug, Deserialize)]
+/// The path of a booking's pages: a booking's number, however it is
+/// written (`007`, `+7` and `7` are booking 7, which has one run).
+#[derive(Debug, Serialize, Deserialize)]
 struct BookingPath {
     booking: u32,
 }
@@ -177,6 +178,11 @@ impl Wizard for ChangeBooking {
             .step(|c| &mut c.when)
             .step(|c| &mut c.party)
             .step(|c| &mut c.check)
+    }
+
+    /// A booking's pages are keyed by its number.
+    fn resource_key(request: &HttpRequest) -> Option<ResourceKey> {
+        ResourceKey::of::<BookingPath>(request)
     }
 
     /// Only a booking that exists, and has not been checked in.

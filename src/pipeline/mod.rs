@@ -13,8 +13,8 @@ use std::sync::Arc;
 use actix_session::Session;
 
 use actix_web::dev::ResourceDef;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::cipher::{StateCipher, StateKey};
@@ -319,4 +319,40 @@ pub(super) fn draft_answer() -> HttpResponse {
     HttpResponse::NoContent()
         .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .finish()
+}
+
+impl<W: Wizard> Inner<W> {
+    /// A request on a resource written otherwise than in its one form
+    /// ([`crate::Wizard::resource_key`]): a `GET` or `HEAD` goes (308) to
+    /// the canonical URL, anything else is 404, as is a path that names
+    /// none of the wizard's resources. `None` on the canonical URL, and
+    /// always for a wizard at a fixed path.
+    pub(super) fn off_canonical(
+        &self,
+        request: &HttpRequest,
+    ) -> Option<Result<HttpResponse, Problem>> {
+        // A wizard at a fixed path has no parameter: nothing to compare.
+        request.match_info().iter().next()?;
+        let written = self.runs.base_of(request);
+        let Some(key) = W::resource_key(request) else {
+            return Some(Err(self.not_found(&written)));
+        };
+        if key.is_written_in(request) {
+            return None;
+        }
+        let canonical = self.runs.mount().fill(|name| key.get(name));
+        let rest = request.path().strip_prefix(&*written);
+        let readable = matches!(*request.method(), Method::GET | Method::HEAD);
+        let (Some(canonical), Some(rest), true) = (canonical, rest, readable) else {
+            return Some(Err(self.not_found(&written)));
+        };
+        let mut location = format!("{canonical}{rest}");
+        if !request.query_string().is_empty() {
+            location.push('?');
+            location.push_str(request.query_string());
+        }
+        Some(Ok(HttpResponse::PermanentRedirect()
+            .insert_header((LOCATION, location))
+            .finish()))
+    }
 }

@@ -105,6 +105,9 @@ fn step_resource<W: Wizard>(
         .route(get_or_head().to(
             move |request: HttpRequest, session: Session, wizard: web::Data<Inner<W>>| {
                 async move {
+                    if let Some(answer) = wizard.off_canonical(&request) {
+                        return for_client(&request, &wizard, answer);
+                    }
                     let answer = show(index, &request, &session, &wizard).await;
                     to_client(answer, &request, &session, &wizard).await
                 }
@@ -117,6 +120,9 @@ fn step_resource<W: Wizard>(
                   payload: web::Payload,
                   wizard: web::Data<Inner<W>>| {
                 async move {
+                    if let Some(answer) = wizard.off_canonical(&request) {
+                        return for_client(&request, &wizard, answer);
+                    }
                     let answer = submit(index, &request, &session, payload, &wizard).await;
                     to_client(answer, &request, &session, &wizard).await
                 }
@@ -148,6 +154,9 @@ async fn on_entry<W: Wizard>(
     session: Session,
     wizard: web::Data<Inner<W>>,
 ) -> HttpResponse {
+    if let Some(answer) = wizard.off_canonical(&request) {
+        return for_client(&request, &wizard, answer);
+    }
     let answer = entry(&request, &session, &wizard).await;
     to_client(answer, &request, &session, &wizard).await
 }
@@ -159,6 +168,9 @@ async fn on_complete<W: Wizard>(
     session: Session,
     wizard: web::Data<Inner<W>>,
 ) -> HttpResponse {
+    if let Some(answer) = wizard.off_canonical(&request) {
+        return for_client(&request, &wizard, answer);
+    }
     let answer = complete(&request, &session, &wizard).await;
     to_client(answer, &request, &session, &wizard).await
 }

@@ -17,6 +17,7 @@ use crate::events::EventHooks;
 use crate::journey::{Journey, Stored};
 use crate::mount::Mount;
 use crate::once::Finishes;
+use crate::resource::ResourceKey;
 use crate::state::WizardState;
 use crate::steps::Steps;
 use crate::visitor::{HolderCookie, Sent, Stage, Ticket, VisitorCookie};
@@ -53,11 +54,6 @@ impl RunKey {
             state_context: format!("{id}{resource}:state"),
             outcome_context: format!("{id}{resource}:outcome"),
         }))
-    }
-
-    /// The path parameters of the resource `request` is on, as one string.
-    fn resource_of(request: &HttpRequest) -> Option<String> {
-        Self::resource_from(request.match_info().iter())
     }
 
     /// Path parameters as one string, `None` when there are none.
@@ -310,9 +306,10 @@ impl Runs {
         session: &Session,
         steps: &Steps<W>,
     ) -> Run<W> {
-        let key = match RunKey::resource_of(request) {
+        let resource = W::resource_key(request).or_else(|| ResourceKey::as_written(request));
+        let key = match resource {
             None => self.fixed_key.clone(),
-            Some(resource) => RunKey::new(self.id, &resource),
+            Some(resource) => RunKey::new(self.id, &resource.joined()),
         };
         let base = self.base_of(request);
         let sent = self.visitor.read(request);
@@ -389,6 +386,11 @@ impl Runs {
         }
     }
 
+    /// Where the wizard's runs are mounted.
+    pub fn mount(&self) -> &Mount {
+        &self.mount
+    }
+
     /// The wizard's base path on `request`'s resource (the pattern itself
     /// if a parameter is missing, which the wizard's own routes never
     /// allow).
@@ -433,13 +435,13 @@ mod tests {
     #[test]
     fn runs_on_two_resources_have_their_own_entries_and_seals() {
         let fixed = actix_web::test::TestRequest::default().to_http_request();
-        assert_eq!(RunKey::resource_of(&fixed), None);
+        assert_eq!(ResourceKey::as_written(&fixed), None);
         let key_of = |claim: &str| {
             let request = actix_web::test::TestRequest::default()
                 .param("claim", claim.to_owned())
                 .to_http_request();
-            let resource = RunKey::resource_of(&request).unwrap_or_default();
-            RunKey::new("amend", &resource)
+            let resource = ResourceKey::as_written(&request).map(|key| key.joined());
+            RunKey::new("amend", &resource.unwrap_or_default())
         };
         let (seven, eight) = (key_of("7"), key_of("8"));
         assert_eq!(seven.0.state_entry, "wizard.amend:claim=7");

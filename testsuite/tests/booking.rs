@@ -37,6 +37,51 @@ fn party(guests: u32, name: &str) -> Party {
 }
 
 #[actix_rt::test]
+async fn one_booking_has_one_run_however_its_number_is_written() {
+    let (app, _) = bookings_app().await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/7/change");
+    visitor.open("/bookings/7/change/party").await;
+    visitor
+        .submit(&party(5, "Ann Lee"))
+        .await
+        .assert_step("check");
+    for other in ["007", "+7"] {
+        // A page under another spelling goes to the canonical URL, where
+        // the run is the same one.
+        let page = visitor
+            .open(&format!("/bookings/{other}/change/party?change"))
+            .await;
+        assert_eq!(
+            page.redirects(),
+            ["/bookings/7/change/party?change"],
+            "{}",
+            page.describe()
+        );
+        assert_eq!(page.value(Party::GUESTS).as_deref(), Some("5"), "{other}");
+        let entry = visitor.open(&format!("/bookings/{other}/change")).await;
+        assert_eq!(
+            entry.redirects(),
+            ["/bookings/7/change", "/bookings/7/change/check"],
+            "{other}"
+        );
+        // A form sent there is refused, and changes nothing.
+        let posted = visitor
+            .send(&format!("/bookings/{other}/change/party"), |r| {
+                r.method(actix_web::http::Method::POST)
+                    .insert_header(("content-type", "application/x-www-form-urlencoded"))
+                    .set_payload("guests=1&name=Mallory")
+            })
+            .await;
+        assert_eq!(posted.status().as_u16(), 404, "{other}");
+    }
+    let page = visitor.open("/bookings/7/change/party").await;
+    assert_eq!(page.value(Party::GUESTS).as_deref(), Some("5"));
+    // A number that is no number names no booking.
+    let none = visitor.send("/bookings/seven/change/when", |r| r).await;
+    assert_eq!(none.status().as_u16(), 404);
+}
+
+#[actix_rt::test]
 async fn a_change_opens_with_the_booking_as_it_is() {
     let (app, _) = bookings_app().await;
     let mut visitor = app.visitor::<ChangeBooking>("/bookings/7/change");

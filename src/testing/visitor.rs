@@ -324,6 +324,34 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         self.follow(request, path).await
     }
 
+    /// Like [`Visitor::send`], without following a redirect: the page kept
+    /// is the response itself (its status, headers and body), as a client
+    /// that reads redirects sees it. Its cookies are kept as a browser
+    /// keeps them.
+    ///
+    /// ```no_run
+    /// # async fn example(visitor: &mut actix_wizard::testing::Visitor<'_, impl actix_wizard::Wizard>) {
+    /// let entry = visitor.fetch("/signup", |request| request).await;
+    /// entry.assert_status(303);
+    /// assert_eq!(entry.header("location"), Some("/signup/account"));
+    /// # }
+    /// ```
+    pub async fn fetch(
+        &mut self,
+        path: &str,
+        build: impl FnOnce(TestRequest) -> TestRequest,
+    ) -> &Seen {
+        let request = build(TestRequest::get().uri(path));
+        self.follow_at_most(request, path, 0).await
+    }
+
+    /// Sends the next requests to `app`, another instance of the same
+    /// application, with the same cookies: a load balancer without
+    /// sticky sessions.
+    pub fn switch_to(&mut self, app: &'a TestApp) {
+        self.app = app;
+    }
+
     /// Starts a run of this wizard with `answers` as its completed steps,
     /// stored in the application's session store as the pipeline stores a
     /// run (sealed when the setup seals state), then opens the wizard: the
@@ -447,7 +475,13 @@ impl<'a, W: Wizard> Visitor<'a, W> {
 
     /// Sends `request` (to `path`) and follows redirects with `GET`, as a
     /// browser does after a form post; keeps the last page.
-    async fn follow(&mut self, mut request: TestRequest, path: &str) -> &Seen {
+    async fn follow(&mut self, request: TestRequest, path: &str) -> &Seen {
+        self.follow_at_most(request, path, 10).await
+    }
+
+    /// [`Visitor::follow`], following at most `hops` redirects: with none,
+    /// the page kept is the first response, redirect or not.
+    async fn follow_at_most(&mut self, mut request: TestRequest, path: &str, hops: usize) -> &Seen {
         let mut path = path.to_owned();
         let mut redirects = Vec::new();
         let mut swap = self.htmx;
@@ -467,7 +501,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
                 None
             };
             match next {
-                Some((location, as_swap)) if redirects.len() < 10 => {
+                Some((location, as_swap)) if redirects.len() < hops => {
                     redirects.push(location.clone());
                     request = TestRequest::get().uri(&location);
                     path = location;

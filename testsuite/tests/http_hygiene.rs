@@ -4,62 +4,79 @@
 
 mod common;
 
-use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
+use actix_web::http::Method;
+use actix_web::web;
+use actix_wizard::testing::{Seen, TestApp};
 use actix_wizard::{MemoryStore, WizardSetup, http::SecurityHeaders};
+use common::app::{Accounts, Signup};
+use common::kit;
 use common::test_store::TestStore;
-use common::{Browser, Reply};
 
-fn assert_protected(reply: &Reply, what: &str) {
+fn assert_protected(page: &Seen, what: &str) {
     for (name, value) in [
         ("x-frame-options", "DENY"),
         ("content-security-policy", "frame-ancestors 'none'"),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),
     ] {
-        assert_eq!(reply.header(name), Some(value), "{what}: {name}");
+        assert_eq!(page.header(name), Some(value), "{what}: {name}");
     }
+}
+
+/// The signup on `store` with `config`.
+async fn signup(
+    store: impl Clone + actix_session::storage::SessionStore + Send + Sync + 'static,
+    config: actix_wizard::WizardConfig,
+) -> TestApp {
+    kit::signup_on(
+        kit::shared(store),
+        config,
+        web::Data::new(Accounts::default()),
+    )
+    .await
 }
 
 #[actix_rt::test]
 async fn every_response_of_the_wizard_carries_the_security_headers() {
-    let (app, _) = signup_setup!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    let entry = b.get("/signup").await;
-    entry.assert_redirect("/signup/account");
-    assert_protected(&entry, "entry redirect");
-    let page = b.get("/signup/account").await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert_protected(&page, "step page");
-    let invalid = b.post("/signup/account", "next", &[]).await;
-    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_protected(&invalid, "422 page");
+    let app = signup(MemoryStore::default(), common::config()).await;
+    let mut b = app.visitor::<Signup>("/signup");
+    let entry = b.fetch("/signup", |r| r).await;
+    entry.assert_status(303);
+    assert_eq!(entry.header("location"), Some("/signup/account"));
+    assert_protected(entry, "entry redirect");
+    let page = b.open("/signup/account").await;
+    page.assert_status(200);
+    assert_protected(page, "step page");
+    let invalid = b.submit_pairs(&[]).await;
+    invalid.assert_status(422);
+    assert_protected(invalid, "422 page");
     let forbidden = b
-        .send(
-            TestRequest::post()
-                .uri("/signup/account")
+        .fetch("/signup/account", |r| {
+            r.method(Method::POST)
                 .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
-                .set_payload("action=next"),
-        )
+                .set_payload("action=next")
+        })
         .await;
-    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
-    assert_protected(&forbidden, "403 page");
-    let missing = b.get("/signup/nowhere").await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_protected(&missing, "404 page");
-    let not_allowed = b.send(TestRequest::delete().uri("/signup/account")).await;
-    assert_protected(&not_allowed, "405 page");
-    let complete = b.get("/signup/complete").await;
-    assert_protected(&complete, "completion redirect");
+    forbidden.assert_status(403);
+    assert_protected(forbidden, "403 page");
+    let missing = b.fetch("/signup/nowhere", |r| r).await;
+    missing.assert_status(404);
+    assert_protected(missing, "404 page");
+    let not_allowed = b
+        .fetch("/signup/account", |r| r.method(Method::DELETE))
+        .await;
+    assert_protected(not_allowed, "405 page");
+    let complete = b.fetch("/signup/complete", |r| r).await;
+    assert_protected(complete, "completion redirect");
 }
 
 #[actix_rt::test]
 async fn the_headers_follow_the_configured_policy() {
     let config =
         common::config().security_headers(SecurityHeaders::default().allow_same_origin_framing());
-    let (app, _) = signup_setup!(MemoryStore::default(), config);
-    let mut b = Browser::new(&app);
-    let page = b.get("/signup/account").await;
+    let app = signup(MemoryStore::default(), config).await;
+    let mut b = app.visitor::<Signup>("/signup");
+    let page = b.open("/signup/account").await;
     assert_eq!(page.header("x-frame-options"), Some("SAMEORIGIN"));
     assert_eq!(
         page.header("content-security-policy"),
@@ -67,58 +84,57 @@ async fn the_headers_follow_the_configured_policy() {
     );
 
     let config = common::config().security_headers(SecurityHeaders::none());
-    let (app, _) = signup_setup!(MemoryStore::default(), config);
-    let mut b = Browser::new(&app);
-    let page = b.get("/signup/account").await;
+    let app = signup(MemoryStore::default(), config).await;
+    let mut b = app.visitor::<Signup>("/signup");
+    let page = b.open("/signup/account").await;
     assert_eq!(page.header("x-frame-options"), None);
     assert_eq!(page.header("referrer-policy"), None);
 }
 
 #[actix_rt::test]
 async fn a_method_a_page_does_not_take_is_405_with_allow_and_a_page() {
-    let (app, _) = signup_setup!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
-    for (request, allow) in [
-        (TestRequest::put().uri("/signup/account"), "GET, HEAD, POST"),
-        (TestRequest::delete().uri("/signup"), "GET, HEAD"),
-        (TestRequest::post().uri("/signup/complete"), "GET, HEAD"),
+    let app = signup(MemoryStore::default(), common::config()).await;
+    let mut b = app.visitor::<Signup>("/signup");
+    for (path, method, allow) in [
+        ("/signup/account", Method::PUT, "GET, HEAD, POST"),
+        ("/signup", Method::DELETE, "GET, HEAD"),
+        ("/signup/complete", Method::POST, "GET, HEAD"),
     ] {
-        let reply = b.send(request).await;
-        assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+        let reply = b.fetch(path, |r| r.method(method)).await;
+        reply.assert_status(405);
         assert_eq!(reply.header("allow"), Some(allow));
         assert!(
-            reply.body.contains("<h1>This page cannot do that</h1>"),
+            reply.body().contains("<h1>This page cannot do that</h1>"),
             "{}",
-            reply.body
+            reply.body()
         );
     }
 }
 
 #[actix_rt::test]
 async fn a_trailing_slash_redirects_to_the_canonical_url() {
-    let (app, _) = signup_setup!(MemoryStore::default(), common::config());
-    let mut b = Browser::new(&app);
+    let app = signup(MemoryStore::default(), common::config()).await;
+    let mut b = app.visitor::<Signup>("/signup");
     for (from, to) in [
         ("/signup/account/", "/signup/account"),
         ("/signup/profile/?change", "/signup/profile?change"),
         ("/signup/complete/", "/signup/complete"),
     ] {
-        let reply = b.get(from).await;
-        assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT, "{from}");
-        assert_eq!(reply.location.as_deref(), Some(to), "{from}");
+        let reply = b.fetch(from, |r| r).await;
+        reply.assert_status(308);
+        assert_eq!(reply.header("location"), Some(to), "{from}");
     }
-    assert_eq!(
-        b.get("/signup/nowhere/").await.status,
-        StatusCode::NOT_FOUND
-    );
+    b.fetch("/signup/nowhere/", |r| r).await.assert_status(404);
     // The entry answers with or without the slash.
-    b.get("/signup/").await.assert_redirect("/signup/account");
+    let entry = b.fetch("/signup/", |r| r).await;
+    entry.assert_status(303);
+    assert_eq!(entry.header("location"), Some("/signup/account"));
 }
 
 #[actix_rt::test]
 async fn a_visitor_who_only_looks_makes_no_store_write() {
     let store = TestStore::default();
-    let (app, _) = signup_setup!(store.clone(), common::config());
+    let app = signup(store.clone(), common::config()).await;
     // A crawler: no cookies, every page, GET and HEAD.
     for path in [
         "/signup",
@@ -126,27 +142,24 @@ async fn a_visitor_who_only_looks_makes_no_store_write() {
         "/signup/profile",
         "/signup/complete",
     ] {
-        let mut crawler = Browser::new(&app);
-        crawler.get(path).await;
-        crawler
-            .send(
-                TestRequest::default()
-                    .method(actix_web::http::Method::HEAD)
-                    .uri(path),
-            )
-            .await;
+        let mut crawler = app.visitor::<Signup>("/signup");
+        crawler.fetch(path, |r| r).await;
+        crawler.fetch(path, |r| r.method(Method::HEAD)).await;
     }
     // A visitor who looks at the first page several times.
-    let mut b = Browser::new(&app);
+    let mut b = app.visitor::<Signup>("/signup");
     for _ in 0..3 {
-        assert_eq!(b.get("/signup/account").await.status, StatusCode::OK);
+        b.open("/signup/account").await.assert_status(200);
     }
     assert_eq!(store.writes(), 0, "page views wrote to the store");
     assert_eq!(store.reads(), 0, "no session, nothing to read");
     // Their token still works: the first answer is the first write.
-    b.post("/signup/account", "next", common::ACCOUNT_OK)
-        .await
-        .assert_redirect("/signup/profile");
+    b.submit(&kit::account(
+        "ann@example.com",
+        common::app::AccountType::Personal,
+    ))
+    .await
+    .assert_step("profile");
     assert_eq!(store.writes(), 1);
 }
 

@@ -14,15 +14,15 @@ use std::time::Duration;
 
 use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::web;
-use actix_wizard::testing::{Answers, Seen};
+use actix_wizard::testing::{Answers, Seen, TestApp};
 use actix_wizard::{
-    MemoryStore, WizardService, ledger::MemcachedLedger, ledger::RedisLedger, ledger::RunLedger,
-    store::RedisBackend,
+    MemoryStore, WizardService, WizardSetup, ledger::MemcachedLedger, ledger::RedisLedger,
+    ledger::RunLedger, store::RedisBackend,
 };
 use common::app::{AccountType, Accounts, Review, Signup};
 use common::kit::{assert_account_intact, reach_profile};
 use common::slow::{Ending, Gate, INTRO, Probe, Slow};
-use common::{Browser, kit, servers};
+use common::{kit, servers};
 
 const ACCEPT: Review = Review { accept_terms: true };
 
@@ -451,49 +451,59 @@ async fn the_store_expires_an_idle_signup_by_itself() {
 /// the same run finished on both at once runs the handler once.
 async fn finish_once_across_instances<S, L>(store: S, ledger: impl Fn() -> L)
 where
-    S: SessionStore + Clone + 'static,
+    S: SessionStore + Clone + Send + Sync + 'static,
     L: RunLedger,
 {
     let probe = web::Data::new(Probe::with(Gate::InFinish, Ending::Succeed));
     let _events = probe.events.watch();
     let config = common::config();
     let instance = |ledger: L| {
-        actix_web::App::new()
-            .app_data(probe.clone())
-            .wrap(actix_wizard::http::session_middleware(
-                store.clone(),
-                common::key(),
-                &config,
-            ))
-            .service(WizardService::<Slow>::with_ledger(
-                "/slow",
-                config.clone(),
-                ledger,
-            ))
+        // The layers composed by hand, each instance with its own ledger
+        // client and in-process record.
+        let setup = WizardSetup::new(store.clone(), common::key(), config.clone());
+        let (store, config, probe) = (store.clone(), config.clone(), probe.clone());
+        TestApp::new(setup, move |_| {
+            actix_web::App::new()
+                .app_data(probe)
+                .wrap(actix_wizard::http::session_middleware(
+                    store,
+                    common::key(),
+                    &config,
+                ))
+                .service(WizardService::<Slow>::with_ledger(
+                    "/slow",
+                    config.clone(),
+                    ledger,
+                ))
+        })
     };
-    let one = actix_web::test::init_service(instance(ledger())).await;
-    let two = actix_web::test::init_service(instance(ledger())).await;
-    let mut b = Browser::new(&one);
-    b.get("/slow/intro").await;
-    b.post("/slow/intro", "next", INTRO)
-        .await
-        .assert_redirect("/slow/name");
-    b.get("/slow/name").await;
+    let one = instance(ledger()).await;
+    let two = instance(ledger()).await;
+    let mut b = one.visitor::<Slow>("/slow");
+    b.open("/slow/intro").await;
+    b.submit_pairs(INTRO).await.assert_step("name");
     let mut other = b.tab();
     other.switch_to(&two);
     let fields = [("name", "Ann")];
-    let (first, second) = futures_util::join!(
-        b.post("/slow/name", "finish", &fields),
-        other.post("/slow/name", "finish", &fields)
+    let (first, second) = futures_util::join!(b.submit_pairs(&fields), other.submit_pairs(&fields));
+    assert_eq!(
+        first.redirects(),
+        ["/slow/complete"],
+        "{}",
+        first.describe()
     );
-    first.assert_redirect("/slow/complete");
-    second.assert_redirect("/slow/complete");
+    assert_eq!(
+        second.redirects(),
+        ["/slow/complete"],
+        "{}",
+        second.describe()
+    );
     assert!(
         probe.overlapped.load(Ordering::SeqCst),
         "the two finishes did not overlap"
     );
     assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
-    assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
+    assert_eq!(b.open("/slow/complete").await.body(), "Done, Ann");
 }
 
 #[actix_rt::test]

@@ -201,8 +201,9 @@ impl Step for Name {
     const TITLE: &'static str = "Your name";
     fn render(page: &Page<'_>) -> Result<String, askama::Error> {
         Ok(format!(
-            "<form>{}</form><p>{}</p>",
+            "<form>{}{}</form><p>{}</p>",
             page.hidden_fields(),
+            page.buttons(),
             page.field("name").error().unwrap_or("")
         ))
     }
@@ -232,8 +233,9 @@ impl Step for Intro {
     const TITLE: &'static str = "Your topic";
     fn render(page: &Page<'_>) -> Result<String, askama::Error> {
         Ok(format!(
-            "<form>{}</form><p>{}</p>",
+            "<form>{}{}</form><p>{}</p>",
             page.hidden_fields(),
+            page.buttons(),
             page.field("topic").error().unwrap_or("")
         ))
     }

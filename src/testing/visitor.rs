@@ -345,13 +345,6 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         self.follow_at_most(request, path, 0).await
     }
 
-    /// Sends the next requests to `app`, another instance of the same
-    /// application, with the same cookies: a load balancer without
-    /// sticky sessions.
-    pub fn switch_to(&mut self, app: &'a TestApp) {
-        self.app = app;
-    }
-
     /// Starts a run of this wizard with `answers` as its completed steps,
     /// stored in the application's session store as the pipeline stores a
     /// run (sealed when the setup seals state), then opens the wizard: the

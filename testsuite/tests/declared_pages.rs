@@ -6,12 +6,11 @@
 mod common;
 
 use actix_web::App;
-use actix_web::http::StatusCode;
+use actix_wizard::testing::TestApp;
 use actix_wizard::{
     Choice, Date, Finish, FinishError, MemoryStore, Step, Steps, Wizard, WizardConfig,
     WizardService, WizardSetup, page::CompletePage, page::Page, page::Texts,
 };
-use common::Browser;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -124,16 +123,15 @@ fn driver_with(field: &str, value: Option<&str>) -> Vec<(&'static str, String)> 
     fields
 }
 
-macro_rules! quote_app {
-    ($config:expr) => {{
-        let setup = WizardSetup::new(MemoryStore::default(), common::key(), $config);
-        actix_web::test::init_service(
-            App::new()
-                .wrap(setup.middleware())
-                .service(setup.wizard::<Quote>("/quote")),
-        )
-        .await
-    }};
+/// The quote wizard at `/quote`, with `config`.
+async fn quote_app(config: WizardConfig) -> TestApp {
+    let setup = WizardSetup::new(MemoryStore::default(), common::key(), config);
+    TestApp::new(setup, |setup| {
+        App::new()
+            .wrap(setup.middleware())
+            .service(setup.wizard::<Quote>("/quote"))
+    })
+    .await
 }
 
 fn plain_config() -> WizardConfig {
@@ -167,11 +165,11 @@ fn assert_links_land_on_controls(body: &str) {
 
 #[actix_rt::test]
 async fn a_derived_step_is_a_whole_accessible_page_without_a_template() {
-    let app = quote_app!(plain_config());
-    let mut b = Browser::new(&app);
-    let page = b.get("/quote/driver").await;
-    assert_eq!(page.status, StatusCode::OK);
-    let body = &page.body;
+    let app = quote_app(plain_config()).await;
+    let mut b = app.visitor::<Quote>("/quote");
+    let page = b.open("/quote/driver").await;
+    page.assert_status(200);
+    let body = page.body();
     assert!(body.starts_with("<!DOCTYPE html>") && body.contains("<style>"));
     assert!(body.contains(r#"<label class="label" for="fullName">Full name</label>"#));
     // serde's camelCase names the form's keys, the date's parts included.
@@ -195,19 +193,19 @@ async fn a_derived_step_is_a_whole_accessible_page_without_a_template() {
 
 #[actix_rt::test]
 async fn every_error_at_once_links_to_a_control_that_takes_focus() {
-    let app = quote_app!(plain_config());
-    let mut b = Browser::new(&app);
-    b.get("/quote/driver").await;
+    let app = quote_app(plain_config()).await;
+    let mut b = app.visitor::<Quote>("/quote");
+    b.open("/quote/driver").await;
     let reply = b
-        .post(
-            "/quote/driver",
-            "next",
-            &[("dateOfBirth-day", "3"), ("notes", "x".repeat(25).as_str())],
-        )
+        .submit_pairs(&[("dateOfBirth-day", "3"), ("notes", "x".repeat(25).as_str())])
         .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.status().as_u16(), 422);
     // validator's errors are keyed by the Rust names; the page uses the form's.
-    let fields: Vec<String> = reply.summary_links().into_iter().map(|(f, _)| f).collect();
+    let fields: Vec<String> = reply
+        .summary()
+        .into_iter()
+        .map(|link| link.target)
+        .collect();
     assert_eq!(
         fields,
         [
@@ -218,34 +216,34 @@ async fn every_error_at_once_links_to_a_control_that_takes_focus() {
             "notes"
         ]
     );
-    assert_links_land_on_controls(&reply.body);
+    assert_links_land_on_controls(reply.body());
     assert_eq!(
-        reply.field_error("dateOfBirth").as_deref(),
+        reply.error("dateOfBirth").as_deref(),
         Some("Date of birth must include a month and year")
     );
     assert_eq!(
-        reply.field_error("fullName").as_deref(),
+        reply.error("fullName").as_deref(),
         Some("Full name must be 2 characters or more")
     );
     assert_eq!(
-        reply.field_error("cover").as_deref(),
+        reply.error("cover").as_deref(),
         Some("Select the cover you want")
     );
     // Every control of an invalid group carries aria-invalid.
-    assert!(reply.body.contains(r#"id="cover-comprehensive" name="cover" type="radio" value="comprehensive" aria-invalid="true""#));
-    assert!(reply.body.contains(r#"id="dateOfBirth-year" name="dateOfBirth-year" type="text" inputmode="numeric" value="" autocomplete="bday-year" aria-invalid="true""#));
+    assert!(reply.body().contains(r#"id="cover-comprehensive" name="cover" type="radio" value="comprehensive" aria-invalid="true""#));
+    assert!(reply.body().contains(r#"id="dateOfBirth-year" name="dateOfBirth-year" type="text" inputmode="numeric" value="" autocomplete="bday-year" aria-invalid="true""#));
     // What was typed is kept, the day of the date included.
-    assert!(reply.body.contains(
+    assert!(reply.body().contains(
         r#"id="dateOfBirth-day" name="dateOfBirth-day" type="text" inputmode="numeric" value="3""#
     ));
-    assert!(reply.body.contains("You have 5 characters too many"));
+    assert!(reply.body().contains("You have 5 characters too many"));
 }
 
 #[actix_rt::test]
 async fn a_date_is_checked_in_govuk_order_and_kept_through_back_and_review() {
-    let app = quote_app!(plain_config());
-    let mut b = Browser::new(&app);
-    b.get("/quote/driver").await;
+    let app = quote_app(plain_config()).await;
+    let mut b = app.visitor::<Quote>("/quote");
+    b.open("/quote/driver").await;
     // (the date's parts as typed, the message, where the summary links)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
     let cases: &[Case<'_>] = &[
@@ -294,67 +292,64 @@ async fn a_date_is_checked_in_govuk_order_and_kept_through_back_and_review() {
             .filter(|(n, _)| !n.starts_with("dateOfBirth"))
             .collect();
         fields.extend_from_slice(parts);
-        let reply = b.post("/quote/driver", "next", &fields).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
-        assert_eq!(reply.field_error("dateOfBirth").as_deref(), Some(*message));
-        assert_eq!(reply.summary_links()[0].0, *target, "{message}");
+        let reply = b.submit_pairs(&fields).await;
+        assert_eq!(reply.status().as_u16(), 422, "{message}");
+        assert_eq!(reply.error("dateOfBirth").as_deref(), Some(*message));
+        assert_eq!(reply.summary()[0].target, *target, "{message}");
     }
 
-    let reply = b.post("/quote/driver", "next", DRIVER_OK).await;
-    reply.assert_redirect("/quote/confirm");
-    let review = b.get("/quote/confirm").await;
-    assert!(review.body.contains("17 May 1990"), "{}", review.body);
-    assert!(review.body.contains("Third party only") && review.body.contains("Blue"));
+    let reply = b.submit_pairs(DRIVER_OK).await;
+    reply.assert_step("confirm");
+    let review = b.open("/quote/confirm").await;
+    assert!(review.body().contains("17 May 1990"), "{}", review.body());
+    assert!(review.body().contains("Third party only") && review.body().contains("Blue"));
     // Normalised before it is checked and stored.
-    assert!(review.body.contains("AB12 CDE"));
+    assert!(review.body().contains("AB12 CDE"));
     assert!(
         review
-            .body
+            .body()
             .contains(r##"href="/quote/driver?change#dateOfBirth-day""##)
     );
     // The stored date reads back into its three parts.
-    let again = b.get("/quote/driver").await;
-    assert!(again.body.contains(r#"id="dateOfBirth-month" name="dateOfBirth-month" type="text" inputmode="numeric" value="5""#));
+    let again = b.open("/quote/driver").await;
+    assert!(again.body().contains(r#"id="dateOfBirth-month" name="dateOfBirth-month" type="text" inputmode="numeric" value="5""#));
     // A draft keeps the parts as typed when going back.
     let back = b
-        .post("/quote/confirm", "back", &[("declared", "yes")])
+        .post_to("/quote/confirm", "back", &[("declared", "yes")])
         .await;
-    back.assert_redirect("/quote/driver");
+    back.assert_step("driver");
     let finished = {
-        b.get("/quote/confirm").await;
-        b.post("/quote/confirm", "finish", &[("declared", "yes")])
-            .await
+        b.open("/quote/confirm").await;
+        b.submit_pairs(&[("declared", "yes")]).await
     };
-    finished.assert_redirect("/quote/complete");
-    let done = b.get("/quote/complete").await;
+    finished.assert_complete();
+    let done = b.open("/quote/complete").await;
     assert!(
-        done.body
+        done.body()
             .contains("Ann Driver born 1990-05-17 reg AB12 CDE"),
         "{}",
-        done.body
+        done.body()
     );
 }
 
 #[actix_rt::test]
 async fn a_draft_keeps_a_half_typed_date() {
-    let app = quote_app!(plain_config());
-    let mut b = Browser::new(&app);
-    b.get("/quote/driver").await;
-    b.post("/quote/driver", "next", DRIVER_OK)
-        .await
-        .assert_redirect("/quote/confirm");
-    b.get("/quote/driver?change").await;
+    let app = quote_app(plain_config()).await;
+    let mut b = app.visitor::<Quote>("/quote");
+    b.open("/quote/driver").await;
+    b.submit_pairs(DRIVER_OK).await.assert_step("confirm");
+    b.open("/quote/driver?change").await;
     let changed = driver_with("dateOfBirth-year", Some("19"));
     let fields: Vec<(&str, &str)> = changed.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let reply = b.post("/quote/driver?change", "next", &fields).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let again = b.get("/quote/driver").await;
+    let reply = b.submit_pairs(&fields).await;
+    assert_eq!(reply.status().as_u16(), 422);
+    let again = b.open("/quote/driver").await;
     assert!(
         again
-            .body
+            .body()
             .contains(r#"name="dateOfBirth-year" type="text" inputmode="numeric" value="19""#),
         "{}",
-        again.body
+        again.body()
     );
 }
 
@@ -400,42 +395,40 @@ fn french() -> Texts {
 
 #[actix_rt::test]
 async fn every_text_the_crate_writes_comes_from_the_table() {
-    let app = quote_app!(plain_config().texts(french()));
-    let mut b = Browser::new(&app);
-    let page = b.get("/quote/driver").await;
-    assert!(page.body.contains(r#"<html lang="fr">"#));
-    assert!(page.body.contains("Étape 1 sur 2"));
-    assert!(page.body.contains(r#"value="next">Continuer</button>"#));
-    assert!(page.body.contains("Car colour (facultatif)"));
-    let reply = b
-        .post("/quote/driver", "next", &[("dateOfBirth-day", "3")])
-        .await;
+    let app = quote_app(plain_config().texts(french())).await;
+    let mut b = app.visitor::<Quote>("/quote");
+    let page = b.open("/quote/driver").await;
+    assert!(page.body().contains(r#"<html lang="fr">"#));
+    assert!(page.body().contains("Étape 1 sur 2"));
+    assert!(page.body().contains(r#"value="next">Continuer</button>"#));
+    assert!(page.body().contains("Car colour (facultatif)"));
+    let reply = b.submit_pairs(&[("dateOfBirth-day", "3")]).await;
     assert!(
         reply
-            .body
+            .body()
             .contains("<title>Erreur : About the driver</title>")
     );
-    assert!(reply.body.contains("Il y a un problème"));
+    assert!(reply.body().contains("Il y a un problème"));
     assert!(
         reply
-            .body
+            .body()
             .contains(r#"<span class="visually-hidden">Erreur :</span>"#)
     );
     assert!(
         reply
-            .body
+            .body()
             .contains("Date of birth doit comporter : mois et année")
     );
-    assert!(reply.body.contains("Full name : au moins 2 caractères"));
-    let reply = b.post("/quote/driver", "next", DRIVER_OK).await;
-    reply.assert_redirect("/quote/confirm");
-    let review = b.get("/quote/confirm").await;
-    assert!(review.body.contains("17 mai 1990") && review.body.contains(">Modifier<"));
-    assert!(review.body.contains(r#"value="finish">Envoyer</button>"#));
-    assert!(review.body.contains(r#"value="back">Retour</button>"#));
-    let missing = b.get("/quote/nowhere").await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(missing.body.contains("Page introuvable") && missing.body.contains("Recommencer"));
+    assert!(reply.body().contains("Full name : au moins 2 caractères"));
+    let reply = b.submit_pairs(DRIVER_OK).await;
+    reply.assert_step("confirm");
+    let review = b.open("/quote/confirm").await;
+    assert!(review.body().contains("17 mai 1990") && review.body().contains(">Modifier<"));
+    assert!(review.body().contains(r#"value="finish">Envoyer</button>"#));
+    assert!(review.body().contains(r#"value="back">Retour</button>"#));
+    let missing = b.open("/quote/nowhere").await;
+    missing.assert_status(404);
+    assert!(missing.body().contains("Page introuvable") && missing.body().contains("Recommencer"));
 }
 
 // ---------------------------------------------------------------- start-up checks

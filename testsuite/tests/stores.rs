@@ -482,8 +482,9 @@ where
     let mut b = one.visitor::<Slow>("/slow");
     b.open("/slow/intro").await;
     b.submit_pairs(INTRO).await.assert_step("name");
-    let mut other = b.tab();
-    other.switch_to(&two);
+    // The same browser's other tab, served by the other instance.
+    let mut other = b.moved_to(&two);
+    other.open("/slow/name").await;
     let fields = [("name", "Ann")];
     let (first, second) = futures_util::join!(b.submit_pairs(&fields), other.submit_pairs(&fields));
     assert_eq!(

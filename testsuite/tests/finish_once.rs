@@ -11,16 +11,12 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::{App, web};
+use actix_wizard::testing::{Seen, TestApp, Visitor};
 use actix_wizard::{
     Finish, FinishError, MemoryStore, Step, Steps, Wizard, WizardConfig, WizardService,
     WizardSetup, page::CompletePage, page::Page,
 };
-use common::Browser;
 use common::ledger::LoggedLedger;
 use common::slow::{Ending, Gate, INTRO, Probe, Slow};
 use serde::{Deserialize, Serialize};
@@ -28,21 +24,18 @@ use validator::Validate;
 
 /// The slow wizard, finishing once in this process or, with `ledger`,
 /// across instances (its claim then goes out with the session's read).
-async fn slow_app(
-    probe: web::Data<Probe>,
-    ledger: Option<LoggedLedger>,
-) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+async fn slow_app(probe: web::Data<Probe>, ledger: Option<LoggedLedger>) -> TestApp {
     let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
-    let wizard = match ledger {
-        Some(ledger) => setup.wizard_with_ledger::<Slow>("/slow", ledger),
-        None => setup.wizard::<Slow>("/slow"),
-    };
-    actix_web::test::init_service(
+    TestApp::new(setup, move |setup| {
+        let wizard = match ledger {
+            Some(ledger) => setup.wizard_with_ledger::<Slow>("/slow", ledger),
+            None => setup.wizard::<Slow>("/slow"),
+        };
         App::new()
             .app_data(probe)
             .wrap(setup.middleware())
-            .service(wizard),
-    )
+            .service(wizard)
+    })
     .await
 }
 
@@ -60,12 +53,30 @@ fn gates_and_ledgers() -> impl Iterator<Item = (Gate, Option<LoggedLedger>)> {
 }
 
 /// Intro done, the last step's form shown (with its token).
-async fn reach_last<S: common::TestApp<B>, B: MessageBody>(b: &mut Browser<'_, S>) {
-    assert_eq!(b.get("/slow/intro").await.status, StatusCode::OK);
-    b.post("/slow/intro", "next", INTRO)
-        .await
-        .assert_redirect("/slow/name");
-    assert_eq!(b.get("/slow/name").await.status, StatusCode::OK);
+async fn reach_last(b: &mut Visitor<'_, Slow>) {
+    b.open("/slow/intro").await.assert_status(200);
+    b.submit_pairs(INTRO).await.assert_step("name");
+}
+
+/// The same browser as `b`, with a copy of its cookies as they are now
+/// and the last step's page: a request sent before `b`'s next answer
+/// arrived.
+async fn with_cookies_as_now<'a>(app: &'a TestApp, b: &Visitor<'_, Slow>) -> Visitor<'a, Slow> {
+    let mut old = app.visitor::<Slow>("/slow");
+    *old.jar() = b.jar().clone();
+    old.open("/slow/name").await.assert_status(200);
+    old
+}
+
+/// Whether `page` was reached by a redirect to `path`.
+#[track_caller]
+fn assert_led_to(page: &Seen, path: &str) {
+    assert_eq!(
+        page.redirects().first().map(String::as_str),
+        Some(path),
+        "{}",
+        page.describe()
+    );
 }
 
 const ANN: &[(&str, &str)] = &[("name", "Ann")];
@@ -76,17 +87,15 @@ async fn double_finish(
     gate: Gate,
     ending: Ending,
     ledger: Option<LoggedLedger>,
-) -> (web::Data<Probe>, [common::Reply; 4]) {
+) -> (web::Data<Probe>, [Seen; 4]) {
     let probe = web::Data::new(Probe::with(gate, ending));
     let _events = probe.events.watch();
     let app = slow_app(probe.clone(), ledger).await;
-    let mut b = Browser::new(&app);
+    let mut b = app.visitor::<Slow>("/slow");
     reach_last(&mut b).await;
     let mut tab = b.tab();
-    let (first, second) = futures_util::join!(
-        b.post("/slow/name", "finish", ANN),
-        tab.post("/slow/name", "finish", ANN)
-    );
+    let (first, second) = futures_util::join!(b.submit_pairs(ANN), tab.submit_pairs(ANN));
+    let (first, second) = (first.clone(), second.clone());
     assert!(
         probe.overlapped.load(Ordering::SeqCst),
         "the duplicate did not arrive while the first was held"
@@ -97,33 +106,31 @@ async fn double_finish(
         1,
         "the last check ran once"
     );
-    let (after_first, after_second) = match ending {
-        Ending::Succeed => (
-            b.get("/slow/complete").await,
-            tab.get("/slow/complete").await,
-        ),
-        Ending::Invalid => (b.get("/slow/intro").await, tab.get("/slow/intro").await),
-        Ending::Fail => (b.get("/slow/name").await, tab.get("/slow/name").await),
+    let next = match ending {
+        Ending::Succeed => "/slow/complete",
+        Ending::Invalid => "/slow/intro",
+        Ending::Fail => "/slow/name",
     };
+    let after_first = b.open(next).await.clone();
+    let after_second = tab.open(next).await.clone();
     (probe, [first, second, after_first, after_second])
 }
 
 /// Both finishes answered with the completion page, and each tab's next
 /// page greets the visitor.
 #[track_caller]
-fn assert_both_completed([first, second, page_one, page_two]: [common::Reply; 4]) {
-    first.assert_redirect("/slow/complete");
-    second.assert_redirect("/slow/complete");
-    assert_eq!(page_one.body, "Done, Ann");
-    assert_eq!(page_two.body, "Done, Ann");
+fn assert_both_completed([first, second, page_one, page_two]: [Seen; 4]) {
+    assert_led_to(&first, "/slow/complete");
+    assert_led_to(&second, "/slow/complete");
+    assert_eq!(page_one.body(), "Done, Ann");
+    assert_eq!(page_two.body(), "Done, Ann");
 }
 
 #[actix_rt::test]
 async fn a_duplicate_arriving_during_the_last_check_gets_the_completion_page() {
     for ledger in ledgers() {
-        let (probe, [first, second, page_one, page_two]) =
-            double_finish(Gate::InCheck, Ending::Succeed, ledger).await;
-        assert_both_completed([first, second, page_one, page_two]);
+        let (probe, pages) = double_finish(Gate::InCheck, Ending::Succeed, ledger).await;
+        assert_both_completed(pages);
         assert!(probe.is_taken("Ann"));
     }
 }
@@ -131,9 +138,8 @@ async fn a_duplicate_arriving_during_the_last_check_gets_the_completion_page() {
 #[actix_rt::test]
 async fn a_duplicate_arriving_during_the_finish_handler_gets_the_completion_page() {
     for ledger in ledgers() {
-        let (_, [first, second, page_one, page_two]) =
-            double_finish(Gate::InFinish, Ending::Succeed, ledger).await;
-        assert_both_completed([first, second, page_one, page_two]);
+        let (_, pages) = double_finish(Gate::InFinish, Ending::Succeed, ledger).await;
+        assert_both_completed(pages);
     }
 }
 
@@ -142,14 +148,14 @@ async fn a_duplicate_of_a_finish_found_invalid_gets_the_same_failing_step() {
     for (gate, ledger) in gates_and_ledgers() {
         let (_, [first, second, page_one, page_two]) =
             double_finish(gate, Ending::Invalid, ledger).await;
-        first.assert_redirect("/slow/intro");
-        second.assert_redirect("/slow/intro");
+        assert_led_to(&first, "/slow/intro");
+        assert_led_to(&second, "/slow/intro");
         for page in [page_one, page_two] {
-            assert_eq!(page.status, StatusCode::OK);
+            page.assert_status(200);
             assert!(
-                page.body.contains("Rejected at finish"),
+                page.body().contains("Rejected at finish"),
                 "{gate:?}: {}",
-                page.body
+                page.body()
             );
         }
     }
@@ -161,16 +167,13 @@ async fn a_duplicate_of_a_failed_finish_gets_the_same_page_and_a_retry_succeeds(
         let probe = web::Data::new(Probe::with(gate, Ending::Fail));
         let _events = probe.events.watch();
         let app = slow_app(probe.clone(), ledger).await;
-        let mut b = Browser::new(&app);
+        let mut b = app.visitor::<Slow>("/slow");
         reach_last(&mut b).await;
         let mut tab = b.tab();
-        let (first, second) = futures_util::join!(
-            b.post("/slow/name", "finish", ANN),
-            tab.post("/slow/name", "finish", ANN)
-        );
-        for reply in [&first, &second] {
-            assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{gate:?}");
-            assert!(reply.body.contains("Your answers are safe"));
+        let (first, second) = futures_util::join!(b.submit_pairs(ANN), tab.submit_pairs(ANN));
+        for reply in [first, second] {
+            assert_eq!(reply.status().as_u16(), 500, "{gate:?}");
+            assert!(reply.body().contains("Your answers are safe"));
         }
         assert!(probe.overlapped.load(Ordering::SeqCst));
         assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
@@ -178,12 +181,10 @@ async fn a_duplicate_of_a_failed_finish_gets_the_same_page_and_a_retry_succeeds(
         // The answers were kept: the page shows them, and a retry works.
         *probe.gate.lock().unwrap_or_else(|p| p.into_inner()) = Gate::Open;
         *probe.ending.lock().unwrap_or_else(|p| p.into_inner()) = Ending::Succeed;
-        assert_eq!(b.get("/slow/name").await.status, StatusCode::OK);
-        b.post("/slow/name", "finish", ANN)
-            .await
-            .assert_redirect("/slow/complete");
+        b.open("/slow/name").await.assert_status(200);
+        assert_led_to(b.submit_pairs(ANN).await, "/slow/complete");
         assert_eq!(probe.finishes.load(Ordering::SeqCst), 2);
-        assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
+        assert_eq!(b.open("/slow/complete").await.body(), "Done, Ann");
     }
 }
 
@@ -197,24 +198,20 @@ async fn a_duplicate_arriving_after_the_finish_gets_its_completion_page() {
 async fn duplicate_after_the_finish(ledger: Option<LoggedLedger>) {
     let probe = web::Data::new(Probe::default());
     let app = slow_app(probe.clone(), ledger).await;
-    let mut b = Browser::new(&app);
+    let mut b = app.visitor::<Slow>("/slow");
     reach_last(&mut b).await;
     // Sent together, processed one after the other: the second carries
     // the old cookies, whose session the first renewed away.
-    let mut old_cookies = b.tab();
-    b.post("/slow/name", "finish", ANN)
-        .await
-        .assert_redirect("/slow/complete");
-    old_cookies
-        .post("/slow/name", "finish", ANN)
-        .await
-        .assert_redirect("/slow/complete");
-    assert_eq!(old_cookies.get("/slow/complete").await.body, "Done, Ann");
+    let mut old_cookies = with_cookies_as_now(&app, &b).await;
+    assert_led_to(b.submit_pairs(ANN).await, "/slow/complete");
+    assert_led_to(old_cookies.submit_pairs(ANN).await, "/slow/complete");
+    assert_eq!(old_cookies.open("/slow/complete").await.body(), "Done, Ann");
     // Pressed again once the first answer arrived: the renewed cookies.
-    b.post("/slow/name", "finish", ANN)
-        .await
-        .assert_redirect("/slow/complete");
-    assert_eq!(b.get("/slow/complete").await.body, "Done, Ann");
+    assert_led_to(
+        b.post_to("/slow/name", "finish", ANN).await,
+        "/slow/complete",
+    );
+    assert_eq!(b.open("/slow/complete").await.body(), "Done, Ann");
     assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
     assert_eq!(
         probe.checks.load(Ordering::SeqCst),
@@ -233,21 +230,13 @@ async fn a_duplicate_arriving_after_an_invalid_finish_gets_the_failing_step() {
 async fn duplicate_after_an_invalid_finish(ledger: Option<LoggedLedger>) {
     let probe = web::Data::new(Probe::with(Gate::Open, Ending::Invalid));
     let app = slow_app(probe.clone(), ledger).await;
-    let mut b = Browser::new(&app);
+    let mut b = app.visitor::<Slow>("/slow");
     reach_last(&mut b).await;
-    let mut tab = b.tab();
-    b.post("/slow/name", "finish", ANN)
-        .await
-        .assert_redirect("/slow/intro");
-    tab.post("/slow/name", "finish", ANN)
-        .await
-        .assert_redirect("/slow/intro");
-    assert!(
-        tab.get("/slow/intro")
-            .await
-            .body
-            .contains("Rejected at finish")
-    );
+    let mut tab = with_cookies_as_now(&app, &b).await;
+    assert_led_to(b.submit_pairs(ANN).await, "/slow/intro");
+    let duplicate = tab.submit_pairs(ANN).await;
+    assert_led_to(duplicate, "/slow/intro");
+    assert!(duplicate.body().contains("Rejected at finish"));
     assert_eq!(probe.finishes.load(Ordering::SeqCst), 1);
 }
 
@@ -333,26 +322,24 @@ test_wizard!(Misnamed, "misnamed", { intro: common::slow::Intro },
 #[actix_rt::test]
 async fn a_finish_error_naming_an_unknown_step_is_a_failure_not_a_guess() {
     let setup = WizardSetup::new(MemoryStore::default(), common::key(), common::config());
-    let app = actix_web::test::init_service(
+    let app = TestApp::new(setup, |setup| {
         App::new()
             .wrap(setup.middleware())
-            .service(setup.wizard::<Misnamed>("/misnamed")),
-    )
+            .service(setup.wizard::<Misnamed>("/misnamed"))
+    })
     .await;
-    let mut b = Browser::new(&app);
-    assert_eq!(b.get("/misnamed/intro").await.status, StatusCode::OK);
-    let reply = b.post("/misnamed/intro", "finish", INTRO).await;
-    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let mut b = app.visitor::<Misnamed>("/misnamed");
+    b.open("/misnamed/intro").await.assert_status(200);
+    let reply = b.post_to("/misnamed/intro", "finish", INTRO).await;
+    reply.assert_status(500);
     assert!(
-        reply.body.contains("Your answers are safe"),
+        reply.body().contains("Your answers are safe"),
         "{}",
-        reply.body
+        reply.body()
     );
     // The answers are kept: the step is still there, nobody was sent to
     // another step.
-    assert_eq!(
-        b.get("/misnamed").await.location.as_deref(),
-        Some("/misnamed/intro")
-    );
-    assert_eq!(b.get("/misnamed/intro").await.status, StatusCode::OK);
+    let entry = b.fetch("/misnamed", |r| r).await;
+    assert_eq!(entry.header("location"), Some("/misnamed/intro"));
+    b.open("/misnamed/intro").await.assert_status(200);
 }

@@ -13,7 +13,6 @@ use crate::common::app::{Account, AccountType, Accounts, Profile, Review, Signup
 use crate::common::kit;
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
-use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_web::web;
 use actix_wizard::testing::{TestApp, Visitor};
@@ -337,9 +336,7 @@ async fn cookies_are_http_only_same_site_lax_with_a_path_and_secure_when_asked()
             .unwrap_or_else(|| panic!("no visitor cookie in {on_view:?}"))
             .clone();
         let body = String::from_utf8_lossy(&actix_web::test::read_body(page).await).into_owned();
-        let token = common::Reply::of(StatusCode::OK, body)
-            .csrf()
-            .unwrap_or_else(|| panic!("no token"));
+        let token = common::csrf_of(&body).unwrap_or_else(|| panic!("no token"));
         let pair = visitor.split(';').next().unwrap_or("").to_owned();
         let post = actix_web::test::call_service(
             &app,

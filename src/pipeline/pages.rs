@@ -64,7 +64,8 @@ impl<W: Wizard> Inner<W> {
         } else {
             self.start_over(run).await
         };
-        run.prefill(&self.steps, answers, self.runs.now());
+        let now = run.now();
+        run.prefill(&self.steps, answers, now);
         if let Some(state) = run.journey.state.as_mut().filter(|_| expired) {
             state.notice = Some(Notice::Expired);
         }
@@ -258,11 +259,8 @@ pub(super) async fn show<W: Wizard>(
         return wizard.respond(request, session, &mut run, Reply::Go(target));
     }
     let notice = wizard.arrival_notice(session, &mut run).await;
-    keep_idle_clock_fresh(
-        &mut run,
-        wizard.runs.now(),
-        wizard.config.idle_timeout.as_secs(),
-    );
+    let now = run.now();
+    keep_idle_clock_fresh(&mut run, now, wizard.config.idle_timeout.as_secs());
     let slot = &wizard.steps.slots[index];
     let (values, errors) = shown_values(run.journey.record(slot.name()), slot.shape());
     let page = wizard.render_step(

@@ -157,7 +157,7 @@ impl<W: Wizard> Inner<W> {
     /// A form the visitor sent changes the state's revision: drafts typed
     /// before it are stale.
     pub(super) fn raise_revision(&self, run: &mut Run<W>) {
-        let state = run.state_mut(self.runs.now());
+        let state = run.state_mut();
         state.revision = state.revision.saturating_add(1);
     }
 
@@ -196,7 +196,7 @@ impl<W: Wizard> Inner<W> {
                 .recheck(&mut run.journey.answers, request, false, &self.config.texts)
                 .await;
             if !errors.is_empty() {
-                run.state_mut(self.runs.now()).step_mut(slot.name()).answers = None;
+                run.state_mut().step_mut(slot.name()).answers = None;
                 run.journey.settle(&self.steps);
                 return self.invalid(request, run, index, form, &errors);
             }
@@ -240,8 +240,8 @@ impl<W: Wizard> Inner<W> {
             Submitted::Valid(answers) => answers,
             Submitted::Invalid(errors) => return Ok(Some(errors)),
         };
-        let now = self.runs.now();
-        run.state_mut(now);
+        let now = run.now();
+        run.state_mut();
         run.journey
             .store_answers(&self.steps, index, answers, W::VERSION, now);
         self.config.events.report(WizardEvent::StepSaved {
@@ -257,7 +257,7 @@ impl<W: Wizard> Inner<W> {
     pub(super) fn keep_draft(&self, run: &mut Run<W>, index: usize, form: &RawForm) -> RawForm {
         let slot = &self.steps.slots[index];
         let draft = without_secrets(form, slot.shape());
-        run.state_mut(self.runs.now()).step_mut(slot.name()).draft = Some(draft.clone());
+        run.state_mut().step_mut(slot.name()).draft = Some(draft.clone());
         draft
     }
 
@@ -350,7 +350,7 @@ impl<W: Wizard> Inner<W> {
         match refusal {
             Refusal::Invalid { step, errors } => {
                 let name = self.steps.slots[*step].name();
-                run.state_mut(self.runs.now()).step_mut(name).errors = errors.clone();
+                run.state_mut().step_mut(name).errors = errors.clone();
                 Reply::Go(self.step_url(&run.base, *step))
             }
             Refusal::Failed(error) | Refusal::Unavailable(error) => {

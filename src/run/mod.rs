@@ -144,6 +144,9 @@ pub(crate) struct Run<W> {
     /// When the run stored for the first time in this request: the id its
     /// pages were shown under before ([`WizardEvent::RunStarted`]).
     shown_as: Option<String>,
+    /// The time of the request, read from the clock once, when the run
+    /// was loaded.
+    at: std::time::SystemTime,
 }
 
 impl<W> Run<W> {
@@ -188,13 +191,20 @@ impl<W: Wizard> Run<W> {
         self.journey.new_run_id = self.visitor.run.clone();
     }
 
+    /// The time of the request, in Unix seconds (the clock is read once,
+    /// when the run is loaded).
+    pub fn now(&self) -> u64 {
+        unix_seconds(self.at)
+    }
+
     /// The run's state, created now if it has none yet.
-    pub fn state_mut(&mut self, now: u64) -> &mut WizardState {
+    pub fn state_mut(&mut self) -> &mut WizardState {
         if !self.stored {
             self.stored = true;
             self.start_storing();
         }
         self.visitor.stage = Stage::Answering;
+        let now = self.now();
         self.journey.state_mut(W::VERSION, now)
     }
 
@@ -306,6 +316,8 @@ impl Runs {
         session: &Session,
         steps: &Steps<W>,
     ) -> Run<W> {
+        let at = self.clock.now();
+        let now = unix_seconds(at);
         let resource = W::resource_key(request).or_else(|| ResourceKey::as_written(request));
         let key = match resource {
             None => self.fixed_key.clone(),
@@ -328,7 +340,7 @@ impl Runs {
             None => "",
         };
         let stored = self.own_state(session, &key, sent_visitor, holder);
-        let mut journey = Journey::load(steps, stored, self.now(), self.idle_secs, W::VERSION);
+        let mut journey = Journey::load(steps, stored, now, self.idle_secs, W::VERSION);
         let visitor = match sent.as_ref() {
             Some(sent) if journey.state.is_some() => Ticket {
                 stage: Stage::Answering,
@@ -353,6 +365,7 @@ impl Runs {
             renew_session: false,
             stored,
             shown_as: None,
+            at,
         }
     }
 
@@ -400,7 +413,8 @@ impl Runs {
             .unwrap_or_else(|| Arc::from(self.mount.pattern()))
     }
 
-    /// Now, in Unix seconds, by the configured clock.
+    /// Now, in Unix seconds, by the configured clock (a request with a
+    /// run reads [`Run::now`] instead).
     pub fn now(&self) -> u64 {
         self.clock.unix_now()
     }
@@ -426,6 +440,12 @@ impl Runs {
             Ok(Some(None)) | Err(_) => Stored::Unreadable,
         }
     }
+}
+
+/// `at` in seconds since the Unix epoch.
+fn unix_seconds(at: std::time::SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 #[cfg(test)]

@@ -109,11 +109,12 @@ impl Runs {
         if self.per_tab && !session.entries().contains_key(&run.key.0.state_entry) {
             self.make_room(session, run, response);
         }
+        let (now, at) = (run.now(), run.at);
         let Some(state) = &mut run.journey.state else {
             return Err(Problem::Internal);
         };
-        state.seen = self.now();
-        state.order = crate::state::write_order(self.clock.now());
+        state.seen = now;
+        state.order = crate::state::write_order(at);
         state.prune();
         let Some(state) = &run.journey.state else {
             return Err(Problem::Internal);

@@ -207,6 +207,11 @@ pub(crate) struct Sent {
     signed: String,
 }
 
+/// The name of wizard `id`'s visitor cookie (`signup_run`).
+pub(crate) fn visitor_cookie_name(id: &str) -> String {
+    format!("{id}_run")
+}
+
 /// How the visitor cookie of one wizard is named, scoped and signed.
 pub(crate) struct VisitorCookie {
     name: String,
@@ -229,7 +234,7 @@ impl VisitorCookie {
             .finish()
             .to_string();
         Self {
-            name: format!("{id}_run"),
+            name: visitor_cookie_name(id),
             attributes: cookie.trim_start_matches("x=").to_owned(),
             context: format!("{id}:visitor").into_bytes(),
             secure,

@@ -175,7 +175,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     /// [`Finish::run`](crate::Finish::run) gives), once the wizard has
     /// set it.
     pub fn run_id(&self) -> Option<String> {
-        let name = format!("{}_run", W::ID);
+        let name = crate::visitor::visitor_cookie_name(W::ID);
         let jar = self.jar.borrow();
         let value = jar.get(&name)?;
         let (visitor, _) = value.rsplit_once('.')?;

@@ -241,7 +241,7 @@ impl<W: Wizard> Inner<W> {
     }
 
     fn resume_url(&self, run: &Run<W>) -> String {
-        self.step_url(&run.base, run.journey.resume(&self.steps))
+        self.step_url(run.base(), run.journey().resume(&self.steps))
     }
 }
 

@@ -39,7 +39,7 @@ impl<W: Wizard> Inner<W> {
         }
         match W::admit(request).await {
             Admission::Allowed => Ok(()),
-            Admission::NotFound => Err(self.not_found(&run.base)),
+            Admission::NotFound => Err(self.not_found(run.base())),
             Admission::Forbidden => Err(Problem::Forbidden),
         }
     }
@@ -55,19 +55,18 @@ impl<W: Wizard> Inner<W> {
         let Some(answers) = W::prefill(request).await else {
             return;
         };
-        let expired = if run.journey.lapsed {
+        let expired = if run.take_lapsed() {
             // As on any page after an expiry: a new session id too (the
             // loaded run is already a new one).
             session.renew();
-            run.journey.lapsed = false;
             true
         } else {
             self.start_over(run).await
         };
         let now = run.now();
         run.prefill(&self.steps, answers, now);
-        if let Some(state) = run.journey.state.as_mut().filter(|_| expired) {
-            state.notice = Some(Notice::Expired);
+        if expired {
+            run.set_notice(Notice::Expired);
         }
     }
 
@@ -87,15 +86,14 @@ impl<W: Wizard> Inner<W> {
         run: &mut Run<W>,
     ) -> Option<&'t str> {
         let texts = &self.config.texts;
-        if run.journey.lapsed {
+        if run.lapsed() {
             // The stored state expired or was unreadable: a new session id
             // too (the loaded run is already a new one).
             session.renew();
             return Some(&texts.expired_notice);
         }
-        if let Some(state) = &mut run.journey.state {
-            let notice = state.notice.take()?;
-            run.journey.changed = true;
+        if run.journey().state.is_some() {
+            let notice = run.take_notice()?;
             return Some(match notice {
                 Notice::QuestionsChanged => &texts.changed_notice,
                 Notice::Expired => &texts.expired_notice,
@@ -109,7 +107,7 @@ impl<W: Wizard> Inner<W> {
     /// run is over, so a new one starts. Whether the earlier one expired
     /// (its state gone from the store) rather than finished.
     pub(super) async fn start_over(&self, run: &mut Run<W>) -> bool {
-        match run.visitor.stage {
+        match run.stage() {
             Stage::Looking => false,
             Stage::Finished => {
                 run.restart();
@@ -132,13 +130,13 @@ impl<W: Wizard> Inner<W> {
     /// one (`index`), each row's Change link landing on the control that
     /// has focus first (a date's day).
     fn answer_sections(&self, run: &mut Run<W>, index: usize) -> Vec<AnswerSection> {
-        let journey = &mut run.journey;
-        journey
-            .completed_before(&self.steps, index)
-            .into_iter()
+        let base = run.base().to_owned();
+        let done = run.journey().completed_before(&self.steps, index);
+        let answers = run.answers_mut();
+        done.into_iter()
             .map(|i| {
                 let step = &self.steps.slots[i];
-                let mut rows = step.answers(&mut journey.answers, &self.config.texts);
+                let mut rows = step.answers(answers, &self.config.texts);
                 for row in &mut rows {
                     if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
                         row.field = spec.target_id(None);
@@ -146,7 +144,7 @@ impl<W: Wizard> Inner<W> {
                 }
                 AnswerSection {
                     title: step.title(),
-                    change_url: format!("{}?change", self.step_url(&run.base, i)),
+                    change_url: format!("{}?change", self.step_url(&base, i)),
                     rows,
                 }
             })
@@ -165,15 +163,15 @@ impl<W: Wizard> Inner<W> {
         status: StatusCode,
     ) -> Result<HttpResponse, Problem> {
         let slot = &self.steps.slots[index];
-        let is_last = run.journey.next(index).is_none();
+        let is_last = run.journey().next(index).is_none();
         let sections = if is_last {
             self.answer_sections(run, index)
         } else {
             Vec::new()
         };
-        let journey = &mut run.journey;
+        let journey = run.journey();
         let (current, total) = journey.position(index);
-        let mut action = self.step_url(&run.base, index);
+        let mut action = self.step_url(run.base(), index);
         let change = is_change(request);
         if change {
             action.push_str("?change");
@@ -183,7 +181,7 @@ impl<W: Wizard> Inner<W> {
             action,
             values,
             errors,
-            csrf_token: &run.visitor.csrf,
+            csrf_token: run.csrf(),
             revision: journey.state.as_ref().map_or(0, |state| state.revision),
             progress: Progress { current, total },
             notice,
@@ -192,7 +190,7 @@ impl<W: Wizard> Inner<W> {
             button: slot.button(),
             is_change: change,
             sections: &sections,
-            base: &run.base,
+            base: run.base(),
             fields: slot.fields(),
             texts: &self.config.texts,
             layout: W::layout,
@@ -218,7 +216,7 @@ impl<W: Wizard> Inner<W> {
     /// completion page.
     pub(super) fn finished(&self, session: &Session, run: &mut Run<W>, outcome: &str) -> Reply {
         self.runs.keep_outcome(session, run, outcome);
-        Reply::Go(format!("{}/{COMPLETE_SEGMENT}", run.base))
+        Reply::Go(format!("{}/{COMPLETE_SEGMENT}", run.base()))
     }
 }
 
@@ -248,12 +246,12 @@ pub(super) async fn show<W: Wizard>(
     let mut run = wizard.runs.load(request, session, &wizard.steps);
     wizard.admit(request, &run).await?;
     wizard.prefill(request, session, &mut run).await;
-    if !run.journey.is_active(index) {
+    if !run.journey().is_active(index) {
         run.leave_visitor_cookie();
-        let page = wizard.problem_page(request, wizard.not_found(&run.base));
+        let page = wizard.problem_page(request, wizard.not_found(run.base()));
         return wizard.respond(request, session, &mut run, Reply::Page(page));
     }
-    if !run.journey.reachable(&wizard.steps, index) {
+    if !run.journey().reachable(&wizard.steps, index) {
         run.leave_visitor_cookie();
         let target = wizard.resume_url(&run);
         return wizard.respond(request, session, &mut run, Reply::Go(target));
@@ -262,7 +260,7 @@ pub(super) async fn show<W: Wizard>(
     let now = run.now();
     keep_idle_clock_fresh(&mut run, now, wizard.config.idle_timeout.as_secs());
     let slot = &wizard.steps.slots[index];
-    let (values, errors) = shown_values(run.journey.record(slot.name()), slot.shape());
+    let (values, errors) = shown_values(run.journey().record(slot.name()), slot.shape());
     let page = wizard.render_step(
         request,
         &mut run,
@@ -274,7 +272,7 @@ pub(super) async fn show<W: Wizard>(
     )?;
     wizard.config.events.report(WizardEvent::StepShown {
         wizard: W::ID,
-        run: &run.visitor.run,
+        run: run.id(),
         step: slot.name(),
         change: is_change(request),
     });
@@ -283,10 +281,10 @@ pub(super) async fn show<W: Wizard>(
 
 /// Reading a page is activity too: the state's idle clock is refreshed,
 /// but only every eighth of the idle timeout, not on every view.
-pub(super) fn keep_idle_clock_fresh<W>(run: &mut Run<W>, now: u64, idle_secs: u64) {
-    if let Some(state) = &run.journey.state {
+pub(super) fn keep_idle_clock_fresh<W: Wizard>(run: &mut Run<W>, now: u64, idle_secs: u64) {
+    if let Some(state) = &run.journey().state {
         if now.saturating_sub(state.seen) >= (idle_secs / 8).max(1) {
-            run.journey.changed = true;
+            run.touch();
         }
     }
 }
@@ -319,17 +317,17 @@ pub(super) async fn complete<W: Wizard>(
         .as_deref()
         .and_then(|json| serde_json::from_slice::<W::Outcome>(json).ok());
     let (Some(outcome), Some(kept)) = (outcome, kept) else {
-        return Ok(see_other(&run.base));
+        return Ok(see_other(run.base()));
     };
     if json::wants_json(request.headers()) {
         // The outcome as it was kept: it is JSON already.
         return Ok(json::respond(
             StatusCode::OK,
-            &json::complete_document(&run.base, &kept),
+            &json::complete_document(run.base(), &kept),
         ));
     }
     let page = CompletePage {
-        base: &run.base,
+        base: run.base(),
         texts: &wizard.config.texts,
         layout: W::layout,
     };

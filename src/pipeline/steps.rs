@@ -62,7 +62,7 @@ pub(super) async fn submit<W: Wizard>(
     let mut run = wizard.runs.load(request, session, &wizard.steps);
     wizard.admit(request, &run).await?;
     let action = Action::of(&form)?;
-    if !run.is_stored() && (run.had_answers() || run.journey.lapsed) {
+    if !run.is_stored() && (run.had_answers() || run.lapsed()) {
         if let Action::Draft = action {
             // Typed on a run that has finished or expired since: dropped.
             return Ok(draft_answer());
@@ -77,10 +77,10 @@ pub(super) async fn submit<W: Wizard>(
         let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
         return wizard.respond(request, session, &mut run, reply);
     }
-    if !run.journey.is_active(index) {
-        return Err(wizard.not_found(&run.base));
+    if !run.journey().is_active(index) {
+        return Err(wizard.not_found(run.base()));
     }
-    if !run.journey.reachable(&wizard.steps, index) {
+    if !run.journey().reachable(&wizard.steps, index) {
         return Ok(see_other(&wizard.resume_url(&run)));
     }
     let typed_on = form
@@ -115,7 +115,7 @@ impl<W: Wizard> Inner<W> {
         session: &Session,
         run: &mut Run<W>,
     ) -> Reply {
-        let ahead = ClaimAhead::take(request, &run.visitor.run);
+        let ahead = ClaimAhead::take(request, run.id());
         if let Some(outcome) = self.runs.finished_outcome(run, ahead).await {
             return self.finished(session, run, &outcome);
         }
@@ -129,10 +129,10 @@ impl<W: Wizard> Inner<W> {
         self.keep_draft(run, index, form);
         self.config.events.report(WizardEvent::Back {
             wizard: W::ID,
-            run: &run.visitor.run,
+            run: run.id(),
             step: self.steps.slots[index].name(),
         });
-        Reply::Go(self.step_url(&run.base, run.journey.previous(index).unwrap_or(index)))
+        Reply::Go(self.step_url(run.base(), run.journey().previous(index).unwrap_or(index)))
     }
 
     /// A draft the page's script saves: kept as Back keeps one, without
@@ -146,7 +146,11 @@ impl<W: Wizard> Inner<W> {
         form: &RawForm,
         typed_on: Option<u64>,
     ) -> Option<Reply> {
-        let current = run.journey.state.as_ref().map_or(0, |state| state.revision);
+        let current = run
+            .journey()
+            .state
+            .as_ref()
+            .map_or(0, |state| state.revision);
         if typed_on != Some(current) {
             return None;
         }
@@ -177,14 +181,14 @@ impl<W: Wizard> Inner<W> {
         // The last step's async check runs inside the once-only finish,
         // so that a duplicate never checks against the first one's side
         // effects.
-        let finishing = run.journey.next(index).is_none();
+        let finishing = run.journey().next(index).is_none();
         if let Some(errors) = self
             .take_answers(request, run, index, form, finishing)
             .await?
         {
             return self.invalid(request, run, index, form, &errors);
         }
-        let Some(next) = run.journey.next(index) else {
+        let Some(next) = run.journey().next(index) else {
             // Boxed: the once-only section's future is large, and most
             // requests never reach it.
             return Box::pin(finish(self, request, session, run, index)).await;
@@ -193,20 +197,20 @@ impl<W: Wizard> Inner<W> {
             // These answers switched on a later step: this is not the
             // last step after all, so its check runs now.
             let errors = slot
-                .recheck(&mut run.journey.answers, request, false, &self.config.texts)
+                .recheck(run.answers_mut(), request, false, &self.config.texts)
                 .await;
             if !errors.is_empty() {
                 run.state_mut().step_mut(slot.name()).answers = None;
-                run.journey.settle(&self.steps);
+                run.settle(&self.steps);
                 return self.invalid(request, run, index, form, &errors);
             }
         }
         let target = if is_change(request) {
-            run.journey.resume(&self.steps)
+            run.journey().resume(&self.steps)
         } else {
             next
         };
-        Ok(Reply::Go(self.step_url(&run.base, target)))
+        Ok(Reply::Go(self.step_url(run.base(), target)))
     }
 
     /// Decodes and validates step `index`'s form and stores its answers:
@@ -222,11 +226,11 @@ impl<W: Wizard> Inner<W> {
         let slot = &self.steps.slots[index];
         request
             .extensions_mut()
-            .insert(SubmittedRun(run.visitor.run.clone()));
+            .insert(SubmittedRun(run.id().to_owned()));
         let submitted = slot
             .submit(
                 form,
-                &mut run.journey.answers,
+                run.answers_mut(),
                 request,
                 !finishing,
                 &self.config.texts,
@@ -240,13 +244,10 @@ impl<W: Wizard> Inner<W> {
             Submitted::Valid(answers) => answers,
             Submitted::Invalid(errors) => return Ok(Some(errors)),
         };
-        let now = run.now();
-        run.state_mut();
-        run.journey
-            .store_answers(&self.steps, index, answers, W::VERSION, now);
+        run.store_answers(&self.steps, index, answers);
         self.config.events.report(WizardEvent::StepSaved {
             wizard: W::ID,
-            run: &run.visitor.run,
+            run: run.id(),
             step: slot.name(),
         });
         Ok(None)
@@ -274,7 +275,7 @@ impl<W: Wizard> Inner<W> {
         let draft = self.keep_draft(run, index, form);
         self.config.events.report(WizardEvent::ValidationFailed {
             wizard: W::ID,
-            run: &run.visitor.run,
+            run: run.id(),
             step: self.steps.slots[index].name(),
             errors,
         });
@@ -302,9 +303,9 @@ pub(super) async fn finish<W: Wizard>(
     run: &mut Run<W>,
     last: usize,
 ) -> Result<Reply, Problem> {
-    let run_id = run.visitor.run.clone();
-    let active = run.journey.active_steps();
-    let mut answers = std::mem::take(&mut run.journey.answers);
+    let run_id = run.id().to_owned();
+    let active = run.journey().active_steps();
+    let mut answers = std::mem::take(run.answers_mut());
     let section = async {
         for index in active {
             let slot = &wizard.steps.slots[index];
@@ -351,10 +352,10 @@ impl<W: Wizard> Inner<W> {
             Refusal::Invalid { step, errors } => {
                 let name = self.steps.slots[*step].name();
                 run.state_mut().step_mut(name).errors = errors.clone();
-                Reply::Go(self.step_url(&run.base, *step))
+                Reply::Go(self.step_url(run.base(), *step))
             }
             Refusal::Failed(error) | Refusal::Unavailable(error) => {
-                let run = &run.visitor.run;
+                let run = run.id();
                 tracing::error!(%error, wizard = W::ID, run, "finish failed");
                 let problem = match refusal {
                     Refusal::Unavailable(_) => Problem::FinishUnavailable,

@@ -111,15 +111,15 @@ fn sealing_context(key: &RunKey, holder: &str) -> Vec<u8> {
 /// A run as one request sees it: the journey through the steps and the
 /// visitor cookie.
 pub(crate) struct Run<W> {
-    pub key: RunKey,
+    key: RunKey,
     /// The wizard's base path on this run's resource (`/signup`,
     /// `/bookings/7/change`): every URL the run's pages link to starts
     /// with it.
-    pub base: Arc<str>,
-    pub journey: Journey<W>,
+    base: Arc<str>,
+    journey: Journey<W>,
     /// What the visitor cookie says, or a new run when it said nothing
     /// usable.
-    pub visitor: Ticket,
+    visitor: Ticket,
     /// What the browser's cookie said, to write it only when it changes.
     sent: Option<Sent>,
     /// Whether this response may write the visitor cookie.
@@ -189,6 +189,93 @@ impl<W: Wizard> Run<W> {
     pub fn restart(&mut self) {
         self.visitor = Ticket::new_run();
         self.journey.new_run_id = self.visitor.run.clone();
+    }
+
+    /// The run's id (handed to the finish handler).
+    pub fn id(&self) -> &str {
+        &self.visitor.run
+    }
+
+    /// What the visitor cookie says of the run: looking, answering, or
+    /// finished.
+    pub fn stage(&self) -> Stage {
+        self.visitor.stage
+    }
+
+    /// The CSRF token every form of the run carries.
+    pub fn csrf(&self) -> &str {
+        &self.visitor.csrf
+    }
+
+    /// The wizard's base path on this run's resource (`/signup`,
+    /// `/bookings/7/change`): every URL the run's pages link to starts
+    /// with it.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Where the visitor is in the wizard: the answers, the steps done and
+    /// to do. Read only; a run changes through its own methods.
+    pub fn journey(&self) -> &Journey<W> {
+        &self.journey
+    }
+
+    /// The answers as the steps' rules and pages read them (a step's
+    /// check may fill in what it derives).
+    pub fn answers_mut(&mut self) -> &mut W {
+        &mut self.journey.answers
+    }
+
+    /// Whether the run's state expired or was unreadable when it was
+    /// loaded (a new run was started in its place): asked once.
+    pub fn take_lapsed(&mut self) -> bool {
+        std::mem::take(&mut self.journey.lapsed)
+    }
+
+    /// Whether the run's state expired or was unreadable when loaded.
+    pub fn lapsed(&self) -> bool {
+        self.journey.lapsed
+    }
+
+    /// The notice the next page shows, taken from the state (the state
+    /// is then written again).
+    pub fn take_notice(&mut self) -> Option<crate::state::Notice> {
+        let notice = self.journey.state.as_mut()?.notice.take()?;
+        self.journey.changed = true;
+        Some(notice)
+    }
+
+    /// Sets the notice the next page shows, if the run has state (what
+    /// is written with the response stays as the state says).
+    pub fn set_notice(&mut self, notice: crate::state::Notice) {
+        if let Some(state) = &mut self.journey.state {
+            state.notice = Some(notice);
+        }
+    }
+
+    /// Writes the state with this response even if nothing else changed
+    /// (the idle clock is refreshed).
+    pub fn touch(&mut self) {
+        self.journey.changed = true;
+    }
+
+    /// Stores step `index`'s valid answers (their JSON).
+    pub fn store_answers(
+        &mut self,
+        steps: &Steps<W>,
+        index: usize,
+        answers: Box<serde_json::value::RawValue>,
+    ) {
+        let now = self.now();
+        self.state_mut();
+        self.journey
+            .store_answers(steps, index, answers, W::VERSION, now);
+    }
+
+    /// Works out again which steps are active and done, after answers
+    /// were taken back.
+    pub fn settle(&mut self, steps: &Steps<W>) {
+        self.journey.settle(steps);
     }
 
     /// The time of the request, in Unix seconds (the clock is read once,

@@ -19,6 +19,8 @@ use tokio::sync::{mpsc, oneshot};
 const QUEUE: usize = 10_000;
 /// Rows written in one statement, at most.
 const BATCH: usize = 200;
+/// How long the writer waits for more events after the first.
+const LINGER: Duration = Duration::from_millis(500);
 
 /// Milliseconds since the Unix epoch: the system clock, or a test's.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -202,8 +204,11 @@ impl Keeping {
     }
 }
 
-/// The writer: whatever has queued up, in statements of up to [`BATCH`]
-/// rows.
+/// The writer: what has queued up within [`LINGER`] of the first event
+/// (or until a flush asks), in one transaction of statements of up to
+/// [`BATCH`] rows. On SQLite every commit waits for the disk and holds the
+/// one write lock the accounts' inserts need too, so a busy server commits
+/// a few times a second, not once per page.
 async fn write_batches(
     pool: AnyPool,
     mut incoming: mpsc::Receiver<Message>,
@@ -213,6 +218,7 @@ async fn write_batches(
 ) {
     let mut messages = Vec::new();
     while incoming.recv_many(&mut messages, BATCH).await > 0 {
+        linger(&mut incoming, &mut messages).await;
         let mut rows = Vec::new();
         let mut flushes = Vec::new();
         for message in messages.drain(..) {
@@ -221,14 +227,12 @@ async fn write_batches(
                 Message::Flush(done) => flushes.push(done),
             }
         }
-        for batch in rows.chunks(BATCH) {
-            batches.fetch_add(1, Ordering::Relaxed);
-            if let Err(error) = insert(&pool, batch).await {
-                tracing::warn!(%error, rows = batch.len(), "funnel events were not written");
-                dropped.fetch_add(batch.len() as u64, Ordering::Relaxed);
-            }
-        }
         if !rows.is_empty() {
+            batches.fetch_add(rows.len().div_ceil(BATCH) as u64, Ordering::Relaxed);
+            if let Err(error) = insert_all(&pool, &rows).await {
+                tracing::warn!(%error, rows = rows.len(), "funnel events were not written");
+                dropped.fetch_add(rows.len() as u64, Ordering::Relaxed);
+            }
             keeping.purge(&pool).await;
         }
         for done in flushes {
@@ -237,7 +241,32 @@ async fn write_batches(
     }
 }
 
-async fn insert(pool: &AnyPool, rows: &[EventRow]) -> Result<(), sqlx::Error> {
+/// Takes more messages into `messages` until [`LINGER`] has passed since
+/// the call, a flush is among them, or the queue closes.
+async fn linger(incoming: &mut mpsc::Receiver<Message>, messages: &mut Vec<Message>) {
+    let until = tokio::time::Instant::now() + LINGER;
+    let flushing = |messages: &[Message]| messages.iter().any(|m| matches!(m, Message::Flush(_)));
+    while !flushing(messages) {
+        match tokio::time::timeout_at(until, incoming.recv_many(messages, BATCH)).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Every row, in one transaction.
+async fn insert_all(pool: &AnyPool, rows: &[EventRow]) -> Result<(), sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    for batch in rows.chunks(BATCH) {
+        insert(&mut *transaction, batch).await?;
+    }
+    transaction.commit().await
+}
+
+async fn insert(
+    connection: &mut sqlx::AnyConnection,
+    rows: &[EventRow],
+) -> Result<(), sqlx::Error> {
     let mut sql = String::from(
         "INSERT INTO funnel_events (run_id, kind, step, field, code, message, shown_as, at_ms, seq) VALUES ",
     );
@@ -264,7 +293,7 @@ async fn insert(pool: &AnyPool, rows: &[EventRow]) -> Result<(), sqlx::Error> {
             .bind(row.at_ms)
             .bind(row.seq);
     }
-    query.execute(pool).await.map(|_| ())
+    query.execute(connection).await.map(|_| ())
 }
 
 // ------------------------------------------------------------------ figures

@@ -17,7 +17,7 @@
 //! run back to back), so that a machine whose speed drifts between rounds
 //! moves both sides of a pair alike.
 //! `BENCH_ROUNDS` (5), `BENCH_SECONDS` (10) and `BENCH_USERS` (16) change
-//! the run.
+//! the run; `BENCH_STORES` (`embedded,memcached,sqlite`) picks the rows.
 
 #[allow(dead_code)]
 #[path = "signup/app.rs"]
@@ -398,6 +398,10 @@ fn main() -> ExitCode {
     // The extra row: both apps keep their accounts in SQLite (a fresh file
     // each run), the session in the embedded store.
     stores.push(("sqlite", "memory".to_owned(), true));
+    if let Ok(wanted) = std::env::var("BENCH_STORES") {
+        let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
+        stores.retain(|(label, _, _)| wanted.contains(label));
+    }
 
     let mut report = Vec::new();
     let mut all_ok = true;

@@ -78,6 +78,14 @@ pub trait Step: Serialize + DeserializeOwned + Validate + 'static {
     /// ("Continue", or the last step's "Finish"): "Create account",
     /// "Accept and send". `None` by default.
     const BUTTON: Option<&'static str> = None;
+    /// Whether the finish runs [`Step::check`] again for answers stored
+    /// earlier (their `validator` rules always run again). Turn it off
+    /// (`#[step(check_once)]`) when the finish decides anyway: an email
+    /// check whose finish inserts the account under a unique index needs
+    /// no second query, since the insert refuses a taken address and
+    /// [`crate::FinishError::invalid_field`] sends the visitor back to the
+    /// field. `true` by default.
+    const CHECK_AT_FINISH: bool = true;
 
     /// Renders the step's page. By default, the whole page from
     /// [`Step::FIELDS`], inside the wizard's layout
@@ -89,7 +97,8 @@ pub trait Step: Serialize + DeserializeOwned + Validate + 'static {
 
     /// Checks that need I/O (such as "this email is already registered"),
     /// run after the `validator` rules pass, and again when the wizard
-    /// finishes. Returns the fields' errors; empty means all is well.
+    /// finishes unless [`Step::CHECK_AT_FINISH`] is off. Returns the
+    /// fields' errors; empty means all is well.
     fn check(&self, request: &HttpRequest) -> impl Future<Output = FieldErrors> {
         let _ = request;
         async { FieldErrors::new() }

@@ -83,6 +83,16 @@ pub(crate) enum Submitted {
 
 /// One declared step with its type erased, so the pipeline can hold them in
 /// a list. Every method is a plain call on the typed step.
+/// What validating stored answers again runs.
+#[derive(Clone, Copy)]
+pub(crate) enum Again {
+    /// The step was just submitted and its rules passed: its check only.
+    JustSubmitted,
+    /// Answers stored earlier, at the finish: the rules, then the check
+    /// unless the step turned it off ([`Step::CHECK_AT_FINISH`]).
+    AtFinish,
+}
+
 pub(crate) trait Slot<W>: Send + Sync {
     fn name(&self) -> &'static str;
     fn title(&self) -> &'static str;
@@ -108,13 +118,12 @@ pub(crate) trait Slot<W>: Send + Sync {
         check: bool,
         texts: &'a Texts,
     ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
-    /// Validates the stored answers again: the rules (with `rules`), then
-    /// the async check.
+    /// Validates the stored answers again, as `again` says.
     fn recheck<'a>(
         &'a self,
         answers: &'a mut W,
         request: &'a HttpRequest,
-        rules: bool,
+        again: Again,
         texts: &'a Texts,
     ) -> LocalBoxFuture<'a, FieldErrors>;
     fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
@@ -326,19 +335,23 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         &'a self,
         answers: &'a mut W,
         request: &'a HttpRequest,
-        rules: bool,
+        again: Again,
         texts: &'a Texts,
     ) -> LocalBoxFuture<'a, FieldErrors> {
         Box::pin(async move {
             let Some(value) = self.get(answers) else {
                 return FieldErrors::new();
             };
+            let (rules, check) = match again {
+                Again::JustSubmitted => (false, true),
+                Again::AtFinish => (true, S::CHECK_AT_FINISH),
+            };
             let mut errors = if rules {
                 rule_errors(&*value, FieldErrors::new(), &self.shape, texts)
             } else {
                 FieldErrors::new()
             };
-            if errors.is_empty() {
+            if errors.is_empty() && check {
                 errors = value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);
             }

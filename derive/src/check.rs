@@ -65,6 +65,14 @@ pub(crate) fn step(model: &StepModel) -> Result<CheckedStep<'_>> {
             "#[derive(Step)] needs #[step(title = \"...\")] on the struct",
         )
     })?;
+    if let Some(once) = model.settings.get("check_once") {
+        if model.settings.get("check").is_none() {
+            return Err(Error::new(
+                once.span,
+                "`check_once` says when `check` runs: add `check = path`, or drop `check_once`",
+            ));
+        }
+    }
     let mut fields = Vec::new();
     for field in &model.fields {
         if field.skipped {

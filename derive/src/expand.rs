@@ -11,7 +11,14 @@ use crate::check::CheckedStep;
 use crate::model::{ChoiceModel, FieldModel, Rule, Value};
 
 /// The step's own constants: a field named like one gets `_FIELD` added.
-const RESERVED_CONSTANTS: &[&str] = &["NAME", "TITLE", "FIELDS", "CHECK_PLACEMENT", "BUTTON"];
+const RESERVED_CONSTANTS: &[&str] = &[
+    "NAME",
+    "TITLE",
+    "FIELDS",
+    "CHECK_PLACEMENT",
+    "CHECK_AT_FINISH",
+    "BUTTON",
+];
 
 /// `impl Step` and the field-name constants of a checked step.
 pub(crate) fn step(checked: &CheckedStep<'_>) -> Tokens {
@@ -57,6 +64,11 @@ fn step_extras(checked: &CheckedStep<'_>) -> Tokens {
             const CHECK_PLACEMENT: bool = false;
         )
     });
+    let once = settings.has("check_once").then(|| {
+        quote!(
+            const CHECK_AT_FINISH: bool = false;
+        )
+    });
     let button = settings.text("button").map(|label| {
         quote!(
             const BUTTON: ::std::option::Option<&'static str> = ::std::option::Option::Some(#label);
@@ -77,7 +89,7 @@ fn step_extras(checked: &CheckedStep<'_>) -> Tokens {
             }
         }
     });
-    quote!(#placement #button #render #check)
+    quote!(#placement #once #button #render #check)
 }
 
 /// A field's label: declared, else its form name in words.

@@ -24,7 +24,9 @@ mod model;
 /// On the struct: `#[step(name = "...", title = "...")]`, and optionally
 /// `check = path` (an `async fn(&Self, &HttpRequest) -> FieldErrors`),
 /// `render = path` (a `fn(&Page) -> Result<String, askama::Error>`, for a
-/// page of its own), `button = "..."` (the main button's label) and
+/// page of its own), `button = "..."` (the main button's label),
+/// `check_once` (`check` runs when the step is submitted, not again at
+/// the finish) and
 /// `unchecked_placement` (the page places its fields behind conditions). On each field: `#[field(label = "...", ...)]`; see
 /// the crate's README for every attribute.
 #[proc_macro_derive(Step, attributes(step, field))]

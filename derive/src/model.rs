@@ -214,6 +214,7 @@ pub(crate) const STEP_KEYS: &[(&str, Expect)] = &[
     ("check", Expect::Path),
     ("render", Expect::Path),
     ("unchecked_placement", Expect::Flag),
+    ("check_once", Expect::Flag),
 ];
 
 /// The keys of `#[field(...)]`.

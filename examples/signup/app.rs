@@ -59,7 +59,8 @@ mod migrations;
 /// baseline on equal terms.
 ///
 /// Only two requests reach it: the account step's email check and the
-/// finish (its check again, then the insert). Every statement is counted
+/// finish (the insert, which the unique index refuses for a taken address:
+/// the step's check is `check_once`). Every statement is counted
 /// ([`Accounts::statements`]).
 pub struct Accounts {
     kept: Kept,
@@ -288,7 +289,7 @@ pub enum AccountType {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(title = "Create your account", check = email_is_free)]
+#[step(title = "Create your account", check = email_is_free, check_once)]
 pub struct Account {
     #[field(label = "Email address", kind = "email", autocomplete = "email")]
     #[validate(length(min = 1, message = "Enter your email address"), email)]

@@ -20,7 +20,7 @@ use crate::once::Refusal;
 use crate::problem::Problem;
 use crate::render::REVISION_FIELD;
 use crate::run::Run;
-use crate::steps::Submitted;
+use crate::steps::{Again, Submitted};
 use crate::wizard::{Finish, FinishError, SubmittedRun, Wizard};
 
 /// What a step's form asks for.
@@ -197,7 +197,12 @@ impl<W: Wizard> Inner<W> {
             // These answers switched on a later step: this is not the
             // last step after all, so its check runs now.
             let errors = slot
-                .recheck(run.answers_mut(), request, false, &self.config.texts)
+                .recheck(
+                    run.answers_mut(),
+                    request,
+                    Again::JustSubmitted,
+                    &self.config.texts,
+                )
                 .await;
             if !errors.is_empty() {
                 run.state_mut().step_mut(slot.name()).answers = None;
@@ -309,8 +314,12 @@ pub(super) async fn finish<W: Wizard>(
     let section = async {
         for index in active {
             let slot = &wizard.steps.slots[index];
+            let again = match index == last {
+                true => Again::JustSubmitted,
+                false => Again::AtFinish,
+            };
             let errors = slot
-                .recheck(&mut answers, request, index != last, &wizard.config.texts)
+                .recheck(&mut answers, request, again, &wizard.config.texts)
                 .await;
             if !errors.is_empty() {
                 return Err(Refusal::Invalid {

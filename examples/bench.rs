@@ -11,13 +11,15 @@
 //! per request at 16 users (the wizard's and the baseline's), the bytes
 //! stored per signup in progress, and the session store's reads and writes
 //! per bare page view and per complete signup; then an extra row where both
-//! keep their accounts in SQLite, and the database statements per page
-//! view and per signup.
+//! keep their accounts in SQLite, another where the signup also writes its
+//! funnel's events there (the baseline has no funnel), and the database
+//! statements per page view and per signup.
 //! The ratio is the median over rounds of each round's pair (the two apps
 //! run back to back), so that a machine whose speed drifts between rounds
 //! moves both sides of a pair alike.
 //! `BENCH_ROUNDS` (5), `BENCH_SECONDS` (10) and `BENCH_USERS` (16) change
-//! the run; `BENCH_STORES` (`embedded,memcached,sqlite`) picks the rows.
+//! the run; `BENCH_STORES` (`embedded,memcached,sqlite,sqlite+funnel`)
+//! picks the rows.
 
 #[allow(dead_code)]
 #[path = "signup/app.rs"]
@@ -82,9 +84,15 @@ impl Drop for Running {
 }
 
 /// Starts an app and waits for its ready line.
-fn start_app(name: &str, store: &str, database: &str) -> Result<(Running, String), String> {
+fn start_app(
+    name: &str,
+    store: &str,
+    database: &str,
+    funnel: bool,
+) -> Result<(Running, String), String> {
     let addr = format!("127.0.0.1:{}", free_port());
     let mut child = pinned(0, &format!("target/release/examples/{name}"))
+        .env("FUNNEL_EVENTS", if funnel { "on" } else { "off" })
         .env("ADDR", &addr)
         .env("WORKERS", "1")
         .env("SESSION_STORE", store)
@@ -178,7 +186,7 @@ fn memcached_commands(port: u16) -> Result<u64, String> {
 /// command belongs to a counted flow, but for the few in flight at the
 /// end).
 fn memcached_commands_per_flow(name: &str, store: &str, port: u16) -> Result<f64, String> {
-    let (running, addr) = start_app(name, store, "memory")?;
+    let (running, addr) = start_app(name, store, "memory", false)?;
     let before = memcached_commands(port)?;
     let json = run_load_with_warmup(&addr, 4, 3, 0)?;
     let after = memcached_commands(port)?;
@@ -385,11 +393,12 @@ fn main() -> ExitCode {
         false
     });
     // The ratio of the previous issue: accounts in memory on both sides.
-    let mut stores = vec![("embedded", "memory".to_owned(), false)];
+    let mut stores = vec![("embedded", "memory".to_owned(), false, false)];
     if memcached.is_some() {
         stores.push((
             "memcached",
             format!("memcache://127.0.0.1:{memcached_port}"),
+            false,
             false,
         ));
     } else {
@@ -397,15 +406,20 @@ fn main() -> ExitCode {
     }
     // The extra row: both apps keep their accounts in SQLite (a fresh file
     // each run), the session in the embedded store.
-    stores.push(("sqlite", "memory".to_owned(), true));
+    // The baseline has no funnel, so the row compares like with like;
+    // the next one measures what the signup's funnel costs on top (its
+    // events share the SQLite file, and its one write lock, with the
+    // accounts).
+    stores.push(("sqlite", "memory".to_owned(), true, false));
+    stores.push(("sqlite+funnel", "memory".to_owned(), true, true));
     if let Ok(wanted) = std::env::var("BENCH_STORES") {
         let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
-        stores.retain(|(label, _, _)| wanted.contains(label));
+        stores.retain(|(label, _, _, _)| wanted.contains(label));
     }
 
     let mut report = Vec::new();
     let mut all_ok = true;
-    for (label, store, with_database) in &stores {
+    for (label, store, with_database, funnel) in &stores {
         let mut flows: HashMap<&str, Vec<f64>> = HashMap::new();
         let mut p99s: HashMap<&str, Vec<f64>> = HashMap::new();
         for round in 0..rounds {
@@ -420,11 +434,12 @@ fn main() -> ExitCode {
                     true => format!("sqlite:{}?mode=rwc", file.display()),
                     false => "memory".to_owned(),
                 };
-                let result = start_app(name, store, &database).and_then(|(running, addr)| {
-                    let result = run_load(&addr, users, seconds);
-                    drop(running);
-                    result
-                });
+                let result =
+                    start_app(name, store, &database, *funnel).and_then(|(running, addr)| {
+                        let result = run_load(&addr, users, seconds);
+                        drop(running);
+                        result
+                    });
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
                 }
@@ -433,7 +448,7 @@ fn main() -> ExitCode {
                         let rate = json["flows_per_sec"].as_f64().unwrap_or(0.0);
                         let failed = json["failed_flows"].as_u64().unwrap_or(0);
                         println!(
-                            "{label:<9} round {} {name:<8} {rate:>8.1} flows/s, worst p99 {:>6} µs, {failed} failed",
+                            "{label:<13} round {} {name:<8} {rate:>8.1} flows/s, worst p99 {:>6} µs, {failed} failed",
                             round + 1,
                             json["worst_p99_us"]
                         );
@@ -489,11 +504,11 @@ fn main() -> ExitCode {
 
     println!();
     println!(
-        "store      actix-wizard   baseline   ratio   worst p99 µs ({users} users): wizard  baseline"
+        "store          actix-wizard   baseline   ratio   worst p99 µs ({users} users): wizard  baseline"
     );
     for (label, wizard, baseline, ratio, p99, baseline_p99) in &report {
         println!(
-            "{label:<9} {wizard:>10.1}/s {baseline:>9.1}/s  {ratio:>5.2}x  {p99:>8.0} {baseline_p99:>9.0}"
+            "{label:<13} {wizard:>10.1}/s {baseline:>9.1}/s  {ratio:>5.2}x  {p99:>8.0} {baseline_p99:>9.0}"
         );
     }
     println!("stored per signup in progress: {size} bytes (target <= 1024)");

@@ -1,5 +1,6 @@
 //! [`SecurityHeaders`]: what every response of a wizard carries so that
-//! its pages cannot be framed (clickjacking), sniffed or leak their URL.
+//! its pages cannot be framed (clickjacking), sniffed or leak their URL;
+//! and [`Client`]: who sent a request, decided once from its headers.
 
 use actix_web::http::header::{
     CONTENT_SECURITY_POLICY, HeaderMap, HeaderName, HeaderValue, REFERRER_POLICY,
@@ -154,5 +155,93 @@ mod tests {
             Some(&b"nosniff"[..])
         );
         assert_eq!(headers.len(), 4);
+    }
+}
+
+/// Who sent a request, as its headers say: a JSON client (its `Accept`
+/// names JSON, [`wants_json`]), htmx swapping a fragment (`HX-Request`,
+/// not a history restore), or a browser wanting a whole page. Decided
+/// once per request, by the first layer that asks, and kept in the
+/// request's extensions for every later one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Client {
+    Page,
+    Fragment,
+    Json,
+}
+
+const HX_REQUEST: &str = "hx-request";
+const HX_HISTORY_RESTORE: &str = "hx-history-restore-request";
+
+impl Client {
+    /// The client that sent `request`.
+    pub fn of(request: &actix_web::HttpRequest) -> Self {
+        use actix_web::HttpMessage;
+        if let Some(client) = request.extensions().get::<Client>() {
+            return *client;
+        }
+        let headers = request.headers();
+        let says = |name: &str| {
+            headers
+                .get(name)
+                .is_some_and(|value| value.as_bytes() == b"true")
+        };
+        let client = if wants_json(headers) {
+            Client::Json
+        } else if says(HX_REQUEST) && !says(HX_HISTORY_RESTORE) {
+            Client::Fragment
+        } else {
+            Client::Page
+        };
+        request.extensions_mut().insert(client);
+        client
+    }
+
+    /// Whether the client reads JSON.
+    pub fn is_json(self) -> bool {
+        self == Client::Json
+    }
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::Client;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn json_wins_then_htmx_then_a_page() {
+        let client = |headers: &[(&'static str, &'static str)]| {
+            let mut request = TestRequest::default();
+            for header in headers {
+                request = request.insert_header(*header);
+            }
+            Client::of(&request.to_http_request())
+        };
+        assert_eq!(client(&[]), Client::Page);
+        assert_eq!(client(&[("accept", "application/json")]), Client::Json);
+        assert_eq!(client(&[("hx-request", "true")]), Client::Fragment);
+        assert_eq!(
+            client(&[
+                ("hx-request", "true"),
+                ("hx-history-restore-request", "true")
+            ]),
+            Client::Page
+        );
+        assert_eq!(
+            client(&[("hx-request", "true"), ("accept", "application/json")]),
+            Client::Json
+        );
+    }
+
+    #[test]
+    fn a_request_is_read_once() {
+        let request = TestRequest::default()
+            .insert_header(("accept", "application/json"))
+            .to_http_request();
+        assert_eq!(Client::of(&request), Client::Json);
+        // What the first look decided stays, whatever asks later.
+        use actix_web::HttpMessage;
+        request.extensions_mut().insert(Client::Page);
+        assert_eq!(Client::of(&request), Client::Page);
     }
 }

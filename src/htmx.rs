@@ -10,22 +10,15 @@ use actix_web::http::header::{HeaderName, HeaderValue, LOCATION, VARY};
 
 use crate::config::WizardConfig;
 use crate::declaration::COMPLETE_SEGMENT;
+use crate::headers::Client;
 
-const HX_REQUEST: &str = "hx-request";
-const HX_HISTORY_RESTORE: &str = "hx-history-restore-request";
 const HX_LOCATION: HeaderName = HeaderName::from_static("hx-location");
 const HX_REDIRECT: HeaderName = HeaderName::from_static("hx-redirect");
 
 /// Whether htmx sent the request for a swap (not to restore its history,
 /// which needs the whole page).
 pub(crate) fn is_swap(request: &HttpRequest) -> bool {
-    let says = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .is_some_and(|value| value.as_bytes() == b"true")
-    };
-    says(HX_REQUEST) && !says(HX_HISTORY_RESTORE)
+    Client::of(request) == Client::Fragment
 }
 
 /// `response` as the client that sent `request` needs it. Every answer

@@ -20,8 +20,6 @@ use crate::csrf::CSRF_HEADER;
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const PROBLEM_JSON: HeaderValue = HeaderValue::from_static("application/problem+json");
 
-pub(crate) use crate::headers::wants_json;
-
 /// Why a JSON body could not be read as a form.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum BadJson {
@@ -232,6 +230,7 @@ pub(crate) fn complete_document(base: &str, outcome: &[u8]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::headers::wants_json;
 
     fn accept(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -178,7 +178,7 @@ where
         // The request must not be cloned before routing (the router needs
         // sole access to it), so the page travels inside the error, whose
         // response actix-web sends as is.
-        let json = crate::json::wants_json(request.headers());
+        let json = crate::headers::Client::of(request.request()).is_json();
         OutageFuture {
             response: self.service.call(request),
             settings: Arc::clone(&self.settings),

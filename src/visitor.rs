@@ -178,7 +178,7 @@ struct SetNow(Vec<(String, String)>);
 /// Only a JSON client's request looks again (its next document follows
 /// a redirect in place), so only there is anything noted.
 fn note_set(request: &HttpRequest, name: &str, value: &str) {
-    if !crate::headers::wants_json(request.headers()) {
+    if !crate::headers::Client::of(request).is_json() {
         return;
     }
     let mut extensions = request.extensions_mut();

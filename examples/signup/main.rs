@@ -3,7 +3,8 @@
 //! Run it with `cargo run --example signup` and open the address it prints.
 //! Settings come from the environment (see the README): `ADDR`,
 //! `SESSION_STORE`, `SESSION_KEY`, `SESSION_TTL_SECS`, `WORKERS`,
-//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_TOKEN`, `FUNNEL_KEEP_DAYS`,
+//! `SECURE_COOKIES`, `DATABASE_URL`, `FUNNEL_EVENTS`, `FUNNEL_TOKEN`,
+//! `FUNNEL_KEEP_DAYS`,
 //! `RUNS_PER_TAB`.
 
 // Some of the accounts API is there for the integration tests, which share
@@ -52,6 +53,8 @@ struct Settings {
     database: String,
     /// How long the funnel's events are kept.
     funnel_keep: Duration,
+    /// Whether the wizard's events are written to the database.
+    funnel_events: bool,
 }
 
 /// The one-line reason given when a setting needs a cargo feature this
@@ -164,6 +167,11 @@ fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
         workers,
         database: database(env_or("DATABASE_URL", DEFAULT_DATABASE))?,
         funnel_keep: Duration::from_secs(funnel_days * 24 * 3600),
+        funnel_events: match env_or("FUNNEL_EVENTS", "on").as_str() {
+            "on" => true,
+            "off" => false,
+            _ => return Err("FUNNEL_EVENTS must be on or off".to_owned()),
+        },
     })
 }
 
@@ -212,6 +220,7 @@ async fn start(settings: Settings) -> Result<(), String> {
         workers,
         database,
         funnel_keep,
+        funnel_events,
     } = settings;
     let accounts = match database.as_str() {
         // In this process's memory: the benchmark's setting, where the
@@ -223,7 +232,7 @@ async fn start(settings: Settings) -> Result<(), String> {
     };
     // The wizard's events go to the database from a task of their own;
     // the funnel page reads them, behind the operator's token.
-    let (config, funnel) = match accounts.pool() {
+    let (config, funnel) = match accounts.pool().filter(|_| funnel_events) {
         Some(pool) => {
             let clock = funnel::system_clock();
             let recorder =
@@ -357,5 +366,25 @@ mod tests {
         let settings = settings(found).unwrap_or_else(|reason| panic!("refused: {reason}"));
         assert!(matches!(settings.store, StoreChoice::Memory));
         assert_eq!(settings.database, DEFAULT_DATABASE);
+        assert!(settings.funnel_events, "the funnel records by default");
+    }
+
+    #[test]
+    fn funnel_events_are_on_or_off() {
+        let key = "ab".repeat(64);
+        let with = |value: &'static str| {
+            let key = key.clone();
+            move |name: &str| match name {
+                "SESSION_KEY" => Some(key.clone()),
+                "FUNNEL_EVENTS" => Some(value.to_owned()),
+                _ => None,
+            }
+        };
+        let off = settings(with("off")).unwrap_or_else(|reason| panic!("refused: {reason}"));
+        assert!(!off.funnel_events);
+        let on = settings(with("on")).unwrap_or_else(|reason| panic!("refused: {reason}"));
+        assert!(on.funnel_events);
+        let reason = settings(with("sometimes")).err();
+        assert_eq!(reason.as_deref(), Some("FUNNEL_EVENTS must be on or off"));
     }
 }

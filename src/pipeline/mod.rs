@@ -21,8 +21,8 @@ use crate::cipher::{StateCipher, StateKey};
 use crate::claim_ahead::FinishingRun;
 use crate::config::WizardConfig;
 use crate::declaration::{self};
+use crate::headers::Client;
 use crate::htmx;
-use crate::json;
 use crate::ledger::RunLedger;
 use crate::mount::Mount;
 use crate::once::Finishes;
@@ -195,7 +195,7 @@ fn for_client<W: Wizard>(
     wizard: &Inner<W>,
     answer: Result<HttpResponse, Problem>,
 ) -> HttpResponse {
-    let response = with_headers(&wizard.config, json::wants_json(request.headers()), answer);
+    let response = with_headers(&wizard.config, Client::of(request).is_json(), answer);
     // The base is built again only for an htmx redirect (the run built
     // it too, but the run is gone by now).
     let base_of = || wizard.runs.base_of(request);
@@ -309,7 +309,7 @@ impl<W: Wizard> Inner<W> {
     /// answered with the run saved (e.g. a CSRF refusal keeps the draft's
     /// cookie).
     pub(super) fn problem_page(&self, request: &HttpRequest, problem: Problem) -> HttpResponse {
-        problem.response(&self.config.texts, json::wants_json(request.headers()))
+        problem.response(&self.config.texts, Client::of(request).is_json())
     }
 }
 

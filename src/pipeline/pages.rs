@@ -12,7 +12,7 @@ use crate::declaration::COMPLETE_SEGMENT;
 use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
-use crate::htmx;
+use crate::headers::Client;
 use crate::json;
 use crate::problem::Problem;
 use crate::render::{CompletePage, Page, Progress};
@@ -194,10 +194,10 @@ impl<W: Wizard> Inner<W> {
             fields: slot.fields(),
             texts: &self.config.texts,
             layout: W::layout,
-            fragment: htmx::is_swap(request),
+            fragment: Client::of(request) == Client::Fragment,
             placed: None,
         };
-        if json::wants_json(request.headers()) {
+        if Client::of(request).is_json() {
             return Ok(json::respond(
                 status,
                 &json::step_document(&page, slot.name()),
@@ -319,7 +319,7 @@ pub(super) async fn complete<W: Wizard>(
     let (Some(outcome), Some(kept)) = (outcome, kept) else {
         return Ok(see_other(run.base()));
     };
-    if json::wants_json(request.headers()) {
+    if Client::of(request).is_json() {
         // The outcome as it was kept: it is JSON already.
         return Ok(json::respond(
             StatusCode::OK,

@@ -16,7 +16,7 @@ use super::{Inner, WizardService, cacheable, for_client, see_other, with_headers
 use crate::config::WizardConfig;
 use crate::csrf::random_id;
 use crate::declaration::COMPLETE_SEGMENT;
-use crate::json;
+use crate::headers::Client;
 use crate::problem::Problem;
 use crate::render::{DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT};
 use crate::run::{TAB_KEY_BYTES, TAB_SEGMENT};
@@ -34,7 +34,7 @@ fn not_allowed(allow: &'static str, config: Arc<WizardConfig>) -> actix_web::Rou
     web::route().to(move |request: HttpRequest| {
         let config = Arc::clone(&config);
         async move {
-            let json = json::wants_json(request.headers());
+            let json = Client::of(&request).is_json();
             with_headers(&config, json, Err(Problem::MethodNotAllowed { allow }))
         }
     })
@@ -140,7 +140,7 @@ async fn to_client<W: Wizard>(
     session: &Session,
     wizard: &Inner<W>,
 ) -> HttpResponse {
-    let answer = if json::wants_json(request.headers()) {
+    let answer = if Client::of(request).is_json() {
         Box::pin(follow(answer, request, session, wizard)).await
     } else {
         answer
@@ -192,7 +192,7 @@ async fn on_elsewhere<W: Wizard>(
     request: HttpRequest,
     wizard: web::Data<Inner<W>>,
 ) -> HttpResponse {
-    let json = json::wants_json(request.headers());
+    let json = Client::of(&request).is_json();
     with_headers(&wizard.config, json, elsewhere(&request, &wizard))
 }
 
@@ -204,7 +204,7 @@ fn register_unknown_runs<W: Wizard>(inner: Arc<Inner<W>>, outer: &str, config: &
         .app_data(web::Data::from(inner))
         .default_service(web::to(
             |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
-                let json = json::wants_json(request.headers());
+                let json = Client::of(&request).is_json();
                 let start = wizard.outer_of(&request);
                 with_headers(&wizard.config, json, Err(wizard.not_found(&start)))
             },
@@ -275,7 +275,7 @@ fn tabs_entry<W: Wizard>(
             wizard.runs.now(),
             &wizard.config.texts,
             W::layout,
-            json::wants_json(request.headers()),
+            Client::of(request).is_json(),
         ),
     }
 }

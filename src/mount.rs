@@ -44,12 +44,6 @@ impl Mount {
         }
     }
 
-    /// Whether the mount is a fixed path (no parameter).
-    #[cfg(feature = "testing")]
-    pub fn is_fixed(&self) -> bool {
-        self.fixed.is_some()
-    }
-
     /// The mount path as declared (a pattern when it has parameters).
     pub fn pattern(&self) -> &str {
         &self.pattern

@@ -166,9 +166,10 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
         mounts.push((W::ID, path.trim_end_matches('/').to_owned()));
     }
 
-    /// Where wizard `id` was mounted through this setup, if it was.
-    #[cfg(feature = "testing")]
-    pub(crate) fn mount_of(&self, id: &str) -> Option<String> {
+    /// Where wizard `id` was mounted through this setup, if it was (the
+    /// testing kit plants a run there).
+    #[doc(hidden)]
+    pub fn mount_of(&self, id: &str) -> Option<String> {
         let mounts = self.mounts.lock().unwrap_or_else(|p| p.into_inner());
         mounts
             .iter()
@@ -177,9 +178,6 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
     }
 }
 
-/// Whether a store keeps wizard state where encrypting it protects
-/// nothing: the embedded store (in the process that holds the key) and
-/// the cookie store (which encrypts the whole session).
 #[cfg(feature = "testing")]
 impl<S: SessionStore + 'static> WizardSetup<S> {
     /// The configuration, to change before the services are built (the
@@ -187,31 +185,11 @@ impl<S: SessionStore + 'static> WizardSetup<S> {
     pub(crate) fn config_mut(&mut self) -> &mut WizardConfig {
         &mut self.config
     }
-
-    /// Stores a new session holding `entries` (name → JSON) the way the
-    /// session middleware stores one, and gives the value of the session
-    /// cookie that names it.
-    pub(crate) async fn plant_session(
-        &self,
-        entries: std::collections::HashMap<String, String>,
-    ) -> Result<String, String> {
-        use actix_web::cookie::{Cookie, CookieJar};
-        let ttl = actix_web::cookie::time::Duration::try_from(self.config.idle_timeout)
-            .unwrap_or(actix_web::cookie::time::Duration::MAX);
-        let session_key = (self.make_store)()
-            .save(entries, &ttl)
-            .await
-            .map_err(|error| format!("the session store refused the session: {error}"))?;
-        let mut jar = CookieJar::new();
-        let name = self.config.session_cookie_name();
-        jar.private_mut(&self.key)
-            .add(Cookie::new(name, session_key.as_ref().to_owned()));
-        jar.get(name)
-            .map(|cookie| cookie.value().to_owned())
-            .ok_or_else(|| "the session cookie was not made".to_owned())
-    }
 }
 
+/// Whether a store keeps wizard state where encrypting it protects
+/// nothing: the embedded store (in the process that holds the key) and
+/// the cookie store (which encrypts the whole session).
 fn keeps_state_private<S: 'static>() -> bool {
     use std::any::TypeId;
     let store = TypeId::of::<S>();

@@ -258,7 +258,7 @@ async fn linger(incoming: &mut mpsc::Receiver<Message>, messages: &mut Vec<Messa
 async fn insert_all(pool: &AnyPool, rows: &[EventRow]) -> Result<(), sqlx::Error> {
     let mut transaction = pool.begin().await?;
     for batch in rows.chunks(BATCH) {
-        insert(&mut *transaction, batch).await?;
+        insert(&mut transaction, batch).await?;
     }
     transaction.commit().await
 }

@@ -24,8 +24,6 @@ use crate::visitor::{HolderCookie, Sent, Stage, Ticket, VisitorCookie};
 use crate::wizard::Wizard;
 
 mod finished;
-#[cfg(feature = "testing")]
-mod planted;
 mod save;
 mod tab_runs;
 

@@ -1,18 +1,20 @@
 //! The application under test ([`TestApp`]), its clock, the record of
 //! finishes and events, and the answers a test plants.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use actix_http::Request;
 use actix_session::storage::SessionStore;
-use actix_web::App;
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse, fn_service};
 use actix_web::test::TestRequest;
+use actix_web::{App, HttpResponse};
 use futures_util::future::LocalBoxFuture;
 use serde_json::value::RawValue;
 
@@ -80,30 +82,17 @@ where
     }
 }
 
-/// Plants sessions in the application's store, whatever store it is.
-pub(super) trait Planter {
-    fn setup_config(&self) -> &crate::WizardConfig;
-    fn mount_of(&self, id: &str) -> Option<String>;
-    fn plant(&self, entries: HashMap<String, String>)
-    -> LocalBoxFuture<'_, Result<String, String>>;
-}
+/// What the kit's planting service runs on a request to a wizard's base,
+/// inside the application's own session middleware: it loads a run,
+/// stores answers and saves the run as the pipeline does.
+pub(super) type Planting = Box<dyn FnOnce(&mut ServiceRequest) -> HttpResponse>;
 
-impl<St: SessionStore + 'static> Planter for WizardSetup<St> {
-    fn setup_config(&self) -> &crate::WizardConfig {
-        self.config()
-    }
+/// Where a wizard (by id) was mounted through the setup.
+type MountOf = Box<dyn Fn(&str) -> Option<String>>;
 
-    fn mount_of(&self, id: &str) -> Option<String> {
-        WizardSetup::mount_of(self, id)
-    }
-
-    fn plant(
-        &self,
-        entries: HashMap<String, String>,
-    ) -> LocalBoxFuture<'_, Result<String, String>> {
-        Box::pin(self.plant_session(entries))
-    }
-}
+/// The planting the next request to the planting service runs.
+#[derive(Clone, Default)]
+struct PlantingSlot(Rc<RefCell<Option<Planting>>>);
 
 /// How many times the finish handler ran, per run, and how it ended.
 type FinishLog = Arc<Mutex<HashMap<String, Vec<bool>>>>;
@@ -111,7 +100,14 @@ type FinishLog = Arc<Mutex<HashMap<String, Vec<bool>>>>;
 /// An application under test, built as a server would build it.
 pub struct TestApp {
     pub(super) service: Box<dyn Call>,
-    pub(super) planter: Box<dyn Planter>,
+    /// The application's session middleware around the kit's planting
+    /// handler: a run planted there is stored as a server stores one.
+    planting: Box<dyn Call>,
+    planting_slot: PlantingSlot,
+    /// The setup's configuration, as the kit set it.
+    pub(super) config: crate::WizardConfig,
+    /// Where each wizard was mounted through the setup.
+    pub(super) mount_of: MountOf,
     pub(super) clock: Arc<TestClock>,
     pub(super) finishes: FinishLog,
     pub(super) events: Arc<Mutex<Vec<Recorded>>>,
@@ -153,13 +149,42 @@ impl TestApp {
             seen.push(Recorded::of(event));
         }));
         let service = actix_web::test::init_service(app(&setup)).await;
+        let planting_slot = PlantingSlot::default();
+        let planting = actix_web::test::init_service(
+            App::new()
+                .app_data(planting_slot.clone())
+                .wrap(setup.middleware())
+                .default_service(fn_service(|mut request: ServiceRequest| async move {
+                    let planting = request
+                        .app_data::<PlantingSlot>()
+                        .and_then(|slot| slot.0.borrow_mut().take());
+                    let response = match planting {
+                        Some(plant) => plant(&mut request),
+                        None => HttpResponse::NotFound().finish(),
+                    };
+                    Ok::<_, actix_web::Error>(request.into_response(response))
+                })),
+        )
+        .await;
+        let config = setup.config().clone();
         Self {
             service: Box::new(service),
-            planter: Box::new(setup),
+            planting: Box::new(planting),
+            planting_slot,
+            config,
+            mount_of: Box::new(move |id| setup.mount_of(id)),
             clock,
             finishes,
             events,
         }
+    }
+
+    /// Runs `planting` on a request to `base` inside the application's
+    /// session middleware, and gives the response (its cookies).
+    pub(super) async fn plant(&self, base: &str, planting: Planting) -> ServiceResponse<BoxBody> {
+        *self.planting_slot.0.borrow_mut() = Some(planting);
+        let request = TestRequest::post().uri(base).to_request();
+        self.planting.call(request).await
     }
 
     /// The clock every wizard of this application reads.

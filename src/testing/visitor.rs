@@ -1,13 +1,15 @@
 //! [`Visitor`]: one browser tab of a test, on a cookie jar.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
+use actix_session::SessionExt;
+use actix_web::HttpResponse;
+use actix_web::dev::ResourceDef;
 use actix_web::test::TestRequest;
 
-use super::app::{Answers, TestApp};
+use super::app::{Answers, Planting, TestApp};
 use super::fill;
 use super::jar::CookieJar;
 use super::seen::Seen;
@@ -371,14 +373,13 @@ impl<'a, W: Wizard> Visitor<'a, W> {
                 W::ID
             );
         }
-        let planter = &self.app.planter;
-        let config = planter.setup_config();
+        let config = &self.app.config;
         let key = config
             .state_key
             .clone()
             .unwrap_or_else(|| panic!("the setup has no state key"));
         // The wizard's mount path, a pattern for a wizard on a resource.
-        let mount = planter.mount_of(W::ID).unwrap_or_else(|| self.base.clone());
+        let mount = (self.app.mount_of)(W::ID).unwrap_or_else(|| self.base.clone());
         let runs = Runs::new(
             W::ID,
             &mount,
@@ -386,18 +387,36 @@ impl<'a, W: Wizard> Visitor<'a, W> {
             StateCipher::new(&key),
             Finishes::new(None),
         );
-        let planted = runs
-            .planted(&self.base, W::VERSION, answers.steps)
-            .unwrap_or_else(|error| panic!("run not planted: {error}"));
-        let cookie = planter
-            .plant(HashMap::from([planted.entry]))
-            .await
-            .unwrap_or_else(|error| panic!("run not planted: {error}"));
+        let base = self.base.clone();
+        // What a step's valid POST does to a run, through the same calls:
+        // load the run, store each step's answers, save.
+        let planting: Planting = Box::new(move |request| {
+            let pattern = ResourceDef::new(mount.as_str());
+            if !pattern.capture_match_info(request.match_info_mut()) {
+                panic!("{base} is not a resource of a wizard at {mount}");
+            }
+            let session = request.get_session();
+            let request = request.request();
+            let mut run = runs.load::<W>(request, &session, &steps);
+            for (name, json) in answers.steps {
+                let index = steps.slots.iter().position(|slot| slot.name() == name);
+                let index = index.unwrap_or_else(|| panic!("{name:?} is not a step"));
+                run.store_answers(&steps, index, json);
+            }
+            runs.save(request, &session, &mut run, HttpResponse::Ok().finish())
+                .unwrap_or_else(|problem| panic!("run not planted: {problem:?}"))
+        });
+        let planted = self.app.plant(&self.base, planting).await;
+        assert!(
+            planted.status().is_success(),
+            "run not planted: {}",
+            planted.status()
+        );
         {
-            // The run belongs to the cookies it was sealed for.
+            // The run belongs to the cookies it was saved with; the
+            // session's cookie replaces the wizard's earlier one.
             let mut jar = self.jar.borrow_mut();
-            jar.store_from(&planted.cookies, &self.base, self.app.clock.now());
-            jar.set(config.session_cookie_name(), &cookie);
+            jar.store_from(planted.headers(), &self.base, self.app.clock.now());
         }
         let base = self.base.clone();
         self.open(&base).await

@@ -13,6 +13,9 @@
 
 use std::fmt::Write;
 
+/// What a money field's input shows before it, unless it says otherwise.
+const MONEY_PREFIX: &str = "£";
+
 use askama::filters::{Escaper, Html};
 
 use crate::date::{DATE_PARTS, Date};
@@ -97,6 +100,7 @@ impl FieldView<'_> {
             | Kind::Telephone
             | Kind::Password
             | Kind::Number
+            | Kind::Money
             | Kind::Textarea
             | Kind::Select => {
                 self.write_label(out);
@@ -175,6 +179,7 @@ impl FieldView<'_> {
         let spec = self.spec;
         let inputmode = spec.inputmode.or(match spec.kind {
             Kind::Number => Some("numeric"),
+            Kind::Money => Some("decimal"),
             _ => None,
         });
         // A secret a wizard asks for is almost always one being made (a
@@ -196,7 +201,7 @@ impl FieldView<'_> {
             }
         }
         let spellcheck = spec.spellcheck.or(match spec.kind {
-            Kind::Email | Kind::Password => Some(false),
+            Kind::Email | Kind::Password | Kind::Money => Some(false),
             _ => None,
         });
         if let Some(on) = spellcheck {
@@ -219,14 +224,22 @@ impl FieldView<'_> {
             Kind::Radios | Kind::Checkboxes => return self.write_choice_items(out),
             Kind::Checkbox => return self.write_checkbox_item(out, false),
             Kind::Date => return self.write_date_parts(out),
-            Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Number => {}
+            Kind::Text
+            | Kind::Email
+            | Kind::Telephone
+            | Kind::Password
+            | Kind::Number
+            | Kind::Money => {}
         }
         let spec = self.spec;
-        let wrapped = spec.prefix.is_some() || spec.suffix.is_some();
+        let prefix = spec
+            .prefix
+            .or((spec.kind == Kind::Money).then_some(MONEY_PREFIX));
+        let wrapped = prefix.is_some() || spec.suffix.is_some();
         if wrapped {
             out.push_str("<div class=\"input-wrapper\">");
         }
-        if let Some(prefix) = spec.prefix {
+        if let Some(prefix) = prefix {
             out.push_str("<span class=\"input-affix\" aria-hidden=\"true\">");
             escape_into(out, prefix);
             out.push_str("</span>");

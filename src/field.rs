@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 
 use crate::date::Date;
 pub use crate::date::DateProblem;
+pub use crate::money::MoneyProblem;
 use crate::secret::Secret;
 use crate::texts::Texts;
 
@@ -41,6 +42,10 @@ pub enum Kind {
     Select,
     /// A date, as day, month and year inputs.
     Date,
+    /// An amount of money ([`crate::Money`]): a text input behind a `£`
+    /// (`inputmode="decimal"`, no spellcheck) unless the field gives a
+    /// prefix of its own.
+    Money,
 }
 
 impl Kind {
@@ -175,6 +180,13 @@ impl FieldValue for Date {
     const KIND: Kind = Kind::Date;
     fn display(&self, texts: &Texts) -> Option<String> {
         Some(self.long_form_in(texts))
+    }
+}
+
+impl FieldValue for crate::Money {
+    const KIND: Kind = Kind::Money;
+    fn display(&self, texts: &Texts) -> Option<String> {
+        Some(self.written(&texts.thousands_separator))
     }
 }
 

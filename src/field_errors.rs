@@ -6,6 +6,7 @@ use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 use crate::date::DateProblem;
 use crate::field::{FieldSpec, humanize};
 use crate::form::{Mismatch, TextProblem};
+use crate::money::MoneyProblem;
 use crate::texts::{Texts, fill};
 
 /// One message about one field.
@@ -248,6 +249,15 @@ pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> St
         Mismatch::Text(TextProblem::Control) => (&texts.text_control, String::new(), String::new()),
         Mismatch::Text(TextProblem::Invisible) => {
             (&texts.text_invisible, String::new(), String::new())
+        }
+        Mismatch::Money(problem) => {
+            let template = match problem {
+                MoneyProblem::Missing => &texts.money_missing,
+                MoneyProblem::Signed => &texts.money_signed,
+                MoneyProblem::TooManyDecimals => &texts.money_decimals,
+                MoneyProblem::NotAnAmount | MoneyProblem::TooLarge => &texts.money_format,
+            };
+            (template, String::new(), String::new())
         }
     };
     fill(template, &[("label", label), ("min", &min), ("max", &max)])

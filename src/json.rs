@@ -213,6 +213,7 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
         Kind::Checkbox => "checkbox",
         Kind::Select => "select",
         Kind::Date => "date",
+        Kind::Money => "money",
     }
 }
 

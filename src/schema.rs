@@ -12,6 +12,9 @@
 
 use serde_json::{Map, Value, json};
 
+/// The text of an amount of money as [`crate::Money::parse`] reads it.
+const MONEY_PATTERN: &str = r"^\s*(£\s*)?(\d{1,3}(,\d{3})+|\d*)(\.\d{0,2})?\s*$";
+
 use crate::csrf::CSRF_FIELD;
 use crate::field::FORM_LEVEL;
 use crate::field::{FieldSpec, Kind, Rule};
@@ -153,6 +156,14 @@ fn value_schema(spec: &FieldSpec) -> Value {
             json!({ "anyOf": [{ "const": true }, { "type": "string" }] })
         }
         Kind::Checkbox => json!({ "type": ["boolean", "string"] }),
+        Kind::Money => json!({
+            // As a person writes it ("£1,200.50"; the server reads it), or
+            // a number of pounds with at most two decimals.
+            "anyOf": [
+                { "type": "string", "pattern": MONEY_PATTERN },
+                { "type": "number", "minimum": 0 },
+            ],
+        }),
         Kind::Date => {
             let part = json!({ "type": ["string", "integer"] });
             json!({
@@ -238,12 +249,7 @@ fn document_schema(step: &StepShape) -> Value {
                 },
             },
             "notice": { "type": ["string", "null"] },
-            "fields": {
-                "type": "array",
-                "prefixItems": fields,
-                "minItems": step.fields.len(),
-                "items": false,
-            },
+            "fields": fields_schema(fields),
             "errors": errors_schema(&names),
             "actions": {
                 "type": "array",
@@ -256,6 +262,20 @@ fn document_schema(step: &StepShape) -> Value {
             "csrf_token": { "type": "string", "minLength": 1 },
             "revision": { "type": "integer", "minimum": 0 },
         },
+    })
+}
+
+/// A step document's `fields`: exactly these, in order. A step without
+/// fields (a check page) has none: `prefixItems` may not be empty.
+fn fields_schema(fields: Vec<Value>) -> Value {
+    if fields.is_empty() {
+        return json!({ "type": "array", "maxItems": 0 });
+    }
+    json!({
+        "type": "array",
+        "minItems": fields.len(),
+        "prefixItems": fields,
+        "items": false,
     })
 }
 

@@ -110,6 +110,15 @@ pub struct Texts {
     /// Text of invisible characters only, or an email address holding
     /// one (a soft hyphen, a zero-width space): `{label}`.
     pub text_invisible: Text,
+    /// A money field left empty: `{label}`.
+    pub money_missing: Text,
+    /// Text that is not an amount of money ("twelve", "1,20"), or too
+    /// large to be one: `{label}`.
+    pub money_format: Text,
+    /// An amount with a minus or plus sign: `{label}`.
+    pub money_signed: Text,
+    /// An amount with more than two digits after the point: `{label}`.
+    pub money_decimals: Text,
     /// `age=abc` on an integer field: `{label}`.
     pub whole_number: Text,
     /// A whole number the field's type cannot hold: `{label}`, `{min}`, `{max}`.
@@ -259,6 +268,10 @@ impl Texts {
         date_not_future: Cow::Borrowed("{label} must be in the future"),
         text_control: Cow::Borrowed("{label} must not include control characters or line breaks"),
         text_invisible: Cow::Borrowed("{label} must not include invisible characters"),
+        money_missing: Cow::Borrowed("Enter {label_lower}"),
+        money_format: Cow::Borrowed("{label} must be an amount of money, like 12.50 or 1,200"),
+        money_signed: Cow::Borrowed("{label} must be an amount without a minus or plus sign"),
+        money_decimals: Cow::Borrowed("{label} must have no more than 2 digits after the point"),
         whole_number: Cow::Borrowed("{label} must be a whole number"),
         out_of_range: Cow::Borrowed("{label} must be between {min} and {max}"),
         number: Cow::Borrowed("{label} must be a number"),

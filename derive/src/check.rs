@@ -20,6 +20,7 @@ pub(crate) const KINDS: &[(&str, &str)] = &[
     ("checkbox", "Checkbox"),
     ("select", "Select"),
     ("date", "Date"),
+    ("money", "Money"),
 ];
 
 /// The widths a text input may take, in characters.

@@ -16,6 +16,7 @@ use serde::forward_to_deserialize_any;
 use super::RawForm;
 use super::text::TextProblem;
 use crate::date::{DATE_PARTS, DATE_TYPE_NAME, DateProblem, read_parts};
+use crate::money::{MONEY_TYPE_NAME, MoneyProblem};
 use crate::secret::SECRET_TYPE_NAME;
 
 /// How a submitted value failed to fit its field's type.
@@ -40,12 +41,14 @@ pub enum Mismatch {
     Date(DateProblem),
     /// A text field holds characters no answer may hold.
     Text(TextProblem),
+    /// A [`crate::Money`] field's text is not an amount.
+    Money(MoneyProblem),
 }
 
 impl Mismatch {
     /// A short name of the kind of mismatch: `whole_number`,
-    /// `out_of_range`, `number`, `choice`, `yes_no`, `date`, `control`
-    /// or `invisible`.
+    /// `out_of_range`, `number`, `choice`, `yes_no`, `date`, `money`,
+    /// `control` or `invisible`.
     pub fn code(self) -> &'static str {
         match self {
             Self::WholeNumber => "whole_number",
@@ -54,6 +57,7 @@ impl Mismatch {
             Self::Choice => "choice",
             Self::YesNo => "yes_no",
             Self::Date(_) => "date",
+            Self::Money(_) => "money",
             Self::Text(problem) => problem.code(),
         }
     }
@@ -74,6 +78,12 @@ impl Mismatch {
                 "Remove control characters and line breaks".to_owned()
             }
             Self::Text(TextProblem::Invisible) => "Remove invisible characters".to_owned(),
+            Self::Money(MoneyProblem::Missing) => "Enter an amount".to_owned(),
+            Self::Money(MoneyProblem::Signed) => "Enter an amount without a sign".to_owned(),
+            Self::Money(MoneyProblem::TooManyDecimals) => {
+                "Enter an amount with no more than 2 digits after the point".to_owned()
+            }
+            Self::Money(_) => "Enter an amount of money, like 12.50".to_owned(),
         }
     }
 }
@@ -465,6 +475,17 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
                 self.report.secrets.push(self.field);
             }
             self.keep_spaces = true;
+        }
+        if name == MONEY_TYPE_NAME {
+            let text = match crate::Money::parse(self.text()) {
+                Ok(amount) => amount.plain(),
+                Err(problem) => {
+                    self.report.mismatch(self.field, Mismatch::Money(problem));
+                    crate::Money::default().plain()
+                }
+            };
+            return visitor
+                .visit_newtype_struct(de::value::StringDeserializer::<Unsupported>::new(text));
         }
         if name == DATE_TYPE_NAME {
             if !self.report.dates.contains(&self.field) {

@@ -8,6 +8,9 @@
 //! new one, and names a finished run so that a late duplicate of its
 //! finish is recognised.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::{HeaderValue, SET_COOKIE};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
@@ -205,7 +208,17 @@ fn cookie_value(request: &HttpRequest, name: &str) -> Option<String> {
 pub(crate) struct Sent {
     pub visitor: Ticket,
     signed: String,
+    /// Whether its signature is this server's, once checked: shared by
+    /// every copy read in one request, so it is checked once.
+    genuine: Rc<Cell<Option<bool>>>,
 }
+
+/// The visitor cookies a request has read so far, decoded: the claim
+/// sent ahead (in the middleware) and the run's load read the same
+/// cookie, which is decoded and its signature checked once.
+/// Kept by cookie name, since a signature is checked for one wizard.
+#[derive(Default)]
+struct ReadNow(Vec<(String, Sent)>);
 
 /// The name of wizard `id`'s visitor cookie (`signup_run`).
 pub(crate) fn visitor_cookie_name(id: &str) -> String {
@@ -264,16 +277,35 @@ impl VisitorCookie {
     /// run it names must equal the stored run's secret id).
     pub fn read(&self, request: &HttpRequest) -> Option<Sent> {
         let signed = cookie_value(request, &self.name)?;
+        if let Some(read) = request.extensions().get::<ReadNow>() {
+            let same = |(name, sent): &&(String, Sent)| *name == self.name && sent.signed == signed;
+            if let Some((_, sent)) = read.0.iter().find(same) {
+                return Some(sent.clone());
+            }
+        }
         let (value, _) = signed.rsplit_once('.')?;
-        Some(Sent {
+        let sent = Sent {
             visitor: Ticket::decode(value)?,
             signed,
-        })
+            genuine: Rc::default(),
+        };
+        let mut extensions = request.extensions_mut();
+        extensions
+            .get_or_insert_with(ReadNow::default)
+            .0
+            .push((self.name.clone(), sent.clone()));
+        Some(sent)
     }
 
-    /// Whether this server signed `sent` for this wizard.
+    /// Whether this server signed `sent` for this wizard; checked once
+    /// per request.
     pub fn is_genuine(&self, sent: &Sent, cipher: &StateCipher) -> bool {
-        cipher.verify(&sent.signed, &self.context).is_some()
+        if let Some(genuine) = sent.genuine.get() {
+            return genuine;
+        }
+        let genuine = cipher.verify(&sent.signed, &self.context).is_some();
+        sent.genuine.set(Some(genuine));
+        genuine
     }
 
     /// Sets the cookie to `visitor` in `response`, for the pages under
@@ -333,6 +365,11 @@ mod tests {
         let read = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
         assert_eq!(read.visitor, visitor);
         assert!(cookie.is_genuine(&read, &cipher));
+        // Read again in the same request: the decoded cookie and its
+        // checked signature are reused, not worked out again.
+        let again = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
+        assert!(Rc::ptr_eq(&again.genuine, &read.genuine));
+        assert_eq!(again.genuine.get(), Some(true));
 
         let other = VisitorCookie::new("other", false);
         let request = actix_web::test::TestRequest::default()
@@ -340,6 +377,16 @@ mod tests {
             .to_http_request();
         let read = other.read(&request).unwrap_or_else(|| panic!("not read"));
         assert!(!other.is_genuine(&read, &cipher), "bound to its wizard");
+        // The same value under both names in one request: what one wizard
+        // checked is not taken for the other's.
+        let request = actix_web::test::TestRequest::default()
+            .cookie(Cookie::new("signup_run", sent.clone()))
+            .cookie(Cookie::new("other_run", sent.clone()))
+            .to_http_request();
+        let ours = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
+        assert!(cookie.is_genuine(&ours, &cipher));
+        let theirs = other.read(&request).unwrap_or_else(|| panic!("not read"));
+        assert!(!other.is_genuine(&theirs, &cipher));
 
         let forged = sent.replacen(".l.", ".a.", 1);
         assert_ne!(forged, sent);

@@ -38,11 +38,14 @@ impl Runs {
     /// needs ([`ClaimAhead`]). `None` without a ledger.
     pub fn claimable_run(&self, request: &HttpRequest) -> Option<(String, Arc<dyn RunLedger>)> {
         let ledger = self.finishes.ledger()?;
-        let cookies = request.cookies().ok()?;
-        if !cookies
+        // The cookies are borrowed from the request's extensions: let go
+        // before the visitor cookie is read into them.
+        let has_session = request
+            .cookies()
+            .ok()?
             .iter()
-            .any(|cookie| cookie.name() == self.session_cookie)
-        {
+            .any(|cookie| cookie.name() == self.session_cookie);
+        if !has_session {
             return None;
         }
         let sent = self.visitor.read(request)?;

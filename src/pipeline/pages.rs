@@ -246,37 +246,76 @@ pub(super) async fn show<W: Wizard>(
     let mut run = wizard.runs.load(request, session, &wizard.steps);
     wizard.admit(request, &run).await?;
     wizard.prefill(request, session, &mut run).await;
-    if !run.journey().is_active(index) {
-        run.leave_visitor_cookie();
-        let page = wizard.problem_page(request, wizard.not_found(run.base()));
-        return wizard.respond(request, session, &mut run, Reply::Page(page));
+    let reply = wizard.step_reply(index, request, session, &mut run).await?;
+    wizard.respond(request, session, &mut run, reply)
+}
+
+impl<W: Wizard> Inner<W> {
+    /// Step `index`'s page for `run`: 404 when the step does not apply,
+    /// a redirect to the step to be on when it is not reached yet.
+    pub(super) async fn step_reply(
+        &self,
+        index: usize,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Result<Reply, Problem> {
+        if !run.journey().is_active(index) {
+            run.leave_visitor_cookie();
+            let page = self.problem_page(request, self.not_found(run.base()));
+            return Ok(Reply::Page(page));
+        }
+        if !run.journey().reachable(&self.steps, index) {
+            run.leave_visitor_cookie();
+            return Ok(Reply::Go(self.resume_url(run)));
+        }
+        let notice = self.arrival_notice(session, run).await;
+        let now = run.now();
+        keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
+        let slot = &self.steps.slots[index];
+        let (values, errors) = shown_values(run.journey().record(slot.name()), slot.shape());
+        let page = self.render_step(
+            request,
+            run,
+            index,
+            &values,
+            &errors,
+            notice,
+            StatusCode::OK,
+        )?;
+        self.config.events.report(WizardEvent::StepShown {
+            wizard: W::ID,
+            run: run.id(),
+            step: slot.name(),
+            change: is_change(request),
+        });
+        Ok(Reply::Page(page))
     }
-    if !run.journey().reachable(&wizard.steps, index) {
-        run.leave_visitor_cookie();
-        let target = wizard.resume_url(&run);
-        return wizard.respond(request, session, &mut run, Reply::Go(target));
+
+    /// On to step `target`: a redirect, or for a JSON client (which never
+    /// meets one) the step's document itself, rendered from the run in
+    /// hand rather than loaded again, its URL in `Content-Location`.
+    pub(super) async fn go_to_step(
+        &self,
+        target: usize,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Result<Reply, Problem> {
+        let url = self.step_url(run.base(), target);
+        if !Client::of(request).is_json() {
+            return Ok(Reply::Go(url));
+        }
+        match self.step_reply(target, request, session, run).await? {
+            Reply::Page(mut page) => {
+                if let Ok(value) = HeaderValue::try_from(url.as_str()) {
+                    page.headers_mut().insert(CONTENT_LOCATION, value);
+                }
+                Ok(Reply::Page(page))
+            }
+            other => Ok(other),
+        }
     }
-    let notice = wizard.arrival_notice(session, &mut run).await;
-    let now = run.now();
-    keep_idle_clock_fresh(&mut run, now, wizard.config.idle_timeout.as_secs());
-    let slot = &wizard.steps.slots[index];
-    let (values, errors) = shown_values(run.journey().record(slot.name()), slot.shape());
-    let page = wizard.render_step(
-        request,
-        &mut run,
-        index,
-        &values,
-        &errors,
-        notice,
-        StatusCode::OK,
-    )?;
-    wizard.config.events.report(WizardEvent::StepShown {
-        wizard: W::ID,
-        run: run.id(),
-        step: slot.name(),
-        change: is_change(request),
-    });
-    wizard.respond(request, session, &mut run, Reply::Page(page))
 }
 
 /// Reading a page is activity too: the state's idle clock is refreshed,

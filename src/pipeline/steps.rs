@@ -215,7 +215,7 @@ impl<W: Wizard> Inner<W> {
         } else {
             next
         };
-        Ok(Reply::Go(self.step_url(run.base(), target)))
+        self.go_to_step(target, request, session, run).await
     }
 
     /// Decodes and validates step `index`'s form and stores its answers:

@@ -213,10 +213,26 @@ impl<W: Wizard> Inner<W> {
     }
 
     /// Ends a finished run in this session and sends the visitor to the
-    /// completion page.
-    pub(super) fn finished(&self, session: &Session, run: &mut Run<W>, outcome: &str) -> Reply {
+    /// completion page; a JSON client gets the completion document at
+    /// once, from the outcome in hand, its URL in `Content-Location`.
+    pub(super) fn finished(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        outcome: &str,
+    ) -> Reply {
         self.runs.keep_outcome(session, run, outcome);
-        Reply::Go(format!("{}/{COMPLETE_SEGMENT}", run.base()))
+        let url = format!("{}/{COMPLETE_SEGMENT}", run.base());
+        if !Client::of(request).is_json() {
+            return Reply::Go(url);
+        }
+        let document = json::complete_document(run.base(), outcome.as_bytes());
+        let mut page = json::respond(StatusCode::OK, &document);
+        if let Ok(value) = HeaderValue::try_from(url.as_str()) {
+            page.headers_mut().insert(CONTENT_LOCATION, value);
+        }
+        Reply::Page(page)
     }
 }
 

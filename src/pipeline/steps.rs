@@ -117,7 +117,7 @@ impl<W: Wizard> Inner<W> {
     ) -> Reply {
         let ahead = ClaimAhead::take(request, run.id());
         if let Some(outcome) = self.runs.finished_outcome(run, ahead).await {
-            return self.finished(session, run, &outcome);
+            return self.finished(request, session, run, &outcome);
         }
         run.leave_visitor_cookie();
         Reply::Go(self.resume_url(run))
@@ -347,7 +347,7 @@ pub(super) async fn finish<W: Wizard>(
     };
     let ahead = ClaimAhead::take(request, &run_id);
     match wizard.runs.finish_once(&run_id, ahead, section).await {
-        Ok(outcome) => Ok(wizard.finished(session, run, &outcome)),
+        Ok(outcome) => Ok(wizard.finished(request, session, run, &outcome)),
         Err(refusal) => Ok(wizard.refused(request, run, &refusal)),
     }
 }

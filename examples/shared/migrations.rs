@@ -1,5 +1,5 @@
-//! The signup's database migrations (`signup/migrations/`), embedded in
-//! the binary. `sqlx::migrate!` does the same at compile time, but it
+//! The examples' database migrations (`signup/migrations/`,
+//! `claim/migrations/`), embedded in the binary. `sqlx::migrate!` does the same at compile time, but it
 //! needs sqlx's macros, which would be the slowest part of the example's
 //! first build; the versions, descriptions and SQL here are the ones it
 //! would read, so a database migrated by either is the same.
@@ -10,9 +10,12 @@ use std::pin::Pin;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
-/// Version, description (the file's name after the version, `_` read as
-/// a space) and SQL of each file, in order.
-const FILES: [(i64, &str, &str); 3] = [
+/// A migration file: its version, description (the file's name after the
+/// version, `_` read as a space) and SQL.
+pub type File = (i64, &'static str, &'static str);
+
+/// The signup's files, in order.
+pub const SIGNUP: [File; 3] = [
     (
         1,
         "accounts",
@@ -30,15 +33,16 @@ const FILES: [(i64, &str, &str); 3] = [
     ),
 ];
 
-/// The files above as a source sqlx's [`Migrator`] reads.
+/// Files as a source sqlx's [`Migrator`] reads.
 #[derive(Debug)]
-struct Embedded;
+struct Embedded(&'static [File]);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
         self,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
-        let migrations = FILES
+        let migrations = self
+            .0
             .iter()
             .map(|&(version, description, sql)| {
                 Migration::new(
@@ -54,8 +58,14 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
-/// Brings the database at `pool` up to the newest migration.
+/// Brings the signup's database at `pool` up to its newest migration.
+#[allow(dead_code)]
 pub async fn run(pool: &sqlx::AnyPool) -> Result<(), sqlx::Error> {
-    Migrator::new(Embedded).await?.run(pool).await?;
+    run_files(pool, &SIGNUP).await
+}
+
+/// Brings the database at `pool` up to the newest of `files`.
+pub async fn run_files(pool: &sqlx::AnyPool, files: &'static [File]) -> Result<(), sqlx::Error> {
+    Migrator::new(Embedded(files)).await?.run(pool).await?;
     Ok(())
 }

@@ -1,0 +1,400 @@
+//! The claim example's wizard: an expenses claim, kept in a database with
+//! a reference once finished.
+//!
+//! What is here: eligibility, the claimant, the bank details and the
+//! check page, finishing once per run into SQLite (or PostgreSQL) with a
+//! `CLM-` reference. The expenses list, its receipts, the exit page, the
+//! revealed phone field, saving to come back later and Welsh come with
+//! the issues that build them; until the exit page exists, `no` on
+//! eligibility is an error on the question.
+
+use std::sync::LazyLock;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_wizard::page::{CompletePage, Layout};
+use actix_wizard::{
+    Choice, FieldErrors, Finish, FinishError, Money, Step, Steps, Wizard, WizardService,
+};
+use rand::Rng;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use validator::{Validate, ValidationError};
+
+/// The migrations in `examples/claim/migrations`, applied at start.
+#[path = "../shared/migrations.rs"]
+mod migrations;
+
+const FILES: [migrations::File; 1] = [(1, "claims", include_str!("migrations/0001_claims.sql"))];
+
+// ---------------------------------------------------------------- eligibility
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "lowercase")]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(title = "Are you employed by us?")]
+pub struct Eligibility {
+    #[field(label = "Are you employed by us?")]
+    #[validate(
+        required(message = "Select yes if you are employed by us"),
+        custom(function = "employed")
+    )]
+    pub employee: Option<YesNo>,
+}
+
+fn employed(answer: &YesNo) -> Result<(), ValidationError> {
+    match answer {
+        YesNo::Yes => Ok(()),
+        YesNo::No => Err(ValidationError::new("eligibility")
+            .with_message("You can only claim expenses if you are employed by us".into())),
+    }
+}
+
+// ---------------------------------------------------------------- claimant
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "lowercase")]
+pub enum Contact {
+    Email,
+    Phone,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(title = "Your details", check = phone_when_asked)]
+pub struct Claimant {
+    #[field(label = "Full name", autocomplete = "name", spellcheck = false)]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        message = "Enter your full name, in 100 characters or fewer"
+    ))]
+    pub full_name: String,
+    #[field(label = "Email address", kind = "email", autocomplete = "email")]
+    #[validate(
+        length(min = 1, message = "Enter your email address"),
+        email(message = "Enter an email address in the correct format, like name@example.com")
+    )]
+    pub email: String,
+    #[field(label = "How should we contact you?")]
+    #[validate(required(message = "Select how we should contact you"))]
+    pub contact: Option<Contact>,
+    #[field(
+        label = "Phone number",
+        kind = "tel",
+        autocomplete = "tel",
+        hint = "Only if you chose phone. For example, 01632 960 001 or +44 7700 900 982"
+    )]
+    #[validate(custom(function = "uk_phone"))]
+    pub phone: Option<String>,
+}
+
+/// A UK number once spaces, dashes and brackets are gone: 10 or 11
+/// digits starting with 0, or +44 and 10 digits.
+fn uk_phone(phone: &str) -> Result<(), ValidationError> {
+    static UK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(0\d{9,10}|\+44\d{10})$").unwrap_or_else(|e| panic!("phone pattern: {e}"))
+    });
+    let bare: String = phone
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
+    match UK.is_match(&bare) {
+        true => Ok(()),
+        false => Err(ValidationError::new("phone").with_message(
+            "Enter a UK phone number, like 01632 960 001 or +44 7700 900 982".into(),
+        )),
+    }
+}
+
+async fn phone_when_asked(claimant: &Claimant, _: &HttpRequest) -> FieldErrors {
+    match (claimant.contact, &claimant.phone) {
+        (Some(Contact::Phone), None) => {
+            FieldErrors::of(Claimant::PHONE, "Enter a phone number, as you chose phone")
+        }
+        _ => FieldErrors::new(),
+    }
+}
+
+// ---------------------------------------------------------------- bank
+
+/// A sort code, kept as its six digits (spaces and dashes typed with it
+/// are dropped) and shown as `12-34-56`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct SortCode(String);
+
+impl From<String> for SortCode {
+    fn from(typed: String) -> Self {
+        Self(typed.chars().filter(|c| !matches!(c, ' ' | '-')).collect())
+    }
+}
+
+impl From<SortCode> for String {
+    fn from(code: SortCode) -> Self {
+        code.0
+    }
+}
+
+impl actix_wizard::field::FieldValue for SortCode {
+    const KIND: actix_wizard::field::Kind = actix_wizard::field::Kind::Text;
+    fn display(&self, _: &actix_wizard::page::Texts) -> Option<String> {
+        let digits = &self.0;
+        match (digits.get(0..2), digits.get(2..4), digits.get(4..6)) {
+            (Some(a), Some(b), Some(c)) if digits.len() == 6 => Some(format!("{a}-{b}-{c}")),
+            _ => Some(digits.clone()),
+        }
+    }
+}
+
+fn six_digits(code: &SortCode) -> Result<(), ValidationError> {
+    match code.0.len() == 6 && code.0.bytes().all(|b| b.is_ascii_digit()) {
+        true => Ok(()),
+        false => Err(ValidationError::new("sort_code")
+            .with_message("Enter a valid sort code like 30-94-36".into())),
+    }
+}
+
+fn account_number(number: &str) -> Result<(), ValidationError> {
+    let digits: Vec<u8> = number.bytes().filter(|b| *b != b' ').collect();
+    match (6..=8).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        true => Ok(()),
+        false => Err(ValidationError::new("account_number")
+            .with_message("Enter a valid account number like 00733445".into())),
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(title = "Bank details")]
+pub struct Bank {
+    #[field(label = "Name on the account", spellcheck = false)]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        message = "Enter the name on the account, in 100 characters or fewer"
+    ))]
+    pub account_name: String,
+    #[field(
+        label = "Sort code",
+        width = 5,
+        inputmode = "numeric",
+        hint = "Must be 6 digits long"
+    )]
+    #[validate(custom(function = "six_digits"))]
+    pub sort_code: SortCode,
+    #[field(
+        label = "Account number",
+        width = 10,
+        inputmode = "numeric",
+        hint = "Must be between 6 and 8 digits long"
+    )]
+    #[validate(custom(function = "account_number"))]
+    pub account_number: String,
+}
+
+// ---------------------------------------------------------------- check
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(
+    title = "Check your answers before sending your claim",
+    button = "Accept and send"
+)]
+pub struct Check {
+    #[field(
+        label = "Declaration",
+        checkbox = "I confirm the information is correct"
+    )]
+    #[validate(custom(
+        function = "actix_wizard::field::ticked",
+        message = "Confirm the information is correct"
+    ))]
+    pub declaration: bool,
+}
+
+// ---------------------------------------------------------------- the wizard
+
+#[derive(Debug, Default)]
+pub struct Claim {
+    pub eligibility: Eligibility,
+    pub claimant: Claimant,
+    pub bank: Bank,
+    pub check: Check,
+}
+
+/// What the completion page shows.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Submitted {
+    pub reference: String,
+    pub total: Money,
+}
+
+impl Wizard for Claim {
+    const ID: &'static str = "claim";
+    type Outcome = Submitted;
+
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new()
+            .step(|c| &mut c.eligibility)
+            .step(|c| &mut c.claimant)
+            .step(|c| &mut c.bank)
+            .step(|c| &mut c.check)
+    }
+
+    async fn finish(self, finish: &Finish) -> Result<Submitted, FinishError> {
+        let claims = finish.data::<Claims>()?;
+        let reference = claims.keep(&self, finish.run()).await?;
+        Ok(Submitted {
+            reference,
+            total: Money::default(),
+        })
+    }
+
+    fn render_complete(done: &Submitted, page: &CompletePage<'_>) -> Result<String, askama::Error> {
+        page.confirmation(
+            "Claim submitted",
+            "Claim submitted",
+            format_args!(
+                "Your reference is {}. Total claimed: {}.",
+                done.reference, done.total
+            ),
+        )
+    }
+
+    fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
+        Ok(layout.service_document("Claim your expenses", "/static/claim.css"))
+    }
+}
+
+// ---------------------------------------------------------------- the claims
+
+/// Finished claims, in a database through sqlx.
+pub struct Claims {
+    pool: AnyPool,
+}
+
+impl Claims {
+    /// Opens the database at `url` (`sqlite:claim.db?mode=rwc`,
+    /// `sqlite::memory:`, `postgres://…`) and applies the migrations.
+    pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let in_memory = url.starts_with("sqlite::memory:");
+        let options = AnyPoolOptions::new().acquire_timeout(std::time::Duration::from_secs(3));
+        let options = match in_memory {
+            // An in-memory database lives as long as its one connection.
+            true => options
+                .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None),
+            false => options.max_connections(8),
+        };
+        let pool = options.connect(url).await?;
+        migrations::run_files(&pool, &FILES).await?;
+        Ok(Self { pool })
+    }
+
+    /// Keeps `claim`, once per run, and gives its reference: finishing the
+    /// same run again finds the first finish's row.
+    pub async fn keep(&self, claim: &Claim, run: &str) -> Result<String, FinishError> {
+        let failed = |error: sqlx::Error| {
+            tracing::error!(%error, "the claim was not kept");
+            FinishError::failed("the claim could not be kept; your answers are safe")
+        };
+        // A new reference that happens to be taken inserts nothing: try
+        // another.
+        for _ in 0..3 {
+            self.insert(claim, run, &new_reference())
+                .await
+                .map_err(failed)?;
+            let kept: Option<String> =
+                sqlx::query_scalar("SELECT reference FROM claims WHERE run_id = $1")
+                    .bind(run)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(failed)?;
+            if let Some(reference) = kept {
+                return Ok(reference);
+            }
+        }
+        Err(FinishError::failed("no free reference was found"))
+    }
+
+    async fn insert(&self, claim: &Claim, run: &str, reference: &str) -> Result<(), sqlx::Error> {
+        let claimant = &claim.claimant;
+        let phone = match claimant.contact {
+            Some(Contact::Phone) => claimant.phone.clone(),
+            _ => None,
+        };
+        let contact = match claimant.contact {
+            Some(Contact::Phone) => "phone",
+            _ => "email",
+        };
+        let created_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        sqlx::query(
+            "INSERT INTO claims (reference, run_id, full_name, email, contact, phone, \
+             account_name, sort_code, account_number, total_pence, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+        )
+        .bind(reference)
+        .bind(run)
+        .bind(&claimant.full_name)
+        .bind(&claimant.email)
+        .bind(contact)
+        .bind(phone)
+        .bind(&claim.bank.account_name)
+        .bind(String::from(claim.bank.sort_code.clone()))
+        .bind(claim.bank.account_number.replace(' ', ""))
+        .bind(0i64)
+        .bind(created_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// How many claims are kept.
+    pub async fn count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM claims")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or(0)
+    }
+}
+
+/// `CLM-` and 8 capital letters or digits.
+fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut rng = rand::rng();
+    let code: String = (0..8)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("CLM-{code}")
+}
+
+// ---------------------------------------------------------------- routes
+
+const STYLESHEET: &str = include_str!("../signup/static/signup.css");
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .body(STYLESHEET)
+}
+
+/// The claim wizard, its database and its stylesheet.
+pub fn routes(
+    claim: WizardService<Claim>,
+    claims: web::Data<Claims>,
+) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config| {
+        config
+            .app_data(claims)
+            .route("/static/claim.css", web::get().to(stylesheet))
+            .service(claim);
+    }
+}

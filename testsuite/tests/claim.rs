@@ -1,0 +1,229 @@
+//! The claim example, as far as it goes: eligibility, the claimant, the
+//! bank details and the check page, finishing once into SQLite with a
+//! `CLM-` reference. Driven with the testing kit.
+
+#[allow(dead_code)]
+#[path = "../../examples/claim/app.rs"]
+mod app;
+
+use actix_web::{App, cookie::Key, web};
+use actix_wizard::testing::{TestApp, Visitor};
+use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
+use app::{Bank, Check, Claim, Claimant, Claims, Contact, Eligibility, SortCode, YesNo};
+
+async fn claim_app() -> (TestApp, web::Data<Claims>) {
+    let claims = Claims::open("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("the claims database: {e}"));
+    let claims = web::Data::new(claims);
+    let data = claims.clone();
+    let setup = WizardSetup::new(
+        MemoryStore::default(),
+        Key::from(&[7u8; 64]),
+        WizardConfig::default(),
+    );
+    let app = TestApp::new(setup, move |setup| {
+        App::new()
+            .wrap(setup.middleware())
+            .configure(app::routes(setup.wizard::<Claim>("/claim"), data))
+    })
+    .await;
+    (app, claims)
+}
+
+fn claimant(contact: Contact, phone: Option<&str>) -> Claimant {
+    Claimant {
+        full_name: "Ann Example".into(),
+        email: "ann@example.com".into(),
+        contact: Some(contact),
+        phone: phone.map(str::to_owned),
+    }
+}
+
+fn bank() -> Bank {
+    Bank {
+        account_name: "A Example".into(),
+        sort_code: SortCode::from("30 94-36".to_owned()),
+        account_number: "0073 3445".into(),
+    }
+}
+
+async fn reach_check(visitor: &mut Visitor<'_, Claim>) {
+    visitor.open("/claim").await.assert_step("eligibility");
+    let employee = Eligibility {
+        employee: Some(YesNo::Yes),
+    };
+    visitor.submit(&employee).await.assert_step("claimant");
+    visitor
+        .submit(&claimant(Contact::Email, None))
+        .await
+        .assert_step("bank");
+    visitor.submit(&bank()).await.assert_step("check");
+}
+
+#[actix_rt::test]
+async fn a_claim_is_checked_then_kept_once_with_a_reference() {
+    let (app, claims) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    reach_check(&mut visitor).await;
+    let check = visitor.open("/claim/check").await;
+    let answers = check.answers();
+    for row in [
+        ("Full name", "Ann Example"),
+        ("How should we contact you?", "Email"),
+        ("Sort code", "30-94-36"),
+    ] {
+        assert!(
+            answers.contains(&(row.0.to_owned(), row.1.to_owned())),
+            "{row:?} not in {answers:?}"
+        );
+    }
+    let refused = visitor.submit(&Check { declaration: false }).await;
+    refused
+        .assert_status(422)
+        .assert_error(Check::DECLARATION, "Confirm the information is correct");
+
+    let done = visitor.submit(&Check { declaration: true }).await;
+    done.assert_complete();
+    assert_eq!(done.heading().as_deref(), Some("Claim submitted"));
+    let text = done.text();
+    let reference = text
+        .split_whitespace()
+        .find(|word| word.starts_with("CLM-"))
+        .map(|word| word.trim_end_matches('.'))
+        .unwrap_or_else(|| panic!("no reference in {text}"));
+    assert_eq!(reference.len(), 12);
+    assert!(
+        reference[4..]
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    );
+    assert_eq!(claims.count().await, 1);
+    // The run is finished: the same finish again keeps nothing more.
+    let run = visitor.run_id().unwrap_or_default();
+    assert_eq!(app.finishes(&run), 1);
+}
+
+#[actix_rt::test]
+async fn not_employed_is_refused_on_the_question_until_the_exit_page_exists() {
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    visitor.open("/claim").await;
+    let page = visitor
+        .submit(&Eligibility {
+            employee: Some(YesNo::No),
+        })
+        .await;
+    page.assert_status(422).assert_error(
+        Eligibility::EMPLOYEE,
+        "You can only claim expenses if you are employed by us",
+    );
+    let page = visitor.submit(&Eligibility { employee: None }).await;
+    page.assert_status(422).assert_error(
+        Eligibility::EMPLOYEE,
+        "Select yes if you are employed by us",
+    );
+}
+
+#[actix_rt::test]
+async fn phone_is_asked_for_when_chosen_and_must_be_a_uk_number() {
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    visitor.open("/claim").await;
+    let employee = Eligibility {
+        employee: Some(YesNo::Yes),
+    };
+    visitor.submit(&employee).await.assert_step("claimant");
+    visitor
+        .submit(&claimant(Contact::Phone, None))
+        .await
+        .assert_status(422)
+        .assert_error(Claimant::PHONE, "Enter a phone number, as you chose phone");
+    for wrong in ["12345", "+33 1 23 45 67 89", "0161 496 00000 1"] {
+        visitor
+            .submit(&claimant(Contact::Phone, Some(wrong)))
+            .await
+            .assert_status(422)
+            .assert_error(
+                Claimant::PHONE,
+                "Enter a UK phone number, like 01632 960 001 or +44 7700 900 982",
+            );
+    }
+    for right in ["(01632) 960-001", "+44 7700 900 982"] {
+        visitor
+            .submit(&claimant(Contact::Phone, Some(right)))
+            .await
+            .assert_step("bank");
+        visitor.open("/claim/claimant").await;
+    }
+}
+
+#[actix_rt::test]
+async fn bank_details_are_read_with_spaces_and_dashes_and_checked() {
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    reach_check(&mut visitor).await;
+    visitor.open("/claim/bank").await;
+    let page = visitor
+        .submit_pairs(&[
+            ("account_name", ""),
+            ("sort_code", "12-34"),
+            ("account_number", "12 34"),
+        ])
+        .await;
+    page.assert_status(422)
+        .assert_error(
+            Bank::ACCOUNT_NAME,
+            "Enter the name on the account, in 100 characters or fewer",
+        )
+        .assert_error(Bank::SORT_CODE, "Enter a valid sort code like 30-94-36")
+        .assert_error(
+            Bank::ACCOUNT_NUMBER,
+            "Enter a valid account number like 00733445",
+        );
+    visitor
+        .submit_pairs(&[
+            ("account_name", "A Example"),
+            ("sort_code", "12 34 56"),
+            ("account_number", "12345678"),
+        ])
+        .await
+        .assert_step("check");
+    let check = visitor.open("/claim/check").await;
+    assert!(
+        check
+            .answers()
+            .contains(&("Sort code".to_owned(), "12-34-56".to_owned())),
+        "{:?}",
+        check.answers()
+    );
+}
+
+#[actix_rt::test]
+async fn keeping_a_run_again_finds_its_claim_under_the_same_reference() {
+    let claims = Claims::open("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("the claims database: {e}"));
+    let claim = Claim {
+        eligibility: Eligibility {
+            employee: Some(YesNo::Yes),
+        },
+        claimant: claimant(Contact::Phone, Some("01632 960 001")),
+        bank: bank(),
+        check: Check { declaration: true },
+    };
+    let keep = |run: &'static str| {
+        let (claims, claim) = (&claims, &claim);
+        async move {
+            claims
+                .keep(claim, run)
+                .await
+                .unwrap_or_else(|_| panic!("{run} not kept"))
+        }
+    };
+    let first = keep("run-1").await;
+    assert_eq!(keep("run-1").await, first);
+    assert_eq!(claims.count().await, 1);
+    assert_ne!(keep("run-2").await, first);
+    assert_eq!(claims.count().await, 2);
+}

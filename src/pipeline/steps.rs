@@ -93,7 +93,12 @@ pub(super) async fn submit<W: Wizard>(
             Some(reply) => reply,
             None => return Ok(draft_answer()),
         },
-        Action::Back => wizard.back(&mut run, index, &form),
+        Action::Back => {
+            let previous = wizard.back(&mut run, index, &form);
+            wizard
+                .go_to_step(previous, request, session, &mut run)
+                .await?
+        }
         Action::Next => {
             wizard
                 .next(request, session, &mut run, index, &form)
@@ -123,8 +128,9 @@ impl<W: Wizard> Inner<W> {
         Reply::Go(self.resume_url(run))
     }
 
-    /// Back: what was typed is kept as a draft, no validation.
-    pub(super) fn back(&self, run: &mut Run<W>, index: usize, form: &RawForm) -> Reply {
+    /// Back: what was typed is kept as a draft, no validation; the step
+    /// to go back to.
+    pub(super) fn back(&self, run: &mut Run<W>, index: usize, form: &RawForm) -> usize {
         self.raise_revision(run);
         self.keep_draft(run, index, form);
         self.config.events.report(WizardEvent::Back {
@@ -132,7 +138,7 @@ impl<W: Wizard> Inner<W> {
             run: run.id(),
             step: self.steps.slots[index].name(),
         });
-        Reply::Go(self.step_url(run.base(), run.journey().previous(index).unwrap_or(index)))
+        run.journey().previous(index).unwrap_or(index)
     }
 
     /// A draft the page's script saves: kept as Back keeps one, without

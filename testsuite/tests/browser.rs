@@ -8,6 +8,10 @@
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "../../examples/claim/app.rs"]
+mod claim_app;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -98,11 +102,19 @@ async fn open_with(config: actix_wizard::WizardConfig) -> Option<Session> {
     let store = MemoryStore::default();
     let signup = WizardService::<Signup>::new("/signup", config.clone());
     let shared = accounts.clone();
+    // The claim example beside it, at `/claim`.
+    let claims = web::Data::new(
+        claim_app::Claims::open("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("SQLite: {e}")),
+    );
+    let claim = WizardService::<claim_app::Claim>::new("/claim", config.clone());
     let server = HttpServer::new(move || {
         App::new()
             .wrap(session_middleware(store.clone(), common::key(), &config))
             .wrap(StoreOutage)
             .configure(common::app::routes(signup.clone(), shared.clone()))
+            .configure(claim_app::routes(claim.clone(), claims.clone()))
             .configure(common::funnel::routes(Some(page.clone())))
     })
     .workers(1)
@@ -713,5 +725,65 @@ async fn two_tabs_each_keep_their_own_signup_and_the_base_lists_them() {
     // Continue resumes that run on the step it is on.
     s.click(&format!(r#"a[href="{first_run}"]"#)).await;
     assert_eq!(s.path().await, format!("{first_run}/profile"));
+    s.close().await;
+}
+
+/// Each page of the claim example, with and without errors, passes axe,
+/// fits a phone, and its error summary's links focus their controls.
+#[actix_rt::test]
+async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
+    let Some(s) = open().await else { return };
+    let check = |what: &'static str| {
+        let s = &s;
+        async move {
+            s.assert_accessible(what).await;
+            s.assert_fits_a_phone(what).await;
+        }
+    };
+    s.goto("/claim").await;
+    assert_eq!(s.path().await, "/claim/eligibility");
+    check("claim eligibility").await;
+    s.press("next").await;
+    check("claim eligibility, unanswered").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.click("#employee").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/claimant");
+    check("claimant").await;
+
+    s.press("next").await;
+    check("claimant, unanswered").await;
+    s.assert_summary_links_focus_their_controls(3).await;
+    s.type_into("full_name", "Ada Example").await;
+    s.type_into("email", "ada@example.com").await;
+    s.click("#contact-phone").await;
+    s.press("next").await;
+    check("claimant, phone missing").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.type_into("phone", "01632 960 001").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/bank");
+    check("bank").await;
+
+    s.type_into("account_name", "A Example").await;
+    s.type_into("sort_code", "30-94").await;
+    s.type_into("account_number", "00733445").await;
+    s.press("next").await;
+    check("bank, sort code wrong").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.type_into("sort_code", "30 94 36").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/check");
+    check("claim check").await;
+    assert!(s.text().await.contains("30-94-36"));
+
+    s.press("finish").await;
+    check("claim check, not confirmed").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.click("#declaration").await;
+    s.press("finish").await;
+    assert_eq!(s.path().await, "/claim/complete");
+    assert!(s.text().await.contains("CLM-"));
+    check("claim submitted").await;
     s.close().await;
 }

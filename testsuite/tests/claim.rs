@@ -2,9 +2,16 @@
 //! bank details and the check page, finishing once into SQLite with a
 //! `CLM-` reference. Driven with the testing kit.
 
-#[allow(dead_code)]
+mod common;
+
+// The claim's module carries its own copy of the examples' migrator, as
+// the signup's (in `common`) does.
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../../examples/claim/app.rs"]
 mod app;
+
+use actix_session::storage::SessionStore;
+use common::servers;
 
 use actix_web::{App, cookie::Key, web};
 use actix_wizard::testing::{TestApp, Visitor};
@@ -12,16 +19,20 @@ use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
 use app::{Bank, Check, Claim, Claimant, Claims, Contact, Eligibility, SortCode, YesNo};
 
 async fn claim_app() -> (TestApp, web::Data<Claims>) {
+    claim_app_on(MemoryStore::default()).await
+}
+
+/// The claim example with its sessions in `store`.
+async fn claim_app_on<S>(store: S) -> (TestApp, web::Data<Claims>)
+where
+    S: SessionStore + Clone + Send + Sync + 'static,
+{
     let claims = Claims::open("sqlite::memory:")
         .await
         .unwrap_or_else(|e| panic!("the claims database: {e}"));
     let claims = web::Data::new(claims);
     let data = claims.clone();
-    let setup = WizardSetup::new(
-        MemoryStore::default(),
-        Key::from(&[7u8; 64]),
-        WizardConfig::default(),
-    );
+    let setup = WizardSetup::new(store, Key::from(&[7u8; 64]), WizardConfig::default());
     let app = TestApp::new(setup, move |setup| {
         App::new()
             .wrap(setup.middleware())
@@ -226,4 +237,42 @@ async fn keeping_a_run_again_finds_its_claim_under_the_same_reference() {
     assert_eq!(claims.count().await, 1);
     assert_ne!(keep("run-2").await, first);
     assert_eq!(claims.count().await, 2);
+}
+
+/// The journey up to the finish, with the state sealed in a shared store.
+async fn claim_on<S>(store: S)
+where
+    S: SessionStore + Clone + Send + Sync + 'static,
+{
+    let (app, claims) = claim_app_on(store).await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    reach_check(&mut visitor).await;
+    // Back to an earlier step and forward again: the answers are there.
+    let claimant = visitor.open("/claim/claimant").await;
+    assert_eq!(
+        claimant.value(Claimant::FULL_NAME).as_deref(),
+        Some("Ann Example")
+    );
+    visitor.open("/claim/check").await;
+    visitor
+        .submit(&Check { declaration: true })
+        .await
+        .assert_complete();
+    assert_eq!(claims.count().await, 1);
+}
+
+#[actix_rt::test]
+async fn a_claim_goes_through_on_redis() {
+    let Some(redis) = servers::shared_redis().await else {
+        return;
+    };
+    claim_on(redis.session_store()).await;
+}
+
+#[actix_rt::test]
+async fn a_claim_goes_through_on_memcached() {
+    let Some((store, _server)) = servers::memcached().await else {
+        return;
+    };
+    claim_on(store).await;
 }

@@ -1,21 +1,25 @@
 //! The claim example: an expenses claim on actix-wizard.
 //!
 //! Run it with `cargo run --example claim` and open the address it
-//! prints. `ADDR` (default `127.0.0.1:8082`), `SESSION_KEY` (64 bytes in
-//! hex; generated, with a warning, when unset) and `DATABASE_URL`
-//! (default `sqlite:claim.db?mode=rwc`) set it up; the session is kept in
-//! the embedded store.
+//! prints. `ADDR` (default `127.0.0.1:8082`), `SESSION_STORE` (as the
+//! signup's: `memory`, `cookie`, `redis://…`, `memcache://…` behind their
+//! features), `SESSION_KEY` (64 bytes in hex; generated, with a warning,
+//! when unset) and `DATABASE_URL` (default `sqlite:claim.db?mode=rwc`)
+//! set it up.
 
 // Some of the claims API is there for the integration tests, which share
 // this module; the server itself does not read it.
 #[allow(dead_code)]
 mod app;
+#[path = "../shared/stores.rs"]
+mod stores;
 
 use std::process::ExitCode;
 
+use actix_session::storage::SessionStore;
 use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
-use actix_wizard::{MemoryStore, WizardConfig, WizardSetup};
+use actix_wizard::{WizardConfig, WizardService, WizardSetup};
 
 fn key() -> Result<Key, String> {
     match std::env::var("SESSION_KEY").ok().filter(|k| !k.is_empty()) {
@@ -30,40 +34,63 @@ fn key() -> Result<Key, String> {
     }
 }
 
-async fn serve() -> Result<(), String> {
-    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8082".to_owned());
-    match std::env::var("SESSION_STORE").ok().as_deref() {
-        None | Some("memory") => {}
-        Some(other) => {
-            return Err(format!(
-                "SESSION_STORE={other}: the claim example keeps sessions in the embedded store (memory) for now"
-            ));
-        }
+/// The claim, ready to serve on the chosen store.
+struct Example {
+    claims: web::Data<app::Claims>,
+    addr: String,
+}
+
+impl stores::Serve for Example {
+    type Wizard = app::Claim;
+    const PATH: &'static str = "/claim";
+
+    async fn serve<S: SessionStore + 'static>(
+        self,
+        setup: WizardSetup<S>,
+        claim: WizardService<app::Claim>,
+    ) -> Result<(), String> {
+        let Example { claims, addr } = self;
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(setup.middleware())
+                .configure(app::routes(claim.clone(), claims.clone()))
+        })
+        .bind(&addr)
+        .map_err(|e| format!("ADDR={addr}: {e}"))?;
+        println!("listening on http://{addr}/claim");
+        server.run().await.map_err(|e| e.to_string())
     }
-    let url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:claim.db?mode=rwc".to_owned());
+}
+
+async fn start() -> Result<(), String> {
+    let var =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let store = stores::store_choice("claim", &var("SESSION_STORE", "memory"))?;
+    let url = var("DATABASE_URL", "sqlite:claim.db?mode=rwc");
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if postgres && !cfg!(feature = "postgres") {
+        return Err(stores::feature_off(
+            "claim",
+            "DATABASE_URL",
+            &url,
+            "postgres",
+        ));
+    }
     let claims = app::Claims::open(&url)
         .await
         .map_err(|e| format!("DATABASE_URL={url}: {e}"))?;
-    let claims = web::Data::new(claims);
     // Plain http on 127.0.0.1 while developing.
     let config = WizardConfig::default().secure_cookies(false);
-    let setup = WizardSetup::new(MemoryStore::default(), key()?, config);
-    let claim = setup.wizard::<app::Claim>("/claim");
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(setup.middleware())
-            .configure(app::routes(claim.clone(), claims.clone()))
-    })
-    .bind(&addr)
-    .map_err(|e| format!("ADDR={addr}: {e}"))?;
-    println!("listening on http://{addr}/claim");
-    server.run().await.map_err(|e| e.to_string())
+    let example = Example {
+        claims: web::Data::new(claims),
+        addr: var("ADDR", "127.0.0.1:8082"),
+    };
+    stores::serve_on(store, key()?, config, example).await
 }
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    match serve().await {
+    match start().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(reason) => {
             eprintln!("claim: {reason}");

@@ -14,35 +14,21 @@ mod app;
 // Its figures are read by the tests too.
 #[allow(dead_code)]
 mod funnel;
+#[path = "../shared/stores.rs"]
+mod stores;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use actix_session::storage::{CookieSessionStore, SessionStore};
+use actix_session::storage::SessionStore;
 use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
-use actix_wizard::{MemoryStore, WizardConfig, WizardService, WizardSetup};
-#[cfg(feature = "memcached")]
-use actix_wizard::{ledger::MemcachedLedger, store::MemcachedStore};
-#[cfg(feature = "redis")]
-use actix_wizard::{ledger::RedisLedger, store::RedisBackend};
+use actix_wizard::{WizardConfig, WizardService, WizardSetup};
+use stores::StoreChoice;
 
 /// The accounts' database when `DATABASE_URL` is not set: SQLite, in a file
 /// of the working directory, made at the first start.
 const DEFAULT_DATABASE: &str = "sqlite:signup.db?mode=rwc";
-
-/// Largest state kept in the cookie store: encrypted and base64-encoded it
-/// must stay under the 4 KiB browsers keep.
-const COOKIE_STATE_CAP: usize = 2500;
-
-enum StoreChoice {
-    Memory,
-    Cookie,
-    #[cfg(feature = "redis")]
-    Redis(String),
-    #[cfg(feature = "memcached")]
-    Memcached(String),
-}
 
 struct Settings {
     addr: String,
@@ -57,39 +43,16 @@ struct Settings {
     funnel_events: bool,
 }
 
-/// The one-line reason given when a setting needs a cargo feature this
-/// build was made without.
-fn feature_off(setting: &str, value: &str, feature: &str) -> String {
-    format!(
-        "{setting}={value} needs the `{feature}` feature: cargo run --example signup --features {feature}"
-    )
-}
-
-#[cfg(feature = "redis")]
-fn redis_store(url: &str) -> Result<StoreChoice, String> {
-    Ok(StoreChoice::Redis(url.to_owned()))
-}
-
-#[cfg(not(feature = "redis"))]
-fn redis_store(url: &str) -> Result<StoreChoice, String> {
-    Err(feature_off("SESSION_STORE", url, "redis"))
-}
-
-#[cfg(feature = "memcached")]
-fn memcached_store(url: &str) -> Result<StoreChoice, String> {
-    Ok(StoreChoice::Memcached(url.to_owned()))
-}
-
-#[cfg(not(feature = "memcached"))]
-fn memcached_store(url: &str) -> Result<StoreChoice, String> {
-    Err(feature_off("SESSION_STORE", url, "memcached"))
-}
-
 /// `DATABASE_URL` as given, or the reason this build cannot open it.
 fn database(url: String) -> Result<String, String> {
     let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
     if postgres && !cfg!(feature = "postgres") {
-        return Err(feature_off("DATABASE_URL", &url, "postgres"));
+        return Err(stores::feature_off(
+            "signup",
+            "DATABASE_URL",
+            &url,
+            "postgres",
+        ));
     }
     Ok(url)
 }
@@ -107,17 +70,7 @@ fn parse_key(hex_key: &str) -> Result<Key, String> {
 /// The settings from the environment variables that `var` reads.
 fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
     let env_or = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_owned());
-    let store = match env_or("SESSION_STORE", "memory").as_str() {
-        "memory" => StoreChoice::Memory,
-        "cookie" => StoreChoice::Cookie,
-        other if other.starts_with("redis://") => redis_store(other)?,
-        other if other.starts_with("memcache://") => memcached_store(other)?,
-        other => {
-            return Err(format!(
-                "SESSION_STORE={other} is not one of memory, cookie, redis://HOST:PORT, memcache://HOST:PORT"
-            ));
-        }
-    };
+    let store = stores::store_choice("signup", &env_or("SESSION_STORE", "memory"))?;
     let key = match var("SESSION_KEY") {
         Some(hex_key) => parse_key(&hex_key)?,
         None => {
@@ -151,14 +104,10 @@ fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
         env_or("RUNS_PER_TAB", "false").as_str(),
         "1" | "true" | "yes"
     );
-    let mut config = WizardConfig::default()
+    let config = WizardConfig::default()
         .idle_timeout(Duration::from_secs(ttl))
         .secure_cookies(secure)
         .runs_per_tab(per_tab);
-    if matches!(store, StoreChoice::Cookie) {
-        // The cookie holds about one run: a new tab's run replaces it.
-        config = config.max_state_bytes(COOKIE_STATE_CAP).max_runs(1);
-    }
     Ok(Settings {
         addr: env_or("ADDR", "127.0.0.1:8080"),
         store,
@@ -175,43 +124,58 @@ fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
     })
 }
 
-/// Serves the example with `setup` (the store, the key, the
-/// configuration) and the wizard built from it.
-async fn serve<S: SessionStore + 'static>(
-    setup: WizardSetup<S>,
-    signup: WizardService<app::Signup>,
+/// The signup, ready to serve on the chosen store.
+struct Example {
     accounts: app::Accounts,
     funnel: Option<web::Data<funnel::FunnelPage>>,
-    addr: &str,
+    addr: String,
     workers: usize,
-) -> Result<(), String> {
-    // Built once, shared by every worker: the store, the key, the wizard
-    // (its record of finished runs) and the accounts' pool.
-    let accounts = web::Data::new(accounts);
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(setup.middleware())
-            .configure(app::routes(signup.clone(), accounts.clone()))
-            .configure(funnel::routes(funnel.clone()))
-    })
-    .workers(workers)
-    .client_request_timeout(app::CLIENT_REQUEST_TIMEOUT)
-    .keep_alive(app::KEEP_ALIVE)
-    .bind(addr)
-    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    for bound in server.addrs() {
-        println!("signup example listening on http://{bound}/signup");
+}
+
+impl stores::Serve for Example {
+    type Wizard = app::Signup;
+    const PATH: &'static str = "/signup";
+
+    /// Serves the example with `setup` (the store, the key, the
+    /// configuration) and the wizard built from it.
+    async fn serve<S: SessionStore + 'static>(
+        self,
+        setup: WizardSetup<S>,
+        signup: WizardService<app::Signup>,
+    ) -> Result<(), String> {
+        let Example {
+            accounts,
+            funnel,
+            addr,
+            workers,
+        } = self;
+        // Built once, shared by every worker: the store, the key, the
+        // wizard (its record of finished runs) and the accounts' pool.
+        let accounts = web::Data::new(accounts);
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(setup.middleware())
+                .configure(app::routes(signup.clone(), accounts.clone()))
+                .configure(funnel::routes(funnel.clone()))
+        })
+        .workers(workers)
+        .client_request_timeout(app::CLIENT_REQUEST_TIMEOUT)
+        .keep_alive(app::KEEP_ALIVE)
+        .bind(&addr)
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        for bound in server.addrs() {
+            println!("signup example listening on http://{bound}/signup");
+        }
+        server
+            .run()
+            .await
+            .map_err(|e| format!("server stopped: {e}"))
     }
-    server
-        .run()
-        .await
-        .map_err(|e| format!("server stopped: {e}"))
 }
 
 /// Connects the chosen store (an external one must answer now) and
 /// serves.
 async fn start(settings: Settings) -> Result<(), String> {
-    let path = "/signup";
     let Settings {
         addr,
         store,
@@ -254,37 +218,13 @@ async fn start(settings: Settings) -> Result<(), String> {
         }
         None => (config, None),
     };
-    match store {
-        StoreChoice::Memory => {
-            let setup = WizardSetup::new(MemoryStore::default(), key, config);
-            let signup = setup.wizard(path);
-            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
-        }
-        StoreChoice::Cookie => {
-            let setup = WizardSetup::with_store_factory(CookieSessionStore::default, key, config);
-            let signup = setup.wizard(path);
-            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
-        }
-        #[cfg(feature = "redis")]
-        StoreChoice::Redis(url) => {
-            let redis = RedisBackend::connect(&url)
-                .await
-                .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
-            let setup = WizardSetup::new(redis.session_store(), key, config);
-            let signup = setup.wizard_with_ledger(path, RedisLedger::new(&redis));
-            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
-        }
-        #[cfg(feature = "memcached")]
-        StoreChoice::Memcached(url) => {
-            let store = MemcachedStore::connect(&url)
-                .await
-                .map_err(|e| format!("SESSION_STORE={url}: {e}"))?;
-            let signup_ledger = MemcachedLedger::new(&store);
-            let setup = WizardSetup::new(store, key, config);
-            let signup = setup.wizard_with_ledger(path, signup_ledger);
-            serve(setup, signup, accounts, funnel.clone(), &addr, workers).await
-        }
-    }
+    let example = Example {
+        accounts,
+        funnel,
+        addr,
+        workers,
+    };
+    stores::serve_on(store, key, config, example).await
 }
 
 #[actix_web::main]

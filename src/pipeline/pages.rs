@@ -242,9 +242,7 @@ pub(super) async fn entry<W: Wizard>(
     session: &Session,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let mut run = wizard.runs.load(request, session, &wizard.steps);
-    wizard.admit(request, &run).await?;
-    wizard.prefill(request, session, &mut run).await;
+    let mut run = wizard.admitted_run(request, session).await?;
     if !run.is_stored() {
         run.leave_visitor_cookie();
     }
@@ -259,14 +257,25 @@ pub(super) async fn show<W: Wizard>(
     session: &Session,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let mut run = wizard.runs.load(request, session, &wizard.steps);
-    wizard.admit(request, &run).await?;
-    wizard.prefill(request, session, &mut run).await;
+    let mut run = wizard.admitted_run(request, session).await?;
     let reply = wizard.step_reply(index, request, session, &mut run).await?;
     wizard.respond(request, session, &mut run, reply)
 }
 
 impl<W: Wizard> Inner<W> {
+    /// The run a page view is on: loaded, admitted, and prefilled when
+    /// it is new.
+    async fn admitted_run(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+    ) -> Result<Run<W>, Problem> {
+        let mut run = self.runs.load(request, session, &self.steps);
+        self.admit(request, &run).await?;
+        self.prefill(request, session, &mut run).await;
+        Ok(run)
+    }
+
     /// Step `index`'s page for `run`: 404 when the step does not apply,
     /// a redirect to the step to be on when it is not reached yet.
     pub(super) async fn step_reply(

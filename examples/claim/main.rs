@@ -17,22 +17,8 @@ mod stores;
 use std::process::ExitCode;
 
 use actix_session::storage::SessionStore;
-use actix_web::cookie::Key;
 use actix_web::{App, HttpServer, web};
 use actix_wizard::{WizardConfig, WizardService, WizardSetup};
-
-fn key() -> Result<Key, String> {
-    match std::env::var("SESSION_KEY").ok().filter(|k| !k.is_empty()) {
-        Some(hex_key) => hex::decode(hex_key.trim())
-            .ok()
-            .and_then(|bytes| Key::try_from(bytes.as_slice()).ok())
-            .ok_or_else(|| "SESSION_KEY must be 64 bytes (128 hex digits)".to_owned()),
-        None => {
-            eprintln!("warning: SESSION_KEY is not set; sessions end when the server restarts");
-            Ok(Key::generate())
-        }
-    }
-}
 
 /// The claim, ready to serve on the chosen store.
 struct Example {
@@ -85,7 +71,8 @@ async fn start() -> Result<(), String> {
         claims: web::Data::new(claims),
         addr: var("ADDR", "127.0.0.1:8082"),
     };
-    stores::serve_on(store, key()?, config, example).await
+    let key = stores::session_key(std::env::var("SESSION_KEY").ok())?;
+    stores::serve_on(store, key, config, example).await
 }
 
 #[actix_web::main]

@@ -17,6 +17,24 @@ use actix_wizard::{ledger::RedisLedger, store::RedisBackend};
 /// must stay under the 4 KiB browsers keep.
 const COOKIE_STATE_CAP: usize = 2500;
 
+/// `SESSION_KEY` (hex), or a key generated now, with a warning, when it
+/// is not set.
+pub fn session_key(hex_key: Option<String>) -> Result<Key, String> {
+    let Some(hex_key) = hex_key else {
+        eprintln!(
+            "warning: SESSION_KEY is not set; using a key generated now, so sessions end when the server restarts"
+        );
+        return Ok(Key::generate());
+    };
+    let bytes = hex::decode(hex_key.trim()).map_err(|e| format!("SESSION_KEY is not hex: {e}"))?;
+    Key::try_from(bytes.as_slice()).map_err(|_| {
+        format!(
+            "SESSION_KEY must be at least 64 bytes (128 hex digits), got {}",
+            bytes.len()
+        )
+    })
+}
+
 /// Where the sessions are kept.
 pub enum StoreChoice {
     Memory,

@@ -57,29 +57,11 @@ fn database(url: String) -> Result<String, String> {
     Ok(url)
 }
 
-fn parse_key(hex_key: &str) -> Result<Key, String> {
-    let bytes = hex::decode(hex_key.trim()).map_err(|e| format!("SESSION_KEY is not hex: {e}"))?;
-    Key::try_from(bytes.as_slice()).map_err(|_| {
-        format!(
-            "SESSION_KEY must be at least 64 bytes (128 hex digits), got {}",
-            bytes.len()
-        )
-    })
-}
-
 /// The settings from the environment variables that `var` reads.
 fn settings(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
     let env_or = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_owned());
     let store = stores::store_choice("signup", &env_or("SESSION_STORE", "memory"))?;
-    let key = match var("SESSION_KEY") {
-        Some(hex_key) => parse_key(&hex_key)?,
-        None => {
-            eprintln!(
-                "warning: SESSION_KEY is not set; using a key generated now, so sessions end when the server restarts"
-            );
-            Key::generate()
-        }
-    };
+    let key = stores::session_key(var("SESSION_KEY"))?;
     let ttl: u64 = env_or("SESSION_TTL_SECS", "1800")
         .parse()
         .map_err(|_| "SESSION_TTL_SECS must be a whole number of seconds".to_owned())?;

@@ -52,10 +52,15 @@ pub struct Visitor<'a, W> {
 impl<'a, W: Wizard> Visitor<'a, W> {
     /// A visitor of `app` at `base` with an empty cookie jar.
     pub(super) fn new(app: &'a TestApp, base: &str) -> Self {
+        Self::in_jar(app, base, Rc::default())
+    }
+
+    /// A visitor of `base` with no page yet, keeping its cookies in `jar`.
+    fn in_jar(app: &'a TestApp, base: &str, jar: Rc<RefCell<CookieJar>>) -> Self {
         Self {
             app,
             base: base.trim_end_matches('/').to_owned(),
-            jar: Rc::default(),
+            jar,
             page: None,
             htmx: false,
             json: false,
@@ -82,32 +87,14 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     /// (a wizard mounted at `/bookings/{booking}/change`: `base` is
     /// `/bookings/8/change`). It starts with no page.
     pub fn tab_on(&self, base: &str) -> Self {
-        Self {
-            app: self.app,
-            base: base.trim_end_matches('/').to_owned(),
-            jar: Rc::clone(&self.jar),
-            page: None,
-            htmx: false,
-            json: false,
-            json_token: None,
-            wizard: PhantomData,
-        }
+        Self::in_jar(self.app, base, Rc::clone(&self.jar))
     }
 
     /// The same browser (the same cookie jar) on another instance of the
     /// application: after a restart, or behind a load balancer without
     /// stickiness. The new visitor starts with no page.
     pub fn moved_to<'b>(&self, app: &'b TestApp) -> Visitor<'b, W> {
-        Visitor {
-            app,
-            base: self.base.clone(),
-            jar: Rc::clone(&self.jar),
-            page: None,
-            htmx: false,
-            json: false,
-            json_token: None,
-            wizard: PhantomData,
-        }
+        Visitor::in_jar(app, &self.base, Rc::clone(&self.jar))
     }
 
     /// From now on, the visitor's page runs htmx (a form with `hx-boost`,

@@ -21,6 +21,9 @@ pub struct Answer {
     pub label: String,
     /// The answer as the visitor should read it, e.g. "Business".
     pub value: String,
+    /// Where its Change link goes, when not its section's (an item's
+    /// rows come from several steps).
+    pub change_url: Option<String>,
 }
 
 impl Answer {
@@ -40,6 +43,7 @@ impl Answer {
             field: field.into(),
             label: label.into(),
             value: value.into(),
+            change_url: None,
         }
     }
 }
@@ -47,9 +51,9 @@ impl Answer {
 /// The answers of one step on the check-answers list.
 #[derive(Clone, Debug)]
 pub struct AnswerSection {
-    /// The step's title.
-    pub title: &'static str,
-    /// Where its Change links go.
+    /// The step's title (or an item's heading, "Expense 2: Taxi").
+    pub title: crate::page::Text,
+    /// Where its Change links go; empty for rows without one (a total).
     pub change_url: String,
     /// Its rows.
     pub rows: Vec<Answer>,

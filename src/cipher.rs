@@ -111,6 +111,14 @@ impl StateCipher {
         signed
     }
 
+    /// A short tag of `value` bound to `context`: 16 base64url
+    /// characters (96 bits of the MAC), for an id that only this key
+    /// could have made for this context.
+    pub(crate) fn tag(&self, value: &str, context: &[u8]) -> String {
+        let tag = self.mac(value, context).finalize().into_bytes();
+        URL_SAFE_NO_PAD.encode(&tag[..12])
+    }
+
     /// The value of what [`StateCipher::sign`] made with the same key and
     /// context; `None` for anything else. Compared in constant time.
     pub(crate) fn verify<'s>(&self, signed: &'s str, context: &[u8]) -> Option<&'s str> {

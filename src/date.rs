@@ -73,6 +73,21 @@ impl Date {
         }
     }
 
+    /// A `validator` rule: the date is today or before (a receipt's date,
+    /// say).
+    ///
+    /// ```
+    /// use actix_wizard::Date;
+    /// assert!(Date::today_or_earlier(&Date::today()).is_ok());
+    /// ```
+    pub fn today_or_earlier(date: &Date) -> Result<(), ValidationError> {
+        if *date <= Self::today() {
+            Ok(())
+        } else {
+            Err(ValidationError::new("date_after_today"))
+        }
+    }
+
     /// A `validator` rule: the date is after today.
     pub fn in_the_future(date: &Date) -> Result<(), ValidationError> {
         if *date > Self::today() {

@@ -33,6 +33,8 @@ fn is_plain_name(name: &str) -> bool {
 /// wizard type in this process uses it (their cookies and session entries
 /// would collide); when there is no step, or a step name is malformed,
 /// reserved or repeated.
+use crate::repeat::{List, REMOVE_SEGMENT};
+
 pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
     assert!(
         is_plain_name(id),
@@ -53,6 +55,36 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
         assert!(
             !names[..at].contains(name),
             "wizard step name `{name}` is declared twice"
+        );
+    }
+    for (at, slot) in steps.slots.iter().enumerate() {
+        if let Some(list) = slot.list() {
+            validate_list(id, slot.name(), list, at + 1 == steps.slots.len());
+        }
+    }
+}
+
+/// A list's item steps: plain names, none twice nor `remove`, the first
+/// one unconditional (a new item starts there); and the list is not the
+/// last step (the finish is a step's button).
+fn validate_list<W>(id: &str, name: &str, list: &dyn List<W>, last: bool) {
+    assert!(
+        !last,
+        "wizard `{id}`: list `{name}` is the last step; a step after it finishes the wizard"
+    );
+    assert!(
+        !list.conditional(0),
+        "wizard `{id}`: the first step of list `{name}`'s items is conditional; a new item starts there"
+    );
+    for step in 0..list.step_count() {
+        let step_name = list.step(step).name;
+        assert!(
+            is_plain_name(step_name) && step_name != REMOVE_SEGMENT,
+            "wizard `{id}`: list `{name}`'s item step name `{step_name}` must be lowercase letters, digits, `-` or `_`, and not `{REMOVE_SEGMENT}`"
+        );
+        assert!(
+            list.step_named(step_name) == Some(step),
+            "wizard `{id}`: list `{name}` declares item step `{step_name}` twice"
         );
     }
 }

@@ -68,6 +68,29 @@ pub enum WizardEvent<'a> {
         /// The step's name.
         step: &'static str,
     },
+    /// An item was added to a list ([`crate::Repeat`]): its first step
+    /// was saved.
+    ItemAdded {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The list's name.
+        list: &'static str,
+        /// The item's id in its URLs.
+        item: &'a str,
+    },
+    /// An item was removed from a list, with all it held.
+    ItemRemoved {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The list's name.
+        list: &'static str,
+        /// The item's id in its URLs.
+        item: &'a str,
+    },
     /// The wizard's finish handler ran for a run and returned: once per
     /// finish, however many duplicate requests joined it.
     FinishRan {
@@ -116,6 +139,18 @@ fn trace(event: &WizardEvent<'_>) {
             run,
             shown_as,
         } => tracing::debug!(target: TARGET, event = "run_started", wizard, run, shown_as),
+        WizardEvent::ItemAdded {
+            wizard,
+            run,
+            list,
+            item,
+        } => tracing::debug!(target: TARGET, event = "item_added", wizard, run, list, item),
+        WizardEvent::ItemRemoved {
+            wizard,
+            run,
+            list,
+            item,
+        } => tracing::debug!(target: TARGET, event = "item_removed", wizard, run, list, item),
         WizardEvent::StepSaved { wizard, run, step } => {
             tracing::debug!(target: TARGET, event = "step_saved", wizard, run, step);
         }

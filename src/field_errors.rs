@@ -278,6 +278,7 @@ pub(crate) fn message_for(error: &ValidationError, label: &str, texts: &Texts) -
         "must_match" => &texts.rule_must_match,
         "date_past" => &texts.date_not_past,
         "date_future" => &texts.date_not_future,
+        "date_after_today" => &texts.date_after_today,
         "length" => match (param("min"), param("max"), param("equal")) {
             (_, _, Some(n)) => {
                 return fill(&texts.rule_length_equal, &[("label", label), ("min", &n)]);

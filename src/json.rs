@@ -228,6 +228,38 @@ pub(crate) fn complete_document(base: &str, outcome: &[u8]) -> Value {
     })
 }
 
+/// A list of items ([`crate::Repeat`]) as data: its items with their
+/// addresses, and its question (absent when the list is full: `full`
+/// says why), as [`step_document`] gives a step.
+pub(crate) fn list_document(
+    page: &Page<'_>,
+    name: &str,
+    rows: &[crate::render::ListRow],
+    full: Option<&str>,
+) -> Value {
+    let mut document = step_document(page, name);
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "name": row.name,
+                "detail": row.detail,
+                "finished": row.finished,
+                "url": row.open_url,
+                "remove": row.remove_url,
+            })
+        })
+        .collect();
+    if let Value::Object(fields) = &mut document {
+        fields.insert("items".to_owned(), Value::Array(items));
+        if let Some(full) = full {
+            fields.insert("fields".to_owned(), Value::Array(Vec::new()));
+            fields.insert("full".to_owned(), Value::String(full.to_owned()));
+        }
+    }
+    document
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,14 @@ use crate::ledger::{Claim, DONE_TTL, RunLedger};
 pub(crate) enum Refusal {
     /// Step `step` (its index in the declaration) is no longer valid.
     Invalid { step: usize, errors: FieldErrors },
+    /// Step `step` of item `item` of the list at `list` is no longer
+    /// valid.
+    InvalidItem {
+        list: usize,
+        item: String,
+        step: usize,
+        errors: FieldErrors,
+    },
     /// The finish handler failed, or the ledger could not be reached.
     Failed(Box<dyn Error + Send + Sync>),
     /// The finish handler found a service it needs unreachable.

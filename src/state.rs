@@ -42,6 +42,35 @@ pub(crate) struct WizardState {
     /// is dropped, so a late save never undoes a submit.
     #[serde(rename = "r", default, skip_serializing_if = "is_zero")]
     pub revision: u64,
+    /// Per list of items ([`crate::Repeat`]), by name.
+    #[serde(rename = "l", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lists: BTreeMap<String, ListRecord>,
+}
+
+/// What is stored for one list of items: its items in order, and how
+/// many were ever made (the next item's id is signed from that count,
+/// so an id once used, even of a removed item, is never new again).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct ListRecord {
+    #[serde(rename = "n", default)]
+    pub made: u32,
+    #[serde(rename = "i", default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ItemRecord>,
+}
+
+/// One item of a list: its id in URLs and its steps' records.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct ItemRecord {
+    pub id: String,
+    #[serde(rename = "s", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub steps: BTreeMap<String, StepRecord>,
+}
+
+impl ListRecord {
+    /// The position of item `id`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|item| item.id == id)
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -127,6 +156,7 @@ impl WizardState {
             steps: BTreeMap::new(),
             notice: None,
             revision: 0,
+            lists: BTreeMap::new(),
         }
     }
 
@@ -138,6 +168,24 @@ impl WizardState {
     /// Drops records that hold nothing.
     pub fn prune(&mut self) {
         self.steps.retain(|_, record| !record.is_empty());
+        for list in self.lists.values_mut() {
+            for item in &mut list.items {
+                item.steps.retain(|_, record| !record.is_empty());
+            }
+        }
+    }
+
+    /// The record of step `step` of item `item` in list `list`, created
+    /// empty if needed; `None` when the item is not stored.
+    pub fn item_step_mut(&mut self, list: &str, item: &str, step: &str) -> Option<&mut StepRecord> {
+        let list = self.lists.get_mut(list)?;
+        let position = list.position(item)?;
+        Some(
+            list.items[position]
+                .steps
+                .entry(step.to_owned())
+                .or_default(),
+        )
     }
 
     /// Serializes and encrypts the state bound to `context`; refuses a

@@ -130,6 +130,11 @@ pub(crate) trait Slot<W>: Send + Sync {
     fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer>;
     /// The step's place in `answers` as the state stores it, if it has one.
     fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>>;
+    /// A list of items ([`crate::Repeat`]): this slot is its list page,
+    /// and its items are reached through the list.
+    fn list(&self) -> Option<&dyn crate::repeat::List<W>> {
+        None
+    }
 }
 
 enum Access<W, S> {

@@ -49,6 +49,32 @@ impl ProblemWords {
 pub struct Texts {
     /// The `lang` of the pages the crate lays out.
     pub lang: Text,
+    /// A list page with no item yet.
+    pub list_none: Text,
+    /// Beside an item whose steps are not all answered.
+    pub list_not_finished: Text,
+    /// The link that removes an item.
+    pub remove: Text,
+    /// In place of a list's question when it holds its most items
+    /// (`{max}`).
+    pub list_full: Text,
+    /// In place of a list's question when the run is near the size its
+    /// store can keep.
+    pub list_near_cap: Text,
+    /// A list's question left unanswered (a list may give its own).
+    pub list_missing: Text,
+    /// Going on with fewer finished items than a list's minimum
+    /// (`{min}`; a list may give its own).
+    pub list_too_few: Text,
+    /// Going on while an item is not finished.
+    pub list_unfinished: Text,
+    /// A remove page's question (`{name}`: the item's summary).
+    pub remove_question: Text,
+    /// A remove page's question left unanswered.
+    pub remove_missing: Text,
+    /// The heading of an item's answers on the check page (`{noun}`,
+    /// `{number}`, `{name}`).
+    pub item_heading: Text,
     /// Prefix of the `<title>` of a page with errors.
     pub error_title_prefix: Text,
     /// The error summary's heading.
@@ -104,6 +130,8 @@ pub struct Texts {
     pub date_not_past: Text,
     /// A date that should be in the future but is not.
     pub date_not_future: Text,
+    /// A date after today, where today or earlier is asked for.
+    pub date_after_today: Text,
     /// Text holding a control character (a NUL byte, an escape; a line
     /// break outside a text area): `{label}`.
     pub text_control: Text,
@@ -266,6 +294,7 @@ impl Texts {
         date_not_real: Cow::Borrowed("{label} must be a real date"),
         date_not_past: Cow::Borrowed("{label} must be in the past"),
         date_not_future: Cow::Borrowed("{label} must be in the future"),
+        date_after_today: Cow::Borrowed("{label} must be today or in the past"),
         text_control: Cow::Borrowed("{label} must not include control characters or line breaks"),
         text_invisible: Cow::Borrowed("{label} must not include invisible characters"),
         money_missing: Cow::Borrowed("Enter {label_lower}"),
@@ -314,6 +343,21 @@ impl Texts {
         ),
         runs_heading: Cow::Borrowed("Continue where you left off"),
         runs_intro: Cow::Borrowed("You have more than one of these forms unfinished."),
+        list_none: Cow::Borrowed("None added yet."),
+        list_not_finished: Cow::Borrowed("Not finished"),
+        remove: Cow::Borrowed("Remove"),
+        list_full: Cow::Borrowed("You have added the most you can ({max})."),
+        list_near_cap: Cow::Borrowed(
+            "You cannot add another here: this form holds as much as it can keep.",
+        ),
+        list_missing: Cow::Borrowed("Select yes if you need to add another"),
+        list_too_few: Cow::Borrowed("Add at least {min} before you continue"),
+        list_unfinished: Cow::Borrowed(
+            "Finish or remove each one marked as not finished before you continue",
+        ),
+        remove_question: Cow::Borrowed("Are you sure you want to remove {name}?"),
+        remove_missing: Cow::Borrowed("Select yes if you want to remove it"),
+        item_heading: Cow::Borrowed("{noun} {number}: {name}"),
         runs_item: Cow::Borrowed("Step {current} of {total}, last used {minutes} min ago"),
         continue_link: Cow::Borrowed("Continue"),
         start_new_link: Cow::Borrowed("Start a new one"),

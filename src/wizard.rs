@@ -131,6 +131,24 @@ pub trait Wizard: Default + Sized + 'static {
         std::future::ready(None)
     }
 
+    /// Rows the check page shows after the answers, without a Change
+    /// link: what the answers add up to (a claim's total, say). Asked
+    /// with the answers so far; none by default.
+    ///
+    /// ```
+    /// # use actix_wizard::page::Answer;
+    /// # struct Claim { amounts: Vec<u64> }
+    /// # impl Claim {
+    /// fn totals(&self) -> Vec<Answer> {
+    ///     let pence: u64 = self.amounts.iter().sum();
+    ///     vec![Answer::new("total", "Total", format!("£{}.{:02}", pence / 100, pence % 100))]
+    /// }
+    /// # }
+    /// ```
+    fn totals(&self) -> Vec<crate::page::Answer> {
+        Vec::new()
+    }
+
     /// Renders the page shown after finishing; `page.in_layout(title,
     /// body)` puts it in [`Wizard::layout`].
     fn render_complete(

@@ -1,9 +1,10 @@
 //! The claim example's wizard: an expenses claim, kept in a database with
 //! a reference once finished.
 //!
-//! What is here: eligibility, the claimant, the bank details and the
-//! check page, finishing once per run into SQLite (or PostgreSQL) with a
-//! `CLM-` reference. The expenses list, its receipts, the exit page, the
+//! What is here: eligibility, the claimant, the list of expenses (each
+//! with its details and, for travel, its journey), the bank details and
+//! the check page with the total, finishing once per run into SQLite (or
+//! PostgreSQL) with a `CLM-` reference. Receipts, the exit page, the
 //! revealed phone field, saving to come back later and Welsh come with
 //! the issues that build them; until the exit page exists, `no` on
 //! eligibility is an error on the question.
@@ -11,9 +12,10 @@
 use std::sync::LazyLock;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use actix_wizard::page::{CompletePage, Layout};
+use actix_wizard::page::{Answer, CompletePage, Layout};
 use actix_wizard::{
-    Choice, FieldErrors, Finish, FinishError, Money, Step, Steps, Wizard, WizardService,
+    Choice, Date, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary, Wizard,
+    WizardService,
 };
 use rand::Rng;
 use regex::Regex;
@@ -26,7 +28,10 @@ use validator::{Validate, ValidationError};
 #[path = "../shared/migrations.rs"]
 mod migrations;
 
-const FILES: [migrations::File; 1] = [(1, "claims", include_str!("migrations/0001_claims.sql"))];
+const FILES: [migrations::File; 2] = [
+    (1, "claims", include_str!("migrations/0001_claims.sql")),
+    (2, "expenses", include_str!("migrations/0002_expenses.sql")),
+];
 
 // ---------------------------------------------------------------- eligibility
 
@@ -118,6 +123,103 @@ async fn phone_when_asked(claimant: &Claimant, _: &HttpRequest) -> FieldErrors {
             FieldErrors::of(Claimant::PHONE, "Enter a phone number, as you chose phone")
         }
         _ => FieldErrors::new(),
+    }
+}
+
+// ---------------------------------------------------------------- expenses
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Travel,
+    Meals,
+    Accommodation,
+    Other,
+}
+
+fn claimable(amount: &Money) -> Result<(), ValidationError> {
+    let most = Money::from_pounds(5000).unwrap_or_default();
+    match (amount.is_zero(), *amount > most) {
+        (false, false) => Ok(()),
+        _ => Err(ValidationError::new("amount")
+            .with_message("Enter an amount more than £0 and at most £5,000.00".into())),
+    }
+}
+
+/// An expense's details: its first step.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "expense", title = "Add an expense")]
+pub struct ExpenseDetails {
+    #[field(label = "Date of the expense", hint = "For example, 27 3 2026")]
+    #[validate(
+        required(message = "Enter the date of the expense"),
+        custom(function = "actix_wizard::Date::today_or_earlier")
+    )]
+    pub date: Option<Date>,
+    #[field(label = "What was it for?")]
+    #[validate(required(message = "Select what the expense was for"))]
+    pub category: Option<Category>,
+    #[field(label = "Description", hint = "For example, taxi to the airport")]
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "Enter a description, in 200 characters or fewer"
+    ))]
+    pub description: String,
+    #[field(label = "Amount, in pounds")]
+    #[validate(required(message = "Enter the amount"), custom(function = "claimable"))]
+    pub amount: Option<Money>,
+}
+
+/// A travel expense's journey: asked only for travel.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "journey", title = "Your journey")]
+pub struct Journey {
+    #[field(label = "From")]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        message = "Enter where the journey started, in 100 characters or fewer"
+    ))]
+    pub from: String,
+    #[field(label = "To")]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        message = "Enter where the journey ended, in 100 characters or fewer"
+    ))]
+    pub to: String,
+    #[field(label = "Miles travelled", width = 4)]
+    #[validate(
+        required(message = "Enter the miles travelled"),
+        range(
+            min = 1,
+            max = 1000,
+            message = "Enter the miles as a whole number from 1 to 1000"
+        )
+    )]
+    pub miles: Option<u32>,
+}
+
+/// One expense of the list.
+#[derive(Debug, Default)]
+pub struct Expense {
+    pub expense: ExpenseDetails,
+    pub journey: Option<Journey>,
+}
+
+impl Expense {
+    fn is_travel(&self, _: &Claim) -> bool {
+        self.expense.category == Some(Category::Travel)
+    }
+
+    fn summary(&self) -> Summary {
+        let amount = self
+            .expense
+            .amount
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        Summary::new(self.expense.description.clone(), amount)
     }
 }
 
@@ -222,8 +324,21 @@ pub struct Check {
 pub struct Claim {
     pub eligibility: Eligibility,
     pub claimant: Claimant,
+    pub expenses: Vec<Expense>,
     pub bank: Bank,
     pub check: Check,
+}
+
+impl Claim {
+    /// What the expenses add up to.
+    pub fn total(&self) -> Money {
+        self.expenses
+            .iter()
+            .filter_map(|e| e.expense.amount)
+            .fold(Money::default(), |sum, amount| {
+                sum.checked_add(amount).unwrap_or(sum)
+            })
+    }
 }
 
 /// What the completion page shows.
@@ -241,6 +356,17 @@ impl Wizard for Claim {
         Steps::<Self>::new()
             .step(|c| &mut c.eligibility)
             .step(|c| &mut c.claimant)
+            .repeat(
+                |c| &mut c.expenses,
+                Repeat::new("expenses", "Your expenses")
+                    .noun("Expense")
+                    .question("Do you need to add another expense?")
+                    .min(1)
+                    .max(10)
+                    .summary(Expense::summary)
+                    .step(|e| &mut e.expense)
+                    .step_if(|e| &mut e.journey, Expense::is_travel),
+            )
             .step(|c| &mut c.bank)
             .step(|c| &mut c.check)
     }
@@ -250,8 +376,16 @@ impl Wizard for Claim {
         let reference = claims.keep(&self, finish.run()).await?;
         Ok(Submitted {
             reference,
-            total: Money::default(),
+            total: self.total(),
         })
+    }
+
+    fn totals(&self) -> Vec<Answer> {
+        vec![Answer::new(
+            "total",
+            "Total claimed",
+            self.total().to_string(),
+        )]
     }
 
     fn render_complete(done: &Submitted, page: &CompletePage<'_>) -> Result<String, askama::Error> {
@@ -323,20 +457,19 @@ impl Claims {
         Err(FinishError::failed("no free reference was found"))
     }
 
+    /// Inserts the claim and its expenses in one transaction; nothing
+    /// when the run's claim is kept already (or the reference is taken).
     async fn insert(&self, claim: &Claim, run: &str, reference: &str) -> Result<(), sqlx::Error> {
         let claimant = &claim.claimant;
-        let phone = match claimant.contact {
-            Some(Contact::Phone) => claimant.phone.clone(),
-            _ => None,
-        };
-        let contact = match claimant.contact {
-            Some(Contact::Phone) => "phone",
-            _ => "email",
+        let (contact, phone) = match claimant.contact {
+            Some(Contact::Phone) => ("phone", claimant.phone.clone()),
+            _ => ("email", None),
         };
         let created_at = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        sqlx::query(
+        let mut transaction = self.pool.begin().await?;
+        let inserted = sqlx::query(
             "INSERT INTO claims (reference, run_id, full_name, email, contact, phone, \
              account_name, sort_code, account_number, total_pence, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
@@ -350,11 +483,28 @@ impl Claims {
         .bind(&claim.bank.account_name)
         .bind(String::from(claim.bank.sort_code.clone()))
         .bind(claim.bank.account_number.replace(' ', ""))
-        .bind(0i64)
+        .bind(pence(claim.total()))
         .bind(created_at)
-        .execute(&self.pool)
+        .execute(&mut *transaction)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            for (position, expense) in claim.expenses.iter().enumerate() {
+                insert_expense(&mut transaction, reference, position, expense).await?;
+            }
+        }
+        transaction.commit().await
+    }
+
+    /// The expenses kept with claim `reference`: description and pence,
+    /// in order.
+    pub async fn expenses(&self, reference: &str) -> Vec<(String, i64)> {
+        sqlx::query_as(
+            "SELECT description, amount_pence FROM claim_expenses WHERE reference = $1 ORDER BY position",
+        )
+        .bind(reference)
+        .fetch_all(&self.pool)
         .await
-        .map(|_| ())
+        .unwrap_or_default()
     }
 
     /// How many claims are kept.
@@ -364,6 +514,42 @@ impl Claims {
             .await
             .unwrap_or(0)
     }
+}
+
+fn pence(money: Money) -> i64 {
+    i64::try_from(money.pence()).unwrap_or(i64::MAX)
+}
+
+async fn insert_expense(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    reference: &str,
+    position: usize,
+    expense: &Expense,
+) -> Result<(), sqlx::Error> {
+    let details = &expense.expense;
+    let category = match details.category {
+        Some(Category::Travel) => "travel",
+        Some(Category::Meals) => "meals",
+        Some(Category::Accommodation) => "accommodation",
+        _ => "other",
+    };
+    let journey = expense.journey.as_ref();
+    sqlx::query(
+        "INSERT INTO claim_expenses (reference, position, spent_on, category, description, \
+         amount_pence, journey_from, journey_to, miles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(reference)
+    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+    .bind(details.date.map(|d| d.value().to_string()).unwrap_or_default())
+    .bind(category)
+    .bind(&details.description)
+    .bind(details.amount.map_or(0, pence))
+    .bind(journey.map(|j| j.from.clone()))
+    .bind(journey.map(|j| j.to.clone()))
+    .bind(journey.and_then(|j| j.miles).map(i64::from))
+    .execute(&mut **transaction)
+    .await
+    .map(|_| ())
 }
 
 /// `CLM-` and 8 capital letters or digits.

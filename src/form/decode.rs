@@ -99,6 +99,15 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
+    /// The shape of a form of plain fields named `fields`.
+    pub fn of_names(fields: &'static [&'static str]) -> Self {
+        Self {
+            fields,
+            secrets: Vec::new(),
+            dates: Vec::new(),
+        }
+    }
+
     /// Whether the form key `name` belongs to the step: a field, or a
     /// part of a date field.
     pub fn has_key(&self, name: &str) -> bool {

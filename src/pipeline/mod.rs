@@ -32,6 +32,8 @@ use crate::schema::{self};
 use crate::steps::Steps;
 use crate::wizard::Wizard;
 
+mod item_pages;
+mod items;
 mod pages;
 mod routes;
 mod steps;
@@ -241,7 +243,16 @@ impl<W: Wizard> Inner<W> {
     }
 
     fn resume_url(&self, run: &Run<W>) -> String {
-        self.step_url(run.base(), run.journey().resume(&self.steps))
+        self.place_url(run, run.journey().resume(&self.steps))
+    }
+
+    /// Where step `index` starts for `run`: its page, or for a list with
+    /// no item yet a new item's first step.
+    fn place_url(&self, run: &Run<W>, index: usize) -> String {
+        match self.steps.slots[index].list() {
+            Some(_) => self.list_entry_url(run, index),
+            None => self.step_url(run.base(), index),
+        }
     }
 }
 

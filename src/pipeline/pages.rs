@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_LOCATION, HeaderValue, LOCATION, SET_COOKIE};
 use actix_web::{HttpRequest, HttpResponse};
 
+use super::item_pages::show_item;
+use super::items::ItemPath;
 use super::{Inner, Reply, html, see_other};
 use crate::check_answers::AnswerSection;
 use crate::declaration::COMPLETE_SEGMENT;
@@ -132,23 +134,34 @@ impl<W: Wizard> Inner<W> {
     fn answer_sections(&self, run: &mut Run<W>, index: usize) -> Vec<AnswerSection> {
         let base = run.base().to_owned();
         let done = run.journey().completed_before(&self.steps, index);
-        let answers = run.answers_mut();
-        done.into_iter()
-            .map(|i| {
-                let step = &self.steps.slots[i];
-                let mut rows = step.answers(answers, &self.config.texts);
-                for row in &mut rows {
-                    if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
-                        row.field = spec.target_id(None);
-                    }
+        let mut sections = Vec::new();
+        for i in done {
+            if self.steps.slots[i].list().is_some() {
+                sections.extend(self.item_sections(run, i));
+                continue;
+            }
+            let step = &self.steps.slots[i];
+            let mut rows = step.answers(run.answers_mut(), &self.config.texts);
+            for row in &mut rows {
+                if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
+                    row.field = spec.target_id(None);
                 }
-                AnswerSection {
-                    title: step.title(),
-                    change_url: format!("{}?change", self.step_url(&base, i)),
-                    rows,
-                }
-            })
-            .collect()
+            }
+            sections.push(AnswerSection {
+                title: step.title().into(),
+                change_url: format!("{}?change", self.step_url(&base, i)),
+                rows,
+            });
+        }
+        let totals = run.journey().answers.totals();
+        if !totals.is_empty() {
+            sections.push(AnswerSection {
+                title: "".into(),
+                change_url: String::new(),
+                rows: totals,
+            });
+        }
+        sections
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -265,7 +278,7 @@ pub(super) async fn show<W: Wizard>(
 impl<W: Wizard> Inner<W> {
     /// The run a page view is on: loaded, admitted, and prefilled when
     /// it is new.
-    async fn admitted_run(
+    pub(super) async fn admitted_run(
         &self,
         request: &HttpRequest,
         session: &Session,
@@ -285,6 +298,9 @@ impl<W: Wizard> Inner<W> {
         session: &Session,
         run: &mut Run<W>,
     ) -> Result<Reply, Problem> {
+        if self.steps.slots[index].list().is_some() {
+            return Box::pin(self.list_reply(index, request, session, run)).await;
+        }
         if !run.journey().is_active(index) {
             run.leave_visitor_cookie();
             let page = self.problem_page(request, self.not_found(run.base()));
@@ -327,8 +343,13 @@ impl<W: Wizard> Inner<W> {
         session: &Session,
         run: &mut Run<W>,
     ) -> Result<Reply, Problem> {
-        let url = self.step_url(run.base(), target);
+        let url = self.place_url(run, target);
         if !Client::of(request).is_json() {
+            return Ok(Reply::Go(url));
+        }
+        if url != self.step_url(run.base(), target) {
+            // A new item's first step: the document it leads to is found
+            // as for any redirect.
             return Ok(Reply::Go(url));
         }
         match self.step_reply(target, request, session, run).await? {
@@ -367,6 +388,21 @@ pub(super) fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawFo
         (None, None) => RawForm::default(),
     };
     (values, record.errors.clone())
+}
+
+impl<W: Wizard> Inner<W> {
+    /// The list and item a path under the base names (`/{list}/{item}/…`).
+    pub(super) fn item_path(&self, segment: &str) -> Option<(usize, ItemPath)> {
+        let rest = segment.strip_prefix('/')?;
+        let (name, rest) = rest.split_once('/')?;
+        let index = self
+            .steps
+            .slots
+            .iter()
+            .position(|slot| slot.name() == name)?;
+        let list = self.steps.slots[index].list()?;
+        Some((index, ItemPath::parse(list, rest)?))
+    }
 }
 
 /// `GET {base}/complete`: the completion page, from the kept outcome.
@@ -444,6 +480,8 @@ pub(super) async fn follow<W: Wizard>(
             .position(|slot| segment.strip_prefix('/') == Some(slot.name()))
         {
             show(index, request, session, wizard).await
+        } else if let Some((index, item)) = wizard.item_path(segment) {
+            Box::pin(show_item(index, item, request, session, wizard)).await
         } else {
             return answer;
         };

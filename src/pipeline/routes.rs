@@ -6,10 +6,13 @@ use std::sync::Arc;
 
 use actix_session::Session;
 use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::Method;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use tracing::Instrument;
 
+use super::item_pages::{show_item, submit_item};
+use super::items::submit_list;
 use super::pages::{complete, entry, follow, show};
 use super::steps::submit;
 use super::{Inner, WizardService, cacheable, for_client, see_other, with_headers};
@@ -50,6 +53,10 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         .to_owned();
         let headers = Arc::new(self.inner.config.clone());
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
+        let lists: Vec<(usize, &'static str)> = (0..names.len())
+            .filter(|index| self.inner.steps.slots[*index].list().is_some())
+            .map(|index| (index, names[index]))
+            .collect();
         let tabs = self.inner.outer.as_ref().map(|outer| {
             register_tab_routes(&self.inner, outer.pattern(), &headers, config);
             (outer.pattern().to_owned(), Arc::clone(&self.inner))
@@ -71,6 +78,12 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         // matching needs no pattern engine, and the path is never parsed.
         for (index, name) in names.into_iter().enumerate() {
             scope = scope.service(step_resource::<W>(index, name, &headers));
+        }
+        // A list's items, under its page: `/{list}/{item}/{step}` and
+        // `/{list}/{item}/remove`, read from the path (a route parameter
+        // would become part of the run's resource key).
+        for (index, name) in lists {
+            scope = scope.service(item_scope::<W>(index, name));
         }
         scope
             .default_service(web::to(on_elsewhere::<W>))
@@ -123,13 +136,53 @@ fn step_resource<W: Wizard>(
                     if let Some(answer) = wizard.off_canonical(&request) {
                         return for_client(&request, &wizard, answer);
                     }
-                    let answer = submit(index, &request, &session, payload, &wizard).await;
+                    let answer = match wizard.steps.slots[index].list() {
+                        Some(_) => submit_list(index, &request, &session, payload, &wizard).await,
+                        None => submit(index, &request, &session, payload, &wizard).await,
+                    };
                     to_client(answer, &request, &session, &wizard).await
                 }
                 .instrument(request_span::<W>(name))
             },
         ))
         .default_service(not_allowed("GET, HEAD, POST", Arc::clone(headers)))
+}
+
+/// The items of the list at `index`: `/{list}/{item}/{step}` and
+/// `/{list}/{item}/remove`, read from the path in a scope of their own (a
+/// route parameter would become part of the run's resource key); any other
+/// path under the list is 404.
+fn item_scope<W: Wizard>(index: usize, name: &str) -> actix_web::Scope {
+    web::scope(&format!("/{name}")).default_service(web::to(
+        move |request: HttpRequest,
+              session: Session,
+              payload: web::Payload,
+              wizard: web::Data<Inner<W>>| {
+            async move {
+                if let Some(answer) = wizard.off_canonical(&request) {
+                    return for_client(&request, &wizard, answer);
+                }
+                let Some(path) = wizard.item_at(index, &request) else {
+                    let json = Client::of(&request).is_json();
+                    let start = wizard.runs.base_of(&request);
+                    return with_headers(&wizard.config, json, Err(wizard.not_found(&start)));
+                };
+                let answer = match *request.method() {
+                    Method::GET | Method::HEAD => {
+                        show_item(index, path, &request, &session, &wizard).await
+                    }
+                    Method::POST => {
+                        submit_item(index, path, &request, &session, payload, &wizard).await
+                    }
+                    _ => Err(Problem::MethodNotAllowed {
+                        allow: "GET, HEAD, POST",
+                    }),
+                };
+                to_client(answer, &request, &session, &wizard).await
+            }
+            .instrument(request_span::<W>("item"))
+        },
+    ))
 }
 
 /// An answer as the client takes it: for a JSON client, the document a

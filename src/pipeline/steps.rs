@@ -24,7 +24,7 @@ use crate::steps::{Again, Submitted};
 use crate::wizard::{Finish, FinishError, SubmittedRun, Wizard};
 
 /// What a step's form asks for.
-enum Action {
+pub(super) enum Action {
     Back,
     /// Continue, or (on the last step) finish.
     Next,
@@ -58,25 +58,10 @@ pub(super) async fn submit<W: Wizard>(
     payload: web::Payload,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let mut form = read_form(request, payload, &wizard.config).await?;
-    let mut run = wizard.runs.load(request, session, &wizard.steps);
-    wizard.admit(request, &run).await?;
-    let action = Action::of(&form)?;
-    if !run.is_stored() && (run.had_answers() || run.lapsed()) {
-        if let Action::Draft = action {
-            // Typed on a run that has finished or expired since: dropped.
-            return Ok(draft_answer());
-        }
-        // Boxed: rare, and its future is large.
-        let reply = Box::pin(wizard.without_state(request, session, &mut run)).await;
-        return wizard.respond(request, session, &mut run, reply);
-    }
-    wizard.prefill(request, session, &mut run).await;
-    if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
-        let form = request.path().to_owned();
-        let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
-        return wizard.respond(request, session, &mut run, reply);
-    }
+    let (mut run, mut form, action) = match accept(request, session, payload, wizard).await? {
+        Accepted::Form { run, form, action } => (run, form, action),
+        Accepted::Answered(answer) => return answer,
+    };
     if !run.journey().is_active(index) {
         return Err(wizard.not_found(run.base()));
     }
@@ -106,6 +91,55 @@ pub(super) async fn submit<W: Wizard>(
         }
     };
     wizard.respond(request, session, &mut run, reply)
+}
+
+/// A form read, on a run the visitor may send it on, or what was
+/// answered instead.
+// Made once per form and taken apart at once: boxing the run would cost
+// every form an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Accepted<W> {
+    Form {
+        run: Run<W>,
+        form: RawForm,
+        action: Action,
+    },
+    /// A run whose state is gone, or a CSRF refusal: answered, the run
+    /// saved where it must be.
+    Answered(Result<HttpResponse, Problem>),
+}
+
+/// What every form of a run goes through first: the body read within its
+/// limits, the run loaded and admitted, a run whose state is gone
+/// answered, a new run prefilled, and the CSRF token checked.
+pub(super) async fn accept<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    payload: web::Payload,
+    wizard: &Inner<W>,
+) -> Result<Accepted<W>, Problem> {
+    let form = read_form(request, payload, &wizard.config).await?;
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
+    let action = Action::of(&form)?;
+    if !run.is_stored() && (run.had_answers() || run.lapsed()) {
+        if let Action::Draft = action {
+            // Typed on a run that has finished or expired since: dropped.
+            return Ok(Accepted::Answered(Ok(draft_answer())));
+        }
+        // Boxed: rare, and its future is large.
+        let reply = Box::pin(wizard.without_state(request, session, &mut run)).await;
+        let answer = wizard.respond(request, session, &mut run, reply);
+        return Ok(Accepted::Answered(answer));
+    }
+    wizard.prefill(request, session, &mut run).await;
+    if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
+        let form = request.path().to_owned();
+        let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
+        let answer = wizard.respond(request, session, &mut run, reply);
+        return Ok(Accepted::Answered(answer));
+    }
+    Ok(Accepted::Form { run, form, action })
 }
 
 impl<W: Wizard> Inner<W> {
@@ -316,10 +350,31 @@ pub(super) async fn finish<W: Wizard>(
 ) -> Result<Reply, Problem> {
     let run_id = run.id().to_owned();
     let active = run.journey().active_steps();
+    let items = wizard.item_steps_of(run, &active);
     let mut answers = std::mem::take(run.answers_mut());
     let section = async {
         for index in active {
             let slot = &wizard.steps.slots[index];
+            if let Some(list) = slot.list() {
+                let texts = &wizard.config.texts;
+                for (item, id, step) in items
+                    .iter()
+                    .filter(|at| at.0 == index)
+                    .map(|at| (at.1, &at.2, at.3))
+                {
+                    let errors = list.recheck(step, &mut answers, item, request, texts).await;
+                    if !errors.is_empty() {
+                        let item = id.clone();
+                        return Err(Refusal::InvalidItem {
+                            list: index,
+                            item,
+                            step,
+                            errors,
+                        });
+                    }
+                }
+                continue;
+            }
             let again = match index == last {
                 true => Again::JustSubmitted,
                 false => Again::AtFinish,
@@ -368,6 +423,22 @@ impl<W: Wizard> Inner<W> {
                 let name = self.steps.slots[*step].name();
                 run.state_mut().step_mut(name).errors = errors.clone();
                 Reply::Go(self.step_url(run.base(), *step))
+            }
+            Refusal::InvalidItem {
+                list,
+                item,
+                step,
+                errors,
+            } => {
+                let name = self.steps.slots[*list].name();
+                let step_name = self.steps.slots[*list]
+                    .list()
+                    .map_or("", |l| l.step(*step).name);
+                if let Some(record) = run.state_mut().item_step_mut(name, item, step_name) {
+                    record.errors = errors.clone();
+                }
+                run.settle(&self.steps);
+                Reply::Go(self.item_url(run.base(), *list, item, *step, false))
             }
             Refusal::Failed(error) | Refusal::Unavailable(error) => {
                 let run = run.id();

@@ -19,12 +19,14 @@ use crate::form::RawForm;
 use crate::texts::Texts;
 
 mod layout;
+mod list;
 mod parts;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use layout::ProblemPage;
 pub use layout::{CompletePage, Layout};
+pub(crate) use list::ListRow;
 use parts::UNDECLARED;
 pub use parts::{
     AriaAttributes, Buttons, CheckAnswers, DraftsScript, ErrorMessage, ErrorSummary, Field,
@@ -45,7 +47,7 @@ pub type LayoutFn = fn(&Layout<'_>) -> Result<String, askama::Error>;
 /// Values come from what the visitor last typed on this step (a draft) or
 /// else from the stored answers; secrets are never among them.
 pub struct Page<'a> {
-    pub(crate) title: &'static str,
+    pub(crate) title: &'a str,
     pub(crate) action: String,
     pub(crate) values: &'a RawForm,
     pub(crate) errors: &'a FieldErrors,
@@ -73,7 +75,7 @@ pub struct Page<'a> {
 
 impl<'a> Page<'a> {
     /// The step's title ([`crate::Step::TITLE`]).
-    pub fn title(&self) -> &'static str {
+    pub fn title(&self) -> &'a str {
         self.title
     }
 

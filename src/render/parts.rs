@@ -455,9 +455,12 @@ impl CheckAnswers<'_> {
     /// Writes a heading and a summary list per step.
     pub(crate) fn write_into(&self, out: &mut String) {
         for section in self.sections {
-            out.push_str("\n<h2 class=\"summary-list__heading\">");
-            escape_into(out, section.title);
-            out.push_str("</h2>\n<dl class=\"summary-list\">");
+            if !section.title.is_empty() {
+                out.push_str("\n<h2 class=\"summary-list__heading\">");
+                escape_into(out, &section.title);
+                out.push_str("</h2>");
+            }
+            out.push_str("\n<dl class=\"summary-list\">");
             for row in &section.rows {
                 out.push_str(
                     "\n  <div class=\"summary-list__row\">\n    <dt class=\"summary-list__key\">",
@@ -465,8 +468,13 @@ impl CheckAnswers<'_> {
                 escape_into(out, &row.label);
                 out.push_str("</dt>\n    <dd class=\"summary-list__value\">");
                 escape_into(out, &row.value);
+                let change_url = row.change_url.as_deref().unwrap_or(&section.change_url);
+                if change_url.is_empty() {
+                    out.push_str("</dd>\n  </div>");
+                    continue;
+                }
                 out.push_str("</dd>\n    <dd class=\"summary-list__actions\"><a href=\"");
-                escape_into(out, &section.change_url);
+                escape_into(out, change_url);
                 out.push('#');
                 escape_into(out, &row.field);
                 out.push_str("\">");

@@ -270,6 +270,28 @@ impl<W: Wizard> Run<W> {
             .store_answers(steps, index, answers, W::VERSION, now);
     }
 
+    /// Stores the valid answers of step `step` of item `id` in the list
+    /// at `index`, making the item when it is new.
+    pub fn store_item_answers(
+        &mut self,
+        steps: &Steps<W>,
+        index: usize,
+        id: &str,
+        step: usize,
+        answers: Box<serde_json::value::RawValue>,
+    ) {
+        let now = self.now();
+        self.state_mut();
+        self.journey
+            .store_item_answers(steps, index, id, step, answers, W::VERSION, now);
+    }
+
+    /// Removes item `item` of the list at `index`, with all it holds.
+    pub fn remove_item(&mut self, steps: &Steps<W>, index: usize, item: usize) {
+        self.state_mut();
+        self.journey.remove_item(steps, index, item);
+    }
+
     /// Works out again which steps are active and done, after answers
     /// were taken back.
     pub fn settle(&mut self, steps: &Steps<W>) {
@@ -482,6 +504,19 @@ impl Runs {
             }
             _ => Stored::Nothing,
         }
+    }
+
+    /// The id the next item of list `list` takes in `run`: made from the
+    /// run's id and the list's count of items ever made, under the
+    /// wizard's key, so that a page can offer it without storing it, and
+    /// an id once used (a removed item's) is never new again.
+    pub fn next_item_id<W: Wizard>(&self, run: &Run<W>, list: &str) -> String {
+        let made = run
+            .journey
+            .list_record(list)
+            .map_or(0, |record| record.made);
+        self.cipher
+            .tag(&format!("{list}:{made}"), run.id().as_bytes())
     }
 
     /// Where the wizard's runs are mounted.

@@ -237,11 +237,11 @@ impl TestApp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     /// `step_shown`, `run_started`, `step_saved`, `validation_failed`, `back`,
-    /// `finish_ran` (or `other` for a kind this kit does not know).
+    /// `finish_ran`, `item_added`, `item_removed`.
     pub kind: &'static str,
     /// The run's id.
     pub run: String,
-    /// The step, for the step events.
+    /// The step, for the step events; the list, for the item events.
     pub step: Option<&'static str>,
     /// The fields that failed, for `validation_failed`.
     pub fields: Vec<String>,
@@ -272,7 +272,34 @@ impl Recorded {
             },
             WizardEvent::Back { run, step, .. } => recorded("back", run, Some(step)),
             WizardEvent::FinishRan { run, .. } => recorded("finish_ran", run, None),
+            WizardEvent::ItemAdded { run, list, .. } => recorded("item_added", run, Some(list)),
+            WizardEvent::ItemRemoved { run, list, .. } => recorded("item_removed", run, Some(list)),
         }
+    }
+}
+
+/// The answers of an item's steps, for [`Answers::item`].
+#[derive(Default)]
+pub struct ItemAnswers {
+    pub(super) steps: Vec<(&'static str, Box<RawValue>)>,
+}
+
+impl ItemAnswers {
+    /// No answers yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `step` as the answers of its item step, stored as given.
+    ///
+    /// # Panics
+    ///
+    /// When the step does not serialize.
+    pub fn with<S: Step>(mut self, step: &S) -> Self {
+        let json = serde_json::value::to_raw_value(step)
+            .unwrap_or_else(|error| panic!("step {:?} does not serialize: {error}", S::NAME));
+        self.steps.push((S::NAME, json));
+        self
     }
 }
 
@@ -280,6 +307,8 @@ impl Recorded {
 /// [`crate::testing::Visitor::start_with`].
 pub struct Answers<W> {
     pub(super) steps: Vec<(&'static str, Box<RawValue>)>,
+    /// Items of lists, in order: the list and each step's answers.
+    pub(super) items: Vec<(&'static str, ItemAnswers)>,
     pub(super) wizard: PhantomData<W>,
 }
 
@@ -294,8 +323,32 @@ impl<W: Wizard> Answers<W> {
     pub fn new() -> Self {
         Self {
             steps: Vec::new(),
+            items: Vec::new(),
             wizard: PhantomData,
         }
+    }
+
+    /// An item of list `list` ([`crate::Repeat`]), after the list's items
+    /// given before; the list counts as answered (its question as "no").
+    ///
+    /// ```
+    /// # use actix_wizard::testing::{Answers, ItemAnswers};
+    /// # use actix_wizard::Step;
+    /// # #[derive(Default, serde::Serialize, serde::Deserialize, validator::Validate, Step)]
+    /// # #[step(name = "director", title = "A director")]
+    /// # struct Director { #[field(label = "Name")] name: String }
+    /// # #[derive(Default)] struct Company;
+    /// # fn example<W: actix_wizard::Wizard>() {
+    /// let answers = Answers::<W>::new().item(
+    ///     "directors",
+    ///     ItemAnswers::new().with(&Director { name: "Ann".into() }),
+    /// );
+    /// # let _ = answers;
+    /// # }
+    /// ```
+    pub fn item(mut self, list: &'static str, item: ItemAnswers) -> Self {
+        self.items.push((list, item));
+        self
     }
 
     /// `step` as the answers of its step, stored as given: a step that

@@ -92,7 +92,7 @@ mod jar;
 mod seen;
 mod visitor;
 
-pub use app::{Answers, Recorded, TestApp, TestClock};
+pub use app::{Answers, ItemAnswers, Recorded, TestApp, TestClock};
 pub use jar::CookieJar;
 pub use seen::{Seen, SummaryLink};
 pub use visitor::Visitor;

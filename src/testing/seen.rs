@@ -94,10 +94,62 @@ impl Seen {
     /// The step this page is, by its URL: `Some("profile")` on
     /// `/signup/profile`; `None` elsewhere (the completion page, a problem
     /// page at another URL).
+    ///
+    /// On an item's step (`/claim/expenses/{item}/expense`) it is the item
+    /// step's name (`expense`), and [`Seen::item`] names the item.
     pub fn step(&self) -> Option<&str> {
         let name = self.within_run()?;
+        if let Some((_, _, step)) = self.item_path() {
+            return (step != crate::repeat::REMOVE_SEGMENT).then_some(step);
+        }
         (!name.is_empty() && !name.contains('/') && name != crate::declaration::COMPLETE_SEGMENT)
             .then_some(name)
+    }
+
+    /// On an item's page (one of its steps, or its remove page), the
+    /// item's id in its URLs.
+    pub fn item(&self) -> Option<&str> {
+        self.item_path().map(|(_, item, _)| item)
+    }
+
+    /// `{list}/{item}/{step}` within the run.
+    fn item_path(&self) -> Option<(&str, &str, &str)> {
+        let mut parts = self.within_run()?.split('/');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(list), Some(item), Some(step), None) => Some((list, item, step)),
+            _ => None,
+        }
+    }
+
+    /// On a list page, each item as listed: its name, and its detail (or
+    /// "Not finished").
+    pub fn items(&self) -> Vec<(String, String)> {
+        self.html
+            .select(&selector("main .summary-list__row"))
+            .filter(|row| row.select(&selector("a[href$='/remove']")).next().is_some())
+            .map(|row| {
+                let key = row
+                    .select(&selector("dt"))
+                    .next()
+                    .map(text_of)
+                    .unwrap_or_default();
+                let value = row
+                    .select(&selector(".summary-list__value"))
+                    .next()
+                    .map(text_of)
+                    .unwrap_or_default();
+                (key, value)
+            })
+            .collect()
+    }
+
+    /// The address of a link whose text (visually hidden words included)
+    /// is `text`, as the page writes it.
+    pub fn link(&self, text: &str) -> Option<String> {
+        self.html
+            .select(&selector("a"))
+            .find(|a| text_of(*a) == text)
+            .and_then(|a| a.value().attr("href").map(str::to_owned))
     }
 
     /// Whether this is the wizard's completion page.

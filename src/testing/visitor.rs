@@ -390,6 +390,9 @@ impl<'a, W: Wizard> Visitor<'a, W> {
                 let index = index.unwrap_or_else(|| panic!("{name:?} is not a step"));
                 run.store_answers(&steps, index, json);
             }
+            for (list, item) in answers.items {
+                plant_item(&runs, &steps, &mut run, list, item);
+            }
             runs.save(request, &session, &mut run, HttpResponse::Ok().finish())
                 .unwrap_or_else(|problem| panic!("run not planted: {problem:?}"))
         });
@@ -407,6 +410,14 @@ impl<'a, W: Wizard> Visitor<'a, W> {
         }
         let base = self.base.clone();
         self.open(&base).await
+    }
+
+    /// Answers the list page's question (yes: add another; no: go on)
+    /// and presses Continue; follows the redirect.
+    pub async fn add_another(&mut self, yes: bool) -> &Seen {
+        let answer = if yes { "yes" } else { "no" };
+        self.submit_pairs(&[(crate::repeat::ADD_ANOTHER, answer)])
+            .await
     }
 
     /// Panics unless the visitor is on step `name`'s form.
@@ -585,4 +596,31 @@ fn htmx_location_path(header: &str) -> String {
         .ok()
         .and_then(|value| value.get("path")?.as_str().map(str::to_owned))
         .unwrap_or_else(|| header.to_owned())
+}
+
+/// Stores `item` as a new item of list `list`, as its steps' valid POSTs
+/// would, and the list as answered.
+fn plant_item<W: Wizard>(
+    runs: &Runs,
+    steps: &crate::steps::Steps<W>,
+    run: &mut crate::run::Run<W>,
+    list: &str,
+    item: super::app::ItemAnswers,
+) {
+    let index = steps.slots.iter().position(|slot| slot.name() == list);
+    let index = index.unwrap_or_else(|| panic!("{list:?} is not a step"));
+    let declared = steps.slots[index]
+        .list()
+        .unwrap_or_else(|| panic!("{list:?} is not a list"));
+    let id = runs.next_item_id(run, list);
+    for (name, json) in item.steps {
+        let step = declared
+            .step_named(name)
+            .unwrap_or_else(|| panic!("{name:?} is not a step of list {list:?}'s items"));
+        run.store_item_answers(steps, index, &id, step, json);
+    }
+    run.state_mut().step_mut(list).answers =
+        serde_json::value::to_raw_value(&serde_json::json!({ crate::repeat::ADD_ANOTHER: "no" }))
+            .ok();
+    run.settle(steps);
 }

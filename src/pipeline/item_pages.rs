@@ -1,0 +1,435 @@
+//! An item's pages: its steps and its remove page, each decided as a
+//! [`Reply`] for the responder. Which item and step a path names, and
+//! whether the visitor may be there, is [`super::items`]'s.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+
+use super::items::{Item, ItemPath, ItemStepAt};
+use super::pages::{is_change, keep_idle_clock_fresh, shown_values};
+use super::steps::{Accepted, Action, without_secrets};
+use super::{Inner, Reply, draft_answer, html};
+use crate::events::WizardEvent;
+use crate::field_errors::FieldErrors;
+use crate::form::RawForm;
+use crate::headers::Client;
+use crate::json;
+use crate::problem::Problem;
+use crate::render::{Page, REVISION_FIELD};
+use crate::repeat::{CONFIRM, CONFIRM_FIELDS, REMOVE_SEGMENT};
+use crate::run::Run;
+use crate::steps::Submitted;
+use crate::texts::fill;
+use crate::wizard::{SubmittedRun, Wizard};
+
+/// `GET {base}/{list}/{item}/{step}` and `…/{item}/remove`.
+pub(super) async fn show_item<W: Wizard>(
+    index: usize,
+    path: ItemPath,
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let mut run = wizard.admitted_run(request, session).await?;
+    let reply = match path {
+        ItemPath::Step { id, step } => {
+            match wizard.item_gate(request, &mut run, index, &id, Some(step)) {
+                Err(reply) => reply,
+                Ok(item) => {
+                    wizard
+                        .item_page(request, session, &mut run, (index, &id, item, step))
+                        .await?
+                }
+            }
+        }
+        ItemPath::Remove { id } => match wizard.item_gate(request, &mut run, index, &id, None) {
+            Err(reply) => reply,
+            Ok(item) => {
+                let errors = FieldErrors::new();
+                let page = wizard.remove_page(
+                    request,
+                    &mut run,
+                    index,
+                    &id,
+                    item,
+                    &RawForm::default(),
+                    &errors,
+                    StatusCode::OK,
+                )?;
+                Reply::Page(page)
+            }
+        },
+    };
+    wizard.respond(request, session, &mut run, reply)
+}
+
+impl<W: Wizard> Inner<W> {
+    async fn item_page(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+    ) -> Result<Reply, Problem> {
+        let notice = self.arrival_notice(session, run).await;
+        let now = run.now();
+        keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
+        let (values, errors) = {
+            let list = self.list_at(at.0)?;
+            let shape = list.step(at.3).shape;
+            let record = match at.2 {
+                Item::Stored(position) => {
+                    let items = run.journey().items(self.steps.slots[at.0].name());
+                    items
+                        .get(position)
+                        .and_then(|item| item.steps.get(list.step(at.3).name))
+                }
+                Item::New => None,
+            };
+            shown_values(record, shape)
+        };
+        let page = self.render_item(request, run, at, &values, &errors, notice, StatusCode::OK)?;
+        let list = self.list_at(at.0)?;
+        self.config.events.report(WizardEvent::StepShown {
+            wizard: W::ID,
+            run: run.id(),
+            step: list.step(at.3).name,
+            change: is_change(request),
+        });
+        Ok(Reply::Page(page))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_item(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+        values: &RawForm,
+        errors: &FieldErrors,
+        notice: Option<&str>,
+        status: StatusCode,
+    ) -> Result<HttpResponse, Problem> {
+        let (index, id, _, step) = at;
+        let list = self.list_at(index)?;
+        let item_step = list.step(step);
+        let action = self.item_url(run.base(), index, id, step, is_change(request));
+        let page = self.page(
+            request,
+            run,
+            index,
+            item_step.title,
+            action,
+            values,
+            errors,
+            notice,
+        );
+        let page = Page {
+            fields: item_step.fields,
+            button: item_step.button,
+            ..page
+        };
+        if Client::of(request).is_json() {
+            return Ok(json::respond(
+                status,
+                &json::step_document(&page, item_step.name),
+            ));
+        }
+        match list.render(step, &page) {
+            Ok(body) => Ok(html(status, body)),
+            Err(error) => {
+                tracing::error!(%error, step = item_step.name, "item step page did not render");
+                Err(Problem::Internal)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn remove_page(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        id: &str,
+        item: Item,
+        values: &RawForm,
+        errors: &FieldErrors,
+        status: StatusCode,
+    ) -> Result<HttpResponse, Problem> {
+        let list = self.list_at(index)?;
+        let Item::Stored(position) = item else {
+            return Err(self.not_found(run.base()));
+        };
+        let summary = list.summary(run.answers_mut(), position);
+        let name = match summary.name.is_empty() {
+            true => format!("{} {}", list.noun(), position + 1),
+            false => summary.name,
+        };
+        let title = fill(&self.config.texts.remove_question, &[("name", &name)]);
+        let base = run.base().to_owned();
+        let action = format!(
+            "{base}/{}/{id}/{REMOVE_SEGMENT}",
+            self.steps.slots[index].name()
+        );
+        let page = self.page(request, run, index, &title, action, values, errors, None);
+        let page = Page {
+            fields: &CONFIRM_FIELDS,
+            has_back: false,
+            ..page
+        };
+        if Client::of(request).is_json() {
+            return Ok(json::respond(
+                status,
+                &json::step_document(&page, REMOVE_SEGMENT),
+            ));
+        }
+        self.in_layout(&page, &page.remove_body(), status)
+    }
+}
+
+/// `POST {base}/{list}/{item}/{step}` and `…/{item}/remove`.
+pub(super) async fn submit_item<W: Wizard>(
+    index: usize,
+    path: ItemPath,
+    request: &HttpRequest,
+    session: &Session,
+    payload: web::Payload,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let (mut run, mut form, action) =
+        match super::steps::accept(request, session, payload, wizard).await? {
+            Accepted::Form { run, form, action } => (run, form, action),
+            Accepted::Answered(answer) => return answer,
+        };
+    let reply = match path {
+        ItemPath::Remove { id } => match wizard.item_gate(request, &mut run, index, &id, None) {
+            Err(reply) => reply,
+            Ok(item) => wizard.remove(request, &mut run, (index, &id, item, 0), &form, action)?,
+        },
+        ItemPath::Step { id, step } => {
+            match wizard.item_gate(request, &mut run, index, &id, Some(step)) {
+                Err(reply) => reply,
+                Ok(item) => {
+                    let list = wizard.list_at(index)?;
+                    let shape = list.step(step).shape;
+                    let typed_on = form
+                        .first(REVISION_FIELD)
+                        .and_then(|revision| revision.parse::<u64>().ok());
+                    form.retain(|name| shape.has_key(name));
+                    let at = (index, id.as_str(), item, step);
+                    match action {
+                        Action::Draft => match wizard.item_draft(&mut run, at, &form, typed_on) {
+                            Some(reply) => reply,
+                            None => return Ok(draft_answer()),
+                        },
+                        Action::Back => wizard.item_back(request, &mut run, at, &form),
+                        Action::Next => {
+                            wizard
+                                .item_next(request, session, &mut run, at, &form)
+                                .await?
+                        }
+                    }
+                }
+            }
+        }
+    };
+    wizard.respond(request, session, &mut run, reply)
+}
+
+impl<W: Wizard> Inner<W> {
+    /// Keeps what was typed on a stored item's step as its draft.
+    fn keep_item_draft(&self, run: &mut Run<W>, at: ItemStepAt<'_>, form: &RawForm) -> RawForm {
+        let (index, id, item, step) = at;
+        let Ok(list) = self.list_at(index) else {
+            return form.clone();
+        };
+        let item_step = list.step(step);
+        let draft = without_secrets(form, item_step.shape);
+        if let Item::Stored(_) = item {
+            let name = self.steps.slots[index].name();
+            if let Some(record) = run.state_mut().item_step_mut(name, id, item_step.name) {
+                record.draft = Some(draft.clone());
+            }
+        }
+        draft
+    }
+
+    fn item_draft(
+        &self,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+        form: &RawForm,
+        typed_on: Option<u64>,
+    ) -> Option<Reply> {
+        let current = run
+            .journey()
+            .state
+            .as_ref()
+            .map_or(0, |state| state.revision);
+        if typed_on != Some(current) || matches!(at.2, Item::New) {
+            return None;
+        }
+        self.keep_item_draft(run, at, form);
+        Some(Reply::DraftKept)
+    }
+
+    /// Back on an item step: the draft kept; to the item's step before,
+    /// or the list page from its first.
+    fn item_back(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+        form: &RawForm,
+    ) -> Reply {
+        let (index, id, item, step) = at;
+        self.raise_revision(run);
+        self.keep_item_draft(run, at, form);
+        let before = match item {
+            Item::Stored(position) => run
+                .journey()
+                .item_steps(index, position)
+                .into_iter()
+                .take_while(|s| *s < step)
+                .last(),
+            Item::New => None,
+        };
+        match before {
+            Some(before) => {
+                Reply::Go(self.item_url(run.base(), index, id, before, is_change(request)))
+            }
+            None => Reply::Go(self.list_url(run.base(), index)),
+        }
+    }
+
+    /// Continue on an item step: validated and stored (a new item is made
+    /// then); on to the item's next step, the list, or with `?change` the
+    /// step to be on.
+    async fn item_next(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+        form: &RawForm,
+    ) -> Result<Reply, Problem> {
+        let (index, id, item, step) = at;
+        let list = self.list_at(index)?;
+        self.raise_revision(run);
+        let position = match item {
+            Item::Stored(position) => position,
+            Item::New => {
+                list.push(run.answers_mut());
+                list.len(run.answers_mut()) - 1
+            }
+        };
+        request
+            .extensions_mut()
+            .insert(SubmittedRun(run.id().to_owned()));
+        let texts = &self.config.texts;
+        let submitted = list
+            .submit(step, form, run.answers_mut(), position, request, true, texts)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, step = list.step(step).name, "item step could not be decoded");
+                Problem::Internal
+            })?;
+        let answers = match submitted {
+            Submitted::Valid(answers) => answers,
+            Submitted::Invalid(errors) => {
+                if let Item::New = item {
+                    list.remove(run.answers_mut(), position);
+                }
+                let draft = self.keep_item_draft(run, at, form);
+                self.config.events.report(WizardEvent::ValidationFailed {
+                    wizard: W::ID,
+                    run: run.id(),
+                    step: list.step(step).name,
+                    errors: &errors,
+                });
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                let page = self.render_item(request, run, at, &draft, &errors, None, status)?;
+                return Ok(Reply::Page(page));
+            }
+        };
+        run.store_item_answers(&self.steps, index, id, step, answers);
+        let name = self.steps.slots[index].name();
+        let events = &self.config.events;
+        events.report(WizardEvent::StepSaved {
+            wizard: W::ID,
+            run: run.id(),
+            step: list.step(step).name,
+        });
+        if let Item::New = item {
+            events.report(WizardEvent::ItemAdded {
+                wizard: W::ID,
+                run: run.id(),
+                list: name,
+                item: id,
+            });
+        }
+        let change = is_change(request);
+        let following = run
+            .journey()
+            .item_steps(index, position)
+            .into_iter()
+            .find(|s| *s > step);
+        let resume = run.journey().item_resume(&self.steps, index, position);
+        match (change, following, resume) {
+            (false, Some(next), _) | (true, _, Some(next)) => Ok(Reply::Go(self.item_url(
+                run.base(),
+                index,
+                id,
+                next,
+                change,
+            ))),
+            (false, None, _) => Ok(Reply::Go(self.list_url(run.base(), index))),
+            (true, _, None) => {
+                let target = run.journey().resume(&self.steps);
+                self.go_to_step(target, request, session, run).await
+            }
+        }
+    }
+
+    /// The remove page's answer: yes removes the item and all it holds;
+    /// yes or no, back to the list; no answer is the page again (422).
+    fn remove(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+        form: &RawForm,
+        action: Action,
+    ) -> Result<Reply, Problem> {
+        let (index, id, item, _) = at;
+        let list_url = self.list_url(run.base(), index);
+        let Item::Stored(position) = item else {
+            return Err(self.not_found(run.base()));
+        };
+        match (action, form.first(CONFIRM)) {
+            (Action::Draft, _) => return Ok(Reply::DraftKept),
+            (Action::Back, _) | (Action::Next, Some("no")) => {}
+            (Action::Next, Some("yes")) => {
+                self.raise_revision(run);
+                run.remove_item(&self.steps, index, position);
+                self.config.events.report(WizardEvent::ItemRemoved {
+                    wizard: W::ID,
+                    run: run.id(),
+                    list: self.steps.slots[index].name(),
+                    item: id,
+                });
+            }
+            (Action::Next, _) => {
+                let mut errors = FieldErrors::new();
+                errors.add(CONFIRM, &*self.config.texts.remove_missing);
+                let values = form.clone();
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                let page =
+                    self.remove_page(request, run, index, id, item, &values, &errors, status)?;
+                return Ok(Reply::Page(page));
+            }
+        }
+        Ok(Reply::Go(list_url))
+    }
+}

@@ -1,0 +1,560 @@
+//! Lists of items ([`crate::Repeat`]): the list page and its question, an
+//! item's steps, and an item's remove page, each decided as a [`Reply`]
+//! for the responder.
+//!
+//! An item's URL names it by an opaque id: a stored item's, or the id the
+//! run gives its next item ([`crate::run::Runs::next_item_id`]), which a
+//! page offers without storing anything; the item is stored once its first
+//! step is saved. Any other id is 404.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::pages::{is_change, keep_idle_clock_fresh};
+use super::steps::{Accepted, Action};
+use super::{Inner, Reply, draft_answer, html};
+use crate::check_answers::AnswerSection;
+use crate::field::FORM_LEVEL;
+use crate::field_errors::FieldErrors;
+use crate::form::RawForm;
+use crate::headers::Client;
+use crate::json;
+use crate::problem::Problem;
+use crate::render::{ListRow, Page, Progress};
+use crate::repeat::{ADD_ANOTHER, List, REMOVE_SEGMENT};
+use crate::run::Run;
+use crate::texts::fill;
+use crate::wizard::Wizard;
+
+/// What an address under a list names, past `{base}/{list}/`.
+pub(super) enum ItemPath {
+    /// `{item}/{step}`: item step `step`.
+    Step { id: String, step: usize },
+    /// `{item}/remove`.
+    Remove { id: String },
+}
+
+impl ItemPath {
+    /// Reads `rest` (`{item}/{step}` or `{item}/remove`); `None` for
+    /// anything else.
+    pub(super) fn parse<W>(list: &dyn List<W>, rest: &str) -> Option<Self> {
+        let (id, last) = rest.split_once('/')?;
+        let well_formed = id.len() == ITEM_ID_CHARS
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !well_formed {
+            return None;
+        }
+        let id = id.to_owned();
+        if last == REMOVE_SEGMENT {
+            return Some(Self::Remove { id });
+        }
+        list.step_named(last).map(|step| Self::Step { id, step })
+    }
+}
+
+/// An item id's length: the 96-bit tag in base64url.
+const ITEM_ID_CHARS: usize = 16;
+
+/// An item step: the list at `.0`, the item's id and which item it is,
+/// the item step.
+pub(super) type ItemStepAt<'i> = (usize, &'i str, Item, usize);
+
+/// Which item an id names.
+#[derive(Clone, Copy)]
+pub(super) enum Item {
+    /// A stored item, at this position.
+    Stored(usize),
+    /// The item the run makes next.
+    New,
+}
+
+impl<W: Wizard> Inner<W> {
+    /// What `request`'s path names under the list at `index`.
+    pub(super) fn item_at(&self, index: usize, request: &HttpRequest) -> Option<ItemPath> {
+        let base = self.runs.base_of(request);
+        let rest = request.path().strip_prefix(&*base)?;
+        let rest = rest
+            .strip_prefix('/')?
+            .strip_prefix(self.steps.slots[index].name())?;
+        ItemPath::parse(self.list_at(index).ok()?, rest.strip_prefix('/')?)
+    }
+
+    pub(super) fn list_at(&self, index: usize) -> Result<&dyn List<W>, Problem> {
+        self.steps.slots[index].list().ok_or(Problem::Internal)
+    }
+
+    /// `{base}/{list}`.
+    pub(super) fn list_url(&self, base: &str, index: usize) -> String {
+        format!("{base}/{}", self.steps.slots[index].name())
+    }
+
+    /// `{base}/{list}/{item}/{step}`, with `?change` when the visitor came
+    /// from the check page.
+    pub(super) fn item_url(
+        &self,
+        base: &str,
+        index: usize,
+        id: &str,
+        step: usize,
+        change: bool,
+    ) -> String {
+        let list = self.steps.slots[index].list();
+        let step = list.map_or("", |list| list.step(step).name);
+        let name = self.steps.slots[index].name();
+        let query = if change { "?change" } else { "" };
+        format!("{base}/{name}/{id}/{step}{query}")
+    }
+
+    /// Where the list at `index` starts: its page, or with no item yet a
+    /// new item's first step.
+    pub(super) fn list_entry_url(&self, run: &Run<W>, index: usize) -> String {
+        let name = self.steps.slots[index].name();
+        if run.journey().items(name).is_empty() {
+            let id = self.runs.next_item_id(run, name);
+            return self.item_url(run.base(), index, &id, 0, false);
+        }
+        self.list_url(run.base(), index)
+    }
+
+    fn item_of(&self, run: &Run<W>, index: usize, id: &str) -> Option<Item> {
+        let name = self.steps.slots[index].name();
+        let items = run.journey().items(name);
+        if let Some(position) = items.iter().position(|item| item.id == id) {
+            return Some(Item::Stored(position));
+        }
+        (self.runs.next_item_id(run, name) == id).then_some(Item::New)
+    }
+
+    /// Whether the list at `index` may be visited: 404 when it does not
+    /// apply, the step to be on when it is not reached yet.
+    fn list_gate(&self, request: &HttpRequest, run: &mut Run<W>, index: usize) -> Option<Reply> {
+        if !run.journey().is_active(index) {
+            run.leave_visitor_cookie();
+            let page = self.problem_page(request, self.not_found(run.base()));
+            return Some(Reply::Page(page));
+        }
+        if !run.journey().reachable(&self.steps, index) {
+            run.leave_visitor_cookie();
+            return Some(Reply::Go(self.resume_url(run)));
+        }
+        None
+    }
+
+    /// Where item `id` may be shown at `step`: the item, or where to go
+    /// instead (404 for an unknown item or a step that does not apply to
+    /// it; a step not reached yet or a new item past its first step goes
+    /// to the step to be on; a new item of a full list to the list).
+    pub(super) fn item_gate(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        id: &str,
+        step: Option<usize>,
+    ) -> Result<Item, Reply> {
+        if let Some(reply) = self.list_gate(request, run, index) {
+            return Err(reply);
+        }
+        let not_found = |wizard: &Self, run: &mut Run<W>| {
+            run.leave_visitor_cookie();
+            Reply::Page(wizard.problem_page(request, wizard.not_found(run.base())))
+        };
+        let Some(item) = self.item_of(run, index, id) else {
+            return Err(not_found(self, run));
+        };
+        let Ok(list) = self.list_at(index) else {
+            return Err(not_found(self, run));
+        };
+        let change = is_change(request);
+        match (item, step) {
+            (Item::New, None) => Err(not_found(self, run)),
+            (Item::New, Some(step)) => {
+                let count = run.journey().items(self.steps.slots[index].name()).len();
+                if count >= list.max() {
+                    return Err(Reply::Go(self.list_url(run.base(), index)));
+                }
+                if step != 0 {
+                    return Err(Reply::Go(self.item_url(run.base(), index, id, 0, change)));
+                }
+                Ok(item)
+            }
+            (Item::Stored(_), None) => Ok(item),
+            (Item::Stored(position), Some(step)) => {
+                let journey = run.journey();
+                if !journey.item_applies(index, position, step) {
+                    return Err(not_found(self, run));
+                }
+                if !journey.item_reachable(&self.steps, index, position, step) {
+                    let resume = journey
+                        .item_resume(&self.steps, index, position)
+                        .unwrap_or(0);
+                    let url = self.item_url(run.base(), index, id, resume, change);
+                    return Err(Reply::Go(url));
+                }
+                Ok(item)
+            }
+        }
+    }
+
+    /// The list page for `run`, as [`Inner::step_reply`] gives a step's.
+    pub(super) async fn list_reply(
+        &self,
+        index: usize,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Result<Reply, Problem> {
+        if let Some(reply) = self.list_gate(request, run, index) {
+            return Ok(reply);
+        }
+        let notice = self.arrival_notice(session, run).await;
+        let now = run.now();
+        keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
+        let values = RawForm::default();
+        let errors = FieldErrors::new();
+        let page = self.render_list(
+            request,
+            run,
+            index,
+            &values,
+            &errors,
+            notice,
+            StatusCode::OK,
+        )?;
+        Ok(Reply::Page(page))
+    }
+
+    /// The list's items as its page shows them.
+    fn list_rows(&self, run: &mut Run<W>, index: usize, list: &dyn List<W>) -> Vec<ListRow> {
+        let base = run.base().to_owned();
+        let name = self.steps.slots[index].name();
+        let ids: Vec<String> = run
+            .journey()
+            .items(name)
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        ids.iter()
+            .enumerate()
+            .map(|(position, id)| {
+                let resume = run.journey().item_resume(&self.steps, index, position);
+                let summary = list.summary(run.answers_mut(), position);
+                let name = match summary.name.is_empty() {
+                    true => format!("{} {}", list.noun(), position + 1),
+                    false => summary.name,
+                };
+                ListRow {
+                    name,
+                    detail: summary.detail,
+                    finished: resume.is_none(),
+                    open_url: self.item_url(&base, index, id, resume.unwrap_or(0), false),
+                    remove_url: format!(
+                        "{base}/{}/{id}/{REMOVE_SEGMENT}",
+                        self.steps.slots[index].name()
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    /// What replaces the list's question: the line saying the list is at
+    /// its maximum, or that the run is near the size its store can keep.
+    fn list_full(&self, run: &Run<W>, index: usize, list: &dyn List<W>) -> Option<String> {
+        let name = self.steps.slots[index].name();
+        let count = run.journey().items(name).len();
+        let texts = &self.config.texts;
+        if count >= list.max() {
+            return Some(fill(&texts.list_full, &[("max", &list.max().to_string())]));
+        }
+        near_cap(run, name, self.config.max_state_bytes).then(|| texts.list_near_cap.to_string())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_list(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        values: &RawForm,
+        errors: &FieldErrors,
+        notice: Option<&str>,
+        status: StatusCode,
+    ) -> Result<HttpResponse, Problem> {
+        let list = self.list_at(index)?;
+        let rows = self.list_rows(run, index, list);
+        let full = self.list_full(run, index, list);
+        let slot = &self.steps.slots[index];
+        let mut action = self.list_url(run.base(), index);
+        if is_change(request) {
+            action.push_str("?change");
+        }
+        let page = self.page(
+            request,
+            run,
+            index,
+            slot.title(),
+            action,
+            values,
+            errors,
+            notice,
+        );
+        let page = Page {
+            fields: slot.fields(),
+            ..page
+        };
+        if Client::of(request).is_json() {
+            let document = json::list_document(&page, slot.name(), &rows, full.as_deref());
+            return Ok(json::respond(status, &document));
+        }
+        self.in_layout(&page, &page.list_body(&rows, full.as_deref()), status)
+    }
+
+    /// A page of the list at `index` titled `title`, posting to `action`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn page<'p>(
+        &'p self,
+        request: &HttpRequest,
+        run: &'p Run<W>,
+        index: usize,
+        title: &'p str,
+        action: String,
+        values: &'p RawForm,
+        errors: &'p FieldErrors,
+        notice: Option<&'p str>,
+    ) -> Page<'p> {
+        let journey = run.journey();
+        let (current, total) = journey.position(index);
+        Page {
+            title,
+            action,
+            values,
+            errors,
+            csrf_token: run.csrf(),
+            revision: journey.state.as_ref().map_or(0, |state| state.revision),
+            progress: Progress { current, total },
+            notice,
+            has_back: true,
+            is_last: false,
+            button: None,
+            is_change: is_change(request),
+            sections: &[],
+            base: run.base(),
+            fields: &[],
+            texts: &self.config.texts,
+            layout: W::layout,
+            fragment: Client::of(request) == Client::Fragment,
+            placed: None,
+        }
+    }
+
+    pub(super) fn in_layout(
+        &self,
+        page: &Page<'_>,
+        body: &str,
+        status: StatusCode,
+    ) -> Result<HttpResponse, Problem> {
+        match page.in_layout(body) {
+            Ok(body) => Ok(html(status, body)),
+            Err(error) => {
+                tracing::error!(%error, wizard = W::ID, "list page did not render");
+                Err(Problem::Internal)
+            }
+        }
+    }
+}
+
+/// Whether a run holding list `name` would likely pass the size its store
+/// keeps with two items more: its state's JSON (grown by a third for the
+/// seal's base64) and the list's bytes per item.
+fn near_cap<W: Wizard>(run: &Run<W>, name: &str, cap: usize) -> bool {
+    let Some(state) = &run.journey().state else {
+        return false;
+    };
+    let Some(list) = state.lists.get(name).filter(|list| !list.items.is_empty()) else {
+        return false;
+    };
+    let whole = serde_json::to_vec(state).map_or(0, |json| json.len());
+    let items = serde_json::to_vec(&list.items).map_or(0, |json| json.len());
+    let per_item = items / list.items.len();
+    (whole + 2 * per_item) * 4 / 3 + 64 > cap
+}
+
+/// `POST {base}/{list}`: the list's question. Yes leads to a new item;
+/// no (or Continue on a full list) goes on once every item is finished
+/// and there are enough.
+pub(super) async fn submit_list<W: Wizard>(
+    index: usize,
+    request: &HttpRequest,
+    session: &Session,
+    payload: web::Payload,
+    wizard: &Inner<W>,
+) -> Result<HttpResponse, Problem> {
+    let (mut run, form, action) =
+        match super::steps::accept(request, session, payload, wizard).await? {
+            Accepted::Form { run, form, action } => (run, form, action),
+            Accepted::Answered(answer) => return answer,
+        };
+    if let Some(reply) = wizard.list_gate(request, &mut run, index) {
+        return wizard.respond(request, session, &mut run, reply);
+    }
+    let reply = match action {
+        Action::Draft => return Ok(draft_answer()),
+        Action::Back => {
+            wizard.raise_revision(&mut run);
+            let previous = run.journey().previous(index).unwrap_or(index);
+            wizard
+                .go_to_step(previous, request, session, &mut run)
+                .await?
+        }
+        Action::Next => {
+            wizard.raise_revision(&mut run);
+            wizard
+                .list_next(request, session, &mut run, index, &form)
+                .await?
+        }
+    };
+    wizard.respond(request, session, &mut run, reply)
+}
+
+impl<W: Wizard> Inner<W> {
+    async fn list_next(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        index: usize,
+        form: &RawForm,
+    ) -> Result<Reply, Problem> {
+        let list = self.list_at(index)?;
+        let name = self.steps.slots[index].name();
+        let texts = &self.config.texts;
+        let full = self.list_full(run, index, list).is_some();
+        let target = if full { FORM_LEVEL } else { ADD_ANOTHER };
+        let mut errors = FieldErrors::new();
+        match form.first(ADD_ANOTHER) {
+            _ if full => {}
+            Some("yes") => {
+                let id = self.runs.next_item_id(run, name);
+                let url = self.item_url(run.base(), index, &id, 0, is_change(request));
+                return Ok(Reply::Go(url));
+            }
+            Some("no") => {}
+            _ => errors.add(target, &*texts.list_missing),
+        }
+        let count = run.journey().items(name).len();
+        let finished = (0..count)
+            .filter(|item| {
+                run.journey()
+                    .item_resume(&self.steps, index, *item)
+                    .is_none()
+            })
+            .count();
+        if errors.is_empty() && finished < count {
+            errors.add(target, &*texts.list_unfinished);
+        } else if errors.is_empty() && finished < list.min() {
+            errors.add(
+                target,
+                fill(&texts.list_too_few, &[("min", &list.min().to_string())]),
+            );
+        }
+        if !errors.is_empty() {
+            let values = form.clone();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let page = self.render_list(request, run, index, &values, &errors, None, status)?;
+            return Ok(Reply::Page(page));
+        }
+        let done = serde_json::value::to_raw_value(&serde_json::json!({ ADD_ANOTHER: "no" }))
+            .map_err(|_| Problem::Internal)?;
+        let record = run.state_mut().step_mut(name);
+        record.answers = Some(done);
+        record.errors = FieldErrors::new();
+        record.draft = None;
+        run.settle(&self.steps);
+        let target = match (is_change(request), run.journey().next(index)) {
+            (false, Some(next)) => next,
+            _ => run.journey().resume(&self.steps),
+        };
+        self.go_to_step(target, request, session, run).await
+    }
+}
+
+impl<W: Wizard> Inner<W> {
+    /// Every applying step of every item of the lists among `active`: the
+    /// list, the item's position and id, the step.
+    pub(super) fn item_steps_of(
+        &self,
+        run: &Run<W>,
+        active: &[usize],
+    ) -> Vec<(usize, usize, String, usize)> {
+        let journey = run.journey();
+        let mut steps = Vec::new();
+        for &index in active {
+            if self.steps.slots[index].list().is_none() {
+                continue;
+            }
+            for (position, item) in journey
+                .items(self.steps.slots[index].name())
+                .iter()
+                .enumerate()
+            {
+                for step in journey.item_steps(index, position) {
+                    steps.push((index, position, item.id.clone(), step));
+                }
+            }
+        }
+        steps
+    }
+
+    /// The check-answers sections of the list at `index`: one per item
+    /// ("Expense 2: Taxi"), its rows from each applying step, each row's
+    /// Change link into its step of the item.
+    pub(super) fn item_sections(&self, run: &mut Run<W>, index: usize) -> Vec<AnswerSection> {
+        let Ok(list) = self.list_at(index) else {
+            return Vec::new();
+        };
+        let base = run.base().to_owned();
+        let texts = &self.config.texts;
+        let name = self.steps.slots[index].name();
+        let ids: Vec<String> = run
+            .journey()
+            .items(name)
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        let mut sections = Vec::with_capacity(ids.len());
+        for (position, id) in ids.iter().enumerate() {
+            let steps = run.journey().item_steps(index, position);
+            let summary = list.summary(run.answers_mut(), position);
+            let number = (position + 1).to_string();
+            let title = fill(
+                &texts.item_heading,
+                &[
+                    ("noun", list.noun()),
+                    ("number", &number),
+                    ("name", &summary.name),
+                ],
+            );
+            let mut rows = Vec::new();
+            for step in steps {
+                let fields = list.step(step).fields;
+                let url = self.item_url(&base, index, id, step, true);
+                for mut row in list.answers(run.answers_mut(), position, step, texts) {
+                    if let Some(spec) = fields.iter().find(|f| f.name == row.field) {
+                        row.field = spec.target_id(None);
+                    }
+                    row.change_url = Some(url.clone());
+                    rows.push(row);
+                }
+            }
+            sections.push(AnswerSection {
+                title: title.into(),
+                change_url: String::new(),
+                rows,
+            });
+        }
+        sections
+    }
+}

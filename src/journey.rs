@@ -165,13 +165,23 @@ impl<W: Wizard> Journey<W> {
 
     /// Starts the run from `answers` ([`Wizard::prefill`]): every step
     /// that applies to them is stored as answered.
-    pub fn prefill(&mut self, steps: &Steps<W>, mut answers: W, version: u32, now: u64) {
+    /// A list's items take the ids `item_id` gives for their list and
+    /// position: the same on every request until they are stored.
+    pub fn prefill(
+        &mut self,
+        steps: &Steps<W>,
+        mut answers: W,
+        item_id: &dyn Fn(&str, usize) -> String,
+        version: u32,
+        now: u64,
+    ) {
         for slot in &steps.slots {
             if !slot.applies(&answers) {
                 continue;
             }
             if let Some(list) = slot.list() {
-                self.prefill_items(slot.name(), list, &mut answers, version, now);
+                let items = (list, item_id);
+                self.prefill_items(slot.name(), items, &mut answers, version, now);
                 continue;
             }
             if let Some(json) = slot.stored_json(&mut answers) {
@@ -187,7 +197,7 @@ impl<W: Wizard> Journey<W> {
     fn prefill_items(
         &mut self,
         name: &str,
-        list: &dyn crate::repeat::List<W>,
+        (list, item_id): (&dyn crate::repeat::List<W>, &dyn Fn(&str, usize) -> String),
         answers: &mut W,
         version: u32,
         now: u64,
@@ -199,7 +209,7 @@ impl<W: Wizard> Journey<W> {
         let mut record = ListRecord::default();
         for item in 0..count {
             let mut stored = ItemRecord {
-                id: crate::csrf::random_id(12),
+                id: item_id(name, item),
                 steps: Default::default(),
             };
             for step in 0..list.step_count() {

@@ -26,7 +26,9 @@ pub(crate) const SCHEMA_SEGMENT: &str = "schema.json";
 
 /// One step, as the schema needs it.
 pub(crate) struct StepShape {
-    pub name: &'static str,
+    /// The step's name; an item step's is `{list}.{step}`, an item's
+    /// remove page `{list}.remove`.
+    pub name: String,
     pub title: &'static str,
     pub fields: &'static [FieldSpec],
 }
@@ -35,7 +37,7 @@ pub(crate) struct StepShape {
 pub(crate) fn wizard_schema(id: &str, steps: &[StepShape]) -> Value {
     let mut defs = Map::new();
     for step in steps {
-        defs.insert(step.name.to_owned(), body_schema(step));
+        defs.insert(step.name.clone(), body_schema(step));
         defs.insert(format!("{}.document", step.name), document_schema(step));
     }
     defs.insert(

@@ -270,16 +270,31 @@ impl<W: Wizard> Inner<W> {
     /// The steps' JSON Schema document.
     fn schema(&self) -> &str {
         self.schema.get_or_init(|| {
-            let shapes: Vec<schema::StepShape> = self
-                .steps
-                .slots
-                .iter()
-                .map(|slot| schema::StepShape {
-                    name: slot.name(),
+            let mut shapes = Vec::new();
+            for slot in &self.steps.slots {
+                shapes.push(schema::StepShape {
+                    name: slot.name().to_owned(),
                     title: slot.title(),
                     fields: slot.fields(),
-                })
-                .collect();
+                });
+                let Some(list) = slot.list() else {
+                    continue;
+                };
+                // A list's items: each item step, and the remove page.
+                for step in 0..list.step_count() {
+                    let step = list.step(step);
+                    shapes.push(schema::StepShape {
+                        name: format!("{}.{}", slot.name(), step.name),
+                        title: step.title,
+                        fields: step.fields,
+                    });
+                }
+                shapes.push(schema::StepShape {
+                    name: format!("{}.{}", slot.name(), crate::repeat::REMOVE_SEGMENT),
+                    title: slot.title(),
+                    fields: &crate::repeat::CONFIRM_FIELDS,
+                });
+            }
             schema::wizard_schema(W::ID, &shapes).to_string()
         })
     }

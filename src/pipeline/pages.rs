@@ -66,7 +66,10 @@ impl<W: Wizard> Inner<W> {
             self.start_over(run).await
         };
         let now = run.now();
-        run.prefill(&self.steps, answers, now);
+        let run_id = run.id().to_owned();
+        let item_id =
+            |list: &str, position: usize| self.runs.prefilled_item_id(&run_id, list, position);
+        run.prefill(&self.steps, answers, &item_id, now);
         if expired {
             run.set_notice(Notice::Expired);
         }

@@ -358,8 +358,15 @@ impl<W: Wizard> Run<W> {
     /// Fills the run from `answers` ([`Wizard::prefill`]) for this request
     /// only: nothing is stored until the visitor's first answer, which
     /// stores the prefilled steps with it.
-    pub fn prefill(&mut self, steps: &Steps<W>, answers: W, now: u64) {
-        self.journey.prefill(steps, answers, W::VERSION, now);
+    pub fn prefill(
+        &mut self,
+        steps: &Steps<W>,
+        answers: W,
+        item_id: &dyn Fn(&str, usize) -> String,
+        now: u64,
+    ) {
+        self.journey
+            .prefill(steps, answers, item_id, W::VERSION, now);
         self.journey.changed = false;
     }
 }
@@ -517,6 +524,14 @@ impl Runs {
             .map_or(0, |record| record.made);
         self.cipher
             .tag(&format!("{list}:{made}"), run.id().as_bytes())
+    }
+
+    /// The id of item `position` of a list `list` prefilled for run `run`
+    /// ([`crate::Wizard::prefill`]): the same on each request until the
+    /// run is stored, and unlike any id [`Runs::next_item_id`] gives.
+    pub fn prefilled_item_id(&self, run: &str, list: &str, position: usize) -> String {
+        self.cipher
+            .tag(&format!("{list}:prefilled:{position}"), run.as_bytes())
     }
 
     /// Where the wizard's runs are mounted.

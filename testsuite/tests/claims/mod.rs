@@ -1,0 +1,119 @@
+//! What the claim's tests share: the claim example's app on the testing
+//! kit, and the answers and moves of a claim.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+// The claim's module carries its own copy of the examples' migrator, as
+// the signup's (in `common`) does: two modules of one file, on purpose.
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../../../examples/claim/app.rs"]
+pub mod app;
+
+use actix_session::storage::SessionStore;
+
+use actix_web::{App, cookie::Key, web};
+use actix_wizard::testing::{TestApp, Visitor};
+use actix_wizard::{Date, MemoryStore, Money, WizardConfig, WizardSetup};
+use app::{
+    Bank, Category, Claim, Claimant, Claims, Contact, Eligibility, ExpenseDetails, Journey,
+    SortCode, YesNo,
+};
+
+pub async fn claim_app() -> (TestApp, web::Data<Claims>) {
+    claim_app_on(MemoryStore::default()).await
+}
+
+/// The claim example with its sessions in `store`.
+pub async fn claim_app_on<S>(store: S) -> (TestApp, web::Data<Claims>)
+where
+    S: SessionStore + Clone + Send + Sync + 'static,
+{
+    let claims = Claims::open("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("the claims database: {e}"));
+    let claims = web::Data::new(claims);
+    let data = claims.clone();
+    let setup = WizardSetup::new(store, Key::from(&[7u8; 64]), WizardConfig::default());
+    let app = TestApp::new(setup, move |setup| {
+        App::new()
+            .wrap(setup.middleware())
+            .configure(app::routes(setup.wizard::<Claim>("/claim"), data))
+    })
+    .await;
+    (app, claims)
+}
+
+pub fn claimant(contact: Contact, phone: Option<&str>) -> Claimant {
+    Claimant {
+        full_name: "Ann Example".into(),
+        email: "ann@example.com".into(),
+        contact: Some(contact),
+        phone: phone.map(str::to_owned),
+    }
+}
+
+pub fn bank() -> Bank {
+    Bank {
+        account_name: "A Example".into(),
+        sort_code: SortCode::from("30 94-36".to_owned()),
+        account_number: "0073 3445".into(),
+    }
+}
+
+pub fn details(category: Category, description: &str, pounds: u64) -> ExpenseDetails {
+    ExpenseDetails {
+        date: Date::from_ymd(2026, 11, 2),
+        category: Some(category),
+        description: description.into(),
+        amount: Money::from_pounds(pounds),
+    }
+}
+
+pub fn journey() -> Journey {
+    Journey {
+        from: "Home".into(),
+        to: "Airport".into(),
+        miles: Some(12),
+    }
+}
+
+/// Adds an expense from the page of a new one: its details, then its
+/// journey for travel; back on the list. The item's id.
+pub async fn add_expense(visitor: &mut Visitor<'_, Claim>, expense: ExpenseDetails) -> String {
+    let travel = expense.category == Some(Category::Travel);
+    let page = visitor.page();
+    page.assert_step("expense");
+    let item = page.item().unwrap_or_default().to_owned();
+    let page = visitor.submit(&expense).await;
+    if travel {
+        page.assert_step("journey");
+        assert_eq!(page.item(), Some(item.as_str()));
+        visitor.submit(&journey()).await;
+    }
+    visitor.page().assert_step("expenses");
+    item
+}
+
+/// Eligibility and the claimant answered: on a new expense's page.
+pub async fn reach_expenses(visitor: &mut Visitor<'_, Claim>) {
+    visitor.open("/claim").await.assert_step("eligibility");
+    let employee = Eligibility {
+        employee: Some(YesNo::Yes),
+    };
+    visitor.submit(&employee).await.assert_step("claimant");
+    visitor
+        .submit(&claimant(Contact::Email, None))
+        .await
+        .assert_step("expense");
+}
+
+pub async fn reach_check(visitor: &mut Visitor<'_, Claim>) {
+    reach_expenses(visitor).await;
+    add_expense(
+        visitor,
+        details(Category::Travel, "Taxi to the airport", 45),
+    )
+    .await;
+    visitor.add_another(false).await.assert_step("bank");
+    visitor.submit(&bank()).await.assert_step("check");
+}

@@ -27,6 +27,9 @@ pub(crate) struct Journey<W> {
     pub lapsed: bool,
 }
 
+/// The id of a prefilled item, by its list and position.
+pub(crate) type ItemIds<'f> = dyn Fn(&str, usize) -> String + 'f;
+
 /// What the session held for this wizard.
 pub(crate) enum Stored {
     Nothing,
@@ -171,7 +174,7 @@ impl<W: Wizard> Journey<W> {
         &mut self,
         steps: &Steps<W>,
         mut answers: W,
-        item_id: &dyn Fn(&str, usize) -> String,
+        item_id: &ItemIds<'_>,
         version: u32,
         now: u64,
     ) {
@@ -197,7 +200,7 @@ impl<W: Wizard> Journey<W> {
     fn prefill_items(
         &mut self,
         name: &str,
-        (list, item_id): (&dyn crate::repeat::List<W>, &dyn Fn(&str, usize) -> String),
+        (list, item_id): (&dyn crate::repeat::List<W>, &ItemIds<'_>),
         answers: &mut W,
         version: u32,
         now: u64,

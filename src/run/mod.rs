@@ -362,7 +362,7 @@ impl<W: Wizard> Run<W> {
         &mut self,
         steps: &Steps<W>,
         answers: W,
-        item_id: &dyn Fn(&str, usize) -> String,
+        item_id: &crate::journey::ItemIds<'_>,
         now: u64,
     ) {
         self.journey

@@ -271,6 +271,45 @@ mod tests {
         assert!(state.notice.is_none());
     }
 
+    /// What an item of a list costs in the store: a claim's travel
+    /// expense (its details and its journey), sealed, added ten times.
+    /// `cargo test -p actix-wizard --lib list_items_cost -- --nocapture`
+    /// prints the figures.
+    #[test]
+    fn list_items_cost_about_two_hundred_and_fifty_bytes_each_sealed() {
+        let raw = |json: serde_json::Value| serde_json::value::to_raw_value(&json).ok();
+        let cipher = cipher();
+        let sealed_with = |items: usize| {
+            let mut state = WizardState::new(1, "r".repeat(22), 1_700_000_000);
+            state.step_mut("claimant").answers = raw(serde_json::json!({
+                "full_name": "Ann Example", "email": "ann@example.com", "contact": "email", "phone": null
+            }));
+            let list = state.lists.entry("expenses".into()).or_default();
+            for n in 0..items {
+                let mut item = ItemRecord {
+                    id: crate::csrf::random_id(12),
+                    steps: BTreeMap::new(),
+                };
+                item.steps.entry("expense".into()).or_default().answers = raw(serde_json::json!({
+                    "date": "2026-11-02", "category": "travel",
+                    "description": format!("Taxi to the airport {n}"), "amount": "45.00"
+                }));
+                item.steps.entry("journey".into()).or_default().answers = raw(serde_json::json!({
+                    "from": "Home", "to": "Airport", "miles": 12
+                }));
+                list.items.push(item);
+                list.made += 1;
+            }
+            state
+                .seal(&cipher, b"claim", usize::MAX)
+                .map_or(0, |sealed| sealed.len())
+        };
+        let (none, ten) = (sealed_with(0), sealed_with(10));
+        let per_item = (ten - none) / 10;
+        eprintln!("sealed: no item {none} bytes, 10 items {ten} bytes, {per_item} bytes per item");
+        assert!((150..300).contains(&per_item), "{per_item} bytes per item");
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_sealed_text_never_opens_or_panics(text in "\\PC{0,200}") {

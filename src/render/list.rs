@@ -44,15 +44,26 @@ impl Page<'_> {
         out
     }
 
-    /// An item's remove page's body: its question as the heading and as
-    /// the legend of the yes/no radios.
+    /// An item's remove page's body: its question, as the page's heading,
+    /// is the legend of the yes/no radios.
     pub(crate) fn remove_body(&self) -> String {
         let mut out = String::with_capacity(2048);
-        self.top().write_into(&mut out);
+        self.progress().write_into(&mut out);
+        out.push('\n');
+        self.error_summary().write_into(&mut out);
         self.form_start(&mut out);
         let mut field = self.field(crate::repeat::CONFIRM);
         field.label = Cow::Owned(self.title.to_owned());
-        field.write_into(&mut out);
+        let mut question = String::with_capacity(1024);
+        field.write_into(&mut question);
+        // The question is the page's heading: the legend holds the `<h1>`,
+        // as GOV.UK's pattern for a page of one question has it.
+        let mut legend = String::from("<legend class=\"legend\">");
+        escape_into(&mut legend, self.title);
+        let mut heading = String::from("<legend class=\"legend legend--heading\"><h1>");
+        escape_into(&mut heading, self.title);
+        heading.push_str("</h1>");
+        out.push_str(&question.replacen(&legend, &heading, 1));
         self.buttons().write_into(&mut out);
         out.push_str("</form>\n");
         out

@@ -730,6 +730,60 @@ async fn two_tabs_each_keep_their_own_signup_and_the_base_lists_them() {
     s.close().await;
 }
 
+/// The claim's list of expenses in the browser: a new expense's page and
+/// its journey, the list, its question unanswered, and a remove page,
+/// each passing axe and fitting a phone; screenshots of the list and the
+/// remove page.
+async fn add_expenses(s: &Session) {
+    let path = s.path().await;
+    assert!(
+        path.starts_with("/claim/expenses/") && path.ends_with("/expense"),
+        "{path}"
+    );
+    s.record("claim-expense").await;
+    s.press("next").await;
+    s.record("claim-expense-errors").await;
+    s.assert_summary_links_focus_their_controls(4).await;
+    s.type_into("date-day", "2").await;
+    s.type_into("date-month", "11").await;
+    s.type_into("date-year", "2026").await;
+    s.click("#category").await;
+    s.type_into("description", "Taxi to the airport").await;
+    s.type_into("amount", "£45").await;
+    s.press("next").await;
+    assert!(s.path().await.ends_with("/journey"));
+    s.record("claim-journey").await;
+    s.type_into("from", "Home").await;
+    s.type_into("to", "Airport").await;
+    s.type_into("miles", "12").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/expenses");
+    s.press("next").await;
+    s.record("claim-expenses-errors").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.click("#add_another").await;
+    s.press("next").await;
+    s.type_into("date-day", "3").await;
+    s.type_into("date-month", "11").await;
+    s.type_into("date-year", "2026").await;
+    s.click("#category-meals").await;
+    s.type_into("description", "Lunch").await;
+    s.type_into("amount", "12.50").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/expenses");
+    s.record("claim-expenses").await;
+    s.click("a[href$='/remove']").await;
+    assert!(s.path().await.ends_with("/remove"));
+    s.record("claim-remove").await;
+    s.press("next").await;
+    s.record("claim-remove-errors").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.click("#confirm-no").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/expenses");
+    assert!(s.text().await.contains("Taxi to the airport"));
+}
+
 /// Each page of the claim example, with and without errors, passes axe,
 /// fits a phone, and its error summary's links focus their controls.
 #[actix_rt::test]
@@ -763,6 +817,9 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     check("claimant, phone missing").await;
     s.assert_summary_links_focus_their_controls(1).await;
     s.type_into("phone", "01632 960 001").await;
+    s.press("next").await;
+    add_expenses(&s).await;
+    s.click("#add_another-no").await;
     s.press("next").await;
     assert_eq!(s.path().await, "/claim/bank");
     check("bank").await;

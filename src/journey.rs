@@ -121,6 +121,9 @@ impl<W: Wizard> Journey<W> {
     /// answers and drafts of those that no longer do. Whether any was
     /// dropped.
     fn settle_items(&mut self, steps: &Steps<W>) -> bool {
+        if !steps.has_lists {
+            return false;
+        }
         let mut dropped = false;
         self.item_active.clear();
         for slot in &steps.slots {
@@ -463,6 +466,9 @@ impl<W: Wizard> Journey<W> {
 /// Fills the typed items of every list from their stored records,
 /// dropping answers that no longer decode. Whether any was dropped.
 fn load_items<W: Wizard>(steps: &Steps<W>, state: &mut WizardState, answers: &mut W) -> bool {
+    if state.lists.is_empty() {
+        return false;
+    }
     let mut dropped = false;
     for slot in &steps.slots {
         let (Some(list), Some(record)) = (slot.list(), state.lists.get_mut(slot.name())) else {

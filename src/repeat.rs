@@ -206,6 +206,7 @@ impl<W: 'static> Steps<W> {
             .rules(&[Rule::Required]);
         let fields: &'static [FieldSpec] = Box::leak(Box::new([question]));
         let shape = Shape::of_names(&[ADD_ANOTHER]);
+        self.has_lists = true;
         self.slots.push(Box::new(ListSlot {
             at,
             list,

@@ -24,6 +24,9 @@ use crate::texts::Texts;
 /// a clear message at start-up, never at request time.
 pub struct Steps<W> {
     pub(crate) slots: Vec<Box<dyn Slot<W>>>,
+    /// Whether a slot is a list ([`crate::Repeat`]): a wizard without one
+    /// never looks for items.
+    pub(crate) has_lists: bool,
 }
 
 impl<W: 'static> Default for Steps<W> {
@@ -35,7 +38,10 @@ impl<W: 'static> Default for Steps<W> {
 impl<W: 'static> Steps<W> {
     /// No steps yet.
     pub fn new() -> Self {
-        Self { slots: Vec::new() }
+        Self {
+            slots: Vec::new(),
+            has_lists: false,
+        }
     }
 
     /// A step every visitor answers.

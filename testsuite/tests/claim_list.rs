@@ -56,6 +56,19 @@ async fn expenses_are_listed_changed_and_removed_by_their_own_ids() {
         .await
         .assert_status(422)
         .assert_error("confirm", "Select yes if you want to remove it");
+    // A removal without the form's CSRF token is refused, and removes
+    // nothing.
+    let forged = visitor
+        .fetch(&format!("/claim/expenses/{taxi}/remove"), |request| {
+            request
+                .method(actix_web::http::Method::POST)
+                .set_form([("confirm", "yes"), ("action", "next")])
+        })
+        .await;
+    forged.assert_status(403);
+    visitor
+        .open(&format!("/claim/expenses/{taxi}/remove"))
+        .await;
     visitor
         .submit_pairs(&[("confirm", "no")])
         .await

@@ -57,6 +57,18 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
             "wizard step name `{name}` is declared twice"
         );
     }
+    for rule in &steps.exits {
+        let segment = rule.exit.segment();
+        let reserved = [COMPLETE_SEGMENT, "schema.json", "wizard.js", "r", "new"];
+        assert!(
+            is_plain_name(segment) && !reserved.contains(&segment) && !names.contains(&segment),
+            "wizard `{id}`: exit page `{segment}` must be lowercase letters, digits, `-` or `_`, and not a step's name or one of {reserved:?}"
+        );
+        assert!(
+            steps.slots[rule.step].list().is_none(),
+            "wizard `{id}`: exit page `{segment}` follows a list; an exit follows a step"
+        );
+    }
     for (at, slot) in steps.slots.iter().enumerate() {
         if let Some(list) = slot.list() {
             validate_list(id, slot.name(), list, at + 1 == steps.slots.len());

@@ -68,6 +68,18 @@ pub enum WizardEvent<'a> {
         /// The step's name.
         step: &'static str,
     },
+    /// A step's answers led to an exit page ([`crate::Exit`]); they were
+    /// not stored.
+    ExitReached {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The step whose answers led there.
+        step: &'static str,
+        /// The exit page's segment.
+        exit: &'static str,
+    },
     /// An item was added to a list ([`crate::Repeat`]): its first step
     /// was saved.
     ItemAdded {
@@ -139,6 +151,12 @@ fn trace(event: &WizardEvent<'_>) {
             run,
             shown_as,
         } => tracing::debug!(target: TARGET, event = "run_started", wizard, run, shown_as),
+        WizardEvent::ExitReached {
+            wizard,
+            run,
+            step,
+            exit,
+        } => tracing::debug!(target: TARGET, event = "exit_reached", wizard, run, step, exit),
         WizardEvent::ItemAdded {
             wizard,
             run,

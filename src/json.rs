@@ -260,6 +260,17 @@ pub(crate) fn list_document(
     document
 }
 
+/// An exit page ([`crate::Exit`]) as data: its heading, why, and where
+/// to change the answer that led there.
+pub(crate) fn exit_document(exit: &crate::Exit, back: &str) -> Value {
+    json!({
+        "exit": exit.segment(),
+        "title": exit.title(),
+        "body": exit.paragraphs(),
+        "back": back,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

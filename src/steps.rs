@@ -27,6 +27,8 @@ pub struct Steps<W> {
     /// Whether a slot is a list ([`crate::Repeat`]): a wizard without one
     /// never looks for items.
     pub(crate) has_lists: bool,
+    /// Where some steps' answers lead instead of on ([`Steps::exit_if`]).
+    pub(crate) exits: Vec<crate::exit::ExitRule<W>>,
 }
 
 impl<W: 'static> Default for Steps<W> {
@@ -41,6 +43,7 @@ impl<W: 'static> Steps<W> {
         Self {
             slots: Vec::new(),
             has_lists: false,
+            exits: Vec::new(),
         }
     }
 

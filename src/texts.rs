@@ -49,6 +49,8 @@ impl ProblemWords {
 pub struct Texts {
     /// The `lang` of the pages the crate lays out.
     pub lang: Text,
+    /// An exit page's link back to the question that led there.
+    pub exit_back_link: Text,
     /// A list page with no item yet.
     pub list_none: Text,
     /// Beside an item whose steps are not all answered.
@@ -343,6 +345,7 @@ impl Texts {
         ),
         runs_heading: Cow::Borrowed("Continue where you left off"),
         runs_intro: Cow::Borrowed("You have more than one of these forms unfinished."),
+        exit_back_link: Cow::Borrowed("Change your answer"),
         list_none: Cow::Borrowed("None added yet."),
         list_not_finished: Cow::Borrowed("Not finished"),
         remove: Cow::Borrowed("Remove"),

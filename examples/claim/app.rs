@@ -4,18 +4,17 @@
 //! What is here: eligibility, the claimant, the list of expenses (each
 //! with its details and, for travel, its journey), the bank details and
 //! the check page with the total, finishing once per run into SQLite (or
-//! PostgreSQL) with a `CLM-` reference. Receipts, the exit page, the
-//! revealed phone field, saving to come back later and Welsh come with
-//! the issues that build them; until the exit page exists, `no` on
-//! eligibility is an error on the question.
+//! PostgreSQL) with a `CLM-` reference; `no` on eligibility leads to an
+//! exit page. Receipts, the revealed phone field, saving to come back
+//! later and Welsh come with the issues that build them.
 
 use std::sync::LazyLock;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_wizard::page::{Answer, CompletePage, Layout};
 use actix_wizard::{
-    Choice, Date, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary, Wizard,
-    WizardService,
+    Choice, Date, Exit, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary,
+    Wizard, WizardService,
 };
 use rand::Rng;
 use regex::Regex;
@@ -46,20 +45,17 @@ pub enum YesNo {
 #[step(title = "Are you employed by us?")]
 pub struct Eligibility {
     #[field(label = "Are you employed by us?")]
-    #[validate(
-        required(message = "Select yes if you are employed by us"),
-        custom(function = "employed")
-    )]
+    #[validate(required(message = "Select yes if you are employed by us"))]
     pub employee: Option<YesNo>,
 }
 
-fn employed(answer: &YesNo) -> Result<(), ValidationError> {
-    match answer {
-        YesNo::Yes => Ok(()),
-        YesNo::No => Err(ValidationError::new("eligibility")
-            .with_message("You can only claim expenses if you are employed by us".into())),
-    }
-}
+/// Where `no` on eligibility leads: the answer is not stored.
+const NOT_ELIGIBLE: Exit = Exit::new(
+    "not-eligible",
+    "You cannot use this service",
+    "You can only claim expenses through this service if you are employed by us.\n\n\
+     If you work for us through an agency, ask your agency how to claim.",
+);
 
 // ---------------------------------------------------------------- claimant
 
@@ -355,6 +351,7 @@ impl Wizard for Claim {
     fn steps() -> Steps<Self> {
         Steps::<Self>::new()
             .step(|c| &mut c.eligibility)
+            .exit_if(|c| c.eligibility.employee == Some(YesNo::No), NOT_ELIGIBLE)
             .step(|c| &mut c.claimant)
             .repeat(
                 |c| &mut c.expenses,

@@ -17,7 +17,7 @@ use crate::form::{RawForm, Shape};
 use crate::headers::Client;
 use crate::json;
 use crate::problem::Problem;
-use crate::render::{CompletePage, Page, Progress};
+use crate::render::{CompletePage, Layout, Page, Progress};
 use crate::run::Run;
 use crate::state::{Notice, StepRecord};
 use crate::visitor::Stage;
@@ -394,6 +394,35 @@ pub(super) fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawFo
 }
 
 impl<W: Wizard> Inner<W> {
+    /// Exit page `exit`, as the client asked for it.
+    pub(super) fn exit_page(
+        &self,
+        exit: usize,
+        request: &HttpRequest,
+    ) -> Result<HttpResponse, Problem> {
+        let rule = &self.steps.exits[exit];
+        let base = self.runs.base_of(request);
+        let back = self.step_url(&base, rule.step);
+        let texts = &self.config.texts;
+        if Client::of(request).is_json() {
+            let document = json::exit_document(&rule.exit, &back);
+            return Ok(json::respond(StatusCode::OK, &document));
+        }
+        let body = rule.exit.body(&back, texts);
+        let title = rule.exit.title();
+        let page = match Client::of(request) == Client::Fragment {
+            true => Ok(body.clone()),
+            false => W::layout(&Layout::new(title, &body, texts)),
+        };
+        match page {
+            Ok(page) => Ok(html(StatusCode::OK, page)),
+            Err(error) => {
+                tracing::error!(%error, wizard = W::ID, "exit page did not render");
+                Err(Problem::Internal)
+            }
+        }
+    }
+
     /// The list and item a path under the base names (`/{list}/{item}/…`).
     pub(super) fn item_path(&self, segment: &str) -> Option<(usize, ItemPath)> {
         let rest = segment.strip_prefix('/')?;
@@ -485,6 +514,13 @@ pub(super) async fn follow<W: Wizard>(
             show(index, request, session, wizard).await
         } else if let Some((index, item)) = wizard.item_path(segment) {
             Box::pin(show_item(index, item, request, session, wizard)).await
+        } else if let Some(exit) = wizard
+            .steps
+            .exits
+            .iter()
+            .position(|rule| segment.strip_prefix('/') == Some(rule.exit.segment()))
+        {
+            wizard.exit_page(exit, request)
         } else {
             return answer;
         };

@@ -57,6 +57,13 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             .filter(|index| self.inner.steps.slots[*index].list().is_some())
             .map(|index| (index, names[index]))
             .collect();
+        let exits: Vec<&'static str> = self
+            .inner
+            .steps
+            .exits
+            .iter()
+            .map(|rule| rule.exit.segment())
+            .collect();
         let tabs = self.inner.outer.as_ref().map(|outer| {
             register_tab_routes(&self.inner, outer.pattern(), &headers, config);
             (outer.pattern().to_owned(), Arc::clone(&self.inner))
@@ -84,6 +91,9 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         // would become part of the run's resource key).
         for (index, name) in lists {
             scope = scope.service(item_scope::<W>(index, name));
+        }
+        for (exit, segment) in exits.into_iter().enumerate() {
+            scope = scope.service(exit_resource::<W>(exit, segment, &headers));
         }
         scope
             .default_service(web::to(on_elsewhere::<W>))
@@ -183,6 +193,27 @@ fn item_scope<W: Wizard>(index: usize, name: &str) -> actix_web::Scope {
             .instrument(request_span::<W>("item"))
         },
     ))
+}
+
+/// Exit page `exit` ([`crate::Exit`]), read with `GET` or `HEAD`: its
+/// heading, why, and a link back to the step that led there. It reads and
+/// stores nothing of the run.
+fn exit_resource<W: Wizard>(
+    exit: usize,
+    segment: &str,
+    headers: &Arc<WizardConfig>,
+) -> actix_web::Resource {
+    web::resource(format!("/{segment}"))
+        .route(get_or_head().to(
+            move |request: HttpRequest, wizard: web::Data<Inner<W>>| async move {
+                if let Some(answer) = wizard.off_canonical(&request) {
+                    return for_client(&request, &wizard, answer);
+                }
+                let answer = wizard.exit_page(exit, &request);
+                for_client(&request, &wizard, answer)
+            },
+        ))
+        .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
 }
 
 /// An answer as the client takes it: for a JSON client, the document a

@@ -216,16 +216,19 @@ impl<W: Wizard> Inner<W> {
         index: usize,
         form: &RawForm,
     ) -> Result<Reply, Problem> {
-        self.raise_revision(run);
         let slot = &self.steps.slots[index];
         // The last step's async check runs inside the once-only finish,
         // so that a duplicate never checks against the first one's side
         // effects.
         let finishing = run.journey().next(index).is_none();
-        if let Some(errors) = self
+        let taken = self
             .take_answers(request, run, index, form, finishing)
-            .await?
-        {
+            .await?;
+        if let Taken::Exit(exit) = taken {
+            return Ok(self.exit_reached(run, index, exit));
+        }
+        self.raise_revision(run);
+        if let Taken::Invalid(errors) = taken {
             return self.invalid(request, run, index, form, &errors);
         }
         let Some(next) = run.journey().next(index) else {
@@ -258,8 +261,8 @@ impl<W: Wizard> Inner<W> {
         self.go_to_step(target, request, session, run).await
     }
 
-    /// Decodes and validates step `index`'s form and stores its answers:
-    /// the errors when it is invalid (nothing stored), else `None`.
+    /// Decodes and validates step `index`'s form and stores its answers,
+    /// unless they are invalid or lead to an exit page.
     async fn take_answers(
         &self,
         request: &HttpRequest,
@@ -267,7 +270,7 @@ impl<W: Wizard> Inner<W> {
         index: usize,
         form: &RawForm,
         finishing: bool,
-    ) -> Result<Option<FieldErrors>, Problem> {
+    ) -> Result<Taken, Problem> {
         let slot = &self.steps.slots[index];
         request
             .extensions_mut()
@@ -287,15 +290,33 @@ impl<W: Wizard> Inner<W> {
             })?;
         let answers = match submitted {
             Submitted::Valid(answers) => answers,
-            Submitted::Invalid(errors) => return Ok(Some(errors)),
+            Submitted::Invalid(errors) => return Ok(Taken::Invalid(errors)),
         };
+        let exits = self.steps.exits.iter().enumerate();
+        let mut exits = exits.filter(|(_, rule)| rule.step == index);
+        if let Some((exit, _)) = exits.find(|(_, rule)| (rule.when)(&run.journey().answers)) {
+            return Ok(Taken::Exit(exit));
+        }
         run.store_answers(&self.steps, index, answers);
         self.config.events.report(WizardEvent::StepSaved {
             wizard: W::ID,
             run: run.id(),
             step: slot.name(),
         });
-        Ok(None)
+        Ok(Taken::Stored)
+    }
+
+    /// Answers that lead to exit page `exit` (its place among the exits): not
+    /// stored; the visitor goes there.
+    fn exit_reached(&self, run: &mut Run<W>, index: usize, exit: usize) -> Reply {
+        let exit = self.steps.exits[exit].exit;
+        self.config.events.report(WizardEvent::ExitReached {
+            wizard: W::ID,
+            run: run.id(),
+            step: self.steps.slots[index].name(),
+            exit: exit.segment(),
+        });
+        Reply::Go(format!("{}/{}", run.base(), exit.segment()))
     }
 
     /// Keeps what was typed on step `index` (secrets aside) as its draft,
@@ -328,6 +349,15 @@ impl<W: Wizard> Inner<W> {
         let page = self.render_step(request, run, index, &draft, errors, None, status)?;
         Ok(Reply::Page(page))
     }
+}
+
+/// What became of a step's form.
+enum Taken {
+    /// Valid, and stored.
+    Stored,
+    Invalid(FieldErrors),
+    /// Valid, and leading to this exit page ([`crate::Exit`]): not stored.
+    Exit(usize),
 }
 
 /// What was typed, secrets left out: kept as the step's draft.

@@ -237,7 +237,7 @@ impl TestApp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     /// `step_shown`, `run_started`, `step_saved`, `validation_failed`, `back`,
-    /// `finish_ran`, `item_added`, `item_removed`.
+    /// `finish_ran`, `item_added`, `item_removed`, `exit_reached`.
     pub kind: &'static str,
     /// The run's id.
     pub run: String,
@@ -273,6 +273,7 @@ impl Recorded {
             WizardEvent::Back { run, step, .. } => recorded("back", run, Some(step)),
             WizardEvent::FinishRan { run, .. } => recorded("finish_ran", run, None),
             WizardEvent::ItemAdded { run, list, .. } => recorded("item_added", run, Some(list)),
+            WizardEvent::ExitReached { run, step, .. } => recorded("exit_reached", run, Some(step)),
             WizardEvent::ItemRemoved { run, list, .. } => recorded("item_removed", run, Some(list)),
         }
     }

@@ -802,6 +802,13 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     s.press("next").await;
     check("claim eligibility, unanswered").await;
     s.assert_summary_links_focus_their_controls(1).await;
+    // No: the exit page, and back to the question from it.
+    s.click("#employee-no").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/not-eligible");
+    s.record("claim-not-eligible").await;
+    s.click("main a[href='/claim/eligibility']").await;
+    assert_eq!(s.path().await, "/claim/eligibility");
     s.click("#employee").await;
     s.press("next").await;
     assert_eq!(s.path().await, "/claim/claimant");

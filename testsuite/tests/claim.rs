@@ -60,24 +60,55 @@ async fn a_claim_is_checked_then_kept_once_with_a_reference() {
 }
 
 #[actix_rt::test]
-async fn not_employed_is_refused_on_the_question_until_the_exit_page_exists() {
+async fn not_employed_leads_to_the_exit_page_and_stores_nothing() {
     let (app, _) = claim_app().await;
     let mut visitor = app.visitor::<Claim>("/claim");
     visitor.open("/claim").await;
-    let page = visitor
-        .submit(&Eligibility {
-            employee: Some(YesNo::No),
+    let no = Eligibility {
+        employee: Some(YesNo::No),
+    };
+    let exit = visitor.submit(&no).await;
+    exit.assert_status(200);
+    assert_eq!(exit.redirects(), ["/claim/not-eligible"]);
+    assert_eq!(
+        exit.heading().as_deref(),
+        Some("You cannot use this service")
+    );
+    assert!(exit.text().contains("employed by us"), "{}", exit.text());
+    assert_eq!(
+        exit.link("Change your answer").as_deref(),
+        Some("/claim/eligibility")
+    );
+    // Nothing was stored: the run has not started, and the next step is
+    // not reachable.
+    let kinds: Vec<&str> = app.events().iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&"exit_reached"), "{kinds:?}");
+    assert!(!kinds.contains(&"run_started"), "{kinds:?}");
+    assert!(!kinds.contains(&"step_saved"), "{kinds:?}");
+    visitor
+        .open("/claim/claimant")
+        .await
+        .assert_step("eligibility");
+    let question = visitor.page();
+    assert_eq!(question.value(Eligibility::EMPLOYEE), None);
+    // The exit page is read only.
+    let post = visitor
+        .fetch("/claim/not-eligible", |request| {
+            request.method(actix_web::http::Method::POST)
         })
         .await;
-    page.assert_status(422).assert_error(
-        Eligibility::EMPLOYEE,
-        "You can only claim expenses if you are employed by us",
-    );
+    post.assert_status(405);
+    visitor.open("/claim/eligibility").await;
     let page = visitor.submit(&Eligibility { employee: None }).await;
     page.assert_status(422).assert_error(
         Eligibility::EMPLOYEE,
         "Select yes if you are employed by us",
     );
+    // Yes goes on.
+    let yes = Eligibility {
+        employee: Some(YesNo::Yes),
+    };
+    visitor.submit(&yes).await.assert_step("claimant");
 }
 
 #[actix_rt::test]

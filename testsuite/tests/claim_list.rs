@@ -368,6 +368,18 @@ async fn the_list_for_json_clients() {
     let mut visitor = app.visitor::<Claim>("/claim");
     visitor.use_json();
     visitor.open("/claim").await;
+    // An answer that leads to an exit page: its document, nothing stored.
+    let exit = visitor
+        .post_json(
+            "/claim/eligibility",
+            &json!({"action": "next", "employee": "no"}),
+        )
+        .await;
+    assert_eq!(exit.status(), 200);
+    let exit = exit.json().unwrap_or_default();
+    assert_eq!(exit["exit"], "not-eligible", "{exit}");
+    assert_eq!(exit["title"], "You cannot use this service");
+    assert_eq!(exit["back"], "/claim/eligibility");
     visitor
         .post_json(
             "/claim/eligibility",

@@ -1,0 +1,119 @@
+//! [`Exit`]: a page of its own for visitors who cannot go on, reached by
+//! an answer, and the rule that routes there ([`Steps::exit_if`]).
+
+use crate::components::escape_into;
+use crate::steps::Steps;
+use crate::texts::Texts;
+
+/// An exit page: where an answer that ends the visitor's way through the
+/// wizard leads ("You cannot use this service"), with why and a link back
+/// to change the answer. Served at `{base}/{segment}` with `GET` only; it
+/// stores nothing, and neither does the answer that leads to it.
+///
+/// ```
+/// use actix_wizard::Exit;
+/// let exit = Exit::new(
+///     "not-eligible",
+///     "You cannot use this service",
+///     "You can only claim expenses if you are employed by us.",
+/// );
+/// assert_eq!(exit.segment(), "not-eligible");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exit {
+    segment: &'static str,
+    title: &'static str,
+    body: &'static str,
+}
+
+impl Exit {
+    /// The page at URL segment `segment` (a step name's rules), headed
+    /// `title`, saying `body` (paragraphs apart by a blank line).
+    pub const fn new(segment: &'static str, title: &'static str, body: &'static str) -> Self {
+        Self {
+            segment,
+            title,
+            body,
+        }
+    }
+
+    /// Its URL segment.
+    pub fn segment(&self) -> &'static str {
+        self.segment
+    }
+
+    /// Its heading and `<title>`.
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
+    /// What the page says, paragraph by paragraph.
+    pub(crate) fn paragraphs(&self) -> Vec<&'static str> {
+        self.body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    /// The page's body: heading, paragraphs, and the link back to the
+    /// question at `back`.
+    pub(crate) fn body(&self, back: &str, texts: &Texts) -> String {
+        let mut out = String::with_capacity(512);
+        out.push_str("<h1>");
+        escape_into(&mut out, self.title);
+        out.push_str("</h1>\n");
+        for paragraph in self.paragraphs() {
+            out.push_str("<p>");
+            escape_into(&mut out, paragraph);
+            out.push_str("</p>\n");
+        }
+        out.push_str("<p><a href=\"");
+        escape_into(&mut out, back);
+        out.push_str("\">");
+        escape_into(&mut out, &texts.exit_back_link);
+        out.push_str("</a></p>\n");
+        out
+    }
+}
+
+/// An exit of a step: where its answers lead when `when` holds.
+pub(crate) struct ExitRule<W> {
+    /// The step's index.
+    pub step: usize,
+    pub when: fn(&W) -> bool,
+    pub exit: Exit,
+}
+
+impl<W: 'static> Steps<W> {
+    /// Routes the step declared just before to `exit` when its valid
+    /// answers make `when` hold (`when` reads the wizard's answers, the
+    /// step's just sent among them): the visitor goes (303) to the exit
+    /// page, and the answers are not stored.
+    ///
+    /// ```
+    /// # use actix_wizard::{Exit, Step, Steps};
+    /// # #[derive(Default, serde::Serialize, serde::Deserialize, validator::Validate, Step)]
+    /// # #[step(title = "Are you 18 or over?")]
+    /// # struct Age { #[field(label = "Are you 18 or over?")] adult: bool }
+    /// # #[derive(Default)] struct Form { age: Age }
+    /// let steps = Steps::<Form>::new()
+    ///     .step(|f| &mut f.age)
+    ///     .exit_if(
+    ///         |f| !f.age.adult,
+    ///         Exit::new("too-young", "You cannot use this service", "You must be 18 or over."),
+    ///     );
+    /// # let _ = steps;
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When no step is declared before it.
+    pub fn exit_if(mut self, when: fn(&W) -> bool, exit: Exit) -> Self {
+        let Some(step) = self.slots.len().checked_sub(1) else {
+            panic!("exit `{}` is declared before any step", exit.segment);
+        };
+        self.exits.push(ExitRule { step, when, exit });
+        self
+    }
+}

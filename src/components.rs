@@ -42,6 +42,9 @@ pub(crate) struct FieldView<'a> {
     pub values: &'a RawForm,
     pub error: Option<&'a FieldError>,
     pub texts: &'a Texts,
+    /// The fields its options reveal, written already: an option's value
+    /// and the HTML beneath it.
+    pub revealed: &'a [(&'static str, String)],
 }
 
 impl FieldView<'_> {
@@ -401,6 +404,17 @@ impl FieldView<'_> {
             if self.is_checked(choice.value) {
                 out.push_str(" checked");
             }
+            let reveals = self
+                .revealed
+                .iter()
+                .find(|(value, _)| *value == choice.value);
+            if reveals.is_some() {
+                // The page's script turns it into `aria-controls` once
+                // it hides what is not chosen (GOV.UK's way).
+                out.push_str(" data-aria-controls=\"");
+                self.write_conditional_id(out, choice.value);
+                out.push('"');
+            }
             self.write_invalid(out);
             if choice.hint.is_some() {
                 out.push_str(" aria-describedby=\"");
@@ -420,8 +434,23 @@ impl FieldView<'_> {
                 out.push_str("</p>\n");
             }
             out.push_str("</div>\n");
+            if let Some((value, html)) = reveals {
+                out.push_str("<div class=\"choice__conditional\" id=\"");
+                self.write_conditional_id(out, value);
+                out.push_str("\">\n");
+                out.push_str(html);
+                out.push_str("</div>\n");
+            }
         }
         out.push_str("</div>\n");
+    }
+
+    /// The id of what option `value` reveals.
+    fn write_conditional_id(&self, out: &mut String, value: &str) {
+        out.push_str("conditional-");
+        escape_into(out, self.id());
+        out.push('-');
+        escape_into(out, value);
     }
 
     /// A single yes/no checkbox: in a fieldset whose legend is the label
@@ -550,6 +579,7 @@ mod tests {
             values: &values,
             error: error.as_ref(),
             texts: &texts,
+            revealed: &[],
         };
         let mut out = String::new();
         view.write(&mut out);

@@ -275,6 +275,9 @@ pub struct FieldSpec {
     /// Its validator rules, for the published JSON Schema (the derive
     /// reads them from `#[validate]`; validation itself is validator's).
     pub rules: &'static [Rule],
+    /// The option that reveals it beneath itself, as `field=value`
+    /// ([`FieldSpec::reveal`]).
+    pub revealed_by: Option<&'static str>,
 }
 
 /// A validator rule of a field, as `#[derive(Step)]` reads it from
@@ -345,7 +348,29 @@ impl FieldSpec {
             normalise: Normalise::AsTyped,
             type_error: None,
             rules: &[],
+            revealed_by: None,
         }
+    }
+
+    /// Shown only beneath option `value` of field `field` of the same step,
+    /// written `"field=value"` (GOV.UK's conditional reveal): not chosen,
+    /// the field is cleared before the rules and its answer dropped;
+    /// chosen, it must be answered unless declared optional.
+    ///
+    /// ```
+    /// use actix_wizard::field::{FieldSpec, Kind};
+    /// const PHONE: FieldSpec = FieldSpec::new("phone", "Phone number", Kind::Telephone)
+    ///     .revealed_by("contact=phone");
+    /// assert_eq!(PHONE.reveal(), Some(("contact", "phone")));
+    /// ```
+    pub const fn revealed_by(mut self, option: &'static str) -> Self {
+        self.revealed_by = Some(option);
+        self
+    }
+
+    /// The field and option value that reveal this one, if any.
+    pub fn reveal(&self) -> Option<(&'static str, &'static str)> {
+        self.revealed_by?.split_once('=')
     }
 
     /// Its validator rules ([`Rule`]), for the published JSON Schema.

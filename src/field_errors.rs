@@ -144,6 +144,11 @@ impl FieldErrors {
         }
     }
 
+    /// Keeps the errors `keep` says to.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&FieldError) -> bool) {
+        self.0.retain(keep);
+    }
+
     /// Orders the errors as `fields` lists them; form-level errors and
     /// unknown fields go last.
     pub(crate) fn sort_by_fields(&mut self, fields: &[&str]) {

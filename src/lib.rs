@@ -45,6 +45,7 @@ mod problem;
 mod render;
 mod repeat;
 mod resource;
+mod reveal;
 mod run;
 mod schema;
 mod secret;

@@ -77,9 +77,29 @@ fn body_schema(step: &StepShape) -> Value {
     let required: Vec<&str> = step
         .fields
         .iter()
-        .filter(|spec| must_be_given(spec))
+        .filter(|spec| must_be_given(spec) && spec.reveal().is_none())
         .map(|spec| spec.name)
         .collect();
+    // A revealed field is asked for when its option is chosen.
+    let revealed: Vec<Value> = step
+        .fields
+        .iter()
+        .filter(|spec| !spec.optional)
+        .filter_map(|spec| {
+            let (field, value) = spec.reveal()?;
+            Some(json!({
+                "if": {
+                    "properties": { field: { "anyOf": [{ "const": value }, { "type": "array", "contains": { "const": value } }] } },
+                    "required": [field],
+                },
+                "then": { "required": [spec.name] },
+            }))
+        })
+        .collect();
+    let mut then = json!({ "required": required });
+    if !revealed.is_empty() {
+        then["allOf"] = Value::Array(revealed);
+    }
     json!({
         "title": step.title,
         "type": "object",
@@ -88,7 +108,7 @@ fn body_schema(step: &StepShape) -> Value {
         // Only a form sent on needs its answers: Back and a draft keep
         // whatever was typed.
         "if": { "properties": { "action": { "enum": ["next", "finish"] } } },
-        "then": { "required": required },
+        "then": then,
     })
 }
 

@@ -310,6 +310,9 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         texts: &'a Texts,
     ) -> LocalBoxFuture<'a, Result<Submitted, String>> {
         Box::pin(async move {
+            // Revealed fields whose option is not chosen are cleared.
+            let cleared = crate::reveal::cleared(S::FIELDS, form);
+            let form = cleared.as_ref().unwrap_or(form);
             let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
             let mut errors = FieldErrors::new();
             for (field, problem) in text_problems::<S>(form, self.shape.fields) {
@@ -331,6 +334,10 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 errors.add_coded(field.to_owned(), part, message, Some(code));
             }
             let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
+            if cleared.is_some() {
+                crate::reveal::settle_errors(S::FIELDS, form, &mut errors, texts);
+                errors.sort_by_fields(self.shape.fields);
+            }
             if errors.is_empty() && check {
                 errors = decoded.value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);
@@ -365,6 +372,13 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             } else {
                 FieldErrors::new()
             };
+            if !errors.is_empty() && S::FIELDS.iter().any(|spec| spec.revealed_by.is_some()) {
+                // A field its option does not reveal was cleared: its
+                // rules do not apply.
+                let stored = serde_json::to_value(&*value).unwrap_or_default();
+                let hidden = crate::reveal::hidden_in_answers(S::FIELDS, &stored);
+                errors.retain(|error| !hidden.contains(&error.field.as_str()));
+            }
             if errors.is_empty() && check {
                 errors = value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);
@@ -378,9 +392,17 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
     }
 
     fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer> {
-        self.get(answers)
-            .map(|s| s.answers(texts))
-            .unwrap_or_default()
+        let Some(step) = self.get(answers) else {
+            return Vec::new();
+        };
+        let mut rows = step.answers(texts);
+        if S::FIELDS.iter().any(|spec| spec.revealed_by.is_some()) {
+            // A field its option does not reveal has no row.
+            let stored = serde_json::to_value(&*step).unwrap_or_default();
+            let hidden = crate::reveal::hidden_in_answers(S::FIELDS, &stored);
+            rows.retain(|row| !hidden.contains(&row.field.as_str()));
+        }
+        rows
     }
 
     fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>> {

@@ -87,6 +87,9 @@ pub(crate) fn step(model: &StepModel) -> Result<CheckedStep<'_>> {
         }
         fields.push((field, field_kind(field)?));
     }
+    for (field, _) in &fields {
+        revealing_option(field, &fields)?;
+    }
     Ok(CheckedStep {
         model,
         name,
@@ -150,6 +153,32 @@ fn field_kind(field: &FieldModel) -> Result<Option<Ident>> {
 }
 
 /// The largest value `key` takes.
+/// A `revealed_by = "field=value"` names another field of the step.
+fn revealing_option(field: &FieldModel, fields: &[(&FieldModel, Option<Ident>)]) -> Result<()> {
+    let Some(option) = field.settings.text("revealed_by") else {
+        return Ok(());
+    };
+    let text = option.value();
+    let Some((controller, value)) = text.split_once('=') else {
+        return Err(Error::new(
+            option.span(),
+            "`revealed_by` names the field and the option that reveal this one: \"field=value\"",
+        ));
+    };
+    let known = fields
+        .iter()
+        .any(|(other, _)| other.form_name == controller && other.form_name != field.form_name);
+    if !known || value.is_empty() {
+        return Err(Error::new(
+            option.span(),
+            format!(
+                "`revealed_by`: no other field `{controller}` on this step to choose `{value}` in"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn bound_of(key: &str) -> u64 {
     match key {
         "rows" => u64::from(u8::MAX),

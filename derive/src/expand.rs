@@ -110,9 +110,11 @@ fn field_spec(field: &FieldModel, kind: Option<&syn::Ident>) -> Tokens {
         None => quote!(#value_of::KIND),
     };
     let required = field.rules.contains(&Rule::Required);
+    // A revealed field is asked for once its option is chosen.
+    let revealed = field.settings.get("revealed_by").is_some();
     let optional = match field.settings.get("optional").map(|s| &s.value) {
         Some(Value::Bool(flag)) => quote!(#flag),
-        _ if required => quote!(false),
+        _ if required || revealed => quote!(false),
         _ => quote!(#value_of::OPTIONAL),
     };
     let (form_name, rust_name, label) = (&field.form_name, &field.rust_name, label_of(field));

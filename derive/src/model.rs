@@ -235,6 +235,7 @@ pub(crate) const FIELD_KEYS: &[(&str, Expect)] = &[
     ("uppercase", Expect::Flag),
     ("lowercase", Expect::Flag),
     ("type_error", Expect::Str),
+    ("revealed_by", Expect::Str),
 ];
 
 /// A `#[derive(Step)]` as read.

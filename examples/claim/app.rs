@@ -10,11 +10,11 @@
 
 use std::sync::LazyLock;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use actix_wizard::page::{Answer, CompletePage, Layout};
 use actix_wizard::{
-    Choice, Date, Exit, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary,
-    Wizard, WizardService,
+    Choice, Date, Exit, Finish, FinishError, Money, Repeat, Step, Steps, Summary, Wizard,
+    WizardService,
 };
 use rand::Rng;
 use regex::Regex;
@@ -67,7 +67,7 @@ pub enum Contact {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
-#[step(title = "Your details", check = phone_when_asked)]
+#[step(title = "Your details")]
 pub struct Claimant {
     #[field(label = "Full name", autocomplete = "name", spellcheck = false)]
     #[validate(length(
@@ -85,13 +85,18 @@ pub struct Claimant {
     #[field(label = "How should we contact you?")]
     #[validate(required(message = "Select how we should contact you"))]
     pub contact: Option<Contact>,
+    /// Asked beneath the phone option, and only kept when it is chosen.
     #[field(
         label = "Phone number",
         kind = "tel",
         autocomplete = "tel",
-        hint = "Only if you chose phone. For example, 01632 960 001 or +44 7700 900 982"
+        hint = "For example, 01632 960 001 or +44 7700 900 982",
+        revealed_by = "contact=phone"
     )]
-    #[validate(custom(function = "uk_phone"))]
+    #[validate(
+        required(message = "Enter a phone number, as you chose phone"),
+        custom(function = "uk_phone")
+    )]
     pub phone: Option<String>,
 }
 
@@ -110,15 +115,6 @@ fn uk_phone(phone: &str) -> Result<(), ValidationError> {
         false => Err(ValidationError::new("phone").with_message(
             "Enter a UK phone number, like 01632 960 001 or +44 7700 900 982".into(),
         )),
-    }
-}
-
-async fn phone_when_asked(claimant: &Claimant, _: &HttpRequest) -> FieldErrors {
-    match (claimant.contact, &claimant.phone) {
-        (Some(Contact::Phone), None) => {
-            FieldErrors::of(Claimant::PHONE, "Enter a phone number, as you chose phone")
-        }
-        _ => FieldErrors::new(),
     }
 }
 

@@ -190,6 +190,19 @@ impl<'a> Page<'a> {
             Some(spec) => (Cow::Borrowed(spec.name), Cow::Borrowed(spec.label)),
             None => (Cow::Owned(name.to_owned()), Cow::Owned(humanize(name))),
         };
+        // What its options reveal, written beneath them.
+        let revealed = self
+            .fields
+            .iter()
+            .filter_map(|other| match other.reveal() {
+                Some((controller, value)) if controller == name => {
+                    let mut html = String::with_capacity(512);
+                    self.field(other.name).write_into(&mut html);
+                    Some((value, html))
+                }
+                _ => None,
+            })
+            .collect();
         Field {
             error: self.errors.find(&name),
             spec: spec.unwrap_or(&UNDECLARED),
@@ -197,12 +210,20 @@ impl<'a> Page<'a> {
             label,
             values: self.values,
             texts: self.texts,
+            revealed,
         }
     }
 
-    /// Every declared field, in order, each placed whole.
+    /// Every declared field, in order, each placed whole; a field an
+    /// option reveals is placed beneath that option.
     pub fn fields(&self) -> impl Iterator<Item = Field<'a>> + '_ {
-        self.fields.iter().map(|spec| self.field(spec.name))
+        self.fields
+            .iter()
+            .filter(|spec| {
+                spec.reveal()
+                    .is_none_or(|(controller, _)| !self.fields.iter().any(|f| f.name == controller))
+            })
+            .map(|spec| self.field(spec.name))
     }
 
     /// The top of a step page: progress, error summary, notice, heading.

@@ -33,6 +33,8 @@ pub struct Field<'a> {
     pub(super) values: &'a RawForm,
     pub(super) error: Option<&'a FieldError>,
     pub(super) texts: &'a Texts,
+    /// The fields its options reveal, written: value and HTML.
+    pub(super) revealed: Vec<(&'static str, String)>,
 }
 
 impl<'a> Field<'a> {
@@ -44,6 +46,7 @@ impl<'a> Field<'a> {
             values: self.values,
             error: self.error,
             texts: self.texts,
+            revealed: &self.revealed,
         }
     }
 

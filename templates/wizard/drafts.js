@@ -71,3 +71,32 @@
   });
   window.addEventListener("pagehide", save);
 })();
+
+// Questions revealed by an answer: what an option reveals is shown
+// beneath it only while it is chosen. Without this script (or without
+// JavaScript) every revealed question stays shown beneath its option.
+(function () {
+  "use strict";
+  var inputs = document.querySelectorAll("input[data-aria-controls]");
+  if (!inputs.length) {
+    return;
+  }
+  function sync() {
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      var target = document.getElementById(input.getAttribute("data-aria-controls"));
+      if (!target) {
+        continue;
+      }
+      input.setAttribute("aria-controls", target.id);
+      target.classList.toggle("choice__conditional--hidden", !input.checked);
+    }
+  }
+  // A radio's change does not fire on the one it unchecks: every choice
+  // of the page syncs them all.
+  var choices = document.querySelectorAll("input[type='radio'], input[type='checkbox']");
+  for (var j = 0; j < choices.length; j++) {
+    choices[j].addEventListener("change", sync);
+  }
+  sync();
+})();

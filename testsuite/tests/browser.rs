@@ -250,6 +250,15 @@ impl Session {
         }
     }
 
+    /// Whether the element at `css` is displayed.
+    async fn is_shown(&self, css: &str) -> bool {
+        let element = self.find(css).await;
+        element
+            .is_displayed()
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
     async fn click(&self, css: &str) {
         self.find(css)
             .await
@@ -819,7 +828,17 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     s.assert_summary_links_focus_their_controls(3).await;
     s.type_into("full_name", "Ada Example").await;
     s.type_into("email", "ada@example.com").await;
+    // The phone question shows beneath its option once it is chosen.
+    assert!(
+        !s.is_shown("#phone").await,
+        "the phone question shows before it is chosen"
+    );
     s.click("#contact-phone").await;
+    assert!(
+        s.is_shown("#phone").await,
+        "choosing phone does not reveal its question"
+    );
+    s.record("claim-phone-revealed").await;
     s.press("next").await;
     check("claimant, phone missing").await;
     s.assert_summary_links_focus_their_controls(1).await;

@@ -23,6 +23,12 @@ async fn a_claim_is_checked_then_kept_once_with_a_reference() {
     reach_check(&mut visitor).await;
     let check = visitor.open("/claim/check").await;
     let answers = check.answers();
+    // Contact by email: the phone question was not revealed, so it has
+    // no row.
+    assert!(
+        !answers.iter().any(|(label, _)| label == "Phone number"),
+        "{answers:?}"
+    );
     for row in [
         ("Full name", "Ann Example"),
         ("How should we contact you?", "Email"),
@@ -254,4 +260,35 @@ async fn a_claim_goes_through_on_memcached() {
         return;
     };
     claim_on(store).await;
+}
+
+#[actix_rt::test]
+async fn the_phone_is_revealed_beneath_its_option_and_kept_only_when_chosen() {
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    visitor.open("/claim").await;
+    let employee = Eligibility {
+        employee: Some(YesNo::Yes),
+    };
+    let page = visitor.submit(&employee).await;
+    // Beneath the phone option, which names it for the page's script.
+    let body = page.body();
+    let option = body.find("id=\"contact-phone\"").unwrap_or(usize::MAX);
+    let revealed = body.find("id=\"conditional-contact-phone\"").unwrap_or(0);
+    let phone = body.find("id=\"phone\"").unwrap_or(0);
+    assert!(option < revealed && revealed < phone, "{body}");
+    assert!(body.contains("data-aria-controls=\"conditional-contact-phone\""));
+    assert!(!body.contains("Phone number (optional)"));
+    // Typed, then email chosen: the number is not kept, nor shown.
+    visitor
+        .submit_pairs(&[
+            ("full_name", "Ann Example"),
+            ("email", "ann@example.com"),
+            ("contact", "email"),
+            ("phone", "not a number"),
+        ])
+        .await
+        .assert_step("expense");
+    let claimant = visitor.open("/claim/claimant").await;
+    assert_eq!(claimant.value(Claimant::PHONE).as_deref(), Some(""));
 }

@@ -441,6 +441,14 @@ async fn the_list_for_json_clients() {
         schema["$defs"]["expenses.expense"]["properties"]["amount"]["title"],
         "Amount, in pounds"
     );
+    // The phone is asked for when its option is chosen.
+    let claimant = &schema["$defs"]["claimant"]["then"];
+    assert_eq!(claimant["allOf"][0]["then"]["required"], json!(["phone"]));
+    assert!(
+        !claimant["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("phone")))
+    );
 }
 
 #[actix_rt::test]

@@ -247,6 +247,21 @@ impl FieldView<'_> {
             escape_into(out, prefix);
             out.push_str("</span>");
         }
+        self.write_input(out);
+        if let Some(suffix) = spec.suffix {
+            out.push_str("<span class=\"input-affix\" aria-hidden=\"true\">");
+            escape_into(out, suffix);
+            out.push_str("</span>");
+        }
+        if wrapped {
+            out.push_str("</div>");
+        }
+        out.push('\n');
+    }
+
+    /// A one-line `<input>`.
+    fn write_input(&self, out: &mut String) {
+        let spec = self.spec;
         out.push_str("<input class=\"input");
         if self.invalid() {
             out.push_str(" input--error");
@@ -275,15 +290,6 @@ impl FieldView<'_> {
         self.write_invalid(out);
         self.write_described_by(out, false);
         out.push('>');
-        if let Some(suffix) = spec.suffix {
-            out.push_str("<span class=\"input-affix\" aria-hidden=\"true\">");
-            escape_into(out, suffix);
-            out.push_str("</span>");
-        }
-        if wrapped {
-            out.push_str("</div>");
-        }
-        out.push('\n');
     }
 
     fn write_textarea_control(&self, out: &mut String) {

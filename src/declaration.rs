@@ -33,7 +33,8 @@ fn is_plain_name(name: &str) -> bool {
 /// wizard type in this process uses it (their cookies and session entries
 /// would collide); when there is no step, or a step name is malformed,
 /// reserved or repeated.
-use crate::repeat::{List, REMOVE_SEGMENT};
+use crate::repeat::REMOVE_SEGMENT;
+use crate::slot::List;
 
 pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
     assert!(

@@ -1,8 +1,7 @@
 //! [`Exit`]: a page of its own for visitors who cannot go on, reached by
-//! an answer, and the rule that routes there ([`Steps::exit_if`]).
+//! an answer ([`crate::Steps::exit_if`]).
 
 use crate::components::escape_into;
-use crate::steps::Steps;
 use crate::texts::Texts;
 
 /// An exit page: where an answer that ends the visitor's way through the
@@ -74,46 +73,5 @@ impl Exit {
         escape_into(&mut out, &texts.exit_back_link);
         out.push_str("</a></p>\n");
         out
-    }
-}
-
-/// An exit of a step: where its answers lead when `when` holds.
-pub(crate) struct ExitRule<W> {
-    /// The step's index.
-    pub step: usize,
-    pub when: fn(&W) -> bool,
-    pub exit: Exit,
-}
-
-impl<W: 'static> Steps<W> {
-    /// Routes the step declared just before to `exit` when its valid
-    /// answers make `when` hold (`when` reads the wizard's answers, the
-    /// step's just sent among them): the visitor goes (303) to the exit
-    /// page, and the answers are not stored.
-    ///
-    /// ```
-    /// # use actix_wizard::{Exit, Step, Steps};
-    /// # #[derive(Default, serde::Serialize, serde::Deserialize, validator::Validate, Step)]
-    /// # #[step(title = "Are you 18 or over?")]
-    /// # struct Age { #[field(label = "Are you 18 or over?")] adult: bool }
-    /// # #[derive(Default)] struct Form { age: Age }
-    /// let steps = Steps::<Form>::new()
-    ///     .step(|f| &mut f.age)
-    ///     .exit_if(
-    ///         |f| !f.age.adult,
-    ///         Exit::new("too-young", "You cannot use this service", "You must be 18 or over."),
-    ///     );
-    /// # let _ = steps;
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// When no step is declared before it.
-    pub fn exit_if(mut self, when: fn(&W) -> bool, exit: Exit) -> Self {
-        let Some(step) = self.slots.len().checked_sub(1) else {
-            panic!("exit `{}` is declared before any step", exit.segment);
-        };
-        self.exits.push(ExitRule { step, when, exit });
-        self
     }
 }

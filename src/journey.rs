@@ -203,7 +203,7 @@ impl<W: Wizard> Journey<W> {
     fn prefill_items(
         &mut self,
         name: &str,
-        (list, item_id): (&dyn crate::repeat::List<W>, &ItemIds<'_>),
+        (list, item_id): (&dyn crate::slot::List<W>, &ItemIds<'_>),
         answers: &mut W,
         version: u32,
         now: u64,

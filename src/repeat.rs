@@ -10,8 +10,9 @@ use crate::field::{Choice, FieldSpec, Kind, Rule};
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
 use crate::render::Page;
+use crate::slot::{Again, ItemStep, List, Slot, Submitted, Summary};
 use crate::step::Step;
-use crate::steps::{Again, Slot, Steps, Submitted};
+use crate::steps::Steps;
 use crate::texts::Texts;
 
 /// The form field of a list page's question ("Do you need to add
@@ -74,32 +75,6 @@ pub struct Repeat<W, I> {
 
 /// A condition of an item step: reads the item and the wizard.
 type ItemCondition<W, I> = fn(&I, &W) -> bool;
-
-/// How an item is listed: what it is ("Taxi to the airport") and a detail
-/// ("£45.00"), which may be empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// The item's name on the list, in its remove question and in its
-    /// check-answers heading.
-    pub name: String,
-    /// A detail beside it.
-    pub detail: String,
-}
-
-impl Summary {
-    /// A summary of `name` and `detail`.
-    ///
-    /// ```
-    /// let summary = actix_wizard::Summary::new("Taxi", "£45.00");
-    /// assert_eq!(summary.detail, "£45.00");
-    /// ```
-    pub fn new(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            detail: detail.into(),
-        }
-    }
-}
 
 fn unnamed<I>(_: &I) -> Summary {
     Summary::default()
@@ -225,68 +200,6 @@ pub(crate) static CONFIRM_FIELDS: [FieldSpec; 1] =
     [FieldSpec::new(CONFIRM, "Remove?", Kind::Radios)
         .options(&YES_NO)
         .rules(&[Rule::Required])];
-
-/// What the pages need of one item step, its type erased.
-pub(crate) struct ItemStep<'s> {
-    pub name: &'static str,
-    pub title: &'static str,
-    pub shape: &'s Shape,
-    pub fields: &'static [FieldSpec],
-    pub button: Option<&'static str>,
-}
-
-/// A declared list with its item type erased: every method is a plain
-/// call on the typed items in the wizard's `Vec`, item `item` by position.
-pub(crate) trait List<W>: Send + Sync {
-    fn noun(&self) -> &'static str;
-    fn min(&self) -> usize;
-    fn max(&self) -> usize;
-    fn step_count(&self) -> usize;
-    /// Whether item step `step` has a condition.
-    fn conditional(&self, step: usize) -> bool;
-    fn step(&self, step: usize) -> ItemStep<'_>;
-    /// The position of the item step named `name`.
-    fn step_named(&self, name: &str) -> Option<usize> {
-        (0..self.step_count()).find(|k| self.step(*k).name == name)
-    }
-    fn len(&self, answers: &mut W) -> usize;
-    /// Adds an empty item at the end.
-    fn push(&self, answers: &mut W);
-    fn remove(&self, answers: &mut W, item: usize);
-    fn clear(&self, answers: &mut W);
-    fn applies(&self, answers: &mut W, item: usize, step: usize) -> bool;
-    fn load(
-        &self,
-        answers: &mut W,
-        item: usize,
-        step: usize,
-        stored: &RawValue,
-    ) -> Result<(), serde_json::Error>;
-    fn clear_step(&self, answers: &mut W, item: usize, step: usize);
-    fn summary(&self, answers: &mut W, item: usize) -> Summary;
-    #[allow(clippy::too_many_arguments)]
-    fn submit<'a>(
-        &'a self,
-        step: usize,
-        form: &'a RawForm,
-        answers: &'a mut W,
-        item: usize,
-        request: &'a HttpRequest,
-        check: bool,
-        texts: &'a Texts,
-    ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
-    fn recheck<'a>(
-        &'a self,
-        step: usize,
-        answers: &'a mut W,
-        item: usize,
-        request: &'a HttpRequest,
-        texts: &'a Texts,
-    ) -> LocalBoxFuture<'a, FieldErrors>;
-    fn render(&self, step: usize, page: &Page<'_>) -> Result<String, askama::Error>;
-    fn answers(&self, answers: &mut W, item: usize, step: usize, texts: &Texts) -> Vec<Answer>;
-    fn stored_json(&self, answers: &mut W, item: usize, step: usize) -> Option<Box<RawValue>>;
-}
 
 struct ListSlot<W, I> {
     at: fn(&mut W) -> &mut Vec<I>,

@@ -7,11 +7,13 @@ use serde_json::value::RawValue;
 
 use crate::check_answers::Answer;
 use crate::date::DateProblem;
+use crate::exit::Exit;
 use crate::field::{FieldSpec, Kind, humanize};
 use crate::field_errors::FieldErrors;
 use crate::field_errors::type_message;
 use crate::form::{Mismatch, RawForm, Shape, decode, shape_of};
 use crate::render::Page;
+pub(crate) use crate::slot::{Again, Slot, Submitted};
 use crate::step::Step;
 use crate::text_input::{normalised, text_problems};
 use crate::texts::Texts;
@@ -28,7 +30,7 @@ pub struct Steps<W> {
     /// never looks for items.
     pub(crate) has_lists: bool,
     /// Where some steps' answers lead instead of on ([`Steps::exit_if`]).
-    pub(crate) exits: Vec<crate::exit::ExitRule<W>>,
+    pub(crate) exits: Vec<ExitRule<W>>,
 }
 
 impl<W: 'static> Default for Steps<W> {
@@ -82,67 +84,44 @@ impl<W: 'static> Steps<W> {
     }
 }
 
-/// The outcome of submitting one step's form.
-pub(crate) enum Submitted {
-    /// Valid: the answers to store (also written into the wizard's struct).
-    Valid(Box<RawValue>),
-    /// Not valid: every field's error.
-    Invalid(FieldErrors),
+/// An exit of a step: where its answers lead when `when` holds.
+pub(crate) struct ExitRule<W> {
+    /// The step's index.
+    pub step: usize,
+    pub when: fn(&W) -> bool,
+    pub exit: Exit,
 }
 
-/// One declared step with its type erased, so the pipeline can hold them in
-/// a list. Every method is a plain call on the typed step.
-/// What validating stored answers again runs.
-#[derive(Clone, Copy)]
-pub(crate) enum Again {
-    /// The step was just submitted and its rules passed: its check only.
-    JustSubmitted,
-    /// Answers stored earlier, at the finish: the rules, then the check
-    /// unless the step turned it off ([`Step::CHECK_AT_FINISH`]).
-    AtFinish,
-}
-
-pub(crate) trait Slot<W>: Send + Sync {
-    fn name(&self) -> &'static str;
-    fn title(&self) -> &'static str;
-    fn shape(&self) -> &Shape;
-    fn fields(&self) -> &'static [FieldSpec];
-    /// The main button's own label, if the step gives one.
-    fn button(&self) -> Option<&'static str>;
-    /// Whether start-up checks which fields the page places.
-    fn checks_placement(&self) -> bool;
-    fn applies(&self, answers: &W) -> bool;
-    /// Fills the step's place in `answers` from its stored JSON.
-    fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error>;
-    /// Empties a conditional step's place.
-    fn clear(&self, answers: &mut W);
-    /// Decodes and validates a submitted form: type errors and rules,
-    /// then (with `check`) the step's async check. Valid answers are
-    /// written into `answers`.
-    fn submit<'a>(
-        &'a self,
-        form: &'a RawForm,
-        answers: &'a mut W,
-        request: &'a HttpRequest,
-        check: bool,
-        texts: &'a Texts,
-    ) -> LocalBoxFuture<'a, Result<Submitted, String>>;
-    /// Validates the stored answers again, as `again` says.
-    fn recheck<'a>(
-        &'a self,
-        answers: &'a mut W,
-        request: &'a HttpRequest,
-        again: Again,
-        texts: &'a Texts,
-    ) -> LocalBoxFuture<'a, FieldErrors>;
-    fn render(&self, page: &Page<'_>) -> Result<String, askama::Error>;
-    fn answers(&self, answers: &mut W, texts: &Texts) -> Vec<Answer>;
-    /// The step's place in `answers` as the state stores it, if it has one.
-    fn stored_json(&self, answers: &mut W) -> Option<Box<RawValue>>;
-    /// A list of items ([`crate::Repeat`]): this slot is its list page,
-    /// and its items are reached through the list.
-    fn list(&self) -> Option<&dyn crate::repeat::List<W>> {
-        None
+impl<W: 'static> Steps<W> {
+    /// Routes the step declared just before to `exit` when its valid
+    /// answers make `when` hold (`when` reads the wizard's answers, the
+    /// step's just sent among them): the visitor goes (303) to the exit
+    /// page, and the answers are not stored.
+    ///
+    /// ```
+    /// # use actix_wizard::{Exit, Step, Steps};
+    /// # #[derive(Default, serde::Serialize, serde::Deserialize, validator::Validate, Step)]
+    /// # #[step(title = "Are you 18 or over?")]
+    /// # struct Age { #[field(label = "Are you 18 or over?")] adult: bool }
+    /// # #[derive(Default)] struct Form { age: Age }
+    /// let steps = Steps::<Form>::new()
+    ///     .step(|f| &mut f.age)
+    ///     .exit_if(
+    ///         |f| !f.age.adult,
+    ///         Exit::new("too-young", "You cannot use this service", "You must be 18 or over."),
+    ///     );
+    /// # let _ = steps;
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When no step is declared before it.
+    pub fn exit_if(mut self, when: fn(&W) -> bool, exit: Exit) -> Self {
+        let Some(step) = self.slots.len().checked_sub(1) else {
+            panic!("exit `{}` is declared before any step", exit.segment());
+        };
+        self.exits.push(ExitRule { step, when, exit });
+        self
     }
 }
 

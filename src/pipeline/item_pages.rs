@@ -6,9 +6,10 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
-use super::items::{Item, ItemPath, ItemStepAt};
-use super::pages::{is_change, keep_idle_clock_fresh, shown_values};
-use super::steps::{Accepted, Action, without_secrets};
+use super::places::{Item, ItemPath, ItemStepAt};
+use super::visit::{
+    Accepted, Action, accept, is_change, keep_idle_clock_fresh, shown_values, without_secrets,
+};
 use super::{Inner, Reply, draft_answer, html};
 use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
@@ -197,11 +198,10 @@ pub(super) async fn submit_item<W: Wizard>(
     payload: web::Payload,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let (mut run, mut form, action) =
-        match super::steps::accept(request, session, payload, wizard).await? {
-            Accepted::Form { run, form, action } => (run, form, action),
-            Accepted::Answered(answer) => return answer,
-        };
+    let (mut run, mut form, action) = match accept(request, session, payload, wizard).await? {
+        Accepted::Form { run, form, action } => (run, form, action),
+        Accepted::Answered(answer) => return answer,
+    };
     let reply = match path {
         ItemPath::Remove { id } => match wizard.item_gate(request, &mut run, index, &id, None) {
             Err(reply) => reply,
@@ -224,11 +224,7 @@ pub(super) async fn submit_item<W: Wizard>(
                             None => return Ok(draft_answer()),
                         },
                         Action::Back => wizard.item_back(request, &mut run, at, &form),
-                        Action::Next => {
-                            wizard
-                                .item_next(request, session, &mut run, at, &form)
-                                .await?
-                        }
+                        Action::Next => wizard.item_next(request, &mut run, at, &form).await?,
                     }
                 }
             }
@@ -309,7 +305,6 @@ impl<W: Wizard> Inner<W> {
     async fn item_next(
         &self,
         request: &HttpRequest,
-        session: &Session,
         run: &mut Run<W>,
         at: ItemStepAt<'_>,
         form: &RawForm,
@@ -385,10 +380,7 @@ impl<W: Wizard> Inner<W> {
                 change,
             ))),
             (false, None, _) => Ok(Reply::Go(self.list_url(run.base(), index))),
-            (true, _, None) => {
-                let target = run.journey().resume(&self.steps);
-                self.go_to_step(target, request, session, run).await
-            }
+            (true, _, None) => Ok(Reply::Go(self.resume_url(run))),
         }
     }
 

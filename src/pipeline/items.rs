@@ -11,8 +11,8 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::pages::{is_change, keep_idle_clock_fresh};
-use super::steps::{Accepted, Action};
+use super::places::Item;
+use super::visit::{Accepted, Action, accept, is_change, keep_idle_clock_fresh};
 use super::{Inner, Reply, draft_answer, html};
 use crate::check_answers::AnswerSection;
 use crate::field::FORM_LEVEL;
@@ -22,110 +22,15 @@ use crate::headers::Client;
 use crate::json;
 use crate::problem::Problem;
 use crate::render::{ListRow, Page, Progress};
-use crate::repeat::{ADD_ANOTHER, List, REMOVE_SEGMENT};
+use crate::repeat::{ADD_ANOTHER, REMOVE_SEGMENT};
 use crate::run::Run;
+use crate::slot::List;
 use crate::texts::fill;
 use crate::wizard::Wizard;
 
-/// What an address under a list names, past `{base}/{list}/`.
-pub(super) enum ItemPath {
-    /// `{item}/{step}`: item step `step`.
-    Step { id: String, step: usize },
-    /// `{item}/remove`.
-    Remove { id: String },
-}
-
-impl ItemPath {
-    /// Reads `rest` (`{item}/{step}` or `{item}/remove`); `None` for
-    /// anything else.
-    pub(super) fn parse<W>(list: &dyn List<W>, rest: &str) -> Option<Self> {
-        let (id, last) = rest.split_once('/')?;
-        let well_formed = id.len() == ITEM_ID_CHARS
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !well_formed {
-            return None;
-        }
-        let id = id.to_owned();
-        if last == REMOVE_SEGMENT {
-            return Some(Self::Remove { id });
-        }
-        list.step_named(last).map(|step| Self::Step { id, step })
-    }
-}
-
-/// An item id's length: the 96-bit tag in base64url.
-const ITEM_ID_CHARS: usize = 16;
-
-/// An item step: the list at `.0`, the item's id and which item it is,
-/// the item step.
-pub(super) type ItemStepAt<'i> = (usize, &'i str, Item, usize);
-
-/// Which item an id names.
-#[derive(Clone, Copy)]
-pub(super) enum Item {
-    /// A stored item, at this position.
-    Stored(usize),
-    /// The item the run makes next.
-    New,
-}
-
 impl<W: Wizard> Inner<W> {
-    /// What `request`'s path names under the list at `index`.
-    pub(super) fn item_at(&self, index: usize, request: &HttpRequest) -> Option<ItemPath> {
-        let base = self.runs.base_of(request);
-        let rest = request.path().strip_prefix(&*base)?;
-        let rest = rest
-            .strip_prefix('/')?
-            .strip_prefix(self.steps.slots[index].name())?;
-        ItemPath::parse(self.list_at(index).ok()?, rest.strip_prefix('/')?)
-    }
-
     pub(super) fn list_at(&self, index: usize) -> Result<&dyn List<W>, Problem> {
         self.steps.slots[index].list().ok_or(Problem::Internal)
-    }
-
-    /// `{base}/{list}`.
-    pub(super) fn list_url(&self, base: &str, index: usize) -> String {
-        format!("{base}/{}", self.steps.slots[index].name())
-    }
-
-    /// `{base}/{list}/{item}/{step}`, with `?change` when the visitor came
-    /// from the check page.
-    pub(super) fn item_url(
-        &self,
-        base: &str,
-        index: usize,
-        id: &str,
-        step: usize,
-        change: bool,
-    ) -> String {
-        let list = self.steps.slots[index].list();
-        let step = list.map_or("", |list| list.step(step).name);
-        let name = self.steps.slots[index].name();
-        let query = if change { "?change" } else { "" };
-        format!("{base}/{name}/{id}/{step}{query}")
-    }
-
-    /// Where the list at `index` starts: its page, or with no item yet a
-    /// new item's first step.
-    pub(super) fn list_entry_url(&self, run: &Run<W>, index: usize) -> String {
-        let name = self.steps.slots[index].name();
-        if run.journey().items(name).is_empty() {
-            let id = self.runs.next_item_id(run, name);
-            return self.item_url(run.base(), index, &id, 0, false);
-        }
-        self.list_url(run.base(), index)
-    }
-
-    fn item_of(&self, run: &Run<W>, index: usize, id: &str) -> Option<Item> {
-        let name = self.steps.slots[index].name();
-        let items = run.journey().items(name);
-        if let Some(position) = items.iter().position(|item| item.id == id) {
-            return Some(Item::Stored(position));
-        }
-        (self.runs.next_item_id(run, name) == id).then_some(Item::New)
     }
 
     /// Whether the list at `index` may be visited: 404 when it does not
@@ -392,11 +297,10 @@ pub(super) async fn submit_list<W: Wizard>(
     payload: web::Payload,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let (mut run, form, action) =
-        match super::steps::accept(request, session, payload, wizard).await? {
-            Accepted::Form { run, form, action } => (run, form, action),
-            Accepted::Answered(answer) => return answer,
-        };
+    let (mut run, form, action) = match accept(request, session, payload, wizard).await? {
+        Accepted::Form { run, form, action } => (run, form, action),
+        Accepted::Answered(answer) => return answer,
+    };
     if let Some(reply) = wizard.list_gate(request, &mut run, index) {
         return wizard.respond(request, session, &mut run, reply);
     }
@@ -405,9 +309,7 @@ pub(super) async fn submit_list<W: Wizard>(
         Action::Back => {
             wizard.raise_revision(&mut run);
             let previous = run.journey().previous(index).unwrap_or(index);
-            wizard
-                .go_to_step(previous, request, session, &mut run)
-                .await?
+            Reply::Go(wizard.place_url(&run, previous))
         }
         Action::Next => {
             wizard.raise_revision(&mut run);
@@ -423,7 +325,7 @@ impl<W: Wizard> Inner<W> {
     async fn list_next(
         &self,
         request: &HttpRequest,
-        session: &Session,
+        _session: &Session,
         run: &mut Run<W>,
         index: usize,
         form: &RawForm,
@@ -477,37 +379,11 @@ impl<W: Wizard> Inner<W> {
             (false, Some(next)) => next,
             _ => run.journey().resume(&self.steps),
         };
-        self.go_to_step(target, request, session, run).await
+        Ok(Reply::Go(self.place_url(run, target)))
     }
 }
 
 impl<W: Wizard> Inner<W> {
-    /// Every applying step of every item of the lists among `active`: the
-    /// list, the item's position and id, the step.
-    pub(super) fn item_steps_of(
-        &self,
-        run: &Run<W>,
-        active: &[usize],
-    ) -> Vec<(usize, usize, String, usize)> {
-        let journey = run.journey();
-        let mut steps = Vec::new();
-        for &index in active {
-            if self.steps.slots[index].list().is_none() {
-                continue;
-            }
-            for (position, item) in journey
-                .items(self.steps.slots[index].name())
-                .iter()
-                .enumerate()
-            {
-                for step in journey.item_steps(index, position) {
-                    steps.push((index, position, item.id.clone(), step));
-                }
-            }
-        }
-        steps
-    }
-
     /// The check-answers sections of the list at `index`: one per item
     /// ("Expense 2: Taxi"), its rows from each applying step, each row's
     /// Change link into its step of the item.

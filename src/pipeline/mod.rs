@@ -32,11 +32,14 @@ use crate::schema::{self};
 use crate::steps::Steps;
 use crate::wizard::Wizard;
 
+mod follow;
 mod item_pages;
 mod items;
 mod pages;
+mod places;
 mod routes;
 mod steps;
+mod visit;
 
 /// A wizard served at a path: `GET {path}` sends the visitor to the step
 /// they should be on, `GET|POST {path}/{step}` serve each step, and

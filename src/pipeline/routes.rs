@@ -11,9 +11,10 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use tracing::Instrument;
 
+use super::follow::follow;
 use super::item_pages::{show_item, submit_item};
 use super::items::submit_list;
-use super::pages::{complete, entry, follow, show};
+use super::pages::{complete, entry, show};
 use super::steps::submit;
 use super::{Inner, WizardService, cacheable, for_client, see_other, with_headers};
 use crate::config::WizardConfig;

@@ -8,44 +8,18 @@ use actix_web::http::StatusCode;
 
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
-use super::pages::is_change;
+use super::visit::{Accepted, Action, accept, is_change, without_secrets};
 use super::{Inner, Reply, draft_answer, see_other};
-use crate::body::read_form;
 use crate::claim_ahead::ClaimAhead;
-use crate::csrf::CSRF_FIELD;
 use crate::events::WizardEvent;
 use crate::field_errors::FieldErrors;
-use crate::form::{RawForm, Shape};
+use crate::form::RawForm;
 use crate::once::Refusal;
 use crate::problem::Problem;
 use crate::render::REVISION_FIELD;
 use crate::run::Run;
 use crate::steps::{Again, Submitted};
 use crate::wizard::{Finish, FinishError, SubmittedRun, Wizard};
-
-/// What a step's form asks for.
-pub(super) enum Action {
-    Back,
-    /// Continue, or (on the last step) finish.
-    Next,
-    /// What was typed and not sent, saved by the page's script
-    /// ([`crate::page::DRAFTS_SCRIPT`]) as the step's draft.
-    Draft,
-}
-
-impl Action {
-    pub(super) fn of(form: &RawForm) -> Result<Self, Problem> {
-        match form.first("action").unwrap_or("next") {
-            "back" => Ok(Self::Back),
-            "next" | "finish" => Ok(Self::Next),
-            DRAFT_ACTION => Ok(Self::Draft),
-            _ => Err(Problem::Malformed),
-        }
-    }
-}
-
-/// The `action` of a draft the page's script saves.
-const DRAFT_ACTION: &str = "draft";
 
 /// `POST {base}/{step}`: takes the step's form; the step machine decides
 /// the reply (Back, Continue, Finish, a draft), the responder saves the
@@ -93,75 +67,7 @@ pub(super) async fn submit<W: Wizard>(
     wizard.respond(request, session, &mut run, reply)
 }
 
-/// A form read, on a run the visitor may send it on, or what was
-/// answered instead.
-// Made once per form and taken apart at once: boxing the run would cost
-// every form an allocation for nothing.
-#[allow(clippy::large_enum_variant)]
-pub(super) enum Accepted<W> {
-    Form {
-        run: Run<W>,
-        form: RawForm,
-        action: Action,
-    },
-    /// A run whose state is gone, or a CSRF refusal: answered, the run
-    /// saved where it must be.
-    Answered(Result<HttpResponse, Problem>),
-}
-
-/// What every form of a run goes through first: the body read within its
-/// limits, the run loaded and admitted, a run whose state is gone
-/// answered, a new run prefilled, and the CSRF token checked.
-pub(super) async fn accept<W: Wizard>(
-    request: &HttpRequest,
-    session: &Session,
-    payload: web::Payload,
-    wizard: &Inner<W>,
-) -> Result<Accepted<W>, Problem> {
-    let form = read_form(request, payload, &wizard.config).await?;
-    let mut run = wizard.runs.load(request, session, &wizard.steps);
-    wizard.admit(request, &run).await?;
-    let action = Action::of(&form)?;
-    if !run.is_stored() && (run.had_answers() || run.lapsed()) {
-        if let Action::Draft = action {
-            // Typed on a run that has finished or expired since: dropped.
-            return Ok(Accepted::Answered(Ok(draft_answer())));
-        }
-        // Boxed: rare, and its future is large.
-        let reply = Box::pin(wizard.without_state(request, session, &mut run)).await;
-        let answer = wizard.respond(request, session, &mut run, reply);
-        return Ok(Accepted::Answered(answer));
-    }
-    wizard.prefill(request, session, &mut run).await;
-    if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
-        let form = request.path().to_owned();
-        let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
-        let answer = wizard.respond(request, session, &mut run, reply);
-        return Ok(Accepted::Answered(answer));
-    }
-    Ok(Accepted::Form { run, form, action })
-}
-
 impl<W: Wizard> Inner<W> {
-    /// A form for a run whose state is gone. A late duplicate of a finish
-    /// (its session renewed away) goes to the completion page: the one
-    /// lookup a request without state makes, before the CSRF check, and
-    /// only for a run that stored answers. Otherwise the answers expired,
-    /// which the step page then says.
-    pub(super) async fn without_state(
-        &self,
-        request: &HttpRequest,
-        session: &Session,
-        run: &mut Run<W>,
-    ) -> Reply {
-        let ahead = ClaimAhead::take(request, run.id());
-        if let Some(outcome) = self.runs.finished_outcome(run, ahead).await {
-            return self.finished(request, session, run, &outcome);
-        }
-        run.leave_visitor_cookie();
-        Reply::Go(self.resume_url(run))
-    }
-
     /// Back: what was typed is kept as a draft, no validation; the step
     /// to go back to.
     pub(super) fn back(&self, run: &mut Run<W>, index: usize, form: &RawForm) -> usize {
@@ -196,13 +102,6 @@ impl<W: Wizard> Inner<W> {
         }
         self.keep_draft(run, index, form);
         Some(Reply::DraftKept)
-    }
-
-    /// A form the visitor sent changes the state's revision: drafts typed
-    /// before it are stale.
-    pub(super) fn raise_revision(&self, run: &mut Run<W>) {
-        let state = run.state_mut();
-        state.revision = state.revision.saturating_add(1);
     }
 
     /// Continue (or Finish on the last step): the form is decoded and
@@ -351,6 +250,10 @@ impl<W: Wizard> Inner<W> {
     }
 }
 
+/// An item step to check again: its list, the item's position and id,
+/// the step.
+type ItemStepOf = (usize, usize, String, usize);
+
 /// What became of a step's form.
 enum Taken {
     /// Valid, and stored.
@@ -358,13 +261,6 @@ enum Taken {
     Invalid(FieldErrors),
     /// Valid, and leading to this exit page ([`crate::Exit`]): not stored.
     Exit(usize),
-}
-
-/// What was typed, secrets left out: kept as the step's draft.
-pub(super) fn without_secrets(form: &RawForm, shape: &Shape) -> RawForm {
-    let mut draft = form.clone();
-    draft.retain(|name| !shape.secrets.contains(&name));
-    draft
 }
 
 /// Finishes the run once: inside the once-only section, re-validates
@@ -383,42 +279,9 @@ pub(super) async fn finish<W: Wizard>(
     let items = wizard.item_steps_of(run, &active);
     let mut answers = std::mem::take(run.answers_mut());
     let section = async {
-        for index in active {
-            let slot = &wizard.steps.slots[index];
-            if let Some(list) = slot.list() {
-                let texts = &wizard.config.texts;
-                for (item, id, step) in items
-                    .iter()
-                    .filter(|at| at.0 == index)
-                    .map(|at| (at.1, &at.2, at.3))
-                {
-                    let errors = list.recheck(step, &mut answers, item, request, texts).await;
-                    if !errors.is_empty() {
-                        let item = id.clone();
-                        return Err(Refusal::InvalidItem {
-                            list: index,
-                            item,
-                            step,
-                            errors,
-                        });
-                    }
-                }
-                continue;
-            }
-            let again = match index == last {
-                true => Again::JustSubmitted,
-                false => Again::AtFinish,
-            };
-            let errors = slot
-                .recheck(&mut answers, request, again, &wizard.config.texts)
-                .await;
-            if !errors.is_empty() {
-                return Err(Refusal::Invalid {
-                    step: index,
-                    errors,
-                });
-            }
-        }
+        wizard
+            .recheck_all(request, &mut answers, &active, &items, last)
+            .await?;
         let context = Finish {
             run: run_id.clone(),
             request: request.clone(),
@@ -444,6 +307,50 @@ pub(super) async fn finish<W: Wizard>(
 }
 
 impl<W: Wizard> Inner<W> {
+    /// Validates the stored answers of every active step again (and of
+    /// every item of every list), in order: the first that fails refuses
+    /// the finish. The `last` step's rules just passed: its check only.
+    async fn recheck_all(
+        &self,
+        request: &HttpRequest,
+        answers: &mut W,
+        active: &[usize],
+        items: &[ItemStepOf],
+        last: usize,
+    ) -> Result<(), Refusal> {
+        let texts = &self.config.texts;
+        for &index in active {
+            let slot = &self.steps.slots[index];
+            if let Some(list) = slot.list() {
+                for (_, item, id, step) in items.iter().filter(|at| at.0 == index) {
+                    let errors = list.recheck(*step, answers, *item, request, texts).await;
+                    if !errors.is_empty() {
+                        let (item, step) = (id.clone(), *step);
+                        return Err(Refusal::InvalidItem {
+                            list: index,
+                            item,
+                            step,
+                            errors,
+                        });
+                    }
+                }
+                continue;
+            }
+            let again = match index == last {
+                true => Again::JustSubmitted,
+                false => Again::AtFinish,
+            };
+            let errors = slot.recheck(answers, request, again, texts).await;
+            if !errors.is_empty() {
+                return Err(Refusal::Invalid {
+                    step: index,
+                    errors,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// What a refused finish answers: the first invalid step, its errors
     /// kept to show there, or the page saying the finish failed (or is
     /// unavailable for now: 503).

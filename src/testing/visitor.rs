@@ -352,14 +352,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     /// refuses the session.
     pub async fn start_with(&mut self, answers: Answers<W>) -> &Seen {
         let steps = W::steps();
-        let names: Vec<&str> = steps.slots.iter().map(|slot| slot.name()).collect();
-        for (name, _) in &answers.steps {
-            assert!(
-                names.contains(name),
-                "{name:?} is not a step of wizard {:?}, whose steps are {names:?}",
-                W::ID
-            );
-        }
+        assert_steps_of(&steps, &answers);
         let config = &self.app.config;
         let key = config
             .state_key
@@ -623,4 +616,16 @@ fn plant_item<W: Wizard>(
         serde_json::value::to_raw_value(&serde_json::json!({ crate::repeat::ADD_ANOTHER: "no" }))
             .ok();
     run.settle(steps);
+}
+
+/// Panics unless every step of `answers` is a step of the wizard.
+fn assert_steps_of<W: Wizard>(steps: &crate::steps::Steps<W>, answers: &Answers<W>) {
+    let names: Vec<&str> = steps.slots.iter().map(|slot| slot.name()).collect();
+    for (name, _) in &answers.steps {
+        assert!(
+            names.contains(name),
+            "{name:?} is not a step of wizard {:?}, whose steps are {names:?}",
+            W::ID
+        );
+    }
 }

@@ -1,0 +1,330 @@
+//! What every page and form of a run goes through first: the run loaded,
+//! admitted and prefilled, what to tell a visitor arriving, a form's body
+//! and CSRF token, and the answers to a run that is gone or finished.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_LOCATION, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{Inner, Reply, draft_answer, html};
+use crate::body::read_form;
+use crate::claim_ahead::ClaimAhead;
+use crate::csrf::CSRF_FIELD;
+use crate::declaration::COMPLETE_SEGMENT;
+use crate::field_errors::FieldErrors;
+use crate::form::{RawForm, Shape};
+use crate::headers::Client;
+use crate::json;
+use crate::problem::Problem;
+use crate::render::Layout;
+use crate::run::Run;
+use crate::state::{Notice, StepRecord};
+use crate::visitor::Stage;
+use crate::wizard::{Admission, Wizard};
+
+/// Whether the query string asks to return to the last step after saving
+/// (the check-answers page's Change links).
+pub(super) fn is_change(request: &HttpRequest) -> bool {
+    request
+        .query_string()
+        .split('&')
+        .any(|part| part == "change" || part.starts_with("change="))
+}
+
+/// Reading a page is activity too: the state's idle clock is refreshed,
+/// but only every eighth of the idle timeout, not on every view.
+pub(super) fn keep_idle_clock_fresh<W: Wizard>(run: &mut Run<W>, now: u64, idle_secs: u64) {
+    if let Some(state) = &run.journey().state {
+        if now.saturating_sub(state.seen) >= (idle_secs / 8).max(1) {
+            run.touch();
+        }
+    }
+}
+
+/// What a step's form shows: what was last typed (the draft), else the
+/// stored answers with secrets left out; and the errors found at finish.
+pub(super) fn shown_values(record: Option<&StepRecord>, shape: &Shape) -> (RawForm, FieldErrors) {
+    let Some(record) = record else {
+        return (RawForm::default(), FieldErrors::new());
+    };
+    let values = match (&record.draft, &record.answers) {
+        (Some(draft), _) => draft.clone(),
+        (None, Some(answers)) => serde_json::from_str(answers.get())
+            .map(|value| RawForm::from_answers(&value, &shape.secrets))
+            .unwrap_or_default(),
+        (None, None) => RawForm::default(),
+    };
+    (values, record.errors.clone())
+}
+
+/// What a step's form asks for.
+pub(super) enum Action {
+    Back,
+    /// Continue, or (on the last step) finish.
+    Next,
+    /// What was typed and not sent, saved by the page's script
+    /// ([`crate::page::DRAFTS_SCRIPT`]) as the step's draft.
+    Draft,
+}
+
+impl Action {
+    pub(super) fn of(form: &RawForm) -> Result<Self, Problem> {
+        match form.first("action").unwrap_or("next") {
+            "back" => Ok(Self::Back),
+            "next" | "finish" => Ok(Self::Next),
+            DRAFT_ACTION => Ok(Self::Draft),
+            _ => Err(Problem::Malformed),
+        }
+    }
+}
+
+/// The `action` of a draft the page's script saves.
+const DRAFT_ACTION: &str = "draft";
+
+/// A form read, on a run the visitor may send it on, or what was
+/// answered instead.
+// Made once per form and taken apart at once: boxing the run would cost
+// every form an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Accepted<W> {
+    Form {
+        run: Run<W>,
+        form: RawForm,
+        action: Action,
+    },
+    /// A run whose state is gone, or a CSRF refusal: answered, the run
+    /// saved where it must be.
+    Answered(Result<HttpResponse, Problem>),
+}
+
+/// What every form of a run goes through first: the body read within its
+/// limits, the run loaded and admitted, a run whose state is gone
+/// answered, a new run prefilled, and the CSRF token checked.
+pub(super) async fn accept<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    payload: web::Payload,
+    wizard: &Inner<W>,
+) -> Result<Accepted<W>, Problem> {
+    let form = read_form(request, payload, &wizard.config).await?;
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
+    let action = Action::of(&form)?;
+    if !run.is_stored() && (run.had_answers() || run.lapsed()) {
+        if let Action::Draft = action {
+            // Typed on a run that has finished or expired since: dropped.
+            return Ok(Accepted::Answered(Ok(draft_answer())));
+        }
+        // Boxed: rare, and its future is large.
+        let reply = Box::pin(wizard.without_state(request, session, &mut run)).await;
+        let answer = wizard.respond(request, session, &mut run, reply);
+        return Ok(Accepted::Answered(answer));
+    }
+    wizard.prefill(request, session, &mut run).await;
+    if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
+        let form = request.path().to_owned();
+        let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
+        let answer = wizard.respond(request, session, &mut run, reply);
+        return Ok(Accepted::Answered(answer));
+    }
+    Ok(Accepted::Form { run, form, action })
+}
+
+/// What was typed, secrets left out: kept as the step's draft.
+pub(super) fn without_secrets(form: &RawForm, shape: &Shape) -> RawForm {
+    let mut draft = form.clone();
+    draft.retain(|name| !shape.secrets.contains(&name));
+    draft
+}
+
+impl<W: Wizard> Inner<W> {
+    /// Whether the visitor may start a run on this resource
+    /// ([`Wizard::admit`]); asked only while the run has no state.
+    pub(super) async fn admit(&self, request: &HttpRequest, run: &Run<W>) -> Result<(), Problem> {
+        if run.is_stored() {
+            return Ok(());
+        }
+        match W::admit(request).await {
+            Admission::Allowed => Ok(()),
+            Admission::NotFound => Err(self.not_found(run.base())),
+            Admission::Forbidden => Err(Problem::Forbidden),
+        }
+    }
+
+    /// A run with nothing stored is filled from [`Wizard::prefill`] on
+    /// each request (a page view stores nothing; the first answer stores
+    /// the prefilled steps with it). The page that follows says so when
+    /// the run before it expired.
+    pub(super) async fn prefill(&self, request: &HttpRequest, session: &Session, run: &mut Run<W>) {
+        if run.is_stored() {
+            return;
+        }
+        let Some(answers) = W::prefill(request).await else {
+            return;
+        };
+        let expired = if run.take_lapsed() {
+            // As on any page after an expiry: a new session id too (the
+            // loaded run is already a new one).
+            session.renew();
+            true
+        } else {
+            self.start_over(run).await
+        };
+        let now = run.now();
+        let run_id = run.id().to_owned();
+        let item_id =
+            |list: &str, position: usize| self.runs.prefilled_item_id(&run_id, list, position);
+        run.prefill(&self.steps, answers, &item_id, now);
+        if expired {
+            run.set_notice(Notice::Expired);
+        }
+    }
+
+    /// The 404 of the wizard on the resource at `base`, linking to its
+    /// start.
+    pub(super) fn not_found(&self, base: &str) -> Problem {
+        Problem::NotFound {
+            start: base.to_owned(),
+        }
+    }
+
+    /// What to tell a visitor arriving on a step page, starting a new run
+    /// when the one they were on is gone.
+    pub(super) async fn arrival_notice<'t>(
+        &'t self,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Option<&'t str> {
+        let texts = &self.config.texts;
+        if run.lapsed() {
+            // The stored state expired or was unreadable: a new session id
+            // too (the loaded run is already a new one).
+            session.renew();
+            return Some(&texts.expired_notice);
+        }
+        if run.journey().state.is_some() {
+            let notice = run.take_notice()?;
+            return Some(match notice {
+                Notice::QuestionsChanged => &texts.changed_notice,
+                Notice::Expired => &texts.expired_notice,
+                Notice::OldestDropped => &texts.oldest_dropped_notice,
+            });
+        }
+        self.start_over(run).await.then_some(&*texts.expired_notice)
+    }
+
+    /// A run without state whose visitor cookie names an earlier run: that
+    /// run is over, so a new one starts. Whether the earlier one expired
+    /// (its state gone from the store) rather than finished.
+    pub(super) async fn start_over(&self, run: &mut Run<W>) -> bool {
+        match run.stage() {
+            Stage::Looking => false,
+            Stage::Finished => {
+                run.restart();
+                false
+            }
+            Stage::Answering => {
+                // Expired in the store, unless the run finished (its
+                // finishing answer was lost). Boxed: rare, and its future
+                // is large.
+                let finished = Box::pin(self.runs.finished_outcome(run, None))
+                    .await
+                    .is_some();
+                run.restart();
+                !finished
+            }
+        }
+    }
+
+    /// The run a page view is on: loaded, admitted, and prefilled when
+    /// it is new.
+    pub(super) async fn admitted_run(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+    ) -> Result<Run<W>, Problem> {
+        let mut run = self.runs.load(request, session, &self.steps);
+        self.admit(request, &run).await?;
+        self.prefill(request, session, &mut run).await;
+        Ok(run)
+    }
+
+    /// Ends a finished run in this session and sends the visitor to the
+    /// completion page; a JSON client gets the completion document at
+    /// once, from the outcome in hand, its URL in `Content-Location`.
+    pub(super) fn finished(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        outcome: &str,
+    ) -> Reply {
+        self.runs.keep_outcome(session, run, outcome);
+        let url = format!("{}/{COMPLETE_SEGMENT}", run.base());
+        if !Client::of(request).is_json() {
+            return Reply::Go(url);
+        }
+        let document = json::complete_document(run.base(), outcome.as_bytes());
+        let mut page = json::respond(StatusCode::OK, &document);
+        if let Ok(value) = HeaderValue::try_from(url.as_str()) {
+            page.headers_mut().insert(CONTENT_LOCATION, value);
+        }
+        Reply::Page(page)
+    }
+
+    /// A form for a run whose state is gone. A late duplicate of a finish
+    /// (its session renewed away) goes to the completion page: the one
+    /// lookup a request without state makes, before the CSRF check, and
+    /// only for a run that stored answers. Otherwise the answers expired,
+    /// which the step page then says.
+    pub(super) async fn without_state(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+    ) -> Reply {
+        let ahead = ClaimAhead::take(request, run.id());
+        if let Some(outcome) = self.runs.finished_outcome(run, ahead).await {
+            return self.finished(request, session, run, &outcome);
+        }
+        run.leave_visitor_cookie();
+        Reply::Go(self.resume_url(run))
+    }
+
+    /// A form the visitor sent changes the state's revision: drafts typed
+    /// before it are stale.
+    pub(super) fn raise_revision(&self, run: &mut Run<W>) {
+        let state = run.state_mut();
+        state.revision = state.revision.saturating_add(1);
+    }
+
+    /// Exit page `exit`, as the client asked for it.
+    pub(super) fn exit_page(
+        &self,
+        exit: usize,
+        request: &HttpRequest,
+    ) -> Result<HttpResponse, Problem> {
+        let rule = &self.steps.exits[exit];
+        let base = self.runs.base_of(request);
+        let back = self.step_url(&base, rule.step);
+        let texts = &self.config.texts;
+        if Client::of(request).is_json() {
+            let document = json::exit_document(&rule.exit, &back);
+            return Ok(json::respond(StatusCode::OK, &document));
+        }
+        let body = rule.exit.body(&back, texts);
+        let title = rule.exit.title();
+        let page = match Client::of(request) == Client::Fragment {
+            true => Ok(body.clone()),
+            false => W::layout(&Layout::new(title, &body, texts)),
+        };
+        match page {
+            Ok(page) => Ok(html(StatusCode::OK, page)),
+            Err(error) => {
+                tracing::error!(%error, wizard = W::ID, "exit page did not render");
+                Err(Problem::Internal)
+            }
+        }
+    }
+}

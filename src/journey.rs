@@ -286,6 +286,14 @@ impl<W: Wizard> Journey<W> {
             .map_or(&[], |list| list.items.as_slice())
     }
 
+    /// The ids of the stored items of list `name`, in order.
+    pub fn item_ids(&self, name: &str) -> Vec<String> {
+        self.items(name)
+            .iter()
+            .map(|item| item.id.clone())
+            .collect()
+    }
+
     /// The stored record of list `name`.
     pub fn list_record(&self, name: &str) -> Option<&ListRecord> {
         self.state.as_ref().and_then(|s| s.lists.get(name))

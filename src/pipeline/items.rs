@@ -136,12 +136,7 @@ impl<W: Wizard> Inner<W> {
     fn list_rows(&self, run: &mut Run<W>, index: usize, list: &dyn List<W>) -> Vec<ListRow> {
         let base = run.base().to_owned();
         let name = self.steps.slots[index].name();
-        let ids: Vec<String> = run
-            .journey()
-            .items(name)
-            .iter()
-            .map(|i| i.id.clone())
-            .collect();
+        let ids = run.journey().item_ids(name);
         ids.iter()
             .enumerate()
             .map(|(position, id)| {
@@ -394,12 +389,7 @@ impl<W: Wizard> Inner<W> {
         let base = run.base().to_owned();
         let texts = &self.config.texts;
         let name = self.steps.slots[index].name();
-        let ids: Vec<String> = run
-            .journey()
-            .items(name)
-            .iter()
-            .map(|i| i.id.clone())
-            .collect();
+        let ids = run.journey().item_ids(name);
         let mut sections = Vec::with_capacity(ids.len());
         for (position, id) in ids.iter().enumerate() {
             let steps = run.journey().item_steps(index, position);

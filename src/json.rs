@@ -125,6 +125,9 @@ pub(crate) fn step_document(page: &Page<'_>, name: &str) -> Value {
         actions.push("back");
     }
     actions.push(main);
+    if page.is_change {
+        actions.push("cancel");
+    }
     let answers: Vec<Value> = page
         .sections
         .iter()

@@ -67,7 +67,7 @@ fn body_schema(step: &StepShape) -> Value {
     }
     properties.insert(
         "action".into(),
-        json!({ "enum": ["next", "back", "finish", "draft"] }),
+        json!({ "enum": ["next", "back", "finish", "draft", "cancel"] }),
     );
     properties.insert(CSRF_FIELD.into(), json!({ "type": "string" }));
     properties.insert(

@@ -49,6 +49,11 @@ impl ProblemWords {
 pub struct Texts {
     /// The `lang` of the pages the crate lays out.
     pub lang: Text,
+    /// The main button on a visit from the check page's Change link.
+    pub change_button: Text,
+    /// The button that returns to the check page without keeping what was
+    /// typed.
+    pub cancel_button: Text,
     /// An exit page's link back to the question that led there.
     pub exit_back_link: Text,
     /// A list page with no item yet.
@@ -345,6 +350,8 @@ impl Texts {
         ),
         runs_heading: Cow::Borrowed("Continue where you left off"),
         runs_intro: Cow::Borrowed("You have more than one of these forms unfinished."),
+        change_button: Cow::Borrowed("Save and return to check your answers"),
+        cancel_button: Cow::Borrowed("Cancel"),
         exit_back_link: Cow::Borrowed("Change your answer"),
         list_none: Cow::Borrowed("None added yet."),
         list_not_finished: Cow::Borrowed("Not finished"),

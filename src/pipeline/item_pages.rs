@@ -224,6 +224,7 @@ pub(super) async fn submit_item<W: Wizard>(
                             None => return Ok(draft_answer()),
                         },
                         Action::Back => wizard.item_back(request, &mut run, at, &form),
+                        Action::Cancel => wizard.item_cancel(&mut run, at),
                         Action::Next => wizard.item_next(request, &mut run, at, &form).await?,
                     }
                 }
@@ -282,6 +283,10 @@ impl<W: Wizard> Inner<W> {
         let (index, id, item, step) = at;
         self.raise_revision(run);
         self.keep_item_draft(run, at, form);
+        if is_change(request) {
+            // From a Change link, Back returns to the check page.
+            return Reply::Go(self.resume_url(run));
+        }
         let before = match item {
             Item::Stored(position) => run
                 .journey()
@@ -297,6 +302,22 @@ impl<W: Wizard> Inner<W> {
             }
             None => Reply::Go(self.list_url(run.base(), index)),
         }
+    }
+
+    /// Cancel on an item step: its draft dropped (the revision raised, so
+    /// a late one from the page's script is dropped too); back to the
+    /// check page.
+    fn item_cancel(&self, run: &mut Run<W>, at: ItemStepAt<'_>) -> Reply {
+        let (index, id, _, step) = at;
+        self.raise_revision(run);
+        let list = self.steps.slots[index].name();
+        let step = self.steps.slots[index]
+            .list()
+            .map_or("", |l| l.step(step).name);
+        if let Some(record) = run.state_mut().item_step_mut(list, id, step) {
+            record.draft = None;
+        }
+        Reply::Go(self.resume_url(run))
     }
 
     /// Continue on an item step: validated and stored (a new item is made
@@ -401,7 +422,7 @@ impl<W: Wizard> Inner<W> {
         };
         match (action, form.first(CONFIRM)) {
             (Action::Draft, _) => return Ok(Reply::DraftKept),
-            (Action::Back, _) | (Action::Next, Some("no")) => {}
+            (Action::Back | Action::Cancel, _) | (Action::Next, Some("no")) => {}
             (Action::Next, Some("yes")) => {
                 self.raise_revision(run);
                 run.remove_item(&self.steps, index, position);

@@ -301,7 +301,11 @@ pub(super) async fn submit_list<W: Wizard>(
     }
     let reply = match action {
         Action::Draft => return Ok(draft_answer()),
-        Action::Back => {
+        Action::Back | Action::Cancel if is_change(request) => {
+            wizard.raise_revision(&mut run);
+            Reply::Go(wizard.resume_url(&run))
+        }
+        Action::Back | Action::Cancel => {
             wizard.raise_revision(&mut run);
             let previous = run.journey().previous(index).unwrap_or(index);
             Reply::Go(wizard.place_url(&run, previous))

@@ -54,8 +54,20 @@ pub(super) async fn submit<W: Wizard>(
         },
         Action::Back => {
             let previous = wizard.back(&mut run, index, &form);
+            // From a Change link, Back returns to the check page.
+            let target = match is_change(request) {
+                true => run.journey().resume(&wizard.steps),
+                false => previous,
+            };
             wizard
-                .go_to_step(previous, request, session, &mut run)
+                .go_to_step(target, request, session, &mut run)
+                .await?
+        }
+        Action::Cancel => {
+            wizard.cancel(&mut run, index);
+            let target = run.journey().resume(&wizard.steps);
+            wizard
+                .go_to_step(target, request, session, &mut run)
                 .await?
         }
         Action::Next => {
@@ -79,6 +91,14 @@ impl<W: Wizard> Inner<W> {
             step: self.steps.slots[index].name(),
         });
         run.journey().previous(index).unwrap_or(index)
+    }
+
+    /// Cancel: the step's draft is dropped, and the revision raised so
+    /// that a draft the page's script sends late is dropped too.
+    pub(super) fn cancel(&self, run: &mut Run<W>, index: usize) {
+        self.raise_revision(run);
+        let name = self.steps.slots[index].name();
+        run.state_mut().step_mut(name).draft = None;
     }
 
     /// A draft the page's script saves: kept as Back keeps one, without

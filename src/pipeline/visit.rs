@@ -66,12 +66,16 @@ pub(super) enum Action {
     /// What was typed and not sent, saved by the page's script
     /// ([`crate::page::DRAFTS_SCRIPT`]) as the step's draft.
     Draft,
+    /// On a visit from the check page: back there, keeping nothing that
+    /// was typed (the draft the page's script saved goes too).
+    Cancel,
 }
 
 impl Action {
     pub(super) fn of(form: &RawForm) -> Result<Self, Problem> {
         match form.first("action").unwrap_or("next") {
             "back" => Ok(Self::Back),
+            "cancel" => Ok(Self::Cancel),
             "next" | "finish" => Ok(Self::Next),
             DRAFT_ACTION => Ok(Self::Draft),
             _ => Err(Problem::Malformed),

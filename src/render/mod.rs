@@ -245,6 +245,7 @@ impl<'a> Page<'a> {
             is_last: self.is_last,
             has_back: self.has_back,
             label: self.button,
+            is_change: self.is_change,
             texts: self.texts,
         }
     }

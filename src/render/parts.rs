@@ -391,6 +391,9 @@ pub struct Buttons<'a> {
     pub(super) has_back: bool,
     /// The step's own label for the main button.
     pub(super) label: Option<&'static str>,
+    /// A visit from the check page's Change link: the main button says it
+    /// returns there, and Cancel returns without keeping anything.
+    pub(super) is_change: bool,
     pub(super) texts: &'a Texts,
 }
 
@@ -400,6 +403,8 @@ impl Buttons<'_> {
     pub(crate) fn main(&self) -> (&'static str, &str) {
         let (value, default) = if self.is_last {
             ("finish", &self.texts.finish_button)
+        } else if self.is_change {
+            ("next", &self.texts.change_button)
         } else {
             ("next", &self.texts.continue_button)
         };
@@ -420,6 +425,11 @@ impl Buttons<'_> {
                 "<button class=\"button button--secondary\" name=\"action\" value=\"back\">",
             );
             escape_into(out, &self.texts.back_button);
+            out.push_str("</button>\n");
+        }
+        if self.is_change {
+            out.push_str("<button class=\"button button--link\" name=\"action\" value=\"cancel\">");
+            escape_into(out, &self.texts.cancel_button);
             out.push_str("</button>\n");
         }
         out.push_str("</div>\n");

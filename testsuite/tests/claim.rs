@@ -292,3 +292,53 @@ async fn the_phone_is_revealed_beneath_its_option_and_kept_only_when_chosen() {
     let claimant = visitor.open("/claim/claimant").await;
     assert_eq!(claimant.value(Claimant::PHONE).as_deref(), Some(""));
 }
+
+#[actix_rt::test]
+async fn a_change_visit_returns_to_the_check_page_and_cancel_keeps_nothing_typed() {
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    reach_check(&mut visitor).await;
+    let change = visitor
+        .page()
+        .link("Change name on the account")
+        .unwrap_or_default();
+    assert_eq!(change, "/claim/bank?change#account_name");
+    let page = visitor.open("/claim/bank?change").await;
+    let buttons = page.buttons();
+    assert!(
+        buttons.contains(&(
+            "next".to_owned(),
+            "Save and return to check your answers".to_owned()
+        )),
+        "{buttons:?}"
+    );
+    assert!(buttons.contains(&("cancel".to_owned(), "Cancel".to_owned())));
+    // Back returns to the check page.
+    visitor
+        .press("back", &[("account_name", "Half typed")])
+        .await
+        .assert_step("check");
+    // Cancel drops what was typed, a draft the page's script saved too.
+    visitor.open("/claim/bank?change").await;
+    assert_eq!(visitor.save_draft(&[("account_name", "Typed")]).await, 204);
+    visitor
+        .press("cancel", &[("account_name", "Typed")])
+        .await
+        .assert_step("check");
+    let kept = visitor.open("/claim/bank").await;
+    assert_eq!(kept.value(Bank::ACCOUNT_NAME).as_deref(), Some("A Example"));
+    // Saved, the visitor returns to the check page.
+    visitor.open("/claim/bank?change").await;
+    let saved = visitor
+        .submit(&Bank {
+            account_name: "B Example".into(),
+            ..bank()
+        })
+        .await;
+    saved.assert_step("check");
+    assert!(
+        saved
+            .answers()
+            .contains(&("Name on the account".to_owned(), "B Example".to_owned()))
+    );
+}

@@ -151,6 +151,28 @@ impl<W, S> StepSlot<W, S> {
     }
 }
 
+/// A number's answer as its field declares it: with thousands separators,
+/// and its prefix and suffix ("£12,000", "75 kg"). Other answers, and an
+/// answer that is not given, as they are.
+fn as_declared(spec: &FieldSpec, value: String, texts: &Texts) -> String {
+    let number = spec.kind == Kind::Number
+        && value.parse::<f64>().is_ok()
+        && value.bytes().any(|b| b.is_ascii_digit());
+    if !number {
+        return value;
+    }
+    let mut shown = String::with_capacity(value.len() + 8);
+    if let Some(prefix) = spec.prefix {
+        shown.push_str(prefix);
+    }
+    shown.push_str(&crate::field_errors::readable_number(&value, texts));
+    if let Some(suffix) = spec.suffix {
+        shown.push(' ');
+        shown.push_str(suffix);
+    }
+    shown
+}
+
 /// validator's rules and the type errors, as one list in field order,
 /// keyed by the form's names.
 fn rule_errors<S: Step>(
@@ -375,6 +397,11 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             return Vec::new();
         };
         let mut rows = step.answers(texts);
+        for row in &mut rows {
+            if let Some(spec) = S::FIELDS.iter().find(|spec| spec.name == row.field) {
+                row.value = as_declared(spec, std::mem::take(&mut row.value), texts);
+            }
+        }
         if S::FIELDS.iter().any(|spec| spec.revealed_by.is_some()) {
             // A field its option does not reveal has no row.
             let stored = serde_json::to_value(&*step).unwrap_or_default();
@@ -391,5 +418,25 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 tracing::error!(%error, step = S::NAME, "prefilled answers did not serialize");
             })
             .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_numbers_answer_is_written_with_separators_and_its_prefix_and_suffix() {
+        let texts = Texts::english();
+        let value = FieldSpec::new("value", "Value of the car", Kind::Number).prefix("£");
+        assert_eq!(as_declared(&value, "12000".into(), texts), "£12,000");
+        let weight = FieldSpec::new("weight", "Weight", Kind::Number).suffix("kg");
+        assert_eq!(as_declared(&weight, "75".into(), texts), "75 kg");
+        assert_eq!(
+            as_declared(&weight, "Not provided".into(), texts),
+            "Not provided"
+        );
+        let name = FieldSpec::new("name", "Name", Kind::Text).prefix("£");
+        assert_eq!(as_declared(&name, "12000".into(), texts), "12000");
     }
 }

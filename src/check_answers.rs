@@ -24,6 +24,9 @@ pub struct Answer {
     /// Where its Change link goes, when not its section's (an item's
     /// rows come from several steps).
     pub change_url: Option<String>,
+    /// What the hidden words after "Change" call it, for screen readers:
+    /// the field's subject; the label in small letters when `None`.
+    pub change_label: Option<String>,
 }
 
 impl Answer {
@@ -44,6 +47,7 @@ impl Answer {
             label: label.into(),
             value: value.into(),
             change_url: None,
+            change_label: None,
         }
     }
 }

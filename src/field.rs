@@ -278,6 +278,10 @@ pub struct FieldSpec {
     /// The option that reveals it beneath itself, as `field=value`
     /// ([`FieldSpec::reveal`]).
     pub revealed_by: Option<&'static str>,
+    /// What its messages and the check page's hidden Change text call it
+    /// ("your date of birth"), when the label is a question
+    /// ([`FieldSpec::subject`]).
+    pub subject: Option<&'static str>,
 }
 
 /// A validator rule of a field, as `#[derive(Step)]` reads it from
@@ -349,6 +353,31 @@ impl FieldSpec {
             type_error: None,
             rules: &[],
             revealed_by: None,
+            subject: None,
+        }
+    }
+
+    /// What the field's default messages and the check page's hidden
+    /// Change text call it, in place of its label: a question makes a poor
+    /// subject ("Enter how many years have you held a licence?").
+    ///
+    /// ```
+    /// use actix_wizard::field::{FieldSpec, Kind};
+    /// const YEARS: FieldSpec =
+    ///     FieldSpec::new("years", "How many years have you held a licence?", Kind::Number)
+    ///         .subject("the years you have held a licence");
+    /// assert_eq!(YEARS.named(), "the years you have held a licence");
+    /// ```
+    pub const fn subject(mut self, subject: &'static str) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// What messages call the field: its subject, else its label.
+    pub fn named(&self) -> &'static str {
+        match self.subject {
+            Some(subject) => subject,
+            None => self.label,
         }
     }
 

@@ -208,7 +208,7 @@ fn collect(
         match kind {
             ValidationErrorsKind::Field(list) => {
                 if let Some(first) = list.first() {
-                    let label = spec.map_or_else(|| humanize(&path), |s| s.label.to_owned());
+                    let label = spec.map_or_else(|| humanize(&path), |s| s.named().to_owned());
                     let message = message_for(first, &label, texts);
                     out.add_coded(path, None, message, Some(first.code.to_string()));
                 }

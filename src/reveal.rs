@@ -64,7 +64,7 @@ pub(crate) fn settle_errors(
             .any(|value| !value.trim().is_empty());
         let shown = !hidden.contains(&spec.name);
         if shown && !answered && !spec.optional && errors.find(spec.name).is_none() {
-            let message = fill(&texts.rule_required, &[("label", spec.label)]);
+            let message = fill(&texts.rule_required, &[("label", spec.named())]);
             errors.add_coded(spec.name.to_owned(), None, message, Some("required".into()));
         }
     }

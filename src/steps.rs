@@ -102,7 +102,7 @@ impl<W: 'static> Steps<W> {
     /// # use actix_wizard::{Exit, Step, Steps};
     /// # #[derive(Default, serde::Serialize, serde::Deserialize, validator::Validate, Step)]
     /// # #[step(title = "Are you 18 or over?")]
-    /// # struct Age { #[field(label = "Are you 18 or over?")] adult: bool }
+    /// # struct Age { #[field(label = "Are you 18 or over?", subject = "whether you are 18 or over")] adult: bool }
     /// # #[derive(Default)] struct Form { age: Age }
     /// let steps = Steps::<Form>::new()
     ///     .step(|f| &mut f.age)
@@ -198,7 +198,7 @@ fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> Str
     if let Some(message) = spec.and_then(|s| s.type_error) {
         return message.to_owned();
     }
-    let label = spec.map_or_else(|| humanize(field), |s| s.label.to_owned());
+    let label = spec.map_or_else(|| humanize(field), |s| s.named().to_owned());
     type_message(mismatch, &label, texts)
 }
 

@@ -446,6 +446,24 @@ impl Texts {
 /// Fills a text's `{name}` placeholders; `{label_lower}` is `label` with
 /// its first letter lowercased. Unknown placeholders stay as written.
 pub(crate) fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let filled = fill_in(text, values);
+    // A message that opens with the field is a sentence: a subject in
+    // small letters ("how many shares they hold") opens it in capitals.
+    match text.starts_with("{label}") {
+        true => upper_first(&filled),
+        false => filled,
+    }
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -508,6 +526,21 @@ mod tests {
             "Enter VAT number"
         );
         assert_eq!(fill("open { brace", &[]), "open { brace");
+    }
+
+    #[test]
+    fn a_message_that_opens_with_a_subject_opens_with_a_capital() {
+        assert_eq!(
+            fill(
+                "{label} must be a whole number",
+                &[("label", "how many shares they hold")]
+            ),
+            "How many shares they hold must be a whole number"
+        );
+        assert_eq!(
+            fill("Enter {label_lower}", &[("label", "your date of birth")]),
+            "Enter your date of birth"
+        );
     }
 
     #[test]

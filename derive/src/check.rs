@@ -89,6 +89,7 @@ pub(crate) fn step(model: &StepModel) -> Result<CheckedStep<'_>> {
     }
     for (field, _) in &fields {
         revealing_option(field, &fields)?;
+        question_has_subject(field)?;
     }
     Ok(CheckedStep {
         model,
@@ -153,6 +154,26 @@ fn field_kind(field: &FieldModel) -> Result<Option<Ident>> {
 }
 
 /// The largest value `key` takes.
+/// A label that is a question ("Are you employed by us?") makes a poor
+/// subject for messages: such a field says what they call it instead.
+fn question_has_subject(field: &FieldModel) -> Result<()> {
+    let Some(label) = field.settings.text("label") else {
+        return Ok(());
+    };
+    if !label.value().trim_end().ends_with('?') || field.settings.get("subject").is_some() {
+        return Ok(());
+    }
+    Err(Error::new(
+        label.span(),
+        format!(
+            "the label of `{}` is a question, which every default message and the check page's \
+             hidden Change text would repeat: say what they call it with `subject = \"...\"` \
+             (for \"How should we contact you?\", `subject = \"how we should contact you\"`)",
+            field.rust_name
+        ),
+    ))
+}
+
 /// A `revealed_by = "field=value"` names another field of the step.
 fn revealing_option(field: &FieldModel, fields: &[(&FieldModel, Option<Ident>)]) -> Result<()> {
     let Some(option) = field.settings.text("revealed_by") else {

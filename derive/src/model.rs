@@ -236,6 +236,7 @@ pub(crate) const FIELD_KEYS: &[(&str, Expect)] = &[
     ("lowercase", Expect::Flag),
     ("type_error", Expect::Str),
     ("revealed_by", Expect::Str),
+    ("subject", Expect::Str),
 ];
 
 /// A `#[derive(Step)]` as read.

@@ -44,7 +44,10 @@ pub enum YesNo {
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
 #[step(title = "Are you employed by us?")]
 pub struct Eligibility {
-    #[field(label = "Are you employed by us?")]
+    #[field(
+        label = "Are you employed by us?",
+        subject = "whether you are employed by us"
+    )]
     #[validate(required(message = "Select yes if you are employed by us"))]
     pub employee: Option<YesNo>,
 }
@@ -82,7 +85,10 @@ pub struct Claimant {
         email(message = "Enter an email address in the correct format, like name@example.com")
     )]
     pub email: String,
-    #[field(label = "How should we contact you?")]
+    #[field(
+        label = "How should we contact you?",
+        subject = "how we should contact you"
+    )]
     #[validate(required(message = "Select how we should contact you"))]
     pub contact: Option<Contact>,
     /// Asked beneath the phone option, and only kept when it is chosen.
@@ -148,7 +154,7 @@ pub struct ExpenseDetails {
         custom(function = "actix_wizard::Date::today_or_earlier")
     )]
     pub date: Option<Date>,
-    #[field(label = "What was it for?")]
+    #[field(label = "What was it for?", subject = "what the expense was for")]
     #[validate(required(message = "Select what the expense was for"))]
     pub category: Option<Category>,
     #[field(label = "Description", hint = "For example, taxi to the airport")]

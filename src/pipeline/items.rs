@@ -414,6 +414,7 @@ impl<W: Wizard> Inner<W> {
                 for mut row in list.answers(run.answers_mut(), position, step, texts) {
                     if let Some(spec) = fields.iter().find(|f| f.name == row.field) {
                         row.field = spec.target_id(None);
+                        row.change_label = spec.subject.map(str::to_owned);
                     }
                     row.change_url = Some(url.clone());
                     rows.push(row);

@@ -37,6 +37,7 @@ impl<W: Wizard> Inner<W> {
             for row in &mut rows {
                 if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
                     row.field = spec.target_id(None);
+                    row.change_label = spec.subject.map(str::to_owned);
                 }
             }
             sections.push(AnswerSection {

@@ -493,7 +493,10 @@ impl CheckAnswers<'_> {
                 out.push_str("\">");
                 escape_into(out, &self.texts.change);
                 out.push_str("<span class=\"visually-hidden\"> ");
-                escape_into(out, &row.label.to_lowercase());
+                match &row.change_label {
+                    Some(subject) => escape_into(out, subject),
+                    None => escape_into(out, &row.label.to_lowercase()),
+                }
                 out.push_str("</span></a></dd>\n  </div>");
             }
             out.push_str("\n</dl>");

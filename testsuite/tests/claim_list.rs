@@ -197,7 +197,7 @@ async fn the_journey_is_asked_for_travel_only_and_dropped_when_it_no_longer_is()
     );
     // Change the taxi into a meal: its journey goes, and with `?change`
     // the visitor returns to the check page.
-    let change = visitor.page().link("Change what was it for?");
+    let change = visitor.page().link("Change what the expense was for");
     assert!(change.is_some());
     visitor
         .open(&format!("/claim/expenses/{taxi}/expense?change"))

@@ -21,7 +21,7 @@ struct Company {
     #[field(label = "Company name")]
     #[validate(length(min = 1, message = "Enter the company's name"))]
     name: String,
-    #[field(label = "Does it issue shares?")]
+    #[field(label = "Does it issue shares?", subject = "whether it issues shares")]
     shares: bool,
 }
 
@@ -36,7 +36,10 @@ struct Director {
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
 #[step(name = "holding", title = "Their shares")]
 struct Holding {
-    #[field(label = "How many shares do they hold?")]
+    #[field(
+        label = "How many shares do they hold?",
+        subject = "how many shares they hold"
+    )]
     #[validate(required(message = "Enter how many shares they hold"))]
     count: Option<u32>,
 }
@@ -44,7 +47,7 @@ struct Holding {
 #[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
 #[step(name = "confirm", title = "Confirm")]
 struct Confirm {
-    #[field(label = "Anything else?")]
+    #[field(label = "Anything else?", subject = "anything else")]
     note: String,
 }
 
@@ -289,5 +292,34 @@ fn a_list_as_the_last_step_is_refused_when_the_service_is_built() {
     assert!(
         panic.contains("list `directors` is the last step"),
         "{panic}"
+    );
+}
+
+#[actix_rt::test]
+async fn a_question_field_is_named_by_its_subject_in_messages_and_the_hidden_change_text() {
+    let app = app(WizardConfig::default()).await;
+    let mut visitor = app.visitor::<Filing>("/filing");
+    visitor.open("/filing").await;
+    let company = Company {
+        name: "Acme".into(),
+        shares: true,
+    };
+    visitor.submit(&company).await;
+    visitor
+        .submit(&Director { name: "Ann".into() })
+        .await
+        .assert_step("holding");
+    visitor
+        .submit_pairs(&[("count", "lots")])
+        .await
+        .assert_status(422)
+        .assert_error("count", "How many shares they hold must be a whole number");
+    visitor.submit(&Holding { count: Some(5) }).await;
+    let confirm = visitor.add_another(false).await;
+    confirm.assert_step("confirm");
+    assert!(
+        confirm.link("Change whether it issues shares").is_some(),
+        "{}",
+        confirm.body()
     );
 }

@@ -5,7 +5,7 @@ use validator::Validate;
 #[derive(Default, Serialize, Deserialize, Validate, Step)]
 #[step(title = "Contact")]
 struct Contact {
-    #[field(label = "How should we contact you?")]
+    #[field(label = "How should we contact you?", subject = "how we should contact you")]
     contact: String,
     #[field(label = "Phone number", revealed_by = "contakt=phone")]
     phone: Option<String>,

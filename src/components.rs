@@ -519,9 +519,10 @@ impl FieldView<'_> {
         for ((part, label), value) in DATE_PARTS.iter().zip(labels).zip(&values) {
             let id = format!("{}-{part}", self.id());
             let width = if *part == "year" { 4 } else { 2 };
-            // Every part is marked invalid: the error is the date's, and a
-            // screen reader announces it on whichever part has focus.
-            let flagged = self.invalid() && wrong.is_none_or(|w| w == *part || w == "all");
+            // The parts the error names, or every part when it is the
+            // whole date's; the style and `aria-invalid` agree.
+            let flagged = self.invalid()
+                && wrong.is_none_or(|w| w == "all" || w.split(',').any(|p| p == *part));
             out.push_str("<div class=\"date-input__item\">\n<label class=\"label\" for=\"");
             escape_into(out, &id);
             out.push_str("\">");
@@ -544,7 +545,9 @@ impl FieldView<'_> {
                 out.push_str(part);
                 out.push('"');
             }
-            self.write_invalid(out);
+            if flagged {
+                out.push_str(" aria-invalid=\"true\"");
+            }
             out.push_str(">\n</div>\n");
         }
         out.push_str("</div>\n");
@@ -672,7 +675,18 @@ mod tests {
             html.contains(r#"class="input input--error input--width-2" id="dob-month""#),
             "{html}"
         );
-        assert!(html.contains(r#"class="input input--width-2" id="dob-day" name="dob-day" type="text" inputmode="numeric" value="3" autocomplete="bday-day" aria-invalid="true">"#), "{html}");
+        // Only the part the error names is marked, in style and for a
+        // screen reader alike.
+        assert!(html.contains(r#"class="input input--width-2" id="dob-day" name="dob-day" type="text" inputmode="numeric" value="3" autocomplete="bday-day">"#), "{html}");
+        assert!(html.contains(r#"id="dob-month" name="dob-month" type="text" inputmode="numeric" value="" autocomplete="bday-month" aria-invalid="true">"#), "{html}");
+        // The whole date's error marks every part.
+        let whole = render(
+            &spec,
+            "dob-day=31&dob-month=2&dob-year=1990",
+            Some(error("dob", None)),
+        );
+        assert_eq!(whole.matches("input--error").count(), 3, "{whole}");
+        assert_eq!(whole.matches("aria-invalid=\"true\"").count(), 3, "{whole}");
         let stored = render(&spec, "dob=1990-05-17", None);
         assert!(
             stored.contains(

@@ -189,16 +189,25 @@ pub enum DateProblem {
 }
 
 impl DateProblem {
-    /// The first part an error-summary link should focus.
-    pub(crate) fn first_part(self) -> &'static str {
-        match self {
-            Self::Missing => "day",
-            Self::YearDigits => "year",
-            Self::Incomplete(wrong) | Self::NotReal(wrong) => DATE_PARTS
+    /// The parts the error marks, after GOV.UK's date input: the missing
+    /// ones ("must include a month and year": `month,year`), the year when
+    /// it is not four digits, the part that makes a date not real when it
+    /// can be told (month 13), and `None`, the whole date, otherwise
+    /// (nothing entered).
+    pub(crate) fn marked_parts(self) -> Option<String> {
+        let named = |parts: [bool; 3]| {
+            let parts: Vec<&str> = DATE_PARTS
                 .iter()
-                .zip(wrong)
-                .find(|(_, w)| *w)
-                .map_or("day", |(part, _)| part),
+                .zip(parts)
+                .filter(|(_, marked)| *marked)
+                .map(|(part, _)| *part)
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(","))
+        };
+        match self {
+            Self::Missing => None,
+            Self::YearDigits => Some("year".to_owned()),
+            Self::Incomplete(parts) | Self::NotReal(parts) => named(parts),
         }
     }
 }
@@ -256,9 +265,14 @@ mod tests {
             Ok(Date::from_ymd(1990, 5, 17).unwrap())
         );
         assert_eq!(
-            DateProblem::Incomplete([false, true, true]).first_part(),
-            "month"
+            DateProblem::Incomplete([false, true, true]).marked_parts(),
+            Some("month,year".to_owned())
         );
+        assert_eq!(
+            DateProblem::NotReal([false, true, false]).marked_parts(),
+            Some("month".to_owned())
+        );
+        assert_eq!(DateProblem::NotReal([false; 3]).marked_parts(), None);
     }
 
     #[test]

@@ -503,7 +503,11 @@ impl FieldSpec {
     /// `part`.
     pub fn target_id(&self, part: Option<&str>) -> String {
         match (self.kind, part) {
-            (Kind::Date, Some(part)) => format!("{}-{part}", self.name),
+            // The first of the parts an error marks (`month,year`).
+            (Kind::Date, Some(parts)) => {
+                let first = parts.split(',').next().unwrap_or("day");
+                format!("{}-{first}", self.name)
+            }
             (Kind::Date, None) => format!("{}-day", self.name),
             _ => self.name.to_owned(),
         }

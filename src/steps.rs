@@ -327,12 +327,12 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 // nothing entered, to the date as a whole.
                 let part = match mismatch {
                     Mismatch::Date(DateProblem::Missing) => None,
-                    Mismatch::Date(problem) => Some(problem.first_part()),
+                    Mismatch::Date(problem) => problem.marked_parts(),
                     _ => None,
                 };
                 let message = type_error_of::<S>(field, mismatch, texts);
                 let code = format!("type:{}", mismatch.code());
-                errors.add_coded(field.to_owned(), part, message, Some(code));
+                errors.add_coded(field.to_owned(), part.as_deref(), message, Some(code));
             }
             let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
             if cleared.is_some() {

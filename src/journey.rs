@@ -346,8 +346,9 @@ impl<W: Wizard> Journey<W> {
     }
 
     /// Stores item step `step`'s valid answers for the item `id` of the
-    /// list at `index`, making the item if it is new (it is then the last
-    /// item, already in the answers).
+    /// list at `index`, making the item if it is new. The typed answers
+    /// hold them already (a new item as the last one), as a step's form
+    /// writes them.
     #[allow(clippy::too_many_arguments)]
     pub fn store_item_answers(
         &mut self,
@@ -364,16 +365,6 @@ impl<W: Wizard> Journey<W> {
             return;
         };
         let name = list.step(step).name;
-        let stored = self.items(slot.name());
-        let known = stored.iter().position(|item| item.id == id);
-        let typed = known.unwrap_or(stored.len());
-        if known.is_none() && list.len(&mut self.answers) <= typed {
-            // Stored without a form (a planted run): the typed item too.
-            list.push(&mut self.answers);
-            let _ = list.load(&mut self.answers, typed, step, &answers);
-        } else if known.is_some() && list.len(&mut self.answers) > typed {
-            let _ = list.load(&mut self.answers, typed, step, &answers);
-        }
         let record = self
             .state_mut(version, now)
             .lists

@@ -606,10 +606,16 @@ fn plant_item<W: Wizard>(
         .list()
         .unwrap_or_else(|| panic!("{list:?} is not a list"));
     let id = runs.next_item_id(run, list);
+    // The typed item first, as a step's form writes it, then its record.
+    let position = run.journey().items(list).len();
+    declared.push(run.answers_mut());
     for (name, json) in item.steps {
         let step = declared
             .step_named(name)
             .unwrap_or_else(|| panic!("{name:?} is not a step of list {list:?}'s items"));
+        if let Err(error) = declared.load(run.answers_mut(), position, step, &json) {
+            panic!("{name:?} of list {list:?} does not read back: {error}");
+        }
         run.store_item_answers(steps, index, &id, step, json);
     }
     run.state_mut().step_mut(list).answers =

@@ -113,62 +113,93 @@ fn validate_list<W>(id: &str, name: &str, list: &dyn List<W>, last: bool) {
 /// With the step and the field, when a page places a field its step does
 /// not have or leaves one out, or when a page does not render.
 pub(crate) fn check_pages<W: 'static>(id: &str, steps: &Steps<W>, texts: &Texts, layout: LayoutFn) {
-    let values = RawForm::default();
-    let errors = FieldErrors::new();
     for slot in &steps.slots {
-        let declared = slot.fields();
-        if declared.is_empty() || !slot.checks_placement() {
+        let Some(list) = slot.list() else {
+            let declared = (slot.name(), slot.title(), slot.fields(), slot.button());
+            if slot.checks_placement() {
+                check_page(id, declared, texts, layout, &|page| slot.render(page));
+            }
             continue;
-        }
-        let placed = RefCell::new(Vec::new());
-        let page = Page {
-            title: slot.title(),
-            action: String::new(),
-            values: &values,
-            errors: &errors,
-            csrf_token: "",
-            revision: 0,
-            progress: Progress {
-                current: 1,
-                total: 1,
-            },
-            notice: None,
-            has_back: false,
-            is_last: false,
-            button: slot.button(),
-            is_change: false,
-            sections: &[],
-            base: "",
-            fields: declared,
-            texts,
-            layout,
-            fragment: false,
-            placed: Some(&placed),
         };
-        let step = slot.name();
-        if let Err(error) = slot.render(&page) {
-            panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");
+        // A list's item steps, each a page of its own.
+        for step in 0..list.step_count() {
+            let item = list.step(step);
+            if item.checks_placement {
+                let declared = (item.name, item.title, item.fields, item.button);
+                check_page(id, declared, texts, layout, &|page| list.render(step, page));
+            }
         }
-        let placed = placed.into_inner();
-        if let Some(stray) = placed
-            .iter()
-            .find(|p| !declared.iter().any(|f| f.name == **p))
-        {
-            let known: Vec<&str> = declared.iter().map(|f| f.name).collect();
-            panic!(
-                "wizard `{id}`: the page of step `{step}` places field `{stray}`, which the step does not have (its fields: {})",
-                known.join(", ")
-            );
-        }
-        if let Some(missing) = declared
-            .iter()
-            .find(|f| !placed.iter().any(|p| p == f.name))
-        {
-            panic!(
-                "wizard `{id}`: the page of step `{step}` never places field `{}` (set `unchecked_placement` on the step if the page places it behind a condition)",
-                missing.name
-            );
-        }
+    }
+}
+
+/// A step's declaration as its page needs it: name, title, fields, button.
+type Declared = (
+    &'static str,
+    &'static str,
+    &'static [crate::field::FieldSpec],
+    Option<&'static str>,
+);
+
+/// Renders one step's page with nothing entered, and checks that it
+/// places every declared field and no other.
+fn check_page(
+    id: &str,
+    (step, title, declared, button): Declared,
+    texts: &Texts,
+    layout: LayoutFn,
+    render: &dyn Fn(&Page<'_>) -> Result<String, askama::Error>,
+) {
+    if declared.is_empty() {
+        return;
+    }
+    let (values, errors) = (RawForm::default(), FieldErrors::new());
+    let placed = RefCell::new(Vec::new());
+    let page = Page {
+        title,
+        action: String::new(),
+        values: &values,
+        errors: &errors,
+        csrf_token: "",
+        revision: 0,
+        progress: Progress {
+            current: 1,
+            total: 1,
+        },
+        notice: None,
+        has_back: false,
+        is_last: false,
+        button,
+        is_change: false,
+        sections: &[],
+        base: "",
+        fields: declared,
+        texts,
+        layout,
+        fragment: false,
+        placed: Some(&placed),
+    };
+    if let Err(error) = render(&page) {
+        panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");
+    }
+    let placed = placed.into_inner();
+    if let Some(stray) = placed
+        .iter()
+        .find(|p| !declared.iter().any(|f| f.name == **p))
+    {
+        let known: Vec<&str> = declared.iter().map(|f| f.name).collect();
+        panic!(
+            "wizard `{id}`: the page of step `{step}` places field `{stray}`, which the step does not have (its fields: {})",
+            known.join(", ")
+        );
+    }
+    if let Some(missing) = declared
+        .iter()
+        .find(|f| !placed.iter().any(|p| p == f.name))
+    {
+        panic!(
+            "wizard `{id}`: the page of step `{step}` never places field `{}` (set `unchecked_placement` on the step if the page places it behind a condition)",
+            missing.name
+        );
     }
 }
 

@@ -243,6 +243,7 @@ impl<W: 'static, I: Default + Send + Sync + 'static> List<W> for ListSlot<W, I> 
             shape: slot.shape(),
             fields: slot.fields(),
             button: slot.button(),
+            checks_placement: slot.checks_placement(),
         }
     }
 

@@ -110,6 +110,8 @@ pub(crate) struct ItemStep<'s> {
     pub shape: &'s Shape,
     pub fields: &'static [FieldSpec],
     pub button: Option<&'static str>,
+    /// Whether start-up checks which fields its page places.
+    pub checks_placement: bool,
 }
 
 /// A declared list with its item type erased: every method is a plain

@@ -323,3 +323,58 @@ async fn a_question_field_is_named_by_its_subject_in_messages_and_the_hidden_cha
         confirm.body()
     );
 }
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "partial", title = "Partial", render = empty_page)]
+struct Partial {
+    #[field(label = "Left out")]
+    left_out: String,
+}
+
+fn empty_page(_: &actix_wizard::page::Page<'_>) -> Result<String, askama::Error> {
+    Ok(String::new())
+}
+
+#[derive(Debug, Default)]
+struct PartialItem {
+    partial: Partial,
+}
+
+#[derive(Debug, Default)]
+struct PartialList {
+    items: Vec<PartialItem>,
+    confirm: Confirm,
+}
+
+impl Wizard for PartialList {
+    const ID: &'static str = "partial-list";
+    type Outcome = ();
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new()
+            .repeat(
+                |w| &mut w.items,
+                Repeat::new("items", "Items").step(|item: &mut PartialItem| &mut item.partial),
+            )
+            .step(|w| &mut w.confirm)
+    }
+    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
+        Ok(())
+    }
+    fn render_complete(_: &(), _: &CompletePage<'_>) -> Result<String, askama::Error> {
+        Ok(String::new())
+    }
+}
+
+#[test]
+fn an_item_steps_page_that_leaves_a_field_out_is_refused_at_start_up() {
+    let panic = std::panic::catch_unwind(|| {
+        let _ = WizardService::<PartialList>::new("/partial", WizardConfig::default());
+    })
+    .err()
+    .and_then(|p| p.downcast_ref::<String>().cloned())
+    .unwrap_or_default();
+    assert!(
+        panic.contains("the page of step `partial` never places field `left_out`"),
+        "{panic}"
+    );
+}

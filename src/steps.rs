@@ -151,10 +151,44 @@ impl<W, S> StepSlot<W, S> {
     }
 }
 
+/// A choice answered with a value none of its options has: an option
+/// declared on a field of a plain type (`options = "0=None, 100=£100"`)
+/// is checked here, since its type would take any value.
+fn unknown_options(
+    fields: &'static [FieldSpec],
+    form: &RawForm,
+    errors: &mut FieldErrors,
+    texts: &Texts,
+) {
+    let choices = fields.iter().filter(|spec| {
+        !spec.options.is_empty()
+            && matches!(spec.kind, Kind::Radios | Kind::Select | Kind::Checkboxes)
+    });
+    for spec in choices {
+        let known = |value: &str| spec.options.iter().any(|choice| choice.value == value);
+        let unknown = form
+            .values(spec.name)
+            .any(|value| !value.is_empty() && !known(value));
+        if unknown && errors.find(spec.name).is_none() {
+            let message = crate::texts::fill(&texts.choice, &[("label", spec.named())]);
+            errors.add_coded(
+                spec.name.to_owned(),
+                None,
+                message,
+                Some("type:choice".into()),
+            );
+        }
+    }
+}
+
 /// A number's answer as its field declares it: with thousands separators,
 /// and its prefix and suffix ("£12,000", "75 kg"). Other answers, and an
 /// answer that is not given, as they are.
 fn as_declared(spec: &FieldSpec, value: String, texts: &Texts) -> String {
+    // An option declared on the field reads as its label.
+    if let Some(choice) = spec.options.iter().find(|choice| choice.value == value) {
+        return choice.label.to_owned();
+    }
     let number = spec.kind == Kind::Number
         && value.parse::<f64>().is_ok()
         && value.bytes().any(|b| b.is_ascii_digit());
@@ -334,6 +368,7 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 let code = format!("type:{}", mismatch.code());
                 errors.add_coded(field.to_owned(), part.as_deref(), message, Some(code));
             }
+            unknown_options(S::FIELDS, form, &mut errors, texts);
             let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
             if cleared.is_some() {
                 crate::reveal::settle_errors(S::FIELDS, form, &mut errors, texts);

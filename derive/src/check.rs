@@ -134,8 +134,13 @@ fn field_kind(field: &FieldModel) -> Result<Option<Ident>> {
             "a field is normalised one way: `uppercase` or `lowercase`, not both",
         ));
     }
+    if let Some(options) = field.settings.text("options") {
+        parse_options(options)?;
+    }
     let Some(kind) = field.settings.text("kind") else {
-        return Ok(None);
+        // Options declared on the field: radios unless a kind says so.
+        let declared = field.settings.get("options").is_some();
+        return Ok(declared.then(|| Ident::new("Radios", field.rust.span())));
     };
     match KINDS.iter().find(|(written, _)| *written == kind.value()) {
         Some((_, variant)) => Ok(Some(Ident::new(variant, kind.span()))),
@@ -153,7 +158,6 @@ fn field_kind(field: &FieldModel) -> Result<Option<Ident>> {
     }
 }
 
-/// The largest value `key` takes.
 /// A label that is a question ("Are you employed by us?") makes a poor
 /// subject for messages: such a field says what they call it instead.
 fn question_has_subject(field: &FieldModel) -> Result<()> {
@@ -200,6 +204,27 @@ fn revealing_option(field: &FieldModel, fields: &[(&FieldModel, Option<Ident>)])
     Ok(())
 }
 
+/// `options = "0=None, 100=£100"`: each option's value and label, apart
+/// by commas (a label may not hold a comma).
+pub(crate) fn parse_options(options: &LitStr) -> Result<Vec<(String, String)>> {
+    let text = options.value();
+    let mut parsed = Vec::new();
+    for option in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let Some((value, label)) = option.split_once('=') else {
+            return Err(Error::new(
+                options.span(),
+                format!("option `{option}`: write each option as `value=Label`, apart by commas"),
+            ));
+        };
+        parsed.push((value.trim().to_owned(), label.trim().to_owned()));
+    }
+    if parsed.is_empty() {
+        return Err(Error::new(options.span(), "`options` declares no option"));
+    }
+    Ok(parsed)
+}
+
+/// The largest value `key` takes.
 fn bound_of(key: &str) -> u64 {
     match key {
         "rows" => u64::from(u8::MAX),

@@ -123,6 +123,13 @@ fn field_spec(field: &FieldModel, kind: Option<&syn::Ident>) -> Tokens {
         let method = format_ident!("{}", setting.key);
         match (setting.key.as_str(), &setting.value) {
             ("label" | "kind" | "optional", _) => None,
+            ("options", Value::Str(text)) => {
+                let options = crate::check::parse_options(text).unwrap_or_default();
+                let choices = options.iter().map(
+                    |(value, label)| quote!(::actix_wizard::field::Choice::new(#value, #label)),
+                );
+                Some(quote!(.options(&[#(#choices),*])))
+            }
             ("uppercase", _) => {
                 Some(quote!(.normalise(::actix_wizard::field::Normalise::Uppercase)))
             }

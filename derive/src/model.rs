@@ -237,6 +237,7 @@ pub(crate) const FIELD_KEYS: &[(&str, Expect)] = &[
     ("type_error", Expect::Str),
     ("revealed_by", Expect::Str),
     ("subject", Expect::Str),
+    ("options", Expect::Str),
 ];
 
 /// A `#[derive(Step)]` as read.

@@ -216,6 +216,18 @@ impl WizardConfig {
         self
     }
 
+    /// Names the service, once for every page: each `<title>` ends with
+    /// it, "Your details – Claim your expenses" ([`Texts::service`]).
+    ///
+    /// ```
+    /// let config = actix_wizard::WizardConfig::default().service_name("Claim your expenses");
+    /// assert_eq!(config.texts.service, "Claim your expenses");
+    /// ```
+    pub fn service_name(mut self, name: &'static str) -> Self {
+        Arc::make_mut(&mut self.texts).service = name.into();
+        self
+    }
+
     /// Sets [`WizardConfig::runs_per_tab`].
     pub fn runs_per_tab(mut self, per_tab: bool) -> Self {
         self.runs_per_tab = per_tab;

@@ -49,6 +49,10 @@ impl ProblemWords {
 pub struct Texts {
     /// The `lang` of the pages the crate lays out.
     pub lang: Text,
+    /// The service's name: every page's `<title>` ends with it ("Your
+    /// details – Claim your expenses"), and the default layout's header
+    /// shows it. Empty by default: the title is the page's alone.
+    pub service: Text,
     /// The main button on a visit from the check page's Change link.
     pub change_button: Text,
     /// The button that returns to the check page without keeping what was
@@ -257,6 +261,7 @@ impl Texts {
     /// The English table, the default.
     pub const ENGLISH: Texts = Texts {
         lang: Cow::Borrowed("en"),
+        service: Cow::Borrowed(""),
         error_title_prefix: Cow::Borrowed("Error: "),
         error_summary_title: Cow::Borrowed("There is a problem"),
         error_prefix: Cow::Borrowed("Error:"),

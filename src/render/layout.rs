@@ -33,9 +33,15 @@ impl<'a> Layout<'a> {
         Self { title, body, texts }
     }
 
-    /// The `<title>` ("Error: " first on a page with errors).
+    /// The `<title>` ("Error: " first on a page with errors), without
+    /// the service's name.
     pub fn title(&self) -> &'a str {
         self.title
+    }
+
+    /// The service's name ([`Texts::service`]), empty when not given.
+    pub fn service(&self) -> &'a str {
+        &self.texts.service
     }
 
     /// The rendered body, HTML to place as it is.
@@ -57,7 +63,8 @@ impl<'a> Layout<'a> {
     /// stylesheet inlined: the default layout.
     pub fn default_document(&self) -> String {
         let mut out = String::with_capacity(self.body.len() + STYLESHEET.len() + 400);
-        self.open_head(&mut out, None);
+        let service = Some(self.service()).filter(|name| !name.is_empty());
+        self.open_head(&mut out, service);
         out.push_str("<style>");
         out.push_str(STYLESHEET);
         out.push_str("</style>\n</head>\n<body>\n<main id=\"main\" class=\"wizard\">\n");

@@ -94,3 +94,20 @@ fn components_escape_what_they_show() {
         r#"<p class="progress">Step 2 of 4</p>"#
     );
 }
+
+#[test]
+fn the_default_layout_ends_each_title_with_the_service_given_once() {
+    let texts = Texts {
+        service: "Claim your expenses".into(),
+        ..Texts::default()
+    };
+    let layout = Layout::new("Your details", "<h1>Your details</h1>", &texts);
+    let page = layout.default_document();
+    assert!(
+        page.contains("<title>Your details \u{2013} Claim your expenses</title>"),
+        "{page}"
+    );
+    let plain = Texts::default();
+    let page = Layout::new("Your details", "", &plain).default_document();
+    assert!(page.contains("<title>Your details</title>"), "{page}");
+}

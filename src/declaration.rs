@@ -16,6 +16,8 @@ use crate::texts::Texts;
 
 /// The URL segment of the completion page; no step may use it.
 pub(crate) const COMPLETE_SEGMENT: &str = "complete";
+/// The URL segment the page's timeout warning keeps the session alive at.
+pub(crate) const KEEP_ALIVE_SEGMENT: &str = "keep-alive";
 
 /// Whether `name` is safe in a URL segment and in a cookie's name.
 fn is_plain_name(name: &str) -> bool {
@@ -50,7 +52,7 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
             "wizard step name `{name}` must be lowercase letters, digits, `-` or `_`"
         );
         assert!(
-            *name != COMPLETE_SEGMENT,
+            *name != COMPLETE_SEGMENT && *name != KEEP_ALIVE_SEGMENT,
             "wizard step name `{name}` is reserved for the completion page"
         );
         assert!(
@@ -60,7 +62,14 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
     }
     for rule in &steps.exits {
         let segment = rule.exit.segment();
-        let reserved = [COMPLETE_SEGMENT, "schema.json", "wizard.js", "r", "new"];
+        let reserved = [
+            COMPLETE_SEGMENT,
+            KEEP_ALIVE_SEGMENT,
+            "schema.json",
+            "wizard.js",
+            "r",
+            "new",
+        ];
         assert!(
             is_plain_name(segment) && !reserved.contains(&segment) && !names.contains(&segment),
             "wizard `{id}`: exit page `{segment}` must be lowercase letters, digits, `-` or `_`, and not a step's name or one of {reserved:?}"

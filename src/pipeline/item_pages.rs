@@ -268,7 +268,7 @@ impl<W: Wizard> Inner<W> {
             return None;
         }
         self.keep_item_draft(run, at, form);
-        Some(Reply::DraftKept)
+        Some(Reply::NoContent)
     }
 
     /// Back on an item step: the draft kept; to the item's step before,
@@ -421,7 +421,7 @@ impl<W: Wizard> Inner<W> {
             return Err(self.not_found(run.base()));
         };
         match (action, form.first(CONFIRM)) {
-            (Action::Draft, _) => return Ok(Reply::DraftKept),
+            (Action::Draft, _) => return Ok(Reply::NoContent),
             (Action::Back | Action::Cancel, _) | (Action::Next, Some("no")) => {}
             (Action::Next, Some("yes")) => {
                 self.raise_revision(run);

@@ -311,8 +311,8 @@ pub(super) enum Reply {
     Go(String),
     /// A page made already: a step's page, or a problem's.
     Page(HttpResponse),
-    /// A draft kept: nothing to show (204).
-    DraftKept,
+    /// Nothing to show (204): a draft kept, a session kept alive.
+    NoContent,
 }
 
 impl<W: Wizard> Inner<W> {
@@ -329,7 +329,7 @@ impl<W: Wizard> Inner<W> {
         let response = match reply {
             Reply::Go(location) => see_other(&location),
             Reply::Page(page) => page,
-            Reply::DraftKept => draft_answer(),
+            Reply::NoContent => draft_answer(),
         };
         self.runs.save(request, session, run, response)
     }

@@ -19,7 +19,7 @@ use super::steps::submit;
 use super::{Inner, WizardService, cacheable, for_client, see_other, with_headers};
 use crate::config::WizardConfig;
 use crate::csrf::random_id;
-use crate::declaration::COMPLETE_SEGMENT;
+use crate::declaration::{COMPLETE_SEGMENT, KEEP_ALIVE_SEGMENT};
 use crate::headers::Client;
 use crate::problem::Problem;
 use crate::render::{DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT};
@@ -79,6 +79,12 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         // without `unsafe-inline` allows it.
         let script_path = format!("/{DRAFTS_SCRIPT_SEGMENT}");
         scope = scope.service(readable(&script_path, on_drafts_script::<W>, &headers));
+        // The page's timeout warning keeps the session alive here.
+        scope = scope.service(
+            web::resource(format!("/{KEEP_ALIVE_SEGMENT}"))
+                .route(web::post().to(on_keep_alive::<W>))
+                .default_service(not_allowed("POST", Arc::clone(&headers))),
+        );
         // The steps' JSON Schema, for JSON clients.
         let schema_path = format!("/{SCHEMA_SEGMENT}");
         scope = scope.service(readable(&schema_path, on_schema::<W>, &headers));
@@ -258,6 +264,17 @@ async fn on_complete<W: Wizard>(
     }
     let answer = complete(&request, &session, &wizard).await;
     to_client(answer, &request, &session, &wizard).await
+}
+
+/// `POST {base}/keep-alive`.
+async fn on_keep_alive<W: Wizard>(
+    request: HttpRequest,
+    session: Session,
+    payload: web::Payload,
+    wizard: web::Data<Inner<W>>,
+) -> HttpResponse {
+    let answer = wizard.keep_alive(&request, &session, payload).await;
+    for_client(&request, &wizard, answer)
 }
 
 /// The drafts script.

@@ -121,7 +121,7 @@ impl<W: Wizard> Inner<W> {
             return None;
         }
         self.keep_draft(run, index, form);
-        Some(Reply::DraftKept)
+        Some(Reply::NoContent)
     }
 
     /// Continue (or Finish on the last step): the form is decoded and

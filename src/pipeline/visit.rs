@@ -4,7 +4,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_LOCATION, HeaderValue};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_LOCATION, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{Inner, Reply, draft_answer, html};
@@ -330,5 +330,36 @@ impl<W: Wizard> Inner<W> {
                 Err(Problem::Internal)
             }
         }
+    }
+
+    /// `POST {base}/keep-alive`: the session's expiry pushed back, for
+    /// the page's timeout warning. The run is written again as it is
+    /// (actix-session has no way to refresh a session's time to live
+    /// from a handler), and nothing else: 204. The token comes in the form
+    /// (`csrf_token`) or in `X-CSRF-Token`; a run whose state is gone
+    /// (expired, finished) is 410, a wrong token 403.
+    pub(super) async fn keep_alive(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        payload: web::Payload,
+    ) -> Result<HttpResponse, Problem> {
+        let form = read_form(request, payload, &self.config).await?;
+        let mut run = self.runs.load(request, session, &self.steps);
+        if !run.is_stored() {
+            return Ok(HttpResponse::Gone()
+                .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                .finish());
+        }
+        let header = request.headers().get(crate::csrf::CSRF_HEADER);
+        let token = form
+            .first(CSRF_FIELD)
+            .or_else(|| header.and_then(|value| value.to_str().ok()));
+        if !self.runs.csrf_matches(&mut run, token) {
+            let form = request.path().to_owned();
+            return Err(Problem::Csrf { form });
+        }
+        run.touch();
+        self.respond(request, session, &mut run, Reply::NoContent)
     }
 }

@@ -342,3 +342,47 @@ async fn a_change_visit_returns_to_the_check_page_and_cancel_keeps_nothing_typed
             .contains(&("Name on the account".to_owned(), "B Example".to_owned()))
     );
 }
+
+#[actix_rt::test]
+async fn keep_alive_pushes_the_expiry_back_and_answers_410_once_it_has_passed() {
+    use std::time::Duration;
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    visitor.open("/claim").await;
+    let employee = Eligibility {
+        employee: Some(YesNo::Yes),
+    };
+    let page = visitor.submit(&employee).await;
+    let token = page.csrf_token().unwrap_or_default();
+    let keep_alive = |token: String| {
+        move |request: actix_web::test::TestRequest| {
+            request
+                .method(actix_web::http::Method::POST)
+                .set_form([("csrf_token", token)])
+        }
+    };
+    // A wrong token is refused.
+    let wrong = visitor
+        .fetch("/claim/keep-alive", keep_alive("forged".into()))
+        .await;
+    wrong.assert_status(403);
+    // 25 minutes idle, then kept alive: 25 more and the answers are there.
+    app.clock().advance(Duration::from_secs(25 * 60));
+    let kept = visitor
+        .fetch("/claim/keep-alive", keep_alive(token.clone()))
+        .await;
+    kept.assert_status(204);
+    app.clock().advance(Duration::from_secs(25 * 60));
+    let back = visitor.open("/claim/eligibility").await;
+    assert_eq!(back.notice(), None, "{}", back.describe());
+    assert_eq!(back.value(Eligibility::EMPLOYEE).as_deref(), Some("yes"));
+    // Past the expiry, keeping alive is too late.
+    app.clock().advance(Duration::from_secs(31 * 60));
+    let late = visitor.fetch("/claim/keep-alive", keep_alive(token)).await;
+    late.assert_status(410);
+    // It is POST only.
+    visitor
+        .fetch("/claim/keep-alive", |request| request)
+        .await
+        .assert_status(405);
+}

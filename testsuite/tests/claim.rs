@@ -14,7 +14,7 @@ use common::servers;
 use claims::app::{
     Bank, Category, Check, Claim, Claimant, Claims, Contact, Eligibility, Expense, YesNo,
 };
-use claims::{bank, claim_app, claim_app_on, claimant, details, reach_check};
+use claims::{bank, claim_app, claim_app_on, claimant, details, reach_check, reach_claimant};
 
 #[actix_rt::test]
 async fn a_claim_is_checked_then_kept_once_with_a_reference() {
@@ -121,11 +121,7 @@ async fn not_employed_leads_to_the_exit_page_and_stores_nothing() {
 async fn phone_is_asked_for_when_chosen_and_must_be_a_uk_number() {
     let (app, _) = claim_app().await;
     let mut visitor = app.visitor::<Claim>("/claim");
-    visitor.open("/claim").await;
-    let employee = Eligibility {
-        employee: Some(YesNo::Yes),
-    };
-    visitor.submit(&employee).await.assert_step("claimant");
+    reach_claimant(&mut visitor).await;
     visitor
         .submit(&claimant(Contact::Phone, None))
         .await
@@ -266,11 +262,7 @@ async fn a_claim_goes_through_on_memcached() {
 async fn the_phone_is_revealed_beneath_its_option_and_kept_only_when_chosen() {
     let (app, _) = claim_app().await;
     let mut visitor = app.visitor::<Claim>("/claim");
-    visitor.open("/claim").await;
-    let employee = Eligibility {
-        employee: Some(YesNo::Yes),
-    };
-    let page = visitor.submit(&employee).await;
+    let page = reach_claimant(&mut visitor).await;
     // Beneath the phone option, which names it for the page's script.
     let body = page.body();
     let option = body.find("id=\"contact-phone\"").unwrap_or(usize::MAX);
@@ -348,11 +340,7 @@ async fn keep_alive_pushes_the_expiry_back_and_answers_410_once_it_has_passed() 
     use std::time::Duration;
     let (app, _) = claim_app().await;
     let mut visitor = app.visitor::<Claim>("/claim");
-    visitor.open("/claim").await;
-    let employee = Eligibility {
-        employee: Some(YesNo::Yes),
-    };
-    let page = visitor.submit(&employee).await;
+    let page = reach_claimant(&mut visitor).await;
     let token = page.csrf_token().unwrap_or_default();
     let keep_alive = |token: String| {
         move |request: actix_web::test::TestRequest| {

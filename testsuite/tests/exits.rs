@@ -4,13 +4,8 @@
 
 mod common;
 
-use actix_web::App;
 use actix_wizard::page::CompletePage;
-use actix_wizard::testing::TestApp;
-use actix_wizard::{
-    Exit, Finish, FinishError, MemoryStore, Step, Steps, Wizard, WizardConfig, WizardService,
-    WizardSetup,
-};
+use actix_wizard::{Exit, Finish, FinishError, Step, Steps, Wizard, WizardConfig};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -60,17 +55,7 @@ impl Wizard for Entry {
 
 #[actix_rt::test]
 async fn an_answer_that_leads_to_an_exit_is_not_stored_and_a_changed_one_goes_on() {
-    let setup = WizardSetup::new(
-        MemoryStore::default(),
-        common::key(),
-        WizardConfig::default(),
-    );
-    let app = TestApp::new(setup, |setup| {
-        App::new()
-            .wrap(setup.middleware())
-            .service(setup.wizard::<Entry>("/entry"))
-    })
-    .await;
+    let app = common::kit::app_of::<Entry>("/entry", WizardConfig::default()).await;
     let mut visitor = app.visitor::<Entry>("/entry");
     visitor.open("/entry").await;
     let exit = visitor.submit(&Age { years: Some(12) }).await;
@@ -117,11 +102,6 @@ impl Wizard for Clash {
 
 #[test]
 fn an_exit_named_as_a_step_is_refused_when_the_service_is_built() {
-    let panic = std::panic::catch_unwind(|| {
-        let _ = WizardService::<Clash>::new("/clash", WizardConfig::default());
-    })
-    .err()
-    .and_then(|p| p.downcast_ref::<String>().cloned())
-    .unwrap_or_default();
+    let panic = common::kit::refusal_of::<Clash>();
     assert!(panic.contains("exit page `name`"), "{panic}");
 }

@@ -10,7 +10,7 @@ use actix_wizard::page::CompletePage;
 use actix_wizard::testing::TestApp;
 use actix_wizard::{
     Finish, FinishError, MemoryStore, Repeat, Step, Steps, Summary, Wizard, WizardConfig,
-    WizardService, WizardSetup,
+    WizardSetup,
 };
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -234,17 +234,9 @@ async fn a_run_near_its_size_cap_says_so_on_the_list_instead_of_failing() {
 }
 
 fn build(steps: fn() -> Steps<Filing>) -> String {
-    let result = std::panic::catch_unwind(|| {
+    common::kit::panic_of(|| {
         let _ = steps();
-    });
-    match result {
-        Ok(()) => String::new(),
-        Err(panic) => panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_default(),
-    }
+    })
 }
 
 #[test]
@@ -283,12 +275,7 @@ impl Wizard for LastList {
 
 #[test]
 fn a_list_as_the_last_step_is_refused_when_the_service_is_built() {
-    let panic = std::panic::catch_unwind(|| {
-        let _ = WizardService::<LastList>::new("/last", WizardConfig::default());
-    })
-    .err()
-    .and_then(|p| p.downcast_ref::<String>().cloned())
-    .unwrap_or_default();
+    let panic = common::kit::refusal_of::<LastList>();
     assert!(
         panic.contains("list `directors` is the last step"),
         "{panic}"
@@ -367,12 +354,7 @@ impl Wizard for PartialList {
 
 #[test]
 fn an_item_steps_page_that_leaves_a_field_out_is_refused_at_start_up() {
-    let panic = std::panic::catch_unwind(|| {
-        let _ = WizardService::<PartialList>::new("/partial", WizardConfig::default());
-    })
-    .err()
-    .and_then(|p| p.downcast_ref::<String>().cloned())
-    .unwrap_or_default();
+    let panic = common::kit::refusal_of::<PartialList>();
     assert!(
         panic.contains("the page of step `partial` never places field `left_out`"),
         "{panic}"

@@ -4,12 +4,8 @@
 
 mod common;
 
-use actix_web::App;
 use actix_wizard::page::CompletePage;
-use actix_wizard::testing::TestApp;
-use actix_wizard::{
-    Finish, FinishError, MemoryStore, Step, Steps, Wizard, WizardConfig, WizardSetup,
-};
+use actix_wizard::{Finish, FinishError, Step, Steps, Wizard, WizardConfig};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -60,17 +56,7 @@ impl Wizard for Quote {
 
 #[actix_rt::test]
 async fn options_on_a_plain_field_are_offered_checked_and_shown_by_their_labels() {
-    let setup = WizardSetup::new(
-        MemoryStore::default(),
-        common::key(),
-        WizardConfig::default(),
-    );
-    let app = TestApp::new(setup, |setup| {
-        App::new()
-            .wrap(setup.middleware())
-            .service(setup.wizard::<Quote>("/quote"))
-    })
-    .await;
+    let app = common::kit::app_of::<Quote>("/quote", WizardConfig::default()).await;
     let mut visitor = app.visitor::<Quote>("/quote");
     let page = visitor.open("/quote").await;
     let body = page.body();

@@ -12,7 +12,7 @@ pub mod app;
 use actix_session::storage::SessionStore;
 
 use actix_web::{App, cookie::Key, web};
-use actix_wizard::testing::{TestApp, Visitor};
+use actix_wizard::testing::{Seen, TestApp, Visitor};
 use actix_wizard::{Date, MemoryStore, Money, WizardConfig, WizardSetup};
 use app::{
     Bank, Category, Claim, Claimant, Claims, Contact, Eligibility, ExpenseDetails, Journey,
@@ -94,13 +94,20 @@ pub async fn add_expense(visitor: &mut Visitor<'_, Claim>, expense: ExpenseDetai
     item
 }
 
-/// Eligibility and the claimant answered: on a new expense's page.
-pub async fn reach_expenses(visitor: &mut Visitor<'_, Claim>) {
+/// A new claim, eligibility answered yes: on the claimant's page.
+pub async fn reach_claimant<'v>(visitor: &'v mut Visitor<'_, Claim>) -> &'v Seen {
     visitor.open("/claim").await.assert_step("eligibility");
     let employee = Eligibility {
         employee: Some(YesNo::Yes),
     };
-    visitor.submit(&employee).await.assert_step("claimant");
+    let page = visitor.submit(&employee).await;
+    page.assert_step("claimant");
+    page
+}
+
+/// Eligibility and the claimant answered: on a new expense's page.
+pub async fn reach_expenses(visitor: &mut Visitor<'_, Claim>) {
+    reach_claimant(visitor).await;
     visitor
         .submit(&claimant(Contact::Email, None))
         .await

@@ -164,3 +164,36 @@ pub fn assert_told_answers_expired(page: &Seen) {
         page.describe()
     );
 }
+
+/// An application of one wizard `W` at `path`, on the memory store, as a
+/// test of the crate's own mechanisms builds it.
+pub async fn app_of<W: actix_wizard::Wizard>(path: &'static str, config: WizardConfig) -> TestApp {
+    let setup =
+        actix_wizard::WizardSetup::new(actix_wizard::MemoryStore::default(), super::key(), config);
+    TestApp::new(setup, move |setup| {
+        actix_web::App::new()
+            .wrap(setup.middleware())
+            .service(setup.wizard::<W>(path))
+    })
+    .await
+}
+
+/// What `build` panicked with, empty when it did not: a declaration
+/// mistake found at start-up.
+pub fn panic_of(build: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    match std::panic::catch_unwind(build) {
+        Ok(()) => String::new(),
+        Err(panic) => panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default(),
+    }
+}
+
+/// What building the service of wizard `W` panicked with.
+pub fn refusal_of<W: actix_wizard::Wizard>() -> String {
+    panic_of(|| {
+        let _ = actix_wizard::WizardService::<W>::new("/refused", WizardConfig::default());
+    })
+}

@@ -131,6 +131,12 @@ pub struct WizardConfig {
     pub body_min_rate: u64,
     /// Idle time after which an unfinished run expires. Default 30 minutes.
     pub idle_timeout: Duration,
+    /// How long before a run expires its pages warn the visitor, in a
+    /// dialog that offers to keep the answers (the crate's script; without
+    /// JavaScript nothing shows). Must be shorter than
+    /// [`WizardConfig::idle_timeout`]. Default 2 minutes; `None` turns the
+    /// warning off.
+    pub timeout_warning: Option<Duration>,
     /// Largest stored state of one run, in bytes once encrypted (larger:
     /// the step is refused with a page saying so, nothing stored). Default
     /// 64 KiB; about 2,500 with the cookie store, so the cookie stays under
@@ -191,6 +197,7 @@ impl Default for WizardConfig {
             body_idle_timeout: Duration::from_secs(5),
             body_min_rate: 1024,
             idle_timeout: Duration::from_secs(30 * 60),
+            timeout_warning: Some(Duration::from_secs(2 * 60)),
             max_state_bytes: 64 * 1024,
             secure_cookies: true,
             cookie_path: "/".to_owned(),
@@ -310,9 +317,22 @@ impl WizardConfig {
         self
     }
 
-    /// Sets [`WizardConfig::idle_timeout`].
+    /// Sets [`WizardConfig::idle_timeout`]. A timeout warning that would
+    /// not be shorter (the default two minutes before an idle timeout of
+    /// a minute, say) becomes a quarter of it; set the warning after the
+    /// timeout to choose it yourself.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let config = actix_wizard::WizardConfig::default().idle_timeout(Duration::from_secs(60));
+    /// assert_eq!(config.timeout_warning, Some(Duration::from_secs(15)));
+    /// ```
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = timeout;
+        if self.timeout_warning.is_some_and(|before| before >= timeout) {
+            self.timeout_warning = Some(timeout / 4);
+        }
         self
     }
 
@@ -375,6 +395,36 @@ impl WizardConfig {
     pub fn state_at_rest(mut self, at_rest: StateAtRest) -> Self {
         self.state_at_rest = at_rest;
         self
+    }
+
+    /// Sets [`WizardConfig::timeout_warning`]: how long before a run
+    /// expires its pages warn the visitor; `None` turns the warning off.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let config = actix_wizard::WizardConfig::default()
+    ///     .idle_timeout(Duration::from_secs(15 * 60))
+    ///     .timeout_warning(Some(Duration::from_secs(3 * 60)));
+    /// assert_eq!(config.timeout_warning, Some(Duration::from_secs(180)));
+    /// ```
+    pub fn timeout_warning(mut self, before: Option<Duration>) -> Self {
+        self.timeout_warning = before;
+        self
+    }
+
+    /// Refuses, at start-up, settings that cannot work together: a
+    /// timeout warning that would show before the page is even read.
+    pub(crate) fn check(&self, wizard: &str) {
+        if let Some(before) = self.timeout_warning {
+            if before >= self.idle_timeout {
+                panic!(
+                    "wizard `{wizard}`: the timeout warning ({before:?} before) must be shorter \
+                     than the idle timeout ({:?})",
+                    self.idle_timeout
+                );
+            }
+        }
     }
 
     /// Sets [`WizardConfig::security_headers`].

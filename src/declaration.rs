@@ -186,6 +186,7 @@ fn check_page(
         layout,
         fragment: false,
         placed: Some(&placed),
+        timeout: None,
     };
     if let Err(error) = render(&page) {
         panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");

@@ -89,9 +89,9 @@ pub use wizard::{Admission, Finish, FinishError, Wizard, resource, run_of};
 pub mod page {
     pub use crate::check_answers::{Answer, AnswerSection};
     pub use crate::render::{
-        AriaAttributes, Buttons, CheckAnswers, CompletePage, DRAFTS_SCRIPT, DraftsScript,
-        ErrorMessage, ErrorSummary, Field, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop,
-        Progress, ProgressLine, STYLESHEET, SafeHtml,
+        AriaAttributes, Buttons, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field,
+        HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress, ProgressLine, STYLESHEET,
+        SafeHtml, WIZARD_SCRIPT, WizardScript,
     };
     pub use crate::texts::{ProblemWords, Text, Texts};
 }

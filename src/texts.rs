@@ -60,6 +60,24 @@ pub struct Texts {
     pub cancel_button: Text,
     /// An exit page's link back to the question that led there.
     pub exit_back_link: Text,
+    /// The timeout warning's heading ([`crate::WizardConfig::timeout_warning`]).
+    pub timeout_heading: Text,
+    /// Its text: `{time}` is how long is left ("2 minutes").
+    pub timeout_body: Text,
+    /// Its button, which keeps the answers.
+    pub timeout_continue: Text,
+    /// Its heading once the time has run out.
+    pub timeout_gone_heading: Text,
+    /// Its text then, above [`Texts::start_again_link`].
+    pub timeout_gone_body: Text,
+    /// How long is left, in whole minutes: `{n}` of them (more than one).
+    pub timeout_minutes: Text,
+    /// One minute left.
+    pub timeout_minute: Text,
+    /// How long is left in the last minute: `{n}` seconds (more than one).
+    pub timeout_seconds: Text,
+    /// One second left.
+    pub timeout_second: Text,
     /// A list page with no item yet.
     pub list_none: Text,
     /// Beside an item whose steps are not all answered.
@@ -170,6 +188,9 @@ pub struct Texts {
     pub yes_no: Text,
     /// validator's `required`, without a message of its own.
     pub rule_required: Text,
+    /// A required choice left unanswered (radios, checkboxes, a
+    /// drop-down): GOV.UK's "Select …" where a typed answer is "Enter …".
+    pub rule_required_choice: Text,
     /// validator's `email`.
     pub rule_email: Text,
     /// validator's `url`.
@@ -319,6 +340,7 @@ impl Texts {
         choice: Cow::Borrowed("Select one of the options for {label_lower}"),
         yes_no: Cow::Borrowed("{label} must be yes or no"),
         rule_required: Cow::Borrowed("Enter {label_lower}"),
+        rule_required_choice: Cow::Borrowed("Select {label_lower}"),
         rule_email: Cow::Borrowed(
             "Enter an email address in the correct format, like name@example.com",
         ),
@@ -358,6 +380,19 @@ impl Texts {
         change_button: Cow::Borrowed("Save and return to check your answers"),
         cancel_button: Cow::Borrowed("Cancel"),
         exit_back_link: Cow::Borrowed("Change your answer"),
+        timeout_heading: Cow::Borrowed("Do you need more time?"),
+        timeout_body: Cow::Borrowed(
+            "You have not done anything on this form for a while. To protect your information, we will delete your answers in {time}.",
+        ),
+        timeout_continue: Cow::Borrowed("Continue with this form"),
+        timeout_gone_heading: Cow::Borrowed("Your answers have been deleted"),
+        timeout_gone_body: Cow::Borrowed(
+            "You did not do anything on this form for a while, so we deleted your answers to protect your information.",
+        ),
+        timeout_minutes: Cow::Borrowed("{n} minutes"),
+        timeout_minute: Cow::Borrowed("1 minute"),
+        timeout_seconds: Cow::Borrowed("{n} seconds"),
+        timeout_second: Cow::Borrowed("1 second"),
         list_none: Cow::Borrowed("None added yet."),
         list_not_finished: Cow::Borrowed("Not finished"),
         remove: Cow::Borrowed("Remove"),

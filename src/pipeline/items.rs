@@ -21,7 +21,7 @@ use crate::form::RawForm;
 use crate::headers::Client;
 use crate::json;
 use crate::problem::Problem;
-use crate::render::{ListRow, Page, Progress};
+use crate::render::{ListRow, Page};
 use crate::repeat::{ADD_ANOTHER, REMOVE_SEGMENT};
 use crate::run::Run;
 use crate::slot::List;
@@ -210,44 +210,6 @@ impl<W: Wizard> Inner<W> {
             return Ok(json::respond(status, &document));
         }
         self.in_layout(&page, &page.list_body(&rows, full.as_deref()), status)
-    }
-
-    /// A page of the list at `index` titled `title`, posting to `action`.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn page<'p>(
-        &'p self,
-        request: &HttpRequest,
-        run: &'p Run<W>,
-        index: usize,
-        title: &'p str,
-        action: String,
-        values: &'p RawForm,
-        errors: &'p FieldErrors,
-        notice: Option<&'p str>,
-    ) -> Page<'p> {
-        let journey = run.journey();
-        let (current, total) = journey.position(index);
-        Page {
-            title,
-            action,
-            values,
-            errors,
-            csrf_token: run.csrf(),
-            revision: journey.state.as_ref().map_or(0, |state| state.revision),
-            progress: Progress { current, total },
-            notice,
-            has_back: true,
-            is_last: false,
-            button: None,
-            is_change: is_change(request),
-            sections: &[],
-            base: run.base(),
-            fields: &[],
-            texts: &self.config.texts,
-            layout: W::layout,
-            fragment: Client::of(request) == Client::Fragment,
-            placed: None,
-        }
     }
 
     pub(super) fn in_layout(

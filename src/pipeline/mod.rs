@@ -130,6 +130,7 @@ impl<W: Wizard> WizardService<W> {
 
     fn build(path: &str, config: WizardConfig, ledger: Option<Arc<dyn RunLedger>>) -> Self {
         let steps = W::steps();
+        config.check(W::ID);
         declaration::validate::<W>(W::ID, &steps);
         declaration::check_pages::<W>(W::ID, &steps, &config.texts, W::layout);
         let mounted = path.trim_end_matches('/').to_owned();

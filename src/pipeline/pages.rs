@@ -15,11 +15,65 @@ use crate::form::RawForm;
 use crate::headers::Client;
 use crate::json;
 use crate::problem::Problem;
-use crate::render::{CompletePage, Page, Progress};
+use crate::render::{CompletePage, Page, Progress, Timeout};
 use crate::run::Run;
 use crate::wizard::Wizard;
 
 impl<W: Wizard> Inner<W> {
+    /// A page of the step at `index` titled `title`, posting to `action`,
+    /// with what every page of a run shares; each kind of page sets the
+    /// rest (a list's page takes it as it is).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn page<'p>(
+        &'p self,
+        request: &HttpRequest,
+        run: &'p Run<W>,
+        index: usize,
+        title: &'p str,
+        action: String,
+        values: &'p RawForm,
+        errors: &'p FieldErrors,
+        notice: Option<&'p str>,
+    ) -> Page<'p> {
+        let journey = run.journey();
+        let (current, total) = journey.position(index);
+        Page {
+            title,
+            action,
+            values,
+            errors,
+            csrf_token: run.csrf(),
+            revision: journey.state.as_ref().map_or(0, |state| state.revision),
+            progress: Progress { current, total },
+            notice,
+            has_back: true,
+            is_last: false,
+            button: None,
+            is_change: is_change(request),
+            sections: &[],
+            base: run.base(),
+            fields: &[],
+            texts: &self.config.texts,
+            layout: W::layout,
+            fragment: Client::of(request) == Client::Fragment,
+            placed: None,
+            timeout: self.timeout_of(run),
+        }
+    }
+
+    /// When the page's run expires and when to warn, with the warning on
+    /// and something stored.
+    fn timeout_of(&self, run: &Run<W>) -> Option<Timeout> {
+        let warn_before = self.config.timeout_warning?.as_secs();
+        let idle = self.config.idle_timeout.as_secs();
+        let expires_at = run.expires_at(idle)?;
+        Some(Timeout {
+            expires_in: expires_at.saturating_sub(run.now()),
+            warn_before,
+            idle,
+        })
+    }
+
     /// The check-answers sections of the steps completed before the last
     /// one (`index`), each row's Change link landing on the control that
     /// has focus first (a date's day).
@@ -75,33 +129,27 @@ impl<W: Wizard> Inner<W> {
         } else {
             Vec::new()
         };
-        let journey = run.journey();
-        let (current, total) = journey.position(index);
         let mut action = self.step_url(run.base(), index);
-        let change = is_change(request);
-        if change {
+        if is_change(request) {
             action.push_str("?change");
         }
-        let page = Page {
-            title: slot.title(),
+        let page = self.page(
+            request,
+            run,
+            index,
+            slot.title(),
             action,
             values,
             errors,
-            csrf_token: run.csrf(),
-            revision: journey.state.as_ref().map_or(0, |state| state.revision),
-            progress: Progress { current, total },
             notice,
-            has_back: journey.previous(index).is_some(),
+        );
+        let page = Page {
+            has_back: run.journey().previous(index).is_some(),
             is_last,
             button: slot.button(),
-            is_change: change,
             sections: &sections,
-            base: run.base(),
             fields: slot.fields(),
-            texts: &self.config.texts,
-            layout: W::layout,
-            fragment: Client::of(request) == Client::Fragment,
-            placed: None,
+            ..page
         };
         if Client::of(request).is_json() {
             return Ok(json::respond(

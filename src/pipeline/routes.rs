@@ -22,7 +22,7 @@ use crate::csrf::random_id;
 use crate::declaration::{COMPLETE_SEGMENT, KEEP_ALIVE_SEGMENT};
 use crate::headers::Client;
 use crate::problem::Problem;
-use crate::render::{DRAFTS_SCRIPT, DRAFTS_SCRIPT_SEGMENT};
+use crate::render::{SCRIPT_SEGMENT, WIZARD_SCRIPT};
 use crate::run::{TAB_KEY_BYTES, TAB_SEGMENT};
 use crate::schema::SCHEMA_SEGMENT;
 use crate::tabs;
@@ -77,8 +77,8 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         scope = scope.service(readable(&complete_path, on_complete::<W>, &headers));
         // The script that keeps typing as drafts: a file, so that a CSP
         // without `unsafe-inline` allows it.
-        let script_path = format!("/{DRAFTS_SCRIPT_SEGMENT}");
-        scope = scope.service(readable(&script_path, on_drafts_script::<W>, &headers));
+        let script_path = format!("/{SCRIPT_SEGMENT}");
+        scope = scope.service(readable(&script_path, on_script::<W>, &headers));
         // The page's timeout warning keeps the session alive here.
         scope = scope.service(
             web::resource(format!("/{KEEP_ALIVE_SEGMENT}"))
@@ -277,9 +277,9 @@ async fn on_keep_alive<W: Wizard>(
     for_client(&request, &wizard, answer)
 }
 
-/// The drafts script.
-async fn on_drafts_script<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
-    let script = cacheable("text/javascript; charset=utf-8", DRAFTS_SCRIPT);
+/// The wizard's script.
+async fn on_script<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
+    let script = cacheable("text/javascript; charset=utf-8", WIZARD_SCRIPT);
     with_headers(&wizard.config, false, Ok(script))
 }
 

@@ -64,7 +64,7 @@ pub(super) enum Action {
     /// Continue, or (on the last step) finish.
     Next,
     /// What was typed and not sent, saved by the page's script
-    /// ([`crate::page::DRAFTS_SCRIPT`]) as the step's draft.
+    /// ([`crate::page::WIZARD_SCRIPT`]) as the step's draft.
     Draft,
     /// On a visit from the check page: back there, keeping nothing that
     /// was typed (the draft the page's script saved goes too).

@@ -23,15 +23,19 @@ mod list;
 mod parts;
 #[cfg(test)]
 mod tests;
+mod timeout;
 
 pub(crate) use layout::ProblemPage;
 pub use layout::{CompletePage, Layout};
 pub(crate) use list::ListRow;
 use parts::UNDECLARED;
 pub use parts::{
-    AriaAttributes, Buttons, CheckAnswers, DraftsScript, ErrorMessage, ErrorSummary, Field,
-    HiddenFields, Markup, PageTop, Progress, ProgressLine, SafeHtml,
+    AriaAttributes, Buttons, CheckAnswers, ErrorMessage, ErrorSummary, Field, HiddenFields, Markup,
+    PageTop, Progress, ProgressLine, SafeHtml, WizardScript,
 };
+#[cfg(feature = "testing")]
+pub(crate) use timeout::TIMEOUT_DIALOG_ID;
+pub use timeout::{Timeout, TimeoutWarning};
 
 /// The crate's stylesheet: visually hidden text, error states and a plain
 /// readable look for every component. The default layout inlines it; an
@@ -71,6 +75,9 @@ pub struct Page<'a> {
     pub(crate) fragment: bool,
     /// At start-up, the fields the page's template placed.
     pub(crate) placed: Option<&'a RefCell<Vec<String>>>,
+    /// When the page's run expires, and when to warn; none for a run
+    /// not stored, or with the warning off.
+    pub(crate) timeout: Option<Timeout>,
 }
 
 impl<'a> Page<'a> {
@@ -231,11 +238,32 @@ impl<'a> Page<'a> {
         PageTop { page: self }
     }
 
-    /// The `<script>` that keeps what the visitor types as the step's
-    /// draft across a reload or a closed tab ([`DRAFTS_SCRIPT`]): place it
-    /// after the form on a page of your own.
-    pub fn drafts_script(&self) -> DraftsScript<'a> {
-        DraftsScript { base: self.base }
+    /// The `<script>` of the wizard's pages ([`WIZARD_SCRIPT`]): it keeps
+    /// what the visitor types as the step's draft across a reload or a
+    /// closed tab, shows revealed questions only under their chosen
+    /// option, and opens the timeout warning ([`Page::timeout_warning`]).
+    /// Place it after the form on a page of your own.
+    pub fn script(&self) -> WizardScript<'a> {
+        WizardScript { base: self.base }
+    }
+
+    /// The dialog that warns before the run expires and offers to keep
+    /// it ([`crate::WizardConfig::timeout_warning`]); the wizard's script
+    /// ([`Page::script`]) opens it. [`Page::in_layout`] places it,
+    /// so a page of your own has it too.
+    pub fn timeout_warning(&self) -> TimeoutWarning<'a> {
+        TimeoutWarning {
+            timeout: self.timeout,
+            base: self.base,
+            texts: self.texts,
+        }
+    }
+
+    /// When the page's run expires, as its store last set it, and when
+    /// the page warns; `None` for a run with nothing stored yet, or with
+    /// the warning off.
+    pub fn timeout(&self) -> Option<Timeout> {
+        self.timeout
     }
 
     /// The form's buttons: Continue (or the last step's finish button) and
@@ -268,7 +296,7 @@ impl<'a> Page<'a> {
         }
         self.buttons().write_into(&mut out);
         out.push_str("</form>\n");
-        self.drafts_script().write_into(&mut out);
+        self.script().write_into(&mut out);
         out
     }
 
@@ -279,33 +307,39 @@ impl<'a> Page<'a> {
         self.in_layout(&body)
     }
 
-    /// `body` (a step template's own content) inside the wizard's layout,
-    /// titled with [`Page::document_title`]; the body alone when htmx
+    /// `body` (a step template's own content) and the page's timeout
+    /// warning ([`Page::timeout_warning`]) inside the wizard's layout,
+    /// titled with [`Page::document_title`]; without the layout when htmx
     /// asked for the page to swap it in ([`Page::is_fragment`]).
     pub fn in_layout(&self, body: &str) -> Result<String, askama::Error> {
+        let mut whole = String::with_capacity(body.len() + 1024);
+        whole.push_str(body);
+        self.timeout_warning().write_into(&mut whole);
         if self.fragment {
-            return Ok(body.to_owned());
+            return Ok(whole);
         }
         let title = self.document_title();
         (self.layout)(&Layout {
             title: &title,
-            body,
+            body: &whole,
             texts: self.texts,
         })
     }
 }
 
-/// The script that saves what a visitor typed and did not send as the
-/// step's draft (after a pause in typing, and as a beacon when the page is
-/// hidden or left), so that a reload or a closed tab keeps it. The wizard
+/// The script of the wizard's pages. It saves what a visitor typed and
+/// did not send as the step's draft (after a pause in typing, and as a
+/// beacon when the page is hidden or left), so that a reload or a closed
+/// tab keeps it; it hides a revealed question until its option is chosen;
+/// and it opens the timeout warning before the run expires. The wizard
 /// serves it at `{base}/wizard.js`; the default page places it
-/// ([`Page::drafts_script`]). No build step, no framework; a
+/// ([`Page::script`]). No build step, no framework; a
 /// Content-Security-Policy without `unsafe-inline` allows it.
-pub const DRAFTS_SCRIPT: &str = include_str!("../../templates/wizard/drafts.js");
+pub const WIZARD_SCRIPT: &str = include_str!("../../templates/wizard/wizard.js");
 
-/// The URL segment the wizard serves [`DRAFTS_SCRIPT`] at (a step name
+/// The URL segment the wizard serves [`WIZARD_SCRIPT`] at (a step name
 /// cannot contain a dot).
-pub(crate) const DRAFTS_SCRIPT_SEGMENT: &str = "wizard.js";
+pub(crate) const SCRIPT_SEGMENT: &str = "wizard.js";
 
 /// The hidden field that carries the revision of the state a form was
 /// shown on, which a draft saved by the page's script must match.

@@ -16,7 +16,7 @@ use crate::field_errors::{FieldError, FieldErrors};
 use crate::form::RawForm;
 use crate::texts::{Texts, fill};
 
-use super::{DRAFTS_SCRIPT_SEGMENT, Page, REVISION_FIELD};
+use super::{Page, REVISION_FIELD, SCRIPT_SEGMENT, TimeoutWarning};
 
 /// The declaration of a field a hand-written step does not declare: a
 /// text input.
@@ -181,7 +181,8 @@ macro_rules! display_by_writing {
 
 display_by_writing!(
     ErrorSummary<'_>,
-    DraftsScript<'_>,
+    WizardScript<'_>,
+    TimeoutWarning<'_>,
     ProgressLine<'_>,
     PageTop<'_, '_>,
     Buttons<'_>,
@@ -369,18 +370,18 @@ impl PageTop<'_, '_> {
     }
 }
 
-/// The `<script>` element of [`super::DRAFTS_SCRIPT`].
-pub struct DraftsScript<'a> {
+/// The `<script>` element of [`super::WIZARD_SCRIPT`].
+pub struct WizardScript<'a> {
     pub(super) base: &'a str,
 }
 
-impl DraftsScript<'_> {
+impl WizardScript<'_> {
     /// Writes the element.
     pub(crate) fn write_into(&self, out: &mut String) {
         out.push_str("<script src=\"");
         escape_into(out, self.base);
         out.push('/');
-        out.push_str(DRAFTS_SCRIPT_SEGMENT);
+        out.push_str(SCRIPT_SEGMENT);
         out.push_str("\" defer></script>\n");
     }
 }

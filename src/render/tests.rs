@@ -26,6 +26,7 @@ fn page_with<'a>(values: &'a RawForm, errors: &'a FieldErrors) -> Page<'a> {
         layout: |layout| Ok(layout.default_document()),
         fragment: false,
         placed: None,
+        timeout: None,
     }
 }
 

@@ -304,6 +304,19 @@ impl<W: Wizard> Run<W> {
         unix_seconds(self.at)
     }
 
+    /// When the run expires (Unix seconds) as the store keeps it after
+    /// this request: a whole idle timeout from now when the request writes
+    /// the state, else from the state's last write. `None` while the run
+    /// stores nothing.
+    pub fn expires_at(&self, idle_secs: u64) -> Option<u64> {
+        let state = self.journey.state.as_ref().filter(|_| self.stored)?;
+        let written = match self.journey.changed {
+            true => self.now(),
+            false => state.seen,
+        };
+        Some(written.saturating_add(idle_secs))
+    }
+
     /// The run's state, created now if it has none yet.
     pub fn state_mut(&mut self) -> &mut WizardState {
         if !self.stored {

@@ -37,7 +37,22 @@ fn collapse(text: &str) -> String {
 }
 
 fn text_of(element: ElementRef<'_>) -> String {
-    collapse(&element.text().collect::<String>())
+    let mut text = String::new();
+    for node in element.descendants() {
+        let Some(words) = node.value().as_text() else {
+            continue;
+        };
+        // A closed `<dialog>` (the timeout warning) says nothing yet.
+        let closed = node
+            .ancestors()
+            .take_while(|above| above.id() != element.id())
+            .filter_map(|above| above.value().as_element())
+            .any(|above| above.name() == "dialog" && above.attr("open").is_none());
+        if !closed {
+            text.push_str(words);
+        }
+    }
+    collapse(&text)
 }
 
 /// `value` quoted for a CSS attribute selector.
@@ -315,6 +330,21 @@ impl Seen {
             .select(&selector("form button[name=\"action\"]"))
             .map(|b| (b.value().attr("value").unwrap_or("").to_owned(), text_of(b)))
             .collect()
+    }
+
+    /// Seconds from the page's rendering until its run expires, as its
+    /// timeout warning says ([`crate::WizardConfig::timeout_warning`]):
+    /// `None` when the page has no warning (nothing stored yet, or the
+    /// warning off).
+    pub fn expires_in(&self) -> Option<u64> {
+        let id = crate::render::TIMEOUT_DIALOG_ID;
+        self.html
+            .select(&selector(&format!("dialog#{id}")))
+            .next()?
+            .value()
+            .attr("data-expires-in")?
+            .parse()
+            .ok()
     }
 
     /// The form's hidden CSRF token, as the page carries it (to build a

@@ -519,3 +519,99 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     check("claim submitted").await;
     s.close().await;
 }
+
+/// Whether the timeout warning's dialog is open in the current tab.
+async fn warning_open(s: &Session) -> bool {
+    s.script("const d = document.getElementById('wizard-timeout'); return !!(d && d.open)")
+        .await
+        == json!(true)
+}
+
+/// Waits until the current tab's timeout warning is open (`open`) or
+/// closed.
+async fn wait_for_warning(s: &Session, open: bool, what: &str) {
+    common::wait::until(what, || async { warning_open(s).await == open }).await;
+}
+
+/// The timeout warning with a one-minute idle timeout that warns 50
+/// seconds before: it opens about ten seconds after the run was last
+/// written, in every tab of the run, with the focus on its heading;
+/// Continue in one tab keeps the run and closes the dialogs of both;
+/// Escape asks too, and once the session is gone the dialog says so.
+#[actix_rt::test]
+async fn the_timeout_warning_asks_every_tab_and_continue_in_one_closes_both() {
+    use std::time::Duration;
+    let config = common::config()
+        .idle_timeout(Duration::from_secs(60))
+        .timeout_warning(Some(Duration::from_secs(50)));
+    let Some(s) = open_with(config).await else {
+        return;
+    };
+    s.goto("/claim").await;
+    s.click("#employee").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/claimant");
+    let first = s.client.window().await.unwrap_or_else(|e| panic!("{e}"));
+    let opened = s
+        .client
+        .new_window(true)
+        .await
+        .unwrap_or_else(|e| panic!("new tab: {e}"));
+    let switch = |handle| {
+        let client = s.client.clone();
+        async move {
+            client
+                .switch_to_window(handle)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    switch(opened.handle.clone()).await;
+    s.goto("/claim/claimant").await;
+    wait_for_warning(&s, true, "the second tab warns").await;
+    let focused = s.script("return document.activeElement.id").await;
+    assert_eq!(focused, json!("wizard-timeout-heading"));
+    let said = s.find("#wizard-timeout-text").await.text().await;
+    let said = said.unwrap_or_default();
+    assert!(
+        said.contains("we will delete your answers in") && said.contains("second"),
+        "{said}"
+    );
+    s.record("claim-timeout-warning").await;
+    let expiry = "return Number(localStorage.getItem('actix-wizard-expiry:/claim/keep-alive'))";
+    let before = s.script(expiry).await.as_f64().unwrap_or(0.0);
+
+    // Continue in the first tab keeps the run: both dialogs close.
+    switch(first).await;
+    wait_for_warning(&s, true, "the first tab warns").await;
+    s.click("#wizard-timeout .timeout__continue").await;
+    wait_for_warning(&s, false, "Continue closes the first tab's warning").await;
+    switch(opened.handle).await;
+    wait_for_warning(&s, false, "the second tab's warning closes").await;
+    let after = s.script(expiry).await.as_f64().unwrap_or(0.0);
+    assert!(after > before, "the expiry moved from {before} to {after}");
+
+    // The session gone, Escape asks to continue and hears it is too late.
+    s.client
+        .delete_all_cookies()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_warning(&s, true, "the second tab warns again").await;
+    let active = s
+        .client
+        .active_element()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    active
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    common::wait::until("the warning says the answers are gone", || async {
+        s.text().await.contains("Your answers have been deleted")
+    })
+    .await;
+    assert!(warning_open(&s).await, "the dialog closed instead");
+    s.find("#wizard-timeout a[href='/claim']").await;
+    s.assert_accessible("the timeout warning, too late").await;
+    s.close().await;
+}

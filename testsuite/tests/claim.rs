@@ -374,3 +374,62 @@ async fn keep_alive_pushes_the_expiry_back_and_answers_410_once_it_has_passed() 
         .await
         .assert_status(405);
 }
+
+/// A page's timeout warning counts from the run's real expiry, as the
+/// store last set it: a page read soon after a write does not push it
+/// back (only every eighth of the idle timeout does), and a page with
+/// nothing stored has no warning.
+#[actix_rt::test]
+async fn the_timeout_warning_counts_from_the_expiry_the_store_last_set() {
+    use std::time::Duration;
+    let (app, _) = claim_app().await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    let first = visitor.open("/claim").await;
+    assert_eq!(first.expires_in(), None, "{}", first.describe());
+    let page = reach_claimant(&mut visitor).await;
+    assert_eq!(page.expires_in(), Some(30 * 60), "{}", page.describe());
+    // 100 seconds on, a page read leaves the expiry where it was.
+    app.clock().advance(Duration::from_secs(100));
+    let read = visitor.open("/claim/claimant").await;
+    assert_eq!(read.expires_in(), Some(30 * 60 - 100));
+    // An eighth of the idle timeout on, reading the page keeps the run.
+    app.clock().advance(Duration::from_secs(150));
+    let kept = visitor.open("/claim/claimant").await;
+    assert_eq!(kept.expires_in(), Some(30 * 60));
+    // The warning is a closed dialog that asks before the answers go.
+    assert!(kept.body().contains("data-warn=\"120\""), "{}", kept.body());
+    assert!(
+        kept.body()
+            .contains("data-keep-alive=\"/claim/keep-alive\"")
+    );
+    assert!(kept.body().contains("Do you need more time?"));
+    assert!(
+        !kept.text().contains("Do you need more time?"),
+        "a closed dialog says nothing"
+    );
+}
+
+#[actix_rt::test]
+async fn the_timeout_warning_can_be_turned_off_and_must_come_before_the_expiry() {
+    use actix_wizard::WizardConfig;
+    use std::time::Duration;
+    let config = WizardConfig::default().timeout_warning(None);
+    let app = common::kit::app_of::<Claim>("/claim", config).await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    let page = reach_claimant(&mut visitor).await;
+    assert_eq!(page.expires_in(), None, "{}", page.describe());
+    assert!(!page.body().contains("<dialog"));
+
+    let panic = common::kit::panic_of(|| {
+        let late = WizardConfig::default()
+            .idle_timeout(Duration::from_secs(60))
+            .timeout_warning(Some(Duration::from_secs(60)));
+        let _ = actix_wizard::WizardService::<Claim>::new("/claim", late);
+    });
+    assert!(
+        panic.contains(
+            "the timeout warning (60s before) must be shorter than the idle timeout (60s)"
+        ),
+        "{panic}"
+    );
+}

@@ -58,6 +58,15 @@ impl Kind {
         )
     }
 
+    /// Whether the visitor answers by choosing, not typing: radios,
+    /// checkboxes, a checkbox, a drop-down.
+    pub fn is_choice(self) -> bool {
+        matches!(
+            self,
+            Self::Radios | Self::Checkboxes | Self::Checkbox | Self::Select
+        )
+    }
+
     /// Whether the field is a group of controls inside a `<fieldset>`.
     pub fn is_group(self) -> bool {
         matches!(

@@ -209,7 +209,7 @@ fn collect(
             ValidationErrorsKind::Field(list) => {
                 if let Some(first) = list.first() {
                     let label = spec.map_or_else(|| humanize(&path), |s| s.named().to_owned());
-                    let message = message_for(first, &label, texts);
+                    let message = message_for(first, &label, spec, texts);
                     out.add_coded(path, None, message, Some(first.code.to_string()));
                 }
             }
@@ -270,14 +270,28 @@ pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> St
 
 /// The message of a validator error: its own, or the table's default for
 /// its code, naming the field (never the rejected value, which may be a
-/// password).
-pub(crate) fn message_for(error: &ValidationError, label: &str, texts: &Texts) -> String {
+/// password). As GOV.UK words them: an unanswered choice is "Select …",
+/// not "Enter …"; a length rule on an empty answer is "Enter …"; a range's
+/// bounds carry the field's prefix and suffix ("£500").
+pub(crate) fn message_for(
+    error: &ValidationError,
+    label: &str,
+    spec: Option<&FieldSpec>,
+    texts: &Texts,
+) -> String {
     if let Some(message) = &error.message {
         return message.to_string();
     }
     let param = |name: &str| error.params.get(name).map(|v| v.to_string());
+    let is_choice = spec.is_some_and(|spec| spec.kind.is_choice());
+    let empty = error
+        .params
+        .get("value")
+        .is_some_and(|value| value.as_str() == Some(""));
     let template: &str = match error.code.as_ref() {
+        "required" if is_choice => &texts.rule_required_choice,
         "required" => &texts.rule_required,
+        "length" if empty => &texts.rule_required,
         "email" => &texts.rule_email,
         "url" => &texts.rule_url,
         "must_match" => &texts.rule_must_match,
@@ -301,8 +315,26 @@ pub(crate) fn message_for(error: &ValidationError, label: &str, texts: &Texts) -
         },
         _ => &texts.rule_format,
     };
-    let min = param("min").map_or_else(String::new, |n| readable_number(&n, texts));
-    let max = param("max").map_or_else(String::new, |n| readable_number(&n, texts));
+    let bound = |name: &str| {
+        let Some(number) = param(name) else {
+            return String::new();
+        };
+        let number = readable_number(&number, texts);
+        match (error.code.as_ref(), spec) {
+            ("range", Some(spec)) => {
+                let prefix = spec.prefix.unwrap_or("");
+                // A word after a number takes a space ("12 miles"), a sign
+                // does not ("50%").
+                let gap = match spec.suffix {
+                    Some(word) if word.starts_with(char::is_alphabetic) => " ",
+                    _ => "",
+                };
+                format!("{prefix}{number}{gap}{}", spec.suffix.unwrap_or(""))
+            }
+            _ => number,
+        }
+    };
+    let (min, max) = (bound("min"), bound("max"));
     fill(template, &[("label", label), ("min", &min), ("max", &max)])
 }
 
@@ -339,6 +371,7 @@ pub(crate) fn readable_number(number: &str, texts: &Texts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::field::Kind;
     use validator::Validate;
 
     #[derive(Validate)]
@@ -382,6 +415,45 @@ mod tests {
             Some("Name must be between 2 and 5 characters")
         );
         assert_eq!(errors.get("age"), Some("Age must be 13 to 120"));
+    }
+
+    #[test]
+    fn default_messages_are_worded_for_the_kind_of_field() {
+        let texts = Texts::english();
+        let error = |code: &'static str, params: &[(&'static str, serde_json::Value)]| {
+            let mut error = ValidationError::new(code);
+            for (name, value) in params {
+                error.add_param((*name).into(), value);
+            }
+            error
+        };
+        let radios = FieldSpec::new("usage", "Use", Kind::Radios);
+        let required = error("required", &[]);
+        let chosen = message_for(&required, "what you use the car for", Some(&radios), texts);
+        assert_eq!(chosen, "Select what you use the car for");
+        let text = FieldSpec::new("name", "Full name", Kind::Text);
+        let typed = message_for(&required, "Full name", Some(&text), texts);
+        assert_eq!(typed, "Enter full name");
+        // A length rule on an empty answer asks for one.
+        let short = error("length", &[("min", 1.into()), ("max", 70.into())]);
+        let empty = error("length", &[("min", 1.into()), ("value", "".into())]);
+        assert_eq!(
+            message_for(&empty, "Full name", Some(&text), texts),
+            "Enter full name"
+        );
+        let long = message_for(&short, "Full name", Some(&text), texts);
+        assert_eq!(long, "Full name must be between 1 and 70 characters");
+        // A range's bounds carry the field's unit.
+        let range = error("range", &[("min", 500.into()), ("max", 250_000.into())]);
+        let pounds = FieldSpec::new("value", "Value", Kind::Number).prefix("£");
+        let worth = message_for(&range, "the value of the car", Some(&pounds), texts);
+        assert_eq!(
+            worth,
+            "The value of the car must be between £500 and £250,000"
+        );
+        let miles = FieldSpec::new("miles", "Miles", Kind::Number).suffix("miles");
+        let far = message_for(&range, "Distance", Some(&miles), texts);
+        assert_eq!(far, "Distance must be between 500 miles and 250,000 miles");
     }
 
     #[test]

@@ -64,7 +64,11 @@ pub(crate) fn settle_errors(
             .any(|value| !value.trim().is_empty());
         let shown = !hidden.contains(&spec.name);
         if shown && !answered && !spec.optional && errors.find(spec.name).is_none() {
-            let message = fill(&texts.rule_required, &[("label", spec.named())]);
+            let template = match spec.kind.is_choice() {
+                true => &texts.rule_required_choice,
+                false => &texts.rule_required,
+            };
+            let message = fill(template, &[("label", spec.named())]);
             errors.add_coded(spec.name.to_owned(), None, message, Some("required".into()));
         }
     }

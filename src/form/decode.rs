@@ -347,10 +347,23 @@ impl ValueDeserializer<'_> {
     }
 }
 
+/// A number as people type it, without the commas and spaces that group
+/// its digits ("12,000", "1 500"), as GOV.UK asks forms to accept.
+fn ungrouped(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(|c: char| c == ',' || c.is_whitespace()) {
+        text.chars()
+            .filter(|c| *c != ',' && !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 macro_rules! lenient_integer {
     ($($method:ident $visit:ident $ty:ty),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-            let text = self.text();
+            let text = ungrouped(self.text());
             match text.parse::<$ty>() {
                 Ok(n) => visitor.$visit(n),
                 Err(_) => {
@@ -370,7 +383,7 @@ macro_rules! lenient_integer {
 macro_rules! lenient_float {
     ($($method:ident $visit:ident $ty:ty),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-            match self.text().parse::<$ty>() {
+            match ungrouped(self.text()).parse::<$ty>() {
                 Ok(n) if n.is_finite() => visitor.$visit(n),
                 _ => {
                     self.report.mismatch(self.field, Mismatch::Number);

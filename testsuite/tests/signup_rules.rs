@@ -220,8 +220,8 @@ async fn profile_rules() {
     let long_bio = "b".repeat(501);
     let display = "Display name must be between 1 and 40 characters";
     let invalid: &[(&str, Option<&str>, &str)] = &[
-        ("display_name", None, display),
-        ("display_name", Some("    "), display),
+        ("display_name", None, "Enter display name"),
+        ("display_name", Some("    "), "Enter display name"),
         ("display_name", Some(&long_name), display),
         ("age", None, "Enter your age"),
         ("age", Some("abc"), "Enter a whole number"),

@@ -159,3 +159,13 @@ mod dates {
         );
     }
 }
+
+#[test]
+fn numbers_are_read_with_their_digits_grouped() {
+    let decoded = decode::<Profile>(&form("age=12%2C000&height=1+2+0")).unwrap();
+    assert_eq!(decoded.value.age, Some(12_000));
+    assert_eq!(decoded.value.height, 120);
+    assert!(decoded.mismatches.is_empty(), "{:?}", decoded.mismatches);
+    let wrong = decode::<Profile>(&form("age=12.000%2C5&height=1")).unwrap();
+    assert_eq!(wrong.mismatches, [("age", Mismatch::WholeNumber)]);
+}

@@ -61,6 +61,8 @@ mod tabs;
 pub mod testing;
 mod text_input;
 mod texts;
+#[cfg(feature = "uploads")]
+pub mod upload;
 mod visitor;
 mod wizard;
 

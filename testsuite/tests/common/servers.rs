@@ -273,3 +273,52 @@ pub async fn memcached() -> Option<(actix_wizard::store::MemcachedStore, Option<
         }
     }
 }
+
+/// The EICAR anti-virus test string (harmless, and found by every
+/// scanner), put together here so that this file is not itself found.
+pub fn eicar() -> Vec<u8> {
+    let halves = [
+        r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-",
+        "STANDARD-ANTIVIRUS-TEST-FILE!$H+H*",
+    ];
+    halves.concat().into_bytes()
+}
+
+/// A ClamAV daemon of this test's own on a free port, with a database of
+/// one body signature: the EICAR string anywhere in a file (so that a PDF
+/// with it inside passes the type check and is caught by the scan). No
+/// virus database is downloaded; clamd starts in about a second with it.
+pub fn own_clamd() -> Option<ServerProcess> {
+    let Some(program) = ["clamd", "/usr/sbin/clamd"].into_iter().find(|program| {
+        Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok()
+    }) else {
+        skip("no clamd (apt-get install clamav-daemon)");
+        return None;
+    };
+    let port = free_port();
+    let dir = TempDir::new("clamd");
+    let database = dir.0.join("db");
+    std::fs::create_dir_all(&database).unwrap_or_else(|e| panic!("{e}"));
+    let hex: String = eicar().iter().map(|b| format!("{b:02x}")).collect();
+    let signature = format!("ActixWizard.Test.EICAR:0:*:{hex}\n");
+    std::fs::write(database.join("test.ndb"), signature).unwrap_or_else(|e| panic!("{e}"));
+    let config = format!(
+        "DatabaseDirectory {}\nTCPSocket {port}\nTCPAddr 127.0.0.1\nForeground yes\n\
+         LogFile {}\nUser root\nStreamMaxLength 30M\n",
+        database.display(),
+        dir.0.join("clamd.log").display(),
+    );
+    let path = dir.0.join("clamd.conf");
+    std::fs::write(&path, config).unwrap_or_else(|e| panic!("{e}"));
+    let args = vec!["-c".into(), path.display().to_string()];
+    let server = ServerProcess::start(program, args, port, Some(dir));
+    if server.is_none() {
+        skip("clamd could not be started");
+    }
+    server
+}

@@ -25,10 +25,7 @@ pub(crate) async fn read_form(
     config: &WizardConfig,
 ) -> Result<RawForm, Problem> {
     let kind = body_kind(request).ok_or(Problem::WrongType)?;
-    let pace = Pace {
-        idle: config.body_idle_timeout,
-        min_rate: config.body_min_rate,
-    };
+    let pace = Pace::of(config);
     let body = read_body(request, payload, config.body_limit, pace).await?;
     let limits = FormLimits {
         max_fields: config.max_fields,
@@ -68,18 +65,26 @@ fn body_kind(request: &HttpRequest) -> Option<BodyKind> {
 }
 
 /// How slowly a body may arrive.
-#[derive(Clone, Copy)]
-struct Pace {
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pace {
     /// Longest wait for the next bytes.
-    idle: Duration,
+    pub(crate) idle: Duration,
     /// Slowest average, in bytes a second, once the body has been
     /// arriving for longer than `idle`.
-    min_rate: u64,
+    pub(crate) min_rate: u64,
 }
 
 impl Pace {
+    /// How slowly `config` lets a body arrive.
+    pub(crate) fn of(config: &WizardConfig) -> Self {
+        Self {
+            idle: config.body_idle_timeout,
+            min_rate: config.body_min_rate,
+        }
+    }
+
     /// Whether `received` bytes in `elapsed` is too slow.
-    fn too_slow(&self, received: usize, elapsed: Duration) -> bool {
+    pub(crate) fn too_slow(&self, received: usize, elapsed: Duration) -> bool {
         if elapsed <= self.idle {
             return false;
         }

@@ -51,6 +51,11 @@ pub(crate) enum Problem {
     Internal,
     /// The session store did not answer.
     StoreDown,
+    /// An uploaded file could not be checked or kept (the virus scanner
+    /// or the staging store did not answer): 503, the run kept, the file
+    /// not.
+    #[cfg(feature = "uploads")]
+    UploadUnavailable,
 }
 
 impl Problem {
@@ -69,6 +74,8 @@ impl Problem {
             Self::FinishFailed | Self::FinishUnavailable => &texts.finish_failed,
             Self::Internal => &texts.internal,
             Self::StoreDown => &texts.store_down,
+            #[cfg(feature = "uploads")]
+            Self::UploadUnavailable => &texts.upload_unavailable,
         }
     }
 
@@ -99,6 +106,8 @@ impl Problem {
             Self::FinishUnavailable => "finish-unavailable",
             Self::Internal => "internal",
             Self::StoreDown => "store-down",
+            #[cfg(feature = "uploads")]
+            Self::UploadUnavailable => "upload-unavailable",
         }
     }
 
@@ -133,9 +142,15 @@ impl Problem {
                     .headers_mut()
                     .insert(ALLOW, HeaderValue::from_static(allow));
             }
-            // The rest of the body may never come: the connection cannot
-            // carry another request.
-            Self::SlowBody => response
+            #[cfg(feature = "uploads")]
+            Self::UploadUnavailable => {
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("30"));
+            }
+            // The rest of the body may never come (or is too large to
+            // read): the connection cannot carry another request.
+            Self::SlowBody | Self::TooLarge => response
                 .head_mut()
                 .set_connection_type(ConnectionType::Close),
             _ => {}
@@ -185,6 +200,8 @@ impl ResponseError for Problem {
             Self::SlowBody => StatusCode::REQUEST_TIMEOUT,
             Self::FinishFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::StoreDown | Self::FinishUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            #[cfg(feature = "uploads")]
+            Self::UploadUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -270,6 +270,9 @@ pub struct Texts {
     pub internal: ProblemWords,
     /// The 503 page of a store that did not answer.
     pub store_down: ProblemWords,
+    /// The 503 page of a file that could not be checked for viruses or
+    /// kept (feature `uploads`).
+    pub upload_unavailable: ProblemWords,
 }
 
 impl Default for Texts {
@@ -456,6 +459,10 @@ impl Texts {
         store_down: ProblemWords::new(
             "Sorry, the service is unavailable",
             "We cannot reach the place where your answers are kept. Your answers are safe: try again in a few minutes and you will continue where you left off.",
+        ),
+        upload_unavailable: ProblemWords::new(
+            "Your file could not be uploaded",
+            "We could not check your file for viruses just now, so it was not kept. Your other answers are safe. Go back and try again in a few minutes.",
         ),
     };
 

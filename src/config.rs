@@ -172,6 +172,10 @@ pub struct WizardConfig {
     pub texts: Arc<Texts>,
     /// Who is told what happens in runs. Default: nobody.
     pub(crate) events: EventHooks,
+    /// Where uploaded files go (feature `uploads`); a wizard with a file
+    /// field needs it. Default: none.
+    #[cfg(feature = "uploads")]
+    pub uploads: Option<crate::upload::Uploads>,
     /// The element htmx swaps a step into when the wizard sends it on to
     /// another step (`HX-Location`'s target): the element the layout
     /// places the body in. Default `#main`, as the crate's default layout.
@@ -208,6 +212,8 @@ impl Default for WizardConfig {
             clock: SharedClock(Arc::new(SystemClock)),
             texts: Arc::new(Texts::default()),
             events: EventHooks::default(),
+            #[cfg(feature = "uploads")]
+            uploads: None,
             htmx_target: "#main".to_owned(),
             runs_per_tab: false,
             max_runs: 5,
@@ -425,6 +431,14 @@ impl WizardConfig {
                 );
             }
         }
+    }
+
+    /// Sets [`WizardConfig::uploads`]: where files go, whether they are
+    /// scanned, how large they may be.
+    #[cfg(feature = "uploads")]
+    pub fn uploads(mut self, uploads: crate::upload::Uploads) -> Self {
+        self.uploads = Some(uploads);
+        self
     }
 
     /// Sets [`WizardConfig::security_headers`].

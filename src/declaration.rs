@@ -228,6 +228,38 @@ fn claim_id<W: 'static>(id: &'static str) {
     );
 }
 
+/// Refuses, at start-up, a wizard with a file field where uploads have
+/// nowhere to go.
+///
+/// # Panics
+///
+/// Naming the step and the field, when a step (or an item's step) has a
+/// file field and the configuration has no uploads
+/// ([`crate::WizardConfig::uploads`], feature `uploads`).
+pub(crate) fn check_files<W: 'static>(id: &str, steps: &Steps<W>, config: &crate::WizardConfig) {
+    #[cfg(feature = "uploads")]
+    if config.uploads.is_some() {
+        return;
+    }
+    #[cfg(not(feature = "uploads"))]
+    let _ = config;
+    for slot in &steps.slots {
+        let mut pages = vec![(slot.name(), slot.fields())];
+        if let Some(list) = slot.list() {
+            pages.extend((0..list.step_count()).map(|k| (list.step(k).name, list.step(k).fields)));
+        }
+        for (step, fields) in pages {
+            if let Some(field) = fields.iter().find(|f| f.kind == crate::field::Kind::File) {
+                panic!(
+                    "wizard `{id}`: step `{step}` has a file field (`{}`): say where files go with \
+                     WizardConfig::uploads (feature `uploads`)",
+                    field.name
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

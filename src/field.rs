@@ -42,6 +42,8 @@ pub enum Kind {
     Select,
     /// A date, as day, month and year inputs.
     Date,
+    /// A file the visitor uploads (feature `uploads`: `actix_wizard::upload::Upload`).
+    File,
     /// An amount of money ([`crate::Money`]): a text input behind a `£`
     /// (`inputmode="decimal"`, no spellcheck) unless the field gives a
     /// prefix of its own.
@@ -291,6 +293,10 @@ pub struct FieldSpec {
     /// ("your date of birth"), when the label is a question
     /// ([`FieldSpec::subject`]).
     pub subject: Option<&'static str>,
+    /// A file field's kinds of file, by name ([`FieldSpec::accept`]).
+    pub accept: Option<&'static str>,
+    /// A file field's largest file, in bytes ([`FieldSpec::max_size`]).
+    pub max_size: Option<u64>,
 }
 
 /// A validator rule of a field, as `#[derive(Step)]` reads it from
@@ -363,7 +369,24 @@ impl FieldSpec {
             rules: &[],
             revealed_by: None,
             subject: None,
+            accept: None,
+            max_size: None,
         }
+    }
+
+    /// A file field's kinds of file, by name, apart by commas (`"pdf,
+    /// jpeg, png"`, the default); the file's content decides, never its
+    /// name.
+    pub const fn accept(mut self, kinds: &'static str) -> Self {
+        self.accept = Some(kinds);
+        self
+    }
+
+    /// A file field's largest file, in bytes (default: the upload
+    /// configuration's, 10 MiB).
+    pub const fn max_size(mut self, bytes: u64) -> Self {
+        self.max_size = Some(bytes);
+        self
     }
 
     /// What the field's default messages and the check page's hidden

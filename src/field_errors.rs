@@ -255,6 +255,7 @@ pub(crate) fn type_message(mismatch: Mismatch, label: &str, texts: &Texts) -> St
         Mismatch::Text(TextProblem::Invisible) => {
             (&texts.text_invisible, String::new(), String::new())
         }
+        Mismatch::File => (&texts.file_gone, String::new(), String::new()),
         Mismatch::Money(problem) => {
             let template = match problem {
                 MoneyProblem::Missing => &texts.money_missing,
@@ -284,11 +285,13 @@ pub(crate) fn message_for(
     }
     let param = |name: &str| error.params.get(name).map(|v| v.to_string());
     let is_choice = spec.is_some_and(|spec| spec.kind.is_choice());
+    let is_file = spec.is_some_and(|spec| spec.kind == crate::field::Kind::File);
     let empty = error
         .params
         .get("value")
         .is_some_and(|value| value.as_str() == Some(""));
     let template: &str = match error.code.as_ref() {
+        "required" if is_file => &texts.file_missing,
         "required" if is_choice => &texts.rule_required_choice,
         "required" => &texts.rule_required,
         "length" if empty => &texts.rule_required,

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value, json};
 
+use crate::components::held_parts;
 use crate::csrf::CSRF_FIELD;
 use crate::date::DATE_PARTS;
 use crate::field::{FieldSpec, Kind};
@@ -183,6 +184,12 @@ fn field(page: &Page<'_>, spec: &FieldSpec) -> Value {
             }
             Value::Object(parts)
         }
+        // The file the run holds: its name and size, never its key. A new
+        // file comes as a `multipart/form-data` part of this name.
+        Kind::File => match values.first(spec.name).and_then(held_parts) {
+            Some(held) => json!({ "name": held.name, "size": held.size }),
+            None => Value::Null,
+        },
         _ => Value::String(values.first(spec.name).unwrap_or("").to_owned()),
     };
     let error = page.errors.find(spec.name);
@@ -217,6 +224,7 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
         Kind::Select => "select",
         Kind::Date => "date",
         Kind::Money => "money",
+        Kind::File => "file",
     }
 }
 

@@ -28,6 +28,7 @@ mod events;
 mod exit;
 pub mod field;
 mod field_errors;
+mod files;
 pub mod form;
 mod headers;
 mod htmx;
@@ -92,8 +93,8 @@ pub mod page {
     pub use crate::check_answers::{Answer, AnswerSection};
     pub use crate::render::{
         AriaAttributes, Buttons, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field,
-        HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress, ProgressLine, STYLESHEET,
-        SafeHtml, WIZARD_SCRIPT, WizardScript,
+        FileRemoveForms, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress,
+        ProgressLine, STYLESHEET, SafeHtml, Timeout, TimeoutWarning, WIZARD_SCRIPT, WizardScript,
     };
     pub use crate::texts::{ProblemWords, Text, Texts};
 }

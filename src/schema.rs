@@ -196,6 +196,12 @@ fn value_schema(spec: &FieldSpec) -> Value {
         Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Textarea => {
             text_body(spec)
         }
+        // Sent as a part of a `multipart/form-data` body, not in JSON.
+        Kind::File => json!({
+            "type": "string",
+            "contentEncoding": "binary",
+            "description": "a file, sent as a multipart/form-data part of this name",
+        }),
     }
 }
 

@@ -350,6 +350,7 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             let form = cleared.as_ref().unwrap_or(form);
             let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
             let mut errors = FieldErrors::new();
+            crate::files::refusal_errors(S::FIELDS, form, &mut errors, texts);
             for (field, problem) in text_problems::<S>(form, self.shape.fields) {
                 let mismatch = Mismatch::Text(problem);
                 let message = type_error_of::<S>(field, mismatch, texts);

@@ -60,6 +60,23 @@ pub struct Texts {
     pub cancel_button: Text,
     /// An exit page's link back to the question that led there.
     pub exit_back_link: Text,
+    /// A file field's line about the file the run holds: `{name}` and
+    /// `{size}`.
+    pub file_held: Text,
+    /// The button that removes it: `{name}`.
+    pub file_remove: Text,
+    /// A file field with no file chosen: `{label_lower}`.
+    pub file_missing: Text,
+    /// A file not of the field's kinds: `{kinds}` ("PDF, JPG or PNG").
+    pub file_kind: Text,
+    /// A file over the field's limit: `{size}` ("10 MB").
+    pub file_too_large: Text,
+    /// A file with nothing in it.
+    pub file_empty: Text,
+    /// A file the virus scanner refused.
+    pub file_virus: Text,
+    /// A held file gone from the staging store (found at the finish).
+    pub file_gone: Text,
     /// The timeout warning's heading ([`crate::WizardConfig::timeout_warning`]).
     pub timeout_heading: Text,
     /// Its text: `{time}` is how long is left ("2 minutes").
@@ -383,6 +400,14 @@ impl Texts {
         change_button: Cow::Borrowed("Save and return to check your answers"),
         cancel_button: Cow::Borrowed("Cancel"),
         exit_back_link: Cow::Borrowed("Change your answer"),
+        file_held: Cow::Borrowed("{name} ({size}) is uploaded. Choose another file to replace it."),
+        file_remove: Cow::Borrowed("Remove {name}"),
+        file_missing: Cow::Borrowed("Select {label_lower}"),
+        file_kind: Cow::Borrowed("The selected file must be a {kinds}"),
+        file_too_large: Cow::Borrowed("The selected file must be smaller than {size}"),
+        file_empty: Cow::Borrowed("The selected file is empty"),
+        file_virus: Cow::Borrowed("The selected file contains a virus"),
+        file_gone: Cow::Borrowed("The file you uploaded is no longer here: select it again"),
         timeout_heading: Cow::Borrowed("Do you need more time?"),
         timeout_body: Cow::Borrowed(
             "You have not done anything on this form for a while. To protect your information, we will delete your answers in {time}.",

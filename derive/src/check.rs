@@ -21,6 +21,7 @@ pub(crate) const KINDS: &[(&str, &str)] = &[
     ("select", "Select"),
     ("date", "Date"),
     ("money", "Money"),
+    ("file", "File"),
 ];
 
 /// The widths a text input may take, in characters.

@@ -238,6 +238,8 @@ pub(crate) const FIELD_KEYS: &[(&str, Expect)] = &[
     ("revealed_by", Expect::Str),
     ("subject", Expect::Str),
     ("options", Expect::Str),
+    ("accept", Expect::Str),
+    ("max_size", Expect::Int),
 ];
 
 /// A `#[derive(Step)]` as read.

@@ -13,6 +13,9 @@
 
 use std::fmt::Write;
 
+mod file;
+pub(crate) use file::{DEFAULT_ACCEPT, held_parts, readable_size};
+
 /// What a money field's input shows before it, unless it says otherwise.
 const MONEY_PREFIX: &str = "£";
 
@@ -105,7 +108,8 @@ impl FieldView<'_> {
             | Kind::Number
             | Kind::Money
             | Kind::Textarea
-            | Kind::Select => {
+            | Kind::Select
+            | Kind::File => {
                 self.write_label(out);
                 self.write_hint(out);
                 self.write_error(out);
@@ -227,6 +231,7 @@ impl FieldView<'_> {
             Kind::Radios | Kind::Checkboxes => return self.write_choice_items(out),
             Kind::Checkbox => return self.write_checkbox_item(out, false),
             Kind::Date => return self.write_date_parts(out),
+            Kind::File => return self.write_file_control(out),
             Kind::Text
             | Kind::Email
             | Kind::Telephone

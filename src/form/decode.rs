@@ -43,6 +43,8 @@ pub enum Mismatch {
     Text(TextProblem),
     /// A [`crate::Money`] field's text is not an amount.
     Money(MoneyProblem),
+    /// A file field's value is not a file the run holds.
+    File,
 }
 
 impl Mismatch {
@@ -58,6 +60,7 @@ impl Mismatch {
             Self::YesNo => "yes_no",
             Self::Date(_) => "date",
             Self::Money(_) => "money",
+            Self::File => "file",
             Self::Text(problem) => problem.code(),
         }
     }
@@ -84,6 +87,7 @@ impl Mismatch {
                 "Enter an amount with no more than 2 digits after the point".to_owned()
             }
             Self::Money(_) => "Enter an amount of money, like 12.50".to_owned(),
+            Self::File => "Select the file again".to_owned(),
         }
     }
 }
@@ -504,6 +508,17 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
                 Err(problem) => {
                     self.report.mismatch(self.field, Mismatch::Money(problem));
                     crate::Money::default().plain()
+                }
+            };
+            return visitor
+                .visit_newtype_struct(de::value::StringDeserializer::<Unsupported>::new(text));
+        }
+        if name == crate::files::UPLOAD_TYPE_NAME {
+            let text = match crate::components::held_parts(self.text()) {
+                Some(_) => self.text().to_owned(),
+                None => {
+                    self.report.mismatch(self.field, Mismatch::File);
+                    crate::files::NO_FILE.to_owned()
                 }
             };
             return visitor

@@ -8,10 +8,12 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::places::{Item, ItemPath, ItemStepAt};
 use super::visit::{
-    Accepted, Action, accept, is_change, keep_idle_clock_fresh, shown_values, without_secrets,
+    Accepted, Action, Posted, accept, is_change, keep_idle_clock_fresh, shown_values,
+    without_secrets,
 };
 use super::{Inner, Reply, draft_answer, html};
 use crate::events::WizardEvent;
+use crate::field::Kind;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::headers::Client;
@@ -76,20 +78,7 @@ impl<W: Wizard> Inner<W> {
         let notice = self.arrival_notice(session, run).await;
         let now = run.now();
         keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
-        let (values, errors) = {
-            let list = self.list_at(at.0)?;
-            let shape = list.step(at.3).shape;
-            let record = match at.2 {
-                Item::Stored(position) => {
-                    let items = run.journey().items(self.steps.slots[at.0].name());
-                    items
-                        .get(position)
-                        .and_then(|item| item.steps.get(list.step(at.3).name))
-                }
-                Item::New => None,
-            };
-            shown_values(record, shape)
-        };
+        let (values, errors) = self.item_shown(run, at)?;
         let page = self.render_item(request, run, at, &values, &errors, notice, StatusCode::OK)?;
         let list = self.list_at(at.0)?;
         self.config.events.report(WizardEvent::StepShown {
@@ -198,8 +187,18 @@ pub(super) async fn submit_item<W: Wizard>(
     payload: web::Payload,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let (mut run, mut form, action) = match accept(request, session, payload, wizard).await? {
-        Accepted::Form { run, form, action } => (run, form, action),
+    let fields = match &path {
+        ItemPath::Step { step, .. } => wizard.list_at(index)?.step(*step).fields,
+        ItemPath::Remove { .. } => &[],
+    };
+    let accepted = accept(request, session, payload, wizard, fields).await?;
+    let (mut run, form, action, files) = match accepted {
+        Accepted::Form {
+            run,
+            form,
+            action,
+            files,
+        } => (run, form, action, files),
         Accepted::Answered(answer) => return answer,
     };
     let reply = match path {
@@ -211,27 +210,98 @@ pub(super) async fn submit_item<W: Wizard>(
             match wizard.item_gate(request, &mut run, index, &id, Some(step)) {
                 Err(reply) => reply,
                 Ok(item) => {
-                    let list = wizard.list_at(index)?;
-                    let shape = list.step(step).shape;
-                    let typed_on = form
-                        .first(REVISION_FIELD)
-                        .and_then(|revision| revision.parse::<u64>().ok());
-                    form.retain(|name| shape.has_key(name));
                     let at = (index, id.as_str(), item, step);
-                    match action {
-                        Action::Draft => match wizard.item_draft(&mut run, at, &form, typed_on) {
-                            Some(reply) => reply,
-                            None => return Ok(draft_answer()),
-                        },
-                        Action::Back => wizard.item_back(request, &mut run, at, &form),
-                        Action::Cancel => wizard.item_cancel(&mut run, at),
-                        Action::Next => wizard.item_next(request, &mut run, at, &form).await?,
+                    let posted = Posted {
+                        form,
+                        action,
+                        files,
+                    };
+                    match wizard
+                        .submit_item_step(request, &mut run, at, posted)
+                        .await?
+                    {
+                        Some(reply) => reply,
+                        // A stale draft, or one of an item not stored yet:
+                        // nothing to save.
+                        None => return Ok(draft_answer()),
                     }
                 }
             }
         }
     };
     wizard.respond(request, session, &mut run, reply)
+}
+
+impl<W: Wizard> Inner<W> {
+    /// What the form posted on an item's step does; `None` for a draft
+    /// that is not kept.
+    async fn submit_item_step(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        at: ItemStepAt<'_>,
+        posted: Posted,
+    ) -> Result<Option<Reply>, Problem> {
+        let Posted {
+            mut form,
+            action,
+            files,
+        } = posted;
+        let item_step = self.list_at(at.0)?.step(at.3);
+        let typed_on = form
+            .first(REVISION_FIELD)
+            .and_then(|revision| revision.parse::<u64>().ok());
+        form.retain(|name| item_step.shape.has_key(name));
+        let removing = match &action {
+            Action::Remove(field) => Some(field.as_str()),
+            _ => None,
+        };
+        let (held, _) = self.item_shown(run, at)?;
+        self.settle_files(run, item_step.fields, &held, &mut form, &files, removing)
+            .await;
+        Ok(Some(match action {
+            Action::Draft => return Ok(self.item_draft(run, at, &form, typed_on)),
+            Action::Back => self.item_back(request, run, at, &form),
+            Action::Cancel => self.item_cancel(run, at),
+            Action::Next => self.item_next(request, run, at, &form).await?,
+            Action::Remove(field) => {
+                let file = item_step
+                    .fields
+                    .iter()
+                    .any(|f| f.name == field && f.kind == Kind::File);
+                if !file {
+                    return Err(Problem::Malformed);
+                }
+                // What the page held, less the file.
+                let mut kept = held;
+                kept.retain(|name| name != field);
+                self.raise_revision(run);
+                self.keep_item_draft(run, at, &kept);
+                let (index, id, _, step) = at;
+                Reply::Go(self.item_url(run.base(), index, id, step, is_change(request)))
+            }
+        }))
+    }
+
+    /// What an item's step shows: its draft, else its stored answers.
+    fn item_shown(
+        &self,
+        run: &Run<W>,
+        at: ItemStepAt<'_>,
+    ) -> Result<(RawForm, FieldErrors), Problem> {
+        let list = self.list_at(at.0)?;
+        let shape = list.step(at.3).shape;
+        let record = match at.2 {
+            Item::Stored(position) => {
+                let items = run.journey().items(self.steps.slots[at.0].name());
+                items
+                    .get(position)
+                    .and_then(|item| item.steps.get(list.step(at.3).name))
+            }
+            Item::New => None,
+        };
+        Ok(shown_values(record, shape))
+    }
 }
 
 impl<W: Wizard> Inner<W> {
@@ -422,6 +492,7 @@ impl<W: Wizard> Inner<W> {
         };
         match (action, form.first(CONFIRM)) {
             (Action::Draft, _) => return Ok(Reply::NoContent),
+            (Action::Remove(_), _) => return Err(Problem::Malformed),
             (Action::Back | Action::Cancel, _) | (Action::Next, Some("no")) => {}
             (Action::Next, Some("yes")) => {
                 self.raise_revision(run);

@@ -254,8 +254,10 @@ pub(super) async fn submit_list<W: Wizard>(
     payload: web::Payload,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let (mut run, form, action) = match accept(request, session, payload, wizard).await? {
-        Accepted::Form { run, form, action } => (run, form, action),
+    let (mut run, form, action) = match accept(request, session, payload, wizard, &[]).await? {
+        Accepted::Form {
+            run, form, action, ..
+        } => (run, form, action),
         Accepted::Answered(answer) => return answer,
     };
     if let Some(reply) = wizard.list_gate(request, &mut run, index) {
@@ -263,6 +265,7 @@ pub(super) async fn submit_list<W: Wizard>(
     }
     let reply = match action {
         Action::Draft => return Ok(draft_answer()),
+        Action::Remove(_) => return Err(Problem::Malformed),
         Action::Back | Action::Cancel if is_change(request) => {
             wizard.raise_revision(&mut run);
             Reply::Go(wizard.resume_url(&run))

@@ -32,6 +32,7 @@ use crate::schema::{self};
 use crate::steps::Steps;
 use crate::wizard::Wizard;
 
+mod files;
 mod follow;
 mod item_pages;
 mod items;
@@ -133,6 +134,7 @@ impl<W: Wizard> WizardService<W> {
         config.check(W::ID);
         declaration::validate::<W>(W::ID, &steps);
         declaration::check_pages::<W>(W::ID, &steps, &config.texts, W::layout);
+        declaration::check_files(W::ID, &steps, &config);
         let mounted = path.trim_end_matches('/').to_owned();
         // With runs per tab, each run is a resource of its own under the
         // wizard's path, keyed by its URL.

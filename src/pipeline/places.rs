@@ -133,3 +133,7 @@ impl<W: Wizard> Inner<W> {
         steps
     }
 }
+
+/// An item step to check again: its list, the item's position and id,
+/// the step.
+pub(super) type ItemStepOf = (usize, usize, String, usize);

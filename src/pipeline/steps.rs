@@ -8,10 +8,12 @@ use actix_web::http::StatusCode;
 
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
-use super::visit::{Accepted, Action, accept, is_change, without_secrets};
+use super::places::ItemStepOf;
+use super::visit::{Accepted, Action, Posted, accept, is_change, shown_values, without_secrets};
 use super::{Inner, Reply, draft_answer, see_other};
 use crate::claim_ahead::ClaimAhead;
 use crate::events::WizardEvent;
+use crate::field::Kind;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::once::Refusal;
@@ -32,8 +34,15 @@ pub(super) async fn submit<W: Wizard>(
     payload: web::Payload,
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
-    let (mut run, mut form, action) = match accept(request, session, payload, wizard).await? {
-        Accepted::Form { run, form, action } => (run, form, action),
+    let fields = wizard.steps.slots[index].fields();
+    let accepted = accept(request, session, payload, wizard, fields).await?;
+    let (mut run, form, action, files) = match accepted {
+        Accepted::Form {
+            run,
+            form,
+            action,
+            files,
+        } => (run, form, action, files),
         Accepted::Answered(answer) => return answer,
     };
     if !run.journey().is_active(index) {
@@ -42,41 +51,97 @@ pub(super) async fn submit<W: Wizard>(
     if !run.journey().reachable(&wizard.steps, index) {
         return Ok(see_other(&wizard.resume_url(&run)));
     }
-    let typed_on = form
-        .first(REVISION_FIELD)
-        .and_then(|revision| revision.parse::<u64>().ok());
-    let shape = wizard.steps.slots[index].shape();
-    form.retain(|name| shape.has_key(name));
-    let reply = match action {
-        Action::Draft => match wizard.draft(&mut run, index, &form, typed_on) {
-            Some(reply) => reply,
-            None => return Ok(draft_answer()),
-        },
-        Action::Back => {
-            let previous = wizard.back(&mut run, index, &form);
-            // From a Change link, Back returns to the check page.
-            let target = match is_change(request) {
-                true => run.journey().resume(&wizard.steps),
-                false => previous,
-            };
-            wizard
-                .go_to_step(target, request, session, &mut run)
-                .await?
-        }
-        Action::Cancel => {
-            wizard.cancel(&mut run, index);
-            let target = run.journey().resume(&wizard.steps);
-            wizard
-                .go_to_step(target, request, session, &mut run)
-                .await?
-        }
-        Action::Next => {
-            wizard
-                .next(request, session, &mut run, index, &form)
-                .await?
-        }
+    let posted = Posted {
+        form,
+        action,
+        files,
     };
-    wizard.respond(request, session, &mut run, reply)
+    match wizard
+        .decide(request, session, &mut run, index, posted)
+        .await?
+    {
+        Some(reply) => wizard.respond(request, session, &mut run, reply),
+        // A draft typed on an older revision: nothing to save.
+        None => Ok(draft_answer()),
+    }
+}
+
+impl<W: Wizard> Inner<W> {
+    /// What the form posted on step `index` does (`None`: a draft that is
+    /// not kept): its file fields settled first.
+    async fn decide(
+        &self,
+        request: &HttpRequest,
+        session: &Session,
+        run: &mut Run<W>,
+        index: usize,
+        posted: Posted,
+    ) -> Result<Option<Reply>, Problem> {
+        let Posted {
+            mut form,
+            action,
+            files,
+        } = posted;
+        let slot = &self.steps.slots[index];
+        let typed_on = form
+            .first(REVISION_FIELD)
+            .and_then(|revision| revision.parse::<u64>().ok());
+        form.retain(|name| slot.shape().has_key(name));
+        let removing = match &action {
+            Action::Remove(field) => Some(field.as_str()),
+            _ => None,
+        };
+        let (held, _) = shown_values(run.journey().record(slot.name()), slot.shape());
+        self.settle_files(run, slot.fields(), &held, &mut form, &files, removing)
+            .await;
+        Ok(Some(match action {
+            Action::Draft => return Ok(self.draft(run, index, &form, typed_on)),
+            Action::Back => {
+                let previous = self.back(run, index, &form);
+                // From a Change link, Back returns to the check page.
+                let target = match is_change(request) {
+                    true => run.journey().resume(&self.steps),
+                    false => previous,
+                };
+                self.go_to_step(target, request, session, run).await?
+            }
+            Action::Cancel => {
+                self.cancel(run, index);
+                let target = run.journey().resume(&self.steps);
+                self.go_to_step(target, request, session, run).await?
+            }
+            Action::Next => self.next(request, session, run, index, &form).await?,
+            Action::Remove(field) => self.remove_file(request, run, index, held, &field)?,
+        }))
+    }
+
+    /// Removes the file `field` holds: what the page held, less the file,
+    /// kept as the step's draft (the small form that removes it carries
+    /// nothing else); back to the step.
+    fn remove_file(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        mut held: RawForm,
+        field: &str,
+    ) -> Result<Reply, Problem> {
+        let fields = self.steps.slots[index].fields();
+        if !fields
+            .iter()
+            .any(|f| f.name == field && f.kind == Kind::File)
+        {
+            return Err(Problem::Malformed);
+        }
+        held.retain(|name| name != field);
+        self.raise_revision(run);
+        self.keep_draft(run, index, &held);
+        let mut again = self.step_url(run.base(), index);
+        if is_change(request) {
+            again.push_str("?change");
+        }
+        Ok(Reply::Go(again))
+    }
 }
 
 impl<W: Wizard> Inner<W> {
@@ -270,10 +335,6 @@ impl<W: Wizard> Inner<W> {
     }
 }
 
-/// An item step to check again: its list, the item's position and id,
-/// the step.
-type ItemStepOf = (usize, usize, String, usize);
-
 /// What became of a step's form.
 enum Taken {
     /// Valid, and stored.
@@ -299,6 +360,8 @@ pub(super) async fn finish<W: Wizard>(
     let items = wizard.item_steps_of(run, &active);
     let mut answers = std::mem::take(run.answers_mut());
     let section = async {
+        #[cfg(feature = "uploads")]
+        wizard.missing_files(run, &active, &items).await?;
         wizard
             .recheck_all(request, &mut answers, &active, &items, last)
             .await?;

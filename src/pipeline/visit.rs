@@ -7,11 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_LOCATION, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::files::{Files, is_multipart};
 use super::{Inner, Reply, draft_answer, html};
 use crate::body::read_form;
 use crate::claim_ahead::ClaimAhead;
 use crate::csrf::CSRF_FIELD;
 use crate::declaration::COMPLETE_SEGMENT;
+use crate::field::FieldSpec;
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
 use crate::headers::Client;
@@ -69,6 +71,9 @@ pub(super) enum Action {
     /// On a visit from the check page: back there, keeping nothing that
     /// was typed (the draft the page's script saved goes too).
     Cancel,
+    /// Removes the file a file field holds (`remove-{field}`), keeping
+    /// the rest of the page as its draft.
+    Remove(String),
 }
 
 impl Action {
@@ -78,7 +83,10 @@ impl Action {
             "cancel" => Ok(Self::Cancel),
             "next" | "finish" => Ok(Self::Next),
             DRAFT_ACTION => Ok(Self::Draft),
-            _ => Err(Problem::Malformed),
+            other => match other.strip_prefix("remove-") {
+                Some(field) if !field.is_empty() => Ok(Self::Remove(field.to_owned())),
+                _ => Err(Problem::Malformed),
+            },
         }
     }
 }
@@ -96,24 +104,46 @@ pub(super) enum Accepted<W> {
         run: Run<W>,
         form: RawForm,
         action: Action,
+        /// What it brought for its file fields.
+        files: Files,
     },
     /// A run whose state is gone, or a CSRF refusal: answered, the run
     /// saved where it must be.
     Answered(Result<HttpResponse, Problem>),
 }
 
+/// A form posted on a step's page, as accepted.
+pub(super) struct Posted {
+    pub form: RawForm,
+    pub action: Action,
+    pub files: Files,
+}
+
 /// What every form of a run goes through first: the body read within its
 /// limits, the run loaded and admitted, a run whose state is gone
-/// answered, a new run prefilled, and the CSRF token checked.
+/// answered, a new run prefilled, and the CSRF token checked. A
+/// multipart body (a page with `fields` of files) is read once the run
+/// is loaded: its token is checked before any file is stored.
 pub(super) async fn accept<W: Wizard>(
     request: &HttpRequest,
     session: &Session,
     payload: web::Payload,
     wizard: &Inner<W>,
+    fields: &[FieldSpec],
 ) -> Result<Accepted<W>, Problem> {
-    let form = read_form(request, payload, &wizard.config).await?;
-    let mut run = wizard.runs.load(request, session, &wizard.steps);
-    wizard.admit(request, &run).await?;
+    let (form, mut run, files) = if is_multipart(request) {
+        let mut run = wizard.runs.load(request, session, &wizard.steps);
+        wizard.admit(request, &run).await?;
+        let (form, files) = wizard
+            .receive_files(request, payload, &mut run, fields)
+            .await?;
+        (form, run, files)
+    } else {
+        let form = read_form(request, payload, &wizard.config).await?;
+        let run = wizard.runs.load(request, session, &wizard.steps);
+        wizard.admit(request, &run).await?;
+        (form, run, Files::default())
+    };
     let action = Action::of(&form)?;
     if !run.is_stored() && (run.had_answers() || run.lapsed()) {
         if let Action::Draft = action {
@@ -132,7 +162,12 @@ pub(super) async fn accept<W: Wizard>(
         let answer = wizard.respond(request, session, &mut run, reply);
         return Ok(Accepted::Answered(answer));
     }
-    Ok(Accepted::Form { run, form, action })
+    Ok(Accepted::Form {
+        run,
+        form,
+        action,
+        files,
+    })
 }
 
 /// What was typed, secrets left out: kept as the step's draft.

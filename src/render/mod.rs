@@ -30,8 +30,8 @@ pub use layout::{CompletePage, Layout};
 pub(crate) use list::ListRow;
 use parts::UNDECLARED;
 pub use parts::{
-    AriaAttributes, Buttons, CheckAnswers, ErrorMessage, ErrorSummary, Field, HiddenFields, Markup,
-    PageTop, Progress, ProgressLine, SafeHtml, WizardScript,
+    AriaAttributes, Buttons, CheckAnswers, ErrorMessage, ErrorSummary, Field, FileRemoveForms,
+    HiddenFields, Markup, PageTop, Progress, ProgressLine, SafeHtml, WizardScript,
 };
 #[cfg(feature = "testing")]
 pub(crate) use timeout::TIMEOUT_DIALOG_ID;
@@ -288,7 +288,15 @@ impl<'a> Page<'a> {
         }
         out.push_str("\n<form method=\"post\" action=\"");
         escape_into(&mut out, &self.action);
-        out.push_str("\" novalidate>\n");
+        out.push('"');
+        if self
+            .fields
+            .iter()
+            .any(|spec| spec.kind == crate::field::Kind::File)
+        {
+            out.push_str(" enctype=\"multipart/form-data\"");
+        }
+        out.push_str(" novalidate>\n");
         self.hidden_fields().write_into(&mut out);
         out.push('\n');
         for field in self.fields() {
@@ -296,8 +304,22 @@ impl<'a> Page<'a> {
         }
         self.buttons().write_into(&mut out);
         out.push_str("</form>\n");
+        self.file_remove_forms().write_into(&mut out);
         self.script().write_into(&mut out);
         out
+    }
+
+    /// The small forms that remove a file a file field holds, one per
+    /// held file: place them after the step's form on a page of your own.
+    /// Each field's Remove button belongs to its form (`form="…"`), so that
+    /// pressing Enter in the step's form never removes a file.
+    pub fn file_remove_forms(&self) -> FileRemoveForms<'a> {
+        FileRemoveForms {
+            action: self.action.clone(),
+            fields: self.fields,
+            values: self.values,
+            hidden: self.hidden_fields(),
+        }
     }
 
     /// The whole page from the declaration, inside the wizard's layout:

@@ -183,6 +183,7 @@ display_by_writing!(
     ErrorSummary<'_>,
     WizardScript<'_>,
     TimeoutWarning<'_>,
+    FileRemoveForms<'_>,
     ProgressLine<'_>,
     PageTop<'_, '_>,
     Buttons<'_>,
@@ -455,6 +456,37 @@ impl HiddenFields<'_> {
         out.push_str("\" value=\"");
         out.push_str(&self.revision.to_string());
         out.push_str("\">");
+    }
+}
+
+/// The forms that remove held files ([`Page::file_remove_forms`]).
+pub struct FileRemoveForms<'a> {
+    pub(super) action: String,
+    pub(super) fields: &'static [FieldSpec],
+    pub(super) values: &'a RawForm,
+    pub(super) hidden: HiddenFields<'a>,
+}
+
+impl FileRemoveForms<'_> {
+    /// Writes a form per file field that holds a file.
+    pub(crate) fn write_into(&self, out: &mut String) {
+        let files = self.fields.iter().filter(|spec| spec.kind == Kind::File);
+        for spec in files {
+            let held = self
+                .values
+                .first(spec.name)
+                .and_then(crate::components::held_parts);
+            if held.is_none() {
+                continue;
+            }
+            out.push_str("<form method=\"post\" action=\"");
+            escape_into(out, &self.action);
+            out.push_str("\" id=\"");
+            escape_into(out, spec.name);
+            out.push_str("-remove\" class=\"file-remove\">\n");
+            self.hidden.write_into(out);
+            out.push_str("\n</form>\n");
+        }
     }
 }
 

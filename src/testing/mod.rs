@@ -90,6 +90,8 @@ mod app;
 mod fill;
 mod jar;
 mod seen;
+#[cfg(feature = "uploads")]
+mod upload;
 mod visitor;
 
 pub use app::{Answers, ItemAnswers, Recorded, TestApp, TestClock};

@@ -324,10 +324,11 @@ impl Seen {
             .unwrap_or_else(|| collapse(&self.body))
     }
 
-    /// The form's buttons, as (value, label).
+    /// The form's buttons, as (value, label): not a button that belongs
+    /// to another form (a held file's Remove).
     pub fn buttons(&self) -> Vec<(String, String)> {
         self.html
-            .select(&selector("form button[name=\"action\"]"))
+            .select(&selector("form button[name=\"action\"]:not([form])"))
             .map(|b| (b.value().attr("value").unwrap_or("").to_owned(), text_of(b)))
             .collect()
     }

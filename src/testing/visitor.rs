@@ -36,7 +36,7 @@ pub struct Visitor<'a, W> {
     app: &'a TestApp,
     base: String,
     jar: Rc<RefCell<CookieJar>>,
-    page: Option<Seen>,
+    pub(super) page: Option<Seen>,
     /// Whether the page runs htmx: requests carry `HX-Request`, and
     /// `HX-Location`/`HX-Redirect` are followed as htmx follows them.
     htmx: bool,
@@ -425,7 +425,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
     }
 
     /// The value of the page's first action button (`next` or `finish`).
-    fn main_action(&self) -> String {
+    pub(super) fn main_action(&self) -> String {
         let page = self.page();
         page.buttons()
             .into_iter()
@@ -478,7 +478,7 @@ impl<'a, W: Wizard> Visitor<'a, W> {
 
     /// Sends `request` (to `path`) and follows redirects with `GET`, as a
     /// browser does after a form post; keeps the last page.
-    async fn follow(&mut self, request: TestRequest, path: &str) -> &Seen {
+    pub(super) async fn follow(&mut self, request: TestRequest, path: &str) -> &Seen {
         self.follow_at_most(request, path, 10).await
     }
 

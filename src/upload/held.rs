@@ -6,6 +6,17 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::FileKind;
+use crate::components::held_parts;
+use crate::field::{FieldValue, Kind};
+use crate::files::UPLOAD_TYPE_NAME;
+use crate::texts::Texts;
+
+impl FieldValue for Upload {
+    const KIND: Kind = Kind::File;
+    fn display(&self, _texts: &Texts) -> Option<String> {
+        Some(self.name.clone())
+    }
+}
 
 /// A file a run holds: in the staging store under its key, with the name
 /// it came with (for the visitor's eyes only, never part of a key), its
@@ -78,30 +89,26 @@ impl std::str::FromStr for Upload {
     type Err = ();
 
     fn from_str(text: &str) -> Result<Self, ()> {
-        let mut parts = text.splitn(4, ' ');
-        let kind = FileKind::named(parts.next().ok_or(())?).ok_or(())?;
-        let size = parts.next().ok_or(())?.parse().map_err(|_| ())?;
-        let key = parts.next().filter(|key| !key.is_empty()).ok_or(())?;
-        let name = parts.next().ok_or(())?;
+        let held = held_parts(text).ok_or(())?;
         Ok(Self {
-            key: key.to_owned(),
-            name: name.to_owned(),
-            size,
-            kind,
+            kind: FileKind::named(held.kind).ok_or(())?,
+            size: held.size,
+            key: held.key.to_owned(),
+            name: held.name.to_owned(),
         })
     }
 }
 
 impl Serialize for Upload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_newtype_struct(UPLOAD_TYPE_NAME, &self.to_string())
     }
 }
 
 impl<'de> Deserialize<'de> for Upload {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Held;
-        impl Visitor<'_> for Held {
+        impl<'de> Visitor<'de> for Held {
             type Value = Upload;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a held file")
@@ -110,8 +117,15 @@ impl<'de> Deserialize<'de> for Upload {
                 text.parse()
                     .map_err(|()| E::invalid_value(de::Unexpected::Str(text), &self))
             }
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                inner: D,
+            ) -> Result<Upload, D::Error> {
+                let text = String::deserialize(inner)?;
+                self.visit_str(&text)
+            }
         }
-        deserializer.deserialize_str(Held)
+        deserializer.deserialize_newtype_struct(UPLOAD_TYPE_NAME, Held)
     }
 }
 

@@ -281,34 +281,35 @@ impl Incoming {
             }
             Some(kind) => {
                 self.kind = Some(kind);
+                // The scanner first: without it nothing is staged.
+                if let Some(scanner) = receiver.scanner {
+                    let scan = scanner.start().await;
+                    self.scan = Some(scan.map_err(|_| Problem::UploadUnavailable)?);
+                }
                 let staged = receiver.staging.begin(receiver.run).await;
                 self.staged = Some(staged.map_err(|_| Problem::UploadUnavailable)?);
-                if let Some(scanner) = receiver.scanner {
-                    self.scan = Some(
-                        scanner
-                            .start()
-                            .await
-                            .map_err(|_| Problem::UploadUnavailable)?,
-                    );
-                }
                 self.pass(head).await
             }
         }
     }
 
+    /// Stages and scans a chunk; on a failure, drops what was staged.
     async fn pass(&mut self, chunk: &[u8]) -> Result<(), Problem> {
-        if let Some(staged) = &mut self.staged {
-            staged
-                .write(chunk)
-                .await
-                .map_err(|_| Problem::UploadUnavailable)?;
+        let written = match &mut self.staged {
+            Some(staged) => staged.write(chunk).await.is_ok(),
+            None => true,
+        };
+        let scanned = match &mut self.scan {
+            Some(scan) => scan.feed(chunk).await.is_ok(),
+            None => true,
+        };
+        if written && scanned {
+            return Ok(());
         }
-        if let Some(scan) = &mut self.scan {
-            scan.feed(chunk)
-                .await
-                .map_err(|_| Problem::UploadUnavailable)?;
+        if let Some(staged) = self.staged.take() {
+            staged.abort().await;
         }
-        Ok(())
+        Err(Problem::UploadUnavailable)
     }
 
     async fn refuse(&mut self, why: Refused) {

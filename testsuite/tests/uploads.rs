@@ -3,8 +3,94 @@
 
 mod common;
 
-use actix_wizard::upload::{ClamAv, FileKind, ScanError, Scanner, Verdict};
-use common::servers::{eicar, own_clamd};
+use actix_wizard::page::CompletePage;
+use actix_wizard::testing::TestApp;
+use actix_wizard::upload::{
+    ClamAv, FileKind, ScanError, Scanner, Staging, Upload, Uploads, Verdict,
+};
+use actix_wizard::{Finish, FinishError, Step, Steps, Wizard, WizardConfig};
+use common::servers::{TempDir, eicar, own_clamd};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "evidence", title = "Your evidence")]
+struct Evidence {
+    #[field(
+        label = "Upload a receipt",
+        subject = "a receipt",
+        accept = "pdf, png",
+        max_size = 4000
+    )]
+    #[validate(required)]
+    receipt: Option<Upload>,
+    #[field(label = "Notes")]
+    #[validate(length(max = 20))]
+    notes: String,
+}
+
+#[derive(Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "check", title = "Check your answers")]
+struct Check {}
+
+#[derive(Default)]
+struct Claim {
+    evidence: Evidence,
+    check: Check,
+}
+
+impl Wizard for Claim {
+    const ID: &'static str = "uploads-claim";
+    type Outcome = String;
+    fn steps() -> Steps<Self> {
+        Steps::<Self>::new()
+            .step(|c| &mut c.evidence)
+            .step(|c| &mut c.check)
+    }
+    async fn finish(self, _: &Finish) -> Result<String, FinishError> {
+        Ok(self
+            .evidence
+            .receipt
+            .map(|r| r.name().to_owned())
+            .unwrap_or_default())
+    }
+    fn render_complete(name: &String, page: &CompletePage<'_>) -> Result<String, askama::Error> {
+        page.confirmation("Done", "Done", format_args!("Kept {name}"))
+    }
+}
+
+/// The claim with its files staged in a directory of the test's own
+/// (kept alive with the app), scanned by `scanner` when given.
+async fn app(scanner: Option<ClamAv>) -> (TestApp, TempDir) {
+    let dir = TempDir::new("staging");
+    let staging = Staging::local(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let mut uploads = Uploads::new(staging).request_limit(20_000);
+    if let Some(scanner) = scanner {
+        uploads = uploads.scanner(scanner);
+    }
+    let config = WizardConfig::default().uploads(uploads);
+    let app = common::kit::app_of::<Claim>("/evidence", config).await;
+    (app, dir)
+}
+
+/// How many files are staged under `dir`.
+fn staged(dir: &TempDir) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        count(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+    }
+    count(&dir.0)
+}
 
 /// A PDF with `inside` in its body.
 fn pdf_with(inside: &[u8]) -> Vec<u8> {
@@ -66,4 +152,244 @@ async fn a_scanner_that_does_not_answer_gives_no_verdict() {
         "{waited:?}"
     );
     drop(listener);
+}
+
+#[actix_rt::test]
+async fn a_file_is_uploaded_held_across_an_error_and_shown_by_its_name() {
+    let (app, dir) = app(None).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    let page = visitor.open("/evidence").await;
+    assert!(
+        page.body().contains(r#"enctype="multipart/form-data""#),
+        "{}",
+        page.body()
+    );
+    assert!(
+        page.body()
+            .contains(r#"type="file" id="receipt" name="receipt" accept=".pdf,.png""#)
+    );
+    // Nothing chosen.
+    visitor
+        .submit_files(&[], &[])
+        .await
+        .assert_status(422)
+        .assert_error("receipt", "Select a receipt");
+    // A file with notes too long: the file is held, the page says so.
+    let receipt = pdf_with(b"taxi, 45.00");
+    let held = visitor
+        .submit_files(
+            &[("notes", "far too long for the notes")],
+            &[("receipt", "taxi.pdf", &receipt)],
+        )
+        .await;
+    held.assert_status(422)
+        .assert_error("notes", "Notes must be 20 characters or fewer");
+    assert!(held.text().contains("taxi.pdf"), "{}", held.describe());
+    assert!(held.error("receipt").is_none());
+    assert_eq!(staged(&dir), 1);
+    // Sent again without a file: the held one is kept.
+    let check = visitor.submit_files(&[("notes", "Taxi")], &[]).await;
+    check.assert_step("check");
+    let answers = check.answers();
+    assert!(
+        answers.contains(&("Upload a receipt".to_owned(), "taxi.pdf".to_owned())),
+        "{answers:?}"
+    );
+    let done = visitor.press("finish", &[]).await;
+    done.assert_complete();
+    assert!(done.text().contains("Kept taxi.pdf"));
+}
+
+#[actix_rt::test]
+async fn refused_files_get_gov_uk_messages_and_keep_the_file_held() {
+    let (app, dir) = app(None).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    visitor.open("/evidence").await;
+    let words = b"not a document".repeat(50);
+    let large = pdf_with(&[b'x'; 5000]);
+    for (file, message) in [
+        (&words[..], "The selected file must be a PDF or PNG"),
+        (&large[..], "The selected file must be smaller than 4 KB"),
+        (&b""[..], "The selected file is empty"),
+    ] {
+        let page = visitor
+            .submit_files(&[], &[("receipt", "x.pdf", file)])
+            .await;
+        page.assert_status(422).assert_error("receipt", message);
+    }
+    assert_eq!(staged(&dir), 0);
+    // A held file stays when a replacement is refused, and goes when the
+    // visitor removes it, or replaces it with another.
+    visitor
+        .submit_files(
+            &[("notes", "far too long for the notes")],
+            &[("receipt", "a.pdf", &pdf_with(b"a"))],
+        )
+        .await;
+    let refused = visitor
+        .submit_files(&[], &[("receipt", "b.pdf", &words)])
+        .await;
+    refused.assert_error("receipt", "The selected file must be a PDF or PNG");
+    assert!(refused.text().contains("a.pdf"), "{}", refused.describe());
+    assert_eq!(staged(&dir), 1);
+    visitor
+        .submit_files(
+            &[("notes", "far too long for the notes")],
+            &[("receipt", "c.pdf", &pdf_with(b"c"))],
+        )
+        .await;
+    assert_eq!(staged(&dir), 1, "the replaced file is deleted");
+    let removed = visitor.press_with_files("remove-receipt", &[], &[]).await;
+    removed.assert_step("evidence");
+    assert!(!removed.text().contains("c.pdf"), "{}", removed.describe());
+    assert_eq!(staged(&dir), 0);
+}
+
+#[actix_rt::test]
+async fn a_client_cannot_name_a_file_it_did_not_upload() {
+    let (app, _dir) = app(None).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    visitor.open("/evidence").await;
+    let forged = "pdf 10 staging/another-run/abc theirs.pdf";
+    visitor
+        .submit_pairs(&[("receipt", forged), ("notes", "x")])
+        .await
+        .assert_status(422)
+        .assert_error("receipt", "Select a receipt");
+}
+
+#[actix_rt::test]
+async fn a_virus_is_refused_and_a_silent_scanner_is_a_503_that_keeps_the_run() {
+    let Some(server) = own_clamd() else { return };
+    let clamd = ClamAv::from_address(&format!("tcp://127.0.0.1:{}", server.port))
+        .unwrap_or_else(|| panic!("an address"));
+    let (app, dir) = app(Some(clamd)).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    visitor.open("/evidence").await;
+    let infected = pdf_with(&eicar());
+    let page = visitor
+        .submit_files(&[("notes", "x")], &[("receipt", "v.pdf", &infected)])
+        .await;
+    page.assert_status(422)
+        .assert_error("receipt", "The selected file contains a virus");
+    assert_eq!(staged(&dir), 0);
+    drop(server);
+    let down = visitor
+        .submit_files(
+            &[("notes", "kept")],
+            &[("receipt", "ok.pdf", &pdf_with(b"ok"))],
+        )
+        .await;
+    down.assert_status(503);
+    assert_eq!(staged(&dir), 0);
+    // The run is as it was: the page still shows what was typed before.
+    let again = visitor.open("/evidence/evidence").await;
+    assert_eq!(
+        again.value("notes").as_deref(),
+        Some("x"),
+        "{}",
+        again.describe()
+    );
+}
+
+/// A body over the request's limit is refused as soon as its head says
+/// so: 413, and the connection closes (a browser may show its own page).
+#[actix_rt::test]
+async fn a_body_over_the_request_limit_is_413_and_the_connection_closes() {
+    use actix_web::{App, HttpServer};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = TempDir::new("staging-413");
+    let staging = Staging::local(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let config = common::config().uploads(Uploads::new(staging).request_limit(20_000));
+    let wizard = actix_wizard::WizardService::<Claim>::new("/evidence", config.clone());
+    let store = actix_wizard::MemoryStore::default();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(actix_wizard::http::session_middleware(
+                store.clone(),
+                common::key(),
+                &config,
+            ))
+            .service(wizard.clone())
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .unwrap_or_else(|e| panic!("bind: {e}"));
+    let address = server.addrs()[0];
+    actix_rt::spawn(server.run());
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let head = "POST /evidence/evidence HTTP/1.1\r\nHost: x\r\n\
+                Content-Type: multipart/form-data; boundary=B\r\nContent-Length: 10485760\r\n\r\n--B\r\n";
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The server answers and closes without the rest of the body.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was not closed");
+    let answer = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 413"), "{answer}");
+    assert!(answer.contains("connection: close"), "{answer}");
+}
+
+#[actix_rt::test]
+async fn a_file_sent_before_the_token_is_403_and_nothing_is_kept() {
+    let (app, dir) = app(None).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    let page = visitor.open("/evidence").await;
+    let token = page.csrf_token().unwrap_or_default();
+    let mut body =
+        b"--B\r\nContent-Disposition: form-data; name=\"receipt\"; filename=\"a.pdf\"\r\n\r\n"
+            .to_vec();
+    body.extend_from_slice(&pdf_with(b"early"));
+    body.extend_from_slice(
+        format!("\r\n--B\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--B--\r\n")
+            .as_bytes(),
+    );
+    let refused = visitor
+        .fetch("/evidence/evidence", move |request| {
+            request
+                .method(actix_web::http::Method::POST)
+                .insert_header(("Content-Type", "multipart/form-data; boundary=B"))
+                .set_payload(body)
+        })
+        .await;
+    refused.assert_status(403);
+    assert_eq!(staged(&dir), 0);
+}
+
+#[test]
+fn a_file_field_without_uploads_configured_is_refused_at_start_up() {
+    let panic = common::kit::refusal_of::<Claim>();
+    assert!(
+        panic.contains("step `evidence` has a file field (`receipt`): say where files go with WizardConfig::uploads"),
+        "{panic}"
+    );
+}
+
+#[actix_rt::test]
+async fn a_held_file_gone_from_staging_is_asked_for_again_at_the_finish() {
+    let (app, dir) = app(None).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    visitor.open("/evidence").await;
+    let receipt = pdf_with(b"lunch");
+    visitor
+        .submit_files(&[("notes", "Lunch")], &[("receipt", "lunch.pdf", &receipt)])
+        .await
+        .assert_step("check");
+    // The staged file disappears (a store's own expiry, an operator).
+    std::fs::remove_dir_all(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let refused = visitor.press("finish", &[]).await;
+    refused.assert_step("evidence").assert_error(
+        "receipt",
+        "The file you uploaded is no longer here: select it again",
+    );
+    assert_eq!(app.all_finishes(), 0);
 }

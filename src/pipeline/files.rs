@@ -1,0 +1,213 @@
+//! File fields in the pipeline: a multipart body read once the run is
+//! loaded (its files need the run's token and id), and each file field's
+//! value settled from what the request brought and what the run held.
+//! Without the `uploads` feature there are no files, and nothing here
+//! does anything.
+
+use actix_web::HttpRequest;
+use actix_web::web;
+
+use super::Inner;
+use crate::field::FieldSpec;
+#[cfg(feature = "uploads")]
+use crate::field::Kind;
+use crate::form::RawForm;
+use crate::problem::Problem;
+use crate::run::Run;
+use crate::wizard::Wizard;
+
+/// What a request brought for its file fields.
+#[cfg(feature = "uploads")]
+pub(super) type Files = Vec<(String, crate::upload::Received)>;
+/// Without uploads, nothing.
+#[cfg(not(feature = "uploads"))]
+pub(super) type Files = ();
+
+/// Whether the body is `multipart/form-data`.
+pub(super) fn is_multipart(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
+impl<W: Wizard> Inner<W> {
+    /// A multipart body of the page with `fields`, read into a form and
+    /// the files it brought (415 where uploads are not configured).
+    #[cfg(feature = "uploads")]
+    pub(super) async fn receive_files(
+        &self,
+        request: &HttpRequest,
+        payload: web::Payload,
+        run: &mut Run<W>,
+        fields: &[FieldSpec],
+    ) -> Result<(RawForm, Files), Problem> {
+        use crate::upload::{FileKind, FileRule, Receiver, receive};
+        let Some(uploads) = &self.config.uploads else {
+            return Err(Problem::WrongType);
+        };
+        let files: Vec<&FieldSpec> = fields.iter().filter(|f| f.kind == Kind::File).collect();
+        let kinds: Vec<Vec<FileKind>> = files
+            .iter()
+            .map(|spec| {
+                let names = spec.accept.unwrap_or(crate::components::DEFAULT_ACCEPT);
+                names.split(',').filter_map(FileKind::named).collect()
+            })
+            .collect();
+        let rules: Vec<FileRule<'_>> = files
+            .iter()
+            .zip(&kinds)
+            .map(|(spec, accept)| FileRule {
+                name: spec.name,
+                accept,
+                max_bytes: spec.max_size.unwrap_or(uploads.max_size),
+            })
+            .collect();
+        let run_id = run.id().to_owned();
+        let receiver = Receiver {
+            staging: &uploads.staging,
+            scanner: uploads.scanner.as_deref(),
+            run: &run_id,
+            request_limit: uploads.request_limit,
+            text_limit: self.config.body_limit,
+            max_parts: self.config.max_fields,
+            pace: crate::body::Pace::of(&self.config),
+        };
+        let runs = &self.runs;
+        let mut token_ok =
+            |form: &RawForm| runs.csrf_matches(run, form.first(crate::csrf::CSRF_FIELD));
+        let (mut form, files) = receive(request, payload, &receiver, &rules, &mut token_ok).await?;
+        crate::json::take_csrf_header(&mut form, request.headers());
+        Ok((form, files))
+    }
+
+    /// A multipart body where uploads are not built in: 415.
+    #[cfg(not(feature = "uploads"))]
+    pub(super) async fn receive_files(
+        &self,
+        _request: &HttpRequest,
+        _payload: web::Payload,
+        _run: &mut Run<W>,
+        _fields: &[FieldSpec],
+    ) -> Result<(RawForm, Files), Problem> {
+        Err(Problem::WrongType)
+    }
+
+    /// Each file field's value in `form`: the file this request brought,
+    /// else the one `held` (the step's draft or answers) unless the
+    /// visitor is `removing` it; a client's own value is never taken. A
+    /// held file replaced or removed is deleted from the staging store.
+    #[cfg_attr(not(feature = "uploads"), allow(unused_variables))]
+    pub(super) async fn settle_files(
+        &self,
+        run: &Run<W>,
+        fields: &[FieldSpec],
+        held: &RawForm,
+        form: &mut RawForm,
+        files: &Files,
+        removing: Option<&str>,
+    ) {
+        #[cfg(feature = "uploads")]
+        if fields.iter().any(|spec| spec.kind == Kind::File) {
+            let dropped = crate::upload::settle(fields, form, held, files, removing, run.id());
+            if let Some(uploads) = &self.config.uploads {
+                for upload in dropped {
+                    if let Err(error) = uploads.staging.delete(&upload).await {
+                        tracing::warn!(%error, key = upload.key(), "a dropped upload was not deleted");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "uploads")]
+use super::places::ItemStepOf;
+
+#[cfg(feature = "uploads")]
+impl<W: Wizard> Inner<W> {
+    /// Before the finish: every file the run's answers hold is still in
+    /// the staging store, else the first step (or item step) holding one
+    /// that is gone is refused with "select it again".
+    pub(super) async fn missing_files(
+        &self,
+        run: &Run<W>,
+        active: &[usize],
+        items: &[ItemStepOf],
+    ) -> Result<(), crate::once::Refusal> {
+        use crate::once::Refusal;
+        let Some(uploads) = &self.config.uploads else {
+            return Ok(());
+        };
+        for &index in active {
+            let slot = &self.steps.slots[index];
+            let Some(list) = slot.list() else {
+                let record = run.journey().record(slot.name());
+                if let Some(errors) =
+                    gone_in(record, slot.fields(), uploads, &self.config.texts).await
+                {
+                    return Err(Refusal::Invalid {
+                        step: index,
+                        errors,
+                    });
+                }
+                continue;
+            };
+            for (_, position, id, step) in items.iter().filter(|at| at.0 == index) {
+                let item_step = list.step(*step);
+                let stored = run.journey().items(slot.name()).get(*position);
+                let record = stored.and_then(|item| item.steps.get(item_step.name));
+                if let Some(errors) =
+                    gone_in(record, item_step.fields, uploads, &self.config.texts).await
+                {
+                    let (item, step) = (id.clone(), *step);
+                    return Err(Refusal::InvalidItem {
+                        list: index,
+                        item,
+                        step,
+                        errors,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The errors of the files a step's stored answers hold that the staging
+/// store no longer has; `None` when every one is there.
+#[cfg(feature = "uploads")]
+async fn gone_in(
+    record: Option<&crate::state::StepRecord>,
+    fields: &[FieldSpec],
+    uploads: &crate::upload::Uploads,
+    texts: &crate::texts::Texts,
+) -> Option<crate::field_errors::FieldErrors> {
+    use crate::files::{DEFAULT_MAX_SIZE, code, refusal_message};
+    if !fields.iter().any(|spec| spec.kind == Kind::File) {
+        return None;
+    }
+    let answers = record?.answers.as_ref()?;
+    let value: serde_json::Value = serde_json::from_str(answers.get()).ok()?;
+    let mut errors = crate::field_errors::FieldErrors::new();
+    for spec in fields.iter().filter(|spec| spec.kind == Kind::File) {
+        let held = value.get(spec.name).and_then(|v| v.as_str());
+        let Some(upload) = held.and_then(|text| text.parse::<crate::upload::Upload>().ok()) else {
+            continue;
+        };
+        // A store that does not answer is not a missing file: the finish
+        // goes on, and moving the file will say so.
+        if uploads.staging.holds(&upload).await.is_ok_and(|held| !held) {
+            let message = refusal_message(spec, code::GONE, DEFAULT_MAX_SIZE, texts);
+            errors.add_coded(
+                spec.name.to_owned(),
+                None,
+                message,
+                Some("file:gone".into()),
+            );
+        }
+    }
+    (!errors.is_empty()).then_some(errors)
+}

@@ -103,6 +103,21 @@ pub enum WizardEvent<'a> {
         /// The item's id in its URLs.
         item: &'a str,
     },
+    /// A file was refused (feature `uploads`): not of the field's kinds
+    /// (`reason` "kind"), over its limit ("too-large"), empty ("empty"),
+    /// or infected ("virus"). Nothing of it was kept.
+    FileRefused {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+        /// The step's name (an item's step's, for a list).
+        step: &'static str,
+        /// The file field's name.
+        field: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
     /// The wizard's finish handler ran for a run and returned: once per
     /// finish, however many duplicate requests joined it.
     FinishRan {
@@ -171,6 +186,15 @@ fn trace(event: &WizardEvent<'_>) {
         } => tracing::debug!(target: TARGET, event = "item_removed", wizard, run, list, item),
         WizardEvent::StepSaved { wizard, run, step } => {
             tracing::debug!(target: TARGET, event = "step_saved", wizard, run, step);
+        }
+        WizardEvent::FileRefused {
+            wizard,
+            run,
+            step,
+            field,
+            reason,
+        } => {
+            tracing::info!(target: TARGET, event = "file_refused", wizard, run, step, field, reason)
         }
         WizardEvent::ValidationFailed {
             wizard,

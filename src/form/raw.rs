@@ -116,6 +116,14 @@ impl RawForm {
         }
     }
 
+    /// Every value, by name, in order.
+    #[cfg_attr(not(feature = "uploads"), allow(dead_code))]
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
     /// Adds a value.
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.push((name.into(), value.into()));

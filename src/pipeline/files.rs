@@ -103,7 +103,7 @@ impl<W: Wizard> Inner<W> {
     pub(super) async fn settle_files(
         &self,
         run: &Run<W>,
-        fields: &[FieldSpec],
+        (step, fields): (&'static str, &'static [FieldSpec]),
         held: &RawForm,
         form: &mut RawForm,
         files: &Files,
@@ -111,6 +111,7 @@ impl<W: Wizard> Inner<W> {
     ) {
         #[cfg(feature = "uploads")]
         if fields.iter().any(|spec| spec.kind == Kind::File) {
+            self.report_refusals(run, step, fields, files);
             let dropped = crate::upload::settle(fields, form, held, files, removing, run.id());
             if let Some(uploads) = &self.config.uploads {
                 for upload in dropped {
@@ -128,6 +129,63 @@ use super::places::ItemStepOf;
 
 #[cfg(feature = "uploads")]
 impl<W: Wizard> Inner<W> {
+    /// Tells the event hooks of each file this request brought that was
+    /// refused.
+    fn report_refusals(
+        &self,
+        run: &Run<W>,
+        step: &'static str,
+        fields: &'static [FieldSpec],
+        files: &Files,
+    ) {
+        use crate::upload::{Received, Refused};
+        for (name, got) in files {
+            let Received::Refused(why) = got else {
+                continue;
+            };
+            let Some(spec) = fields.iter().find(|spec| spec.name == name) else {
+                continue;
+            };
+            let reason = match why {
+                Refused::Kind => crate::files::code::KIND,
+                Refused::TooLarge => crate::files::code::TOO_LARGE,
+                Refused::Empty => crate::files::code::EMPTY,
+                Refused::Virus(_) => crate::files::code::VIRUS,
+            };
+            self.config
+                .events
+                .report(crate::events::WizardEvent::FileRefused {
+                    wizard: W::ID,
+                    run: run.id(),
+                    step,
+                    field: spec.name,
+                    reason,
+                });
+        }
+    }
+
+    /// Deletes the files an item's steps hold (its answers and drafts), as
+    /// the item is removed.
+    pub(super) async fn delete_item_files(&self, run: &Run<W>, index: usize, position: usize) {
+        let Some(uploads) = &self.config.uploads else {
+            return;
+        };
+        let name = self.steps.slots[index].name();
+        let Some(item) = run.journey().items(name).get(position) else {
+            return;
+        };
+        let held: Vec<crate::upload::Upload> = item
+            .steps
+            .values()
+            .flat_map(|record| uploads_in(record, run.id()))
+            .collect();
+        for upload in held {
+            if let Err(error) = uploads.staging.delete(&upload).await {
+                tracing::warn!(%error, key = upload.key(), "a removed item's file was not deleted");
+            }
+        }
+    }
+
     /// Before the finish: every file the run's answers hold is still in
     /// the staging store, else the first step (or item step) holding one
     /// that is gone is refused with "select it again".
@@ -210,4 +268,34 @@ async fn gone_in(
         }
     }
     (!errors.is_empty()).then_some(errors)
+}
+
+/// The files of run `run` a step's record holds, in its answers or its
+/// draft.
+#[cfg(feature = "uploads")]
+fn uploads_in(record: &crate::state::StepRecord, run: &str) -> Vec<crate::upload::Upload> {
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(answers) = &record.answers {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(answers.get()) {
+            for value in map.values() {
+                match value {
+                    serde_json::Value::String(text) => texts.push(text.clone()),
+                    serde_json::Value::Array(list) => {
+                        texts.extend(list.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(draft) = &record.draft {
+        texts.extend(draft.pairs().map(|(_, value)| value.to_owned()));
+    }
+    let mut held: Vec<crate::upload::Upload> = texts
+        .iter()
+        .filter_map(|text| text.parse::<crate::upload::Upload>().ok())
+        .filter(|upload| upload.is_of_run(run))
+        .collect();
+    held.dedup_by(|a, b| a.key() == b.key());
+    held
 }

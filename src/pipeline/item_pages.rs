@@ -101,10 +101,17 @@ impl<W: Wizard> Inner<W> {
         notice: Option<&str>,
         status: StatusCode,
     ) -> Result<HttpResponse, Problem> {
-        let (index, id, _, step) = at;
+        let (index, id, item, step) = at;
         let list = self.list_at(index)?;
         let item_step = list.step(step);
-        let action = self.item_url(run.base(), index, id, step, is_change(request));
+        // A new item's id is bound to the run's: when this request made the
+        // run's first state (and its id), the form posts to the id it
+        // offers now.
+        let id = match item {
+            Item::New => self.runs.next_item_id(run, self.steps.slots[index].name()),
+            Item::Stored(_) => id.to_owned(),
+        };
+        let action = self.item_url(run.base(), index, &id, step, is_change(request));
         let page = self.page(
             request,
             run,
@@ -204,7 +211,10 @@ pub(super) async fn submit_item<W: Wizard>(
     let reply = match path {
         ItemPath::Remove { id } => match wizard.item_gate(request, &mut run, index, &id, None) {
             Err(reply) => reply,
-            Ok(item) => wizard.remove(request, &mut run, (index, &id, item, 0), &form, action)?,
+            Ok(item) => {
+                let at = (index, id.as_str(), item, 0);
+                wizard.remove(request, &mut run, at, &form, action).await?
+            }
         },
         ItemPath::Step { id, step } => {
             match wizard.item_gate(request, &mut run, index, &id, Some(step)) {
@@ -257,8 +267,15 @@ impl<W: Wizard> Inner<W> {
             _ => None,
         };
         let (held, _) = self.item_shown(run, at)?;
-        self.settle_files(run, item_step.fields, &held, &mut form, &files, removing)
-            .await;
+        self.settle_files(
+            run,
+            (item_step.name, item_step.fields),
+            &held,
+            &mut form,
+            &files,
+            removing,
+        )
+        .await;
         Ok(Some(match action {
             Action::Draft => return Ok(self.item_draft(run, at, &form, typed_on)),
             Action::Back => self.item_back(request, run, at, &form),
@@ -477,7 +494,7 @@ impl<W: Wizard> Inner<W> {
 
     /// The remove page's answer: yes removes the item and all it holds;
     /// yes or no, back to the list; no answer is the page again (422).
-    fn remove(
+    async fn remove(
         &self,
         request: &HttpRequest,
         run: &mut Run<W>,
@@ -496,6 +513,8 @@ impl<W: Wizard> Inner<W> {
             (Action::Back | Action::Cancel, _) | (Action::Next, Some("no")) => {}
             (Action::Next, Some("yes")) => {
                 self.raise_revision(run);
+                #[cfg(feature = "uploads")]
+                self.delete_item_files(run, index, position).await;
                 run.remove_item(&self.steps, index, position);
                 self.config.events.report(WizardEvent::ItemRemoved {
                     wizard: W::ID,

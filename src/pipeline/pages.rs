@@ -174,7 +174,10 @@ pub(super) async fn entry<W: Wizard>(
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
     let mut run = wizard.admitted_run(request, session).await?;
-    if !run.is_stored() {
+    // A new item's URL is bound to the run: a list first keeps the cookie
+    // that names the run.
+    let resume = run.journey().resume(&wizard.steps);
+    if !run.is_stored() && wizard.steps.slots[resume].list().is_none() {
         run.leave_visitor_cookie();
     }
     let target = wizard.resume_url(&run);

@@ -92,8 +92,15 @@ impl<W: Wizard> Inner<W> {
             _ => None,
         };
         let (held, _) = shown_values(run.journey().record(slot.name()), slot.shape());
-        self.settle_files(run, slot.fields(), &held, &mut form, &files, removing)
-            .await;
+        self.settle_files(
+            run,
+            (slot.name(), slot.fields()),
+            &held,
+            &mut form,
+            &files,
+            removing,
+        )
+        .await;
         Ok(Some(match action {
             Action::Draft => return Ok(self.draft(run, index, &form, typed_on)),
             Action::Back => {

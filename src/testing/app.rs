@@ -275,6 +275,17 @@ impl Recorded {
             WizardEvent::ItemAdded { run, list, .. } => recorded("item_added", run, Some(list)),
             WizardEvent::ExitReached { run, step, .. } => recorded("exit_reached", run, Some(step)),
             WizardEvent::ItemRemoved { run, list, .. } => recorded("item_removed", run, Some(list)),
+            WizardEvent::FileRefused {
+                run,
+                step,
+                field,
+                reason,
+                ..
+            } => Self {
+                fields: vec![field.to_owned()],
+                codes: vec![Some(reason.to_owned())],
+                ..recorded("file_refused", run, Some(step))
+            },
         }
     }
 }

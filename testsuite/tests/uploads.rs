@@ -59,6 +59,48 @@ impl Wizard for Claim {
     }
 }
 
+#[derive(Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "document", title = "Add a document")]
+struct Document {
+    #[field(label = "Document", subject = "a document", accept = "pdf")]
+    #[validate(required)]
+    file: Option<Upload>,
+}
+
+#[derive(Default)]
+struct Doc {
+    document: Document,
+}
+
+#[derive(Default)]
+struct Pack {
+    docs: Vec<Doc>,
+    check: Check,
+}
+
+impl Wizard for Pack {
+    const ID: &'static str = "uploads-pack";
+    type Outcome = usize;
+    fn steps() -> Steps<Self> {
+        let documents = actix_wizard::Repeat::new("documents", "Your documents")
+            .noun("Document")
+            .summary(|doc: &Doc| {
+                let name = doc.document.file.as_ref().map(|f| f.name().to_owned());
+                actix_wizard::Summary::new(name.unwrap_or_default(), "")
+            })
+            .step(|doc| &mut doc.document);
+        Steps::<Self>::new()
+            .repeat(|p| &mut p.docs, documents)
+            .step(|p| &mut p.check)
+    }
+    async fn finish(self, _: &Finish) -> Result<usize, FinishError> {
+        Ok(self.docs.len())
+    }
+    fn render_complete(count: &usize, page: &CompletePage<'_>) -> Result<String, askama::Error> {
+        page.confirmation("Done", "Done", format_args!("{count} documents"))
+    }
+}
+
 /// The claim with its files staged in a directory of the test's own
 /// (kept alive with the app), scanned by `scanner` when given.
 async fn app(scanner: Option<ClamAv>) -> (TestApp, TempDir) {
@@ -392,4 +434,36 @@ async fn a_held_file_gone_from_staging_is_asked_for_again_at_the_finish() {
         "The file you uploaded is no longer here: select it again",
     );
     assert_eq!(app.all_finishes(), 0);
+}
+
+#[actix_rt::test]
+async fn an_items_file_goes_with_the_item_and_refusals_are_told_to_the_hooks() {
+    let dir = TempDir::new("staging-items");
+    let staging = Staging::local(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let config = WizardConfig::default().uploads(Uploads::new(staging));
+    let app = common::kit::app_of::<Pack>("/pack", config).await;
+    let mut visitor = app.visitor::<Pack>("/pack");
+    visitor.open("/pack").await.assert_step("document");
+    let refused = visitor
+        .submit_files(&[], &[("file", "a.png", b"\x89PNG\r\n\x1a\n")])
+        .await;
+    refused.assert_error("file", "The selected file must be a PDF");
+    let list = visitor
+        .submit_files(&[], &[("file", "lease.pdf", &pdf_with(b"lease"))])
+        .await;
+    list.assert_step("documents");
+    assert_eq!(list.items(), [("lease.pdf".to_owned(), String::new())]);
+    assert_eq!(staged(&dir), 1);
+    let remove = list.link("Remove lease.pdf").unwrap_or_default();
+    visitor.open(&remove).await;
+    visitor.submit_pairs(&[("confirm", "yes")]).await;
+    assert_eq!(staged(&dir), 0, "the removed item's file is deleted");
+    let refusals: Vec<_> = app
+        .events()
+        .into_iter()
+        .filter(|event| event.kind == "file_refused")
+        .collect();
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert_eq!(refusals[0].fields, ["file"]);
+    assert_eq!(refusals[0].codes, [Some("kind".to_owned())]);
 }

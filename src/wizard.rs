@@ -246,6 +246,9 @@ pub(crate) struct SubmittedRun(pub(crate) String);
 pub struct Finish {
     pub(crate) run: String,
     pub(crate) request: HttpRequest,
+    /// Where the run's files wait (feature `uploads`).
+    #[cfg(feature = "uploads")]
+    pub(crate) staging: Option<crate::upload::Staging>,
 }
 
 impl Finish {
@@ -258,6 +261,49 @@ impl Finish {
     /// The request, for application data (`request.app_data::<Data<T>>()`).
     pub fn request(&self) -> &HttpRequest {
         &self.request
+    }
+
+    /// Copies a file the run holds to its permanent place, `to`, in the
+    /// staging area's object store (name it from the finish's own
+    /// reference: `claims/CLM-12345678/receipt-1.pdf`). The staged copy is
+    /// deleted once the finish has succeeded, so a finish that fails after
+    /// this and runs again finds the file where it was.
+    ///
+    /// ```
+    /// # async fn finish(finish: &actix_wizard::Finish, receipt: &actix_wizard::upload::Upload) -> Result<(), actix_wizard::FinishError> {
+    /// finish.keep_file(receipt, "claims/CLM-12345678/receipt-1.pdf").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "uploads")]
+    pub async fn keep_file(
+        &self,
+        file: &crate::upload::Upload,
+        to: &str,
+    ) -> Result<(), FinishError> {
+        let staging = self.staging()?;
+        staging
+            .copy(file, to)
+            .await
+            .map_err(FinishError::unavailable)
+    }
+
+    /// A file the run holds, whole (for a file small enough to hold in
+    /// memory: an email attachment, a check of its content).
+    #[cfg(feature = "uploads")]
+    pub async fn read_file(
+        &self,
+        file: &crate::upload::Upload,
+    ) -> Result<actix_web::web::Bytes, FinishError> {
+        let staging = self.staging()?;
+        staging.read(file).await.map_err(FinishError::unavailable)
+    }
+
+    #[cfg(feature = "uploads")]
+    fn staging(&self) -> Result<&crate::upload::Staging, FinishError> {
+        self.staging
+            .as_ref()
+            .ok_or_else(|| FinishError::failed("no uploads configured (WizardConfig::uploads)"))
     }
 
     /// The application's `web::Data<T>`, or a failed finish naming the

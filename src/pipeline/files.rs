@@ -186,6 +186,27 @@ impl<W: Wizard> Inner<W> {
         }
     }
 
+    /// Deletes every file the run's state holds (its steps' and items'
+    /// answers and drafts): after a finish, or when the run is dropped.
+    pub(super) async fn delete_run_files(&self, run: &Run<W>) {
+        let Some(uploads) = &self.config.uploads else {
+            return;
+        };
+        let Some(state) = &run.journey().state else {
+            return;
+        };
+        let steps = state.steps.values();
+        let items = state.lists.values().flat_map(|list| &list.items);
+        let records = steps.chain(items.flat_map(|item| item.steps.values()));
+        let held: Vec<crate::upload::Upload> =
+            records.flat_map(|r| uploads_in(r, run.id())).collect();
+        for upload in held {
+            if let Err(error) = uploads.staging.delete(&upload).await {
+                tracing::warn!(%error, key = upload.key(), "a finished run's file was not deleted");
+            }
+        }
+    }
+
     /// Before the finish: every file the run's answers hold is still in
     /// the staging store, else the first step (or item step) holding one
     /// that is gone is refused with "select it again".

@@ -375,6 +375,8 @@ pub(super) async fn finish<W: Wizard>(
         let context = Finish {
             run: run_id.clone(),
             request: request.clone(),
+            #[cfg(feature = "uploads")]
+            staging: wizard.config.uploads.as_ref().map(|u| u.staging().clone()),
         };
         let finished = answers.finish(&context).await;
         wizard.config.events.report(WizardEvent::FinishRan {
@@ -391,7 +393,13 @@ pub(super) async fn finish<W: Wizard>(
     };
     let ahead = ClaimAhead::take(request, &run_id);
     match wizard.runs.finish_once(&run_id, ahead, section).await {
-        Ok(outcome) => Ok(wizard.finished(request, session, run, &outcome)),
+        Ok(outcome) => {
+            // The run's staged files are done with: the finish copied
+            // what it keeps.
+            #[cfg(feature = "uploads")]
+            wizard.delete_run_files(run).await;
+            Ok(wizard.finished(request, session, run, &outcome))
+        }
         Err(refusal) => Ok(wizard.refused(request, run, &refusal)),
     }
 }

@@ -96,10 +96,11 @@ impl Staging {
             .await
     }
 
-    /// Moves a held file to `to` in the same store (its permanent place).
-    pub async fn keep(&self, upload: &Upload, to: &str) -> Result<(), StagingError> {
+    /// Copies a held file to `to` in the same store (its permanent
+    /// place); the staged file stays until its run is done with it.
+    pub async fn copy(&self, upload: &Upload, to: &str) -> Result<(), StagingError> {
         let (from, to) = (Path::from(upload.key()), Path::from(to));
-        self.store.rename(&from, &to).await
+        self.store.copy(&from, &to).await
     }
 }
 

@@ -47,12 +47,12 @@ impl Wizard for Claim {
             .step(|c| &mut c.evidence)
             .step(|c| &mut c.check)
     }
-    async fn finish(self, _: &Finish) -> Result<String, FinishError> {
-        Ok(self
-            .evidence
-            .receipt
-            .map(|r| r.name().to_owned())
-            .unwrap_or_default())
+    async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
+        let Some(receipt) = self.evidence.receipt else {
+            return Err(FinishError::failed("no receipt"));
+        };
+        finish.keep_file(&receipt, "kept/receipt.pdf").await?;
+        Ok(receipt.name().to_owned())
     }
     fn render_complete(name: &String, page: &CompletePage<'_>) -> Result<String, askama::Error> {
         page.confirmation("Done", "Done", format_args!("Kept {name}"))
@@ -240,6 +240,10 @@ async fn a_file_is_uploaded_held_across_an_error_and_shown_by_its_name() {
     let done = visitor.press("finish", &[]).await;
     done.assert_complete();
     assert!(done.text().contains("Kept taxi.pdf"));
+    // The finish kept its copy; the staged file is gone.
+    let kept = std::fs::read(dir.0.join("kept/receipt.pdf")).unwrap_or_default();
+    assert_eq!(kept, receipt);
+    assert_eq!(staged(&dir), 1, "only the kept copy is left");
 }
 
 #[actix_rt::test]

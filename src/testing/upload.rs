@@ -39,11 +39,21 @@ impl<W: crate::Wizard> Visitor<'_, W> {
         files: &[(&str, &str, &[u8])],
     ) -> &Seen {
         let page = self.page.as_ref();
-        let target = page
-            .and_then(Seen::form_action)
-            .unwrap_or_else(|| panic!("the page has no form"));
-        let token = page.and_then(Seen::csrf_token).unwrap_or_default();
-        let hidden = page.map(Seen::hidden_pairs).unwrap_or_default();
+        let (target, token, hidden) = match page.and_then(Seen::json) {
+            // A JSON client's page: its document says where and with what.
+            Some(document) => {
+                let text = |key: &str| document[key].as_str().unwrap_or_default().to_owned();
+                let revision = document["revision"].to_string();
+                let hidden = vec![(crate::render::REVISION_FIELD.to_owned(), revision)];
+                (text("url"), text("csrf_token"), hidden)
+            }
+            None => (
+                page.and_then(Seen::form_action)
+                    .unwrap_or_else(|| panic!("the page has no form")),
+                page.and_then(Seen::csrf_token).unwrap_or_default(),
+                page.map(Seen::hidden_pairs).unwrap_or_default(),
+            ),
+        };
         let mut body = Vec::new();
         let mut text = |name: &str, value: &str| {
             part(&mut body, name, None, value.as_bytes());

@@ -471,3 +471,30 @@ async fn an_items_file_goes_with_the_item_and_refusals_are_told_to_the_hooks() {
     assert_eq!(refusals[0].fields, ["file"]);
     assert_eq!(refusals[0].codes, [Some("kind".to_owned())]);
 }
+
+#[actix_rt::test]
+async fn a_json_client_sends_files_as_multipart_and_reads_the_held_file() {
+    let (app, _dir) = app(None).await;
+    let mut visitor = app.visitor::<Claim>("/evidence");
+    visitor.use_json();
+    visitor.open("/evidence").await;
+    let receipt = pdf_with(b"json");
+    let page = visitor
+        .press_with_files(
+            "next",
+            &[("notes", "far too long for the notes")],
+            &[("receipt", "j.pdf", &receipt)],
+        )
+        .await;
+    page.assert_status(422);
+    let document = page.json().unwrap_or_default();
+    let fields = document["fields"].as_array().cloned().unwrap_or_default();
+    let receipt_field = fields
+        .iter()
+        .find(|f| f["name"] == "receipt")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(receipt_field["kind"], "file");
+    assert_eq!(receipt_field["value"]["name"], "j.pdf", "{document}");
+    assert_eq!(receipt_field["value"]["size"], receipt.len());
+}

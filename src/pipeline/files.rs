@@ -43,7 +43,7 @@ impl<W: Wizard> Inner<W> {
         payload: web::Payload,
         run: &mut Run<W>,
         fields: &[FieldSpec],
-    ) -> Result<(RawForm, Files), Problem> {
+    ) -> Result<(RawForm, Files, bool), Problem> {
         use crate::upload::{FileKind, FileRule, Receiver, receive};
         let Some(uploads) = &self.config.uploads else {
             return Err(Problem::WrongType);
@@ -65,22 +65,32 @@ impl<W: Wizard> Inner<W> {
                 max_bytes: spec.max_size.unwrap_or(uploads.max_size),
             })
             .collect();
-        let run_id = run.id().to_owned();
         let receiver = Receiver {
             staging: &uploads.staging,
             scanner: uploads.scanner.as_deref(),
-            run: &run_id,
             request_limit: uploads.request_limit,
             text_limit: self.config.body_limit,
             max_parts: self.config.max_fields,
             pace: crate::body::Pace::of(&self.config),
         };
         let runs = &self.runs;
-        let mut token_ok =
-            |form: &RawForm| runs.csrf_matches(run, form.first(crate::csrf::CSRF_FIELD));
+        // The token is checked at the first file, before any byte of it is
+        // stored; the run then starts storing (taking the id it keeps) so
+        // that its files are stored under that id.
+        let mut checked = false;
+        let mut token_ok = |form: &RawForm| {
+            let mut form = form.clone();
+            crate::json::take_csrf_header(&mut form, request.headers());
+            if !runs.csrf_matches(run, form.first(crate::csrf::CSRF_FIELD)) {
+                return None;
+            }
+            checked = true;
+            run.state_mut();
+            Some(run.id().to_owned())
+        };
         let (mut form, files) = receive(request, payload, &receiver, &rules, &mut token_ok).await?;
         crate::json::take_csrf_header(&mut form, request.headers());
-        Ok((form, files))
+        Ok((form, files, checked))
     }
 
     /// A multipart body where uploads are not built in: 415.
@@ -91,7 +101,7 @@ impl<W: Wizard> Inner<W> {
         _payload: web::Payload,
         _run: &mut Run<W>,
         _fields: &[FieldSpec],
-    ) -> Result<(RawForm, Files), Problem> {
+    ) -> Result<(RawForm, Files, bool), Problem> {
         Err(Problem::WrongType)
     }
 
@@ -205,6 +215,33 @@ impl<W: Wizard> Inner<W> {
                 tracing::warn!(%error, key = upload.key(), "a finished run's file was not deleted");
             }
         }
+        if let Err(error) = uploads.staging.unmark_run(run.id()).await {
+            tracing::warn!(%error, run = run.id(), "a finished run's uploads mark was not deleted");
+        }
+    }
+
+    /// After a write of a run that holds files: the mark the sweeper
+    /// reads, written beside them (in the background: the answer does not
+    /// wait for it).
+    pub(super) fn mark_run_files(&self, run: &Run<W>) {
+        let Some(uploads) = &self.config.uploads else {
+            return;
+        };
+        let Some(state) = &run.journey().state else {
+            return;
+        };
+        let steps = state.steps.values();
+        let items = state.lists.values().flat_map(|list| &list.items);
+        let mut records = steps.chain(items.flat_map(|item| item.steps.values()));
+        if !records.any(|record| !uploads_in(record, run.id()).is_empty()) {
+            return;
+        }
+        let (staging, id) = (uploads.staging().clone(), run.id().to_owned());
+        actix_web::rt::spawn(async move {
+            if let Err(error) = staging.mark_run(&id).await {
+                tracing::warn!(%error, run = id, "a run's uploads mark was not written");
+            }
+        });
     }
 
     /// Before the finish: every file the run's answers hold is still in

@@ -334,7 +334,15 @@ impl<W: Wizard> Inner<W> {
             Reply::Page(page) => page,
             Reply::NoContent => draft_answer(),
         };
-        self.runs.save(request, session, run, response)
+        let written = run.journey().changed;
+        let response = self.runs.save(request, session, run, response)?;
+        #[cfg(feature = "uploads")]
+        if written {
+            self.mark_run_files(run);
+        }
+        #[cfg(not(feature = "uploads"))]
+        let _ = written;
+        Ok(response)
     }
 
     /// A problem's page, as the client asked for it (HTML or JSON), to be

@@ -104,7 +104,7 @@ impl<W: Wizard> Inner<W> {
         if let Some(position) = items.iter().position(|item| item.id == id) {
             return Some(Item::Stored(position));
         }
-        (self.runs.next_item_id(run, name) == id).then_some(Item::New)
+        self.runs.offers_item_id(run, name, id).then_some(Item::New)
     }
 
     /// Every applying step of every item of the lists among `active`: the

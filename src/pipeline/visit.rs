@@ -131,36 +131,50 @@ pub(super) async fn accept<W: Wizard>(
     wizard: &Inner<W>,
     fields: &[FieldSpec],
 ) -> Result<Accepted<W>, Problem> {
-    let (form, mut run, files) = if is_multipart(request) {
-        let mut run = wizard.runs.load(request, session, &wizard.steps);
-        wizard.admit(request, &run).await?;
-        let (form, files) = wizard
-            .receive_files(request, payload, &mut run, fields)
-            .await?;
-        (form, run, files)
-    } else {
-        let form = read_form(request, payload, &wizard.config).await?;
-        let run = wizard.runs.load(request, session, &wizard.steps);
-        wizard.admit(request, &run).await?;
-        (form, run, Files::default())
-    };
+    if is_multipart(request) {
+        return Box::pin(accept_files(request, session, payload, wizard, fields)).await;
+    }
+    let form = read_form(request, payload, &wizard.config).await?;
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
     let action = Action::of(&form)?;
-    if !run.is_stored() && (run.had_answers() || run.lapsed()) {
-        if let Action::Draft = action {
-            // Typed on a run that has finished or expired since: dropped.
-            return Ok(Accepted::Answered(Ok(draft_answer())));
-        }
-        // Boxed: rare, and its future is large.
-        let reply = Box::pin(wizard.without_state(request, session, &mut run)).await;
-        let answer = wizard.respond(request, session, &mut run, reply);
-        return Ok(Accepted::Answered(answer));
+    if let Some(answered) = gone(request, session, wizard, &mut run, &action).await {
+        return Ok(answered);
     }
     wizard.prefill(request, session, &mut run).await;
     if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
-        let form = request.path().to_owned();
-        let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
-        let answer = wizard.respond(request, session, &mut run, reply);
-        return Ok(Accepted::Answered(answer));
+        return Ok(csrf_refused(request, session, wizard, &mut run));
+    }
+    Ok(Accepted::Form {
+        run,
+        form,
+        action,
+        files: Files::default(),
+    })
+}
+
+/// A multipart form: read once the run is loaded, admitted and found
+/// alive, since its files are checked against the run's token and stored
+/// under its id before the rest of the body is read.
+async fn accept_files<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    payload: web::Payload,
+    wizard: &Inner<W>,
+    fields: &[FieldSpec],
+) -> Result<Accepted<W>, Problem> {
+    let mut run = wizard.runs.load(request, session, &wizard.steps);
+    wizard.admit(request, &run).await?;
+    if let Some(answered) = gone(request, session, wizard, &mut run, &Action::Next).await {
+        return Ok(answered);
+    }
+    wizard.prefill(request, session, &mut run).await;
+    let (form, files, checked) = wizard
+        .receive_files(request, payload, &mut run, fields)
+        .await?;
+    let action = Action::of(&form)?;
+    if !checked && !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
+        return Ok(csrf_refused(request, session, wizard, &mut run));
     }
     Ok(Accepted::Form {
         run,
@@ -168,6 +182,41 @@ pub(super) async fn accept<W: Wizard>(
         action,
         files,
     })
+}
+
+/// A run whose state is gone (finished, expired) since the form was
+/// shown: answered (a draft dropped), or `None` to go on.
+async fn gone<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+    run: &mut Run<W>,
+    action: &Action,
+) -> Option<Accepted<W>> {
+    if run.is_stored() || !(run.had_answers() || run.lapsed()) {
+        return None;
+    }
+    if let Action::Draft = action {
+        // Typed on a run that has finished or expired since: dropped.
+        return Some(Accepted::Answered(Ok(draft_answer())));
+    }
+    // Boxed: rare, and its future is large.
+    let reply = Box::pin(wizard.without_state(request, session, run)).await;
+    Some(Accepted::Answered(
+        wizard.respond(request, session, run, reply),
+    ))
+}
+
+/// The 403 page of a form without its run's token, the run saved.
+fn csrf_refused<W: Wizard>(
+    request: &HttpRequest,
+    session: &Session,
+    wizard: &Inner<W>,
+    run: &mut Run<W>,
+) -> Accepted<W> {
+    let form = request.path().to_owned();
+    let reply = Reply::Page(wizard.problem_page(request, Problem::Csrf { form }));
+    Accepted::Answered(wizard.respond(request, session, run, reply))
 }
 
 /// What was typed, secrets left out: kept as the step's draft.

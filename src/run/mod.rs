@@ -531,12 +531,26 @@ impl Runs {
     /// wizard's key, so that a page can offer it without storing it, and
     /// an id once used (a removed item's) is never new again.
     pub fn next_item_id<W: Wizard>(&self, run: &Run<W>, list: &str) -> String {
+        self.next_item_id_of(run, list, run.id())
+    }
+
+    /// Whether `id` is the id run `run` offers its next item: under its
+    /// id, or under the id the request came with when the run started
+    /// storing on this request (a form with files, whose run takes its id
+    /// before the rest of the body is read).
+    pub fn offers_item_id<W: Wizard>(&self, run: &Run<W>, list: &str, id: &str) -> bool {
+        let ids = std::iter::once(run.id()).chain(run.shown_as.as_deref());
+        ids.into_iter()
+            .any(|run_id| self.next_item_id_of(run, list, run_id) == id)
+    }
+
+    fn next_item_id_of<W: Wizard>(&self, run: &Run<W>, list: &str, run_id: &str) -> String {
         let made = run
             .journey
             .list_record(list)
             .map_or(0, |record| record.made);
         self.cipher
-            .tag(&format!("{list}:{made}"), run.id().as_bytes())
+            .tag(&format!("{list}:{made}"), run_id.as_bytes())
     }
 
     /// The id of item `position` of a list `list` prefilled for run `run`

@@ -7,11 +7,13 @@ mod kind;
 mod receive;
 mod scan;
 mod staging;
+mod sweep;
 
 pub use held::Upload;
 pub use kind::FileKind;
 pub use scan::{ClamAv, ClamdAddress, Scan, ScanError, Scanner, Verdict};
 pub use staging::{Staging, StagingError};
+pub use sweep::Swept;
 
 mod settle;
 

@@ -40,8 +40,6 @@ pub(crate) struct FileRule<'a> {
 pub(crate) struct Receiver<'a> {
     pub staging: &'a Staging,
     pub scanner: Option<&'a dyn Scanner>,
-    /// The run the files are for: their keys name it.
-    pub run: &'a str,
     /// The whole body's limit, files included.
     pub request_limit: u64,
     /// The text parts' limit, together.
@@ -80,13 +78,13 @@ const HEAD: usize = 512;
 /// `rules` (a part with no file chosen gives nothing; a file part of
 /// another name is read and dropped). `token_ok` is asked, once, when the
 /// first file part arrives, whether the text read so far carries a valid
-/// token.
+/// token: it gives the id of the run the files are stored under.
 pub(crate) async fn receive(
     request: &HttpRequest,
     payload: web::Payload,
     receiver: &Receiver<'_>,
     rules: &[FileRule<'_>],
-    token_ok: &mut dyn FnMut(&RawForm) -> bool,
+    token_ok: &mut dyn FnMut(&RawForm) -> Option<String>,
 ) -> Result<(RawForm, Vec<(String, Received)>), Problem> {
     let declared = request
         .headers()
@@ -99,7 +97,7 @@ pub(crate) async fn receive(
     let body = paced(payload, receiver, Rc::clone(&stopped));
     let mut parts = Multipart::new(request.headers(), body);
     let (mut form, mut received) = (RawForm::default(), Vec::new());
-    let (mut text_bytes, mut count, mut checked) = (0, 0, false);
+    let (mut text_bytes, mut count, mut run) = (0, 0, None);
     let why = |stopped: &Rc<RefCell<Option<Problem>>>| {
         stopped.borrow_mut().take().unwrap_or(Problem::Malformed)
     };
@@ -117,18 +115,19 @@ pub(crate) async fn receive(
             form.push(name, text);
             continue;
         };
-        if !checked {
-            if !token_ok(&form) {
-                return Err(Problem::Csrf {
-                    form: request.path().to_owned(),
-                });
-            }
-            checked = true;
+        if run.is_none() {
+            run = token_ok(&form);
         }
+        let Some(run) = run.as_deref() else {
+            return Err(Problem::Csrf {
+                form: request.path().to_owned(),
+            });
+        };
         let rule = rules.iter().find(|rule| rule.name == name);
         match rule {
             Some(rule) if !file.is_empty() => {
-                let got = receive_file(&mut part, rule, receiver, &file, &stopped).await?;
+                let into = (receiver, run);
+                let got = receive_file(&mut part, rule, into, &file, &stopped).await?;
                 received.push((name, got));
             }
             _ => drain(&mut part, &stopped).await?,
@@ -207,7 +206,7 @@ async fn drain(part: &mut Field, stopped: &Rc<RefCell<Option<Problem>>>) -> Resu
 async fn receive_file(
     part: &mut Field,
     rule: &FileRule<'_>,
-    receiver: &Receiver<'_>,
+    (receiver, run): (&Receiver<'_>, &str),
     name: &str,
     stopped: &Rc<RefCell<Option<Problem>>>,
 ) -> Result<Received, Problem> {
@@ -222,14 +221,14 @@ async fn receive_file(
             file.refuse(Refused::TooLarge).await;
             continue;
         }
-        file.take(&chunk, rule, receiver).await?;
+        file.take(&chunk, rule, (receiver, run)).await?;
     }
     if file.refused.is_none() && file.size == 0 {
         file.refuse(Refused::Empty).await;
     }
     if file.refused.is_none() && file.kind.is_none() {
         let head = std::mem::take(&mut file.head);
-        file.decide(&head, rule, receiver).await?;
+        file.decide(&head, rule, (receiver, run)).await?;
     }
     file.end(name, rule, receiver).await
 }
@@ -253,7 +252,7 @@ impl Incoming {
         &mut self,
         chunk: &[u8],
         rule: &FileRule<'_>,
-        receiver: &Receiver<'_>,
+        into: (&Receiver<'_>, &str),
     ) -> Result<(), Problem> {
         if self.kind.is_some() {
             return self.pass(chunk).await;
@@ -261,7 +260,7 @@ impl Incoming {
         self.head.extend_from_slice(chunk);
         if self.head.len() >= HEAD {
             let head = std::mem::take(&mut self.head);
-            self.decide(&head, rule, receiver).await?;
+            self.decide(&head, rule, into).await?;
         }
         Ok(())
     }
@@ -272,7 +271,7 @@ impl Incoming {
         &mut self,
         head: &[u8],
         rule: &FileRule<'_>,
-        receiver: &Receiver<'_>,
+        (receiver, run): (&Receiver<'_>, &str),
     ) -> Result<(), Problem> {
         match FileKind::of(head).filter(|kind| rule.accept.contains(kind)) {
             None => {
@@ -286,7 +285,7 @@ impl Incoming {
                     let scan = scanner.start().await;
                     self.scan = Some(scan.map_err(|_| Problem::UploadUnavailable)?);
                 }
-                let staged = receiver.staging.begin(receiver.run).await;
+                let staged = receiver.staging.begin(run).await;
                 self.staged = Some(staged.map_err(|_| Problem::UploadUnavailable)?);
                 self.pass(head).await
             }
@@ -492,7 +491,6 @@ mod tests {
         let receiver = Receiver {
             staging,
             scanner,
-            run: "run1",
             request_limit,
             text_limit: 1000,
             max_parts: 10,
@@ -501,7 +499,8 @@ mod tests {
                 min_rate: 1024,
             },
         };
-        let mut token_ok = |form: &RawForm| form.first("csrf_token") == Some(TOKEN);
+        let mut token_ok =
+            |form: &RawForm| (form.first("csrf_token") == Some(TOKEN)).then(|| "run1".to_owned());
         receive(&request, payload, &receiver, &[RULE], &mut token_ok).await
     }
 

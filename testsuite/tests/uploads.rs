@@ -115,18 +115,17 @@ async fn app(scanner: Option<ClamAv>) -> (TestApp, TempDir) {
     (app, dir)
 }
 
-/// How many files are staged under `dir`.
+/// How many files are staged under `dir` (not the marks the sweeper
+/// reads).
 fn staged(dir: &TempDir) -> usize {
     fn count(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir).map_or(0, |entries| {
             entries
                 .flatten()
-                .map(|e| {
-                    if e.path().is_dir() {
-                        count(&e.path())
-                    } else {
-                        1
-                    }
+                .map(|e| match (e.path().is_dir(), e.file_name() == "seen") {
+                    (true, _) => count(&e.path()),
+                    (false, true) => 0,
+                    (false, false) => 1,
                 })
                 .sum()
         })
@@ -497,4 +496,62 @@ async fn a_json_client_sends_files_as_multipart_and_reads_the_held_file() {
     assert_eq!(receipt_field["kind"], "file");
     assert_eq!(receipt_field["value"]["name"], "j.pdf", "{document}");
     assert_eq!(receipt_field["value"]["size"], receipt.len());
+}
+
+/// Waits until every run that holds a file has its mark beside it (the
+/// mark is written in the background after each write of the run).
+async fn wait_for_marks(dir: &TempDir, runs: usize) {
+    let marks = || {
+        std::fs::read_dir(dir.0.join("staging")).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|run| run.path().join("seen").exists())
+                .count()
+        })
+    };
+    common::wait::until("every run's uploads mark is written", || async {
+        marks() == runs
+    })
+    .await;
+}
+
+#[actix_rt::test]
+async fn the_sweeper_keeps_live_runs_files_and_deletes_those_of_a_hundred_abandoned_ones() {
+    use std::time::{Duration, SystemTime};
+    let dir = TempDir::new("staging-sweep");
+    let staging = Staging::local(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let config = WizardConfig::default().uploads(Uploads::new(staging.clone()));
+    let app = common::kit::app_of::<Claim>("/evidence", config).await;
+    for n in 0..100 {
+        let mut visitor = app.visitor::<Claim>("/evidence");
+        visitor.open("/evidence").await;
+        let receipt = pdf_with(format!("receipt {n}").as_bytes());
+        visitor
+            .submit_files(
+                &[("notes", "far too long for the notes")],
+                &[("receipt", "r.pdf", &receipt)],
+            )
+            .await
+            .assert_status(422);
+    }
+    assert_eq!(staged(&dir), 100);
+    wait_for_marks(&dir, 100).await;
+    let idle = Duration::from_secs(35 * 60);
+    // Not idle yet: nothing goes.
+    let now = staging
+        .sweep(idle, SystemTime::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((now.runs, now.runs_gone, now.objects_deleted), (100, 0, 0));
+    // Past the idle time and its margin, every file and mark goes.
+    let later = SystemTime::now() + Duration::from_secs(36 * 60);
+    let swept = staging
+        .sweep(idle, later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (swept.runs, swept.runs_gone, swept.objects_deleted),
+        (100, 100, 200)
+    );
+    assert_eq!(staged(&dir), 0, "staged objects left after the sweep");
 }

@@ -310,6 +310,33 @@ mod tests {
         assert!((150..300).contains(&per_item), "{per_item} bytes per item");
     }
 
+    #[test]
+    fn a_held_file_costs_about_a_hundred_and_fifty_bytes_sealed() {
+        let raw = |json: serde_json::Value| serde_json::value::to_raw_value(&json).ok();
+        let cipher = cipher();
+        let run = "r".repeat(22);
+        let sealed_with = |files: usize| {
+            let mut state = WizardState::new(1, run.clone(), 1_700_000_000);
+            for n in 0..files {
+                // As the run keeps a receipt: kind, size, key, name.
+                let held = format!(
+                    "pdf 245760 staging/{run}/{} receipt-{n}.pdf",
+                    "k".repeat(16)
+                );
+                state.step_mut(&format!("receipt{n}")).answers = raw(serde_json::json!({
+                    "receipt": held, "notes": ""
+                }));
+            }
+            state
+                .seal(&cipher, b"claim", usize::MAX)
+                .map_or(0, |sealed| sealed.len())
+        };
+        let (none, ten) = (sealed_with(0), sealed_with(10));
+        let per_file = (ten - none) / 10;
+        eprintln!("sealed: no file {none} bytes, 10 files {ten} bytes, {per_file} bytes per file");
+        assert!((80..200).contains(&per_file), "{per_file} bytes per file");
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_sealed_text_never_opens_or_panics(text in "\\PC{0,200}") {

@@ -30,13 +30,15 @@ pub struct Staging {
 pub type StagingError = object_store::Error;
 
 impl Staging {
-    /// A directory on this machine (created if need be).
+    /// A directory on this machine (created if need be), written in parts
+    /// of 256 KiB: a directory takes parts of any size, so an upload holds
+    /// no more than that in memory.
     pub fn local(dir: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir.as_ref())?;
         let store = LocalFileSystem::new_with_prefix(dir.as_ref())
             .map_err(|error| std::io::Error::other(error.to_string()))?
             .with_automatic_cleanup(true);
-        Ok(Self::on(Arc::new(store)))
+        Ok(Self::on(Arc::new(store)).part_size(256 * 1024))
     }
 
     /// Any object store (S3, Google Cloud Storage, Azure, in memory...),

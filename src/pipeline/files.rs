@@ -202,15 +202,7 @@ impl<W: Wizard> Inner<W> {
         let Some(uploads) = &self.config.uploads else {
             return;
         };
-        let Some(state) = &run.journey().state else {
-            return;
-        };
-        let steps = state.steps.values();
-        let items = state.lists.values().flat_map(|list| &list.items);
-        let records = steps.chain(items.flat_map(|item| item.steps.values()));
-        let held: Vec<crate::upload::Upload> =
-            records.flat_map(|r| uploads_in(r, run.id())).collect();
-        for upload in held {
+        for upload in run_uploads(run) {
             if let Err(error) = uploads.staging.delete(&upload).await {
                 tracing::warn!(%error, key = upload.key(), "a finished run's file was not deleted");
             }
@@ -227,13 +219,7 @@ impl<W: Wizard> Inner<W> {
         let Some(uploads) = &self.config.uploads else {
             return;
         };
-        let Some(state) = &run.journey().state else {
-            return;
-        };
-        let steps = state.steps.values();
-        let items = state.lists.values().flat_map(|list| &list.items);
-        let mut records = steps.chain(items.flat_map(|item| item.steps.values()));
-        if !records.any(|record| !uploads_in(record, run.id()).is_empty()) {
+        if run_uploads(run).is_empty() {
             return;
         }
         let (staging, id) = (uploads.staging().clone(), run.id().to_owned());
@@ -356,4 +342,19 @@ fn uploads_in(record: &crate::state::StepRecord, run: &str) -> Vec<crate::upload
         .collect();
     held.dedup_by(|a, b| a.key() == b.key());
     held
+}
+
+/// Every file run `run`'s state holds: in its steps' and its items'
+/// answers and drafts.
+#[cfg(feature = "uploads")]
+fn run_uploads<W: Wizard>(run: &Run<W>) -> Vec<crate::upload::Upload> {
+    let Some(state) = &run.journey().state else {
+        return Vec::new();
+    };
+    let steps = state.steps.values();
+    let items = state.lists.values().flat_map(|list| &list.items);
+    let records = steps.chain(items.flat_map(|item| item.steps.values()));
+    records
+        .flat_map(|record| uploads_in(record, run.id()))
+        .collect()
 }

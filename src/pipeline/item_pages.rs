@@ -199,13 +199,8 @@ pub(super) async fn submit_item<W: Wizard>(
         ItemPath::Remove { .. } => &[],
     };
     let accepted = accept(request, session, payload, wizard, fields).await?;
-    let (mut run, form, action, files) = match accepted {
-        Accepted::Form {
-            run,
-            form,
-            action,
-            files,
-        } => (run, form, action, files),
+    let (mut run, posted) = match accepted {
+        Accepted::Form { run, posted } => (run, posted),
         Accepted::Answered(answer) => return answer,
     };
     let reply = match path {
@@ -213,7 +208,8 @@ pub(super) async fn submit_item<W: Wizard>(
             Err(reply) => reply,
             Ok(item) => {
                 let at = (index, id.as_str(), item, 0);
-                wizard.remove(request, &mut run, at, &form, action).await?
+                let (form, action) = (&posted.form, posted.action);
+                wizard.remove(request, &mut run, at, form, action).await?
             }
         },
         ItemPath::Step { id, step } => {
@@ -221,11 +217,6 @@ pub(super) async fn submit_item<W: Wizard>(
                 Err(reply) => reply,
                 Ok(item) => {
                     let at = (index, id.as_str(), item, step);
-                    let posted = Posted {
-                        form,
-                        action,
-                        files,
-                    };
                     match wizard
                         .submit_item_step(request, &mut run, at, posted)
                         .await?

@@ -255,9 +255,7 @@ pub(super) async fn submit_list<W: Wizard>(
     wizard: &Inner<W>,
 ) -> Result<HttpResponse, Problem> {
     let (mut run, form, action) = match accept(request, session, payload, wizard, &[]).await? {
-        Accepted::Form {
-            run, form, action, ..
-        } => (run, form, action),
+        Accepted::Form { run, posted } => (run, posted.form, posted.action),
         Accepted::Answered(answer) => return answer,
     };
     if let Some(reply) = wizard.list_gate(request, &mut run, index) {

@@ -36,13 +36,8 @@ pub(super) async fn submit<W: Wizard>(
 ) -> Result<HttpResponse, Problem> {
     let fields = wizard.steps.slots[index].fields();
     let accepted = accept(request, session, payload, wizard, fields).await?;
-    let (mut run, form, action, files) = match accepted {
-        Accepted::Form {
-            run,
-            form,
-            action,
-            files,
-        } => (run, form, action, files),
+    let (mut run, posted) = match accepted {
+        Accepted::Form { run, posted } => (run, posted),
         Accepted::Answered(answer) => return answer,
     };
     if !run.journey().is_active(index) {
@@ -51,11 +46,6 @@ pub(super) async fn submit<W: Wizard>(
     if !run.journey().reachable(&wizard.steps, index) {
         return Ok(see_other(&wizard.resume_url(&run)));
     }
-    let posted = Posted {
-        form,
-        action,
-        files,
-    };
     match wizard
         .decide(request, session, &mut run, index, posted)
         .await?

@@ -102,10 +102,7 @@ const DRAFT_ACTION: &str = "draft";
 pub(super) enum Accepted<W> {
     Form {
         run: Run<W>,
-        form: RawForm,
-        action: Action,
-        /// What it brought for its file fields.
-        files: Files,
+        posted: Posted,
     },
     /// A run whose state is gone, or a CSRF refusal: answered, the run
     /// saved where it must be.
@@ -116,6 +113,7 @@ pub(super) enum Accepted<W> {
 pub(super) struct Posted {
     pub form: RawForm,
     pub action: Action,
+    /// What it brought for its file fields.
     pub files: Files,
 }
 
@@ -145,12 +143,12 @@ pub(super) async fn accept<W: Wizard>(
     if !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
         return Ok(csrf_refused(request, session, wizard, &mut run));
     }
-    Ok(Accepted::Form {
-        run,
+    let posted = Posted {
         form,
         action,
         files: Files::default(),
-    })
+    };
+    Ok(Accepted::Form { run, posted })
 }
 
 /// A multipart form: read once the run is loaded, admitted and found
@@ -176,12 +174,12 @@ async fn accept_files<W: Wizard>(
     if !checked && !wizard.runs.csrf_matches(&mut run, form.first(CSRF_FIELD)) {
         return Ok(csrf_refused(request, session, wizard, &mut run));
     }
-    Ok(Accepted::Form {
-        run,
+    let posted = Posted {
         form,
         action,
         files,
-    })
+    };
+    Ok(Accepted::Form { run, posted })
 }
 
 /// A run whose state is gone (finished, expired) since the form was

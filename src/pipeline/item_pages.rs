@@ -8,7 +8,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::places::{Item, ItemPath, ItemStepAt};
 use super::visit::{
-    Accepted, Action, Posted, accept, is_change, keep_idle_clock_fresh, shown_values,
+    Accepted, Action, Posted, Ready, accept, is_change, keep_idle_clock_fresh, shown_values,
     without_secrets,
 };
 use super::{Inner, Reply, draft_answer, html};
@@ -19,7 +19,7 @@ use crate::form::RawForm;
 use crate::headers::Client;
 use crate::json;
 use crate::problem::Problem;
-use crate::render::{Page, REVISION_FIELD};
+use crate::render::Page;
 use crate::repeat::{CONFIRM, CONFIRM_FIELDS, REMOVE_SEGMENT};
 use crate::run::Run;
 use crate::steps::Submitted;
@@ -243,30 +243,15 @@ impl<W: Wizard> Inner<W> {
         at: ItemStepAt<'_>,
         posted: Posted,
     ) -> Result<Option<Reply>, Problem> {
-        let Posted {
-            mut form,
-            action,
-            files,
-        } = posted;
         let item_step = self.list_at(at.0)?.step(at.3);
-        let typed_on = form
-            .first(REVISION_FIELD)
-            .and_then(|revision| revision.parse::<u64>().ok());
-        form.retain(|name| item_step.shape.has_key(name));
-        let removing = match &action {
-            Action::Remove(field) => Some(field.as_str()),
-            _ => None,
-        };
         let (held, _) = self.item_shown(run, at)?;
-        self.settle_files(
-            run,
-            (item_step.name, item_step.fields),
-            &held,
-            &mut form,
-            &files,
-            removing,
-        )
-        .await;
+        let page = (item_step.name, item_step.fields, item_step.shape);
+        let ready = self.ready(run, page, &held, posted).await;
+        let Ready {
+            form,
+            action,
+            typed_on,
+        } = ready;
         Ok(Some(match action {
             Action::Draft => return Ok(self.item_draft(run, at, &form, typed_on)),
             Action::Back => self.item_back(request, run, at, &form),

@@ -9,7 +9,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::places::ItemStepOf;
-use super::visit::{Accepted, Action, Posted, accept, is_change, shown_values, without_secrets};
+use super::visit::{
+    Accepted, Action, Posted, Ready, accept, is_change, shown_values, without_secrets,
+};
 use super::{Inner, Reply, draft_answer, see_other};
 use crate::claim_ahead::ClaimAhead;
 use crate::events::WizardEvent;
@@ -18,7 +20,6 @@ use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::once::Refusal;
 use crate::problem::Problem;
-use crate::render::REVISION_FIELD;
 use crate::run::Run;
 use crate::steps::{Again, Submitted};
 use crate::wizard::{Finish, FinishError, SubmittedRun, Wizard};
@@ -67,30 +68,15 @@ impl<W: Wizard> Inner<W> {
         index: usize,
         posted: Posted,
     ) -> Result<Option<Reply>, Problem> {
-        let Posted {
-            mut form,
-            action,
-            files,
-        } = posted;
         let slot = &self.steps.slots[index];
-        let typed_on = form
-            .first(REVISION_FIELD)
-            .and_then(|revision| revision.parse::<u64>().ok());
-        form.retain(|name| slot.shape().has_key(name));
-        let removing = match &action {
-            Action::Remove(field) => Some(field.as_str()),
-            _ => None,
-        };
         let (held, _) = shown_values(run.journey().record(slot.name()), slot.shape());
-        self.settle_files(
-            run,
-            (slot.name(), slot.fields()),
-            &held,
-            &mut form,
-            &files,
-            removing,
-        )
-        .await;
+        let page = (slot.name(), slot.fields(), slot.shape());
+        let ready = self.ready(run, page, &held, posted).await;
+        let Ready {
+            form,
+            action,
+            typed_on,
+        } = ready;
         Ok(Some(match action {
             Action::Draft => return Ok(self.draft(run, index, &form, typed_on)),
             Action::Back => {

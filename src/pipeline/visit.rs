@@ -117,6 +117,47 @@ pub(super) struct Posted {
     pub files: Files,
 }
 
+/// A posted form made ready for its page: the revision it was typed on,
+/// only the page's own fields, its file fields settled.
+pub(super) struct Ready {
+    pub form: RawForm,
+    pub action: Action,
+    pub typed_on: Option<u64>,
+}
+
+impl<W: Wizard> Inner<W> {
+    /// Makes `posted` ready for the page `(name, fields, shape)`, whose
+    /// draft or answers are `held`.
+    pub(super) async fn ready(
+        &self,
+        run: &Run<W>,
+        (name, fields, shape): (&'static str, &'static [FieldSpec], &Shape),
+        held: &RawForm,
+        posted: Posted,
+    ) -> Ready {
+        let Posted {
+            mut form,
+            action,
+            files,
+        } = posted;
+        let typed_on = form
+            .first(crate::render::REVISION_FIELD)
+            .and_then(|revision| revision.parse::<u64>().ok());
+        form.retain(|field| shape.has_key(field));
+        let removing = match &action {
+            Action::Remove(field) => Some(field.as_str()),
+            _ => None,
+        };
+        self.settle_files(run, (name, fields), held, &mut form, &files, removing)
+            .await;
+        Ready {
+            form,
+            action,
+            typed_on,
+        }
+    }
+}
+
 /// What every form of a run goes through first: the body read within its
 /// limits, the run loaded and admitted, a run whose state is gone
 /// answered, a new run prefilled, and the CSRF token checked. A

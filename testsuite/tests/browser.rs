@@ -340,18 +340,9 @@ async fn two_tabs_each_keep_their_own_signup_and_the_base_lists_them() {
     fill_account("grace@example.com", "personal").await;
     let first_run = first.trim_end_matches("/account").to_owned();
     assert_eq!(s.path().await, format!("{first_run}/profile"));
-    let first_tab = s.client.window().await.unwrap_or_else(|e| panic!("{e}"));
 
     // A second tab of the same browser starts a signup of its own.
-    let opened = s
-        .client
-        .new_window(true)
-        .await
-        .unwrap_or_else(|e| panic!("new tab: {e}"));
-    s.client
-        .switch_to_window(opened.handle)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first_tab = s.new_tab().await;
     s.goto("/signup/new").await;
     assert_eq!(s.value_of("email").await, "");
     let second = s.path().await;
@@ -365,10 +356,7 @@ async fn two_tabs_each_keep_their_own_signup_and_the_base_lists_them() {
     assert_eq!(s.path().await, format!("{second_run}/company"));
     s.goto(&format!("{second_run}/account")).await;
     assert_eq!(s.value_of("email").await, "ada@example.com");
-    s.client
-        .switch_to_window(first_tab)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.switch_to(first_tab).await;
     s.client.refresh().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.path().await, format!("{first_run}/profile"));
     s.goto(&format!("{first_run}/account")).await;
@@ -551,22 +539,8 @@ async fn the_timeout_warning_asks_every_tab_and_continue_in_one_closes_both() {
     s.click("#employee").await;
     s.press("next").await;
     assert_eq!(s.path().await, "/claim/claimant");
-    let first = s.client.window().await.unwrap_or_else(|e| panic!("{e}"));
-    let opened = s
-        .client
-        .new_window(true)
-        .await
-        .unwrap_or_else(|e| panic!("new tab: {e}"));
-    let switch = |handle| {
-        let client = s.client.clone();
-        async move {
-            client
-                .switch_to_window(handle)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-        }
-    };
-    switch(opened.handle.clone()).await;
+    let first = s.new_tab().await;
+    let second = s.client.window().await.unwrap_or_else(|e| panic!("{e}"));
     s.goto("/claim/claimant").await;
     wait_for_warning(&s, true, "the second tab warns").await;
     let focused = s.script("return document.activeElement.id").await;
@@ -582,11 +556,11 @@ async fn the_timeout_warning_asks_every_tab_and_continue_in_one_closes_both() {
     let before = s.script(expiry).await.as_f64().unwrap_or(0.0);
 
     // Continue in the first tab keeps the run: both dialogs close.
-    switch(first).await;
+    s.switch_to(first).await;
     wait_for_warning(&s, true, "the first tab warns").await;
     s.click("#wizard-timeout .timeout__continue").await;
     wait_for_warning(&s, false, "Continue closes the first tab's warning").await;
-    switch(opened.handle).await;
+    s.switch_to(second).await;
     wait_for_warning(&s, false, "the second tab's warning closes").await;
     let after = s.script(expiry).await.as_f64().unwrap_or(0.0);
     assert!(after > before, "the expiry moved from {before} to {after}");

@@ -359,6 +359,27 @@ impl Session {
         self.screenshot(name).await;
     }
 
+    /// Opens a second tab of the same browser and switches to it; gives
+    /// the first tab's handle.
+    pub(crate) async fn new_tab(&self) -> fantoccini::wd::WindowHandle {
+        let first = self.client.window().await.unwrap_or_else(|e| panic!("{e}"));
+        let opened = self
+            .client
+            .new_window(true)
+            .await
+            .unwrap_or_else(|e| panic!("new tab: {e}"));
+        self.switch_to(opened.handle).await;
+        first
+    }
+
+    /// Switches to the tab `handle`.
+    pub(crate) async fn switch_to(&self, handle: fantoccini::wd::WindowHandle) {
+        self.client
+            .switch_to_window(handle)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
     pub(crate) async fn close(self) {
         let _ = self.client.close().await;
     }

@@ -140,6 +140,19 @@ impl<W: 'static, I: Default + 'static> Repeat<W, I> {
         self
     }
 
+    /// A step every item answers, with a rule that reads the item's other
+    /// steps as well as this one ([`Steps::step_checked`]): a receipt
+    /// required when the item's amount is over a limit, say.
+    pub fn step_checked<S: Step>(
+        mut self,
+        at: fn(&mut I) -> &mut S,
+        rule: fn(&I, &S) -> crate::FieldErrors,
+    ) -> Self {
+        self.steps = self.steps.step_checked(at, rule);
+        self.when.push(None);
+        self
+    }
+
     /// A step an item answers only while `when` holds; `when` reads the
     /// item's earlier answers and the wizard's. A step it switches off
     /// loses its answers.

@@ -51,16 +51,58 @@ impl<W: 'static> Steps<W> {
 
     /// A step every visitor answers.
     pub fn step<S: Step>(self, at: fn(&mut W) -> &mut S) -> Self {
-        self.push::<S>(Access::Always(at))
+        self.push::<S>(Access::Always(at), None)
     }
 
     /// A step that applies only while `when` holds. `when` reads the typed
     /// answers of earlier steps; a step it deactivates loses its answers.
     pub fn step_if<S: Step>(self, at: fn(&mut W) -> &mut Option<S>, when: fn(&W) -> bool) -> Self {
-        self.push::<S>(Access::When(at, when))
+        self.push::<S>(Access::When(at, when), None)
     }
 
-    fn push<S: Step>(mut self, access: Access<W, S>) -> Self {
+    /// A step every visitor answers, with a rule that reads the answers of
+    /// the other steps as well as this one's: it runs once the step's own
+    /// rules pass, when the step is sent and again at the finish, and its
+    /// errors stand beside this step's fields. For an item's step
+    /// ([`crate::Repeat::step_checked`]) `W` is the item.
+    ///
+    /// ```
+    /// use actix_wizard::{FieldErrors, Step, Steps};
+    /// # use serde::{Deserialize, Serialize};
+    /// # use validator::Validate;
+    /// # #[derive(Default, Serialize, Deserialize, Validate, Step)]
+    /// # #[step(title = "Cover")]
+    /// # struct Cover { #[field(label = "Value")] value: u32 }
+    /// # #[derive(Default, Serialize, Deserialize, Validate, Step)]
+    /// # #[step(title = "Excess")]
+    /// # struct Excess { #[field(label = "Excess")] excess: u32 }
+    /// # #[derive(Default)]
+    /// # struct Quote { cover: Cover, excess: Excess }
+    /// fn below_the_value(quote: &Quote, excess: &Excess) -> FieldErrors {
+    ///     let mut errors = FieldErrors::new();
+    ///     if excess.excess > quote.cover.value {
+    ///         errors.add("excess", "The excess must be less than the value of the car");
+    ///     }
+    ///     errors
+    /// }
+    /// let steps = Steps::<Quote>::new()
+    ///     .step(|q| &mut q.cover)
+    ///     .step_checked(|q| &mut q.excess, below_the_value);
+    /// # let _ = steps;
+    /// ```
+    pub fn step_checked<S: Step>(
+        self,
+        at: fn(&mut W) -> &mut S,
+        rule: fn(&W, &S) -> FieldErrors,
+    ) -> Self {
+        self.push::<S>(Access::Always(at), Some(rule))
+    }
+
+    fn push<S: Step>(
+        mut self,
+        access: Access<W, S>,
+        across: Option<fn(&W, &S) -> FieldErrors>,
+    ) -> Self {
         let name = S::NAME;
         let shape = match shape_of::<S>() {
             Ok(shape) => shape,
@@ -69,7 +111,11 @@ impl<W: 'static> Steps<W> {
         if let Err(mistake) = cross_check::<S>(&shape) {
             panic!("wizard step `{name}`: {mistake}");
         }
-        self.slots.push(Box::new(StepSlot { access, shape }));
+        self.slots.push(Box::new(StepSlot {
+            access,
+            shape,
+            across,
+        }));
         self
     }
 
@@ -133,6 +179,29 @@ enum Access<W, S> {
 struct StepSlot<W, S> {
     access: Access<W, S>,
     shape: Shape,
+    /// Its rule across the wizard's answers ([`Steps::step_checked`]).
+    across: Option<fn(&W, &S) -> FieldErrors>,
+}
+
+impl<W, S: Step> StepSlot<W, S> {
+    /// Its rule across the wizard's answers, again at the finish, on the
+    /// stored value (a copy, since the rule reads the wizard that holds
+    /// it).
+    fn across_again(&self, answers: &mut W) -> FieldErrors {
+        let Some(across) = self.across else {
+            return FieldErrors::new();
+        };
+        let copy = self
+            .get(answers)
+            .and_then(|value| serde_json::to_value(&*value).ok())
+            .and_then(|json| serde_json::from_value::<S>(json).ok());
+        let Some(copy) = copy else {
+            return FieldErrors::new();
+        };
+        let mut errors = across(answers, &copy);
+        errors.sort_by_fields(self.shape.fields);
+        errors
+    }
 }
 
 impl<W, S> StepSlot<W, S> {
@@ -375,6 +444,10 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 crate::reveal::settle_errors(S::FIELDS, form, &mut errors, texts);
                 errors.sort_by_fields(self.shape.fields);
             }
+            if let Some(across) = self.across.filter(|_| errors.is_empty()) {
+                errors = across(answers, &decoded.value);
+                errors.sort_by_fields(self.shape.fields);
+            }
             if errors.is_empty() && check {
                 errors = decoded.value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);
@@ -416,6 +489,12 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 let hidden = crate::reveal::hidden_in_answers(S::FIELDS, &stored);
                 errors.retain(|error| !hidden.contains(&error.field.as_str()));
             }
+            if errors.is_empty() && rules {
+                errors = self.across_again(answers);
+            }
+            let Some(value) = self.get(answers) else {
+                return errors;
+            };
             if errors.is_empty() && check {
                 errors = value.check(request).await;
                 errors.sort_by_fields(self.shape.fields);

@@ -12,9 +12,10 @@ use std::sync::LazyLock;
 
 use actix_web::{HttpResponse, web};
 use actix_wizard::page::{Answer, CompletePage, Layout};
+use actix_wizard::upload::{FileKind, Upload};
 use actix_wizard::{
-    Choice, Date, Exit, Finish, FinishError, Money, Repeat, Step, Steps, Summary, Wizard,
-    WizardService,
+    Choice, Date, Exit, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary,
+    Wizard, WizardService,
 };
 use rand::Rng;
 use regex::Regex;
@@ -27,9 +28,10 @@ use validator::{Validate, ValidationError};
 #[path = "../shared/migrations.rs"]
 mod migrations;
 
-const FILES: [migrations::File; 2] = [
+const FILES: [migrations::File; 3] = [
     (1, "claims", include_str!("migrations/0001_claims.sql")),
     (2, "expenses", include_str!("migrations/0002_expenses.sql")),
+    (3, "receipts", include_str!("migrations/0003_receipts.sql")),
 ];
 
 // ---------------------------------------------------------------- eligibility
@@ -199,16 +201,52 @@ pub struct Journey {
     pub miles: Option<u32>,
 }
 
+/// An expense's receipt: needed over £25.00 ([`Expense::receipt_needed`]),
+/// else optional.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "receipt", title = "Upload a receipt")]
+pub struct Receipt {
+    #[field(
+        label = "Receipt",
+        subject = "a receipt",
+        hint = "A PDF, JPG or PNG, smaller than 10 MB. You need one for an expense over £25.",
+        accept = "pdf, jpeg, png",
+        max_size = 10485760
+    )]
+    pub receipt: Option<Upload>,
+    #[field(
+        label = "Notes about the receipt",
+        subject = "the notes",
+        kind = "textarea",
+        max_chars = 200
+    )]
+    #[validate(length(max = 200))]
+    pub notes: Option<String>,
+}
+
 /// One expense of the list.
 #[derive(Debug, Default)]
 pub struct Expense {
     pub expense: ExpenseDetails,
     pub journey: Option<Journey>,
+    pub receipt: Receipt,
 }
 
 impl Expense {
     fn is_travel(&self, _: &Claim) -> bool {
         self.expense.category == Some(Category::Travel)
+    }
+
+    /// Over £25.00 an expense needs its receipt: read from the item's
+    /// amount, when the receipt step is sent and again at the finish.
+    fn receipt_needed(&self, receipt: &Receipt) -> FieldErrors {
+        let limit = Money::from_pounds(25).unwrap_or_default();
+        let over = self.expense.amount.is_some_and(|amount| amount > limit);
+        let mut errors = FieldErrors::new();
+        if over && receipt.receipt.is_none() {
+            errors.add("receipt", "Select a receipt for an expense over £25");
+        }
+        errors
     }
 
     fn summary(&self) -> Summary {
@@ -364,7 +402,8 @@ impl Wizard for Claim {
                     .max(10)
                     .summary(Expense::summary)
                     .step(|e| &mut e.expense)
-                    .step_if(|e| &mut e.journey, Expense::is_travel),
+                    .step_if(|e| &mut e.journey, Expense::is_travel)
+                    .step_checked(|e| &mut e.receipt, Expense::receipt_needed),
             )
             .step(|c| &mut c.bank)
             .step(|c| &mut c.check)
@@ -373,6 +412,14 @@ impl Wizard for Claim {
     async fn finish(self, finish: &Finish) -> Result<Submitted, FinishError> {
         let claims = finish.data::<Claims>()?;
         let reference = claims.keep(&self, finish.run()).await?;
+        // The receipts go to the claim's own place once it is kept (again,
+        // harmlessly, when a finish that failed here runs again).
+        for (position, expense) in self.expenses.iter().enumerate() {
+            if let Some(receipt) = &expense.receipt.receipt {
+                let to = receipt_path(&reference, position, receipt);
+                finish.keep_file(receipt, &to).await?;
+            }
+        }
         Ok(Submitted {
             reference,
             total: self.total(),
@@ -506,6 +553,18 @@ impl Claims {
         .unwrap_or_default()
     }
 
+    /// A kept claim's receipts, by expense: the name each came with and
+    /// where the claim keeps it.
+    pub async fn receipts(&self, reference: &str) -> Vec<(Option<String>, Option<String>)> {
+        sqlx::query_as(
+            "SELECT receipt_name, receipt_path FROM claim_expenses WHERE reference = $1 ORDER BY position",
+        )
+        .bind(reference)
+        .fetch_all(&self.pool)
+        .await
+        .unwrap_or_default()
+    }
+
     /// How many claims are kept.
     pub async fn count(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM claims")
@@ -533,22 +592,42 @@ async fn insert_expense(
         _ => "other",
     };
     let journey = expense.journey.as_ref();
+    let receipt = expense.receipt.receipt.as_ref();
     sqlx::query(
         "INSERT INTO claim_expenses (reference, position, spent_on, category, description, \
-         amount_pence, journey_from, journey_to, miles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         amount_pence, journey_from, journey_to, miles, receipt_path, receipt_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(reference)
     .bind(i64::try_from(position).unwrap_or(i64::MAX))
-    .bind(details.date.map(|d| d.value().to_string()).unwrap_or_default())
+    .bind(
+        details
+            .date
+            .map(|d| d.value().to_string())
+            .unwrap_or_default(),
+    )
     .bind(category)
     .bind(&details.description)
     .bind(details.amount.map_or(0, pence))
     .bind(journey.map(|j| j.from.clone()))
     .bind(journey.map(|j| j.to.clone()))
     .bind(journey.and_then(|j| j.miles).map(i64::from))
+    .bind(receipt.map(|r| receipt_path(reference, position, r)))
+    .bind(receipt.map(|r| r.name().to_owned()))
     .execute(&mut **transaction)
     .await
     .map(|_| ())
+}
+
+/// Where a claim keeps an expense's receipt, in the uploads' store:
+/// `claims/{reference}/receipt-{n}.{ext}`, never from the file's own name.
+pub fn receipt_path(reference: &str, position: usize, receipt: &Upload) -> String {
+    let extension = match receipt.kind() {
+        FileKind::Pdf => "pdf",
+        FileKind::Jpeg => "jpg",
+        FileKind::Png => "png",
+    };
+    format!("claims/{reference}/receipt-{}.{extension}", position + 1)
 }
 
 /// `CLM-` and 8 capital letters or digits.

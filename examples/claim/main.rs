@@ -4,8 +4,10 @@
 //! prints. `ADDR` (default `127.0.0.1:8082`), `SESSION_STORE` (as the
 //! signup's: `memory`, `cookie`, `redis://…`, `memcache://…` behind their
 //! features), `SESSION_KEY` (64 bytes in hex; generated, with a warning,
-//! when unset) and `DATABASE_URL` (default `sqlite:claim.db?mode=rwc`)
-//! set it up.
+//! when unset), `DATABASE_URL` (default `sqlite:claim.db?mode=rwc`),
+//! `UPLOADS` (where receipts are kept; default `uploads`) and `CLAMD`
+//! (`tcp://HOST:PORT` or a socket's path; unset: receipts are not
+//! scanned, with a warning) set it up.
 
 // Some of the claims API is there for the integration tests, which share
 // this module; the server itself does not read it.
@@ -18,7 +20,9 @@ use std::process::ExitCode;
 
 use actix_session::storage::SessionStore;
 use actix_web::{App, HttpServer, web};
+use actix_wizard::upload::{ClamAv, ClamdAddress, Staging, Uploads};
 use actix_wizard::{WizardConfig, WizardService, WizardSetup};
+use std::time::Duration;
 
 /// The claim, ready to serve on the chosen store.
 struct Example {
@@ -66,13 +70,38 @@ async fn start() -> Result<(), String> {
         .await
         .map_err(|e| format!("DATABASE_URL={url}: {e}"))?;
     // Plain http on 127.0.0.1 while developing.
-    let config = WizardConfig::default().secure_cookies(false);
+    let config = WizardConfig::default()
+        .secure_cookies(false)
+        .uploads(uploads(
+            &var("UPLOADS", "uploads"),
+            std::env::var("CLAMD").ok(),
+        )?);
     let example = Example {
         claims: web::Data::new(claims),
         addr: var("ADDR", "127.0.0.1:8082"),
     };
     let key = stores::session_key(std::env::var("SESSION_KEY").ok())?;
     stores::serve_on(store, key, config, example).await
+}
+
+/// The receipts' staging area (a directory), scanned by clamd at
+/// `CLAMD` when it is set; swept every ten minutes of the files of claims
+/// left unfinished for 35 minutes (the idle timeout and a margin).
+fn uploads(dir: &str, clamd: Option<String>) -> Result<Uploads, String> {
+    let staging = Staging::local(dir).map_err(|e| format!("UPLOADS={dir}: {e}"))?;
+    let idle = Duration::from_secs(35 * 60);
+    actix_web::rt::spawn(staging.clone().sweep_every(Duration::from_secs(600), idle));
+    let uploads = Uploads::new(staging);
+    let Some(address) = clamd else {
+        eprintln!("claim: CLAMD is not set: uploaded receipts are not scanned for viruses");
+        return Ok(uploads);
+    };
+    let scanner = ClamAv::from_address(&address)
+        .ok_or_else(|| format!("CLAMD={address}: not tcp://HOST:PORT or a socket's path"))?;
+    if let ClamdAddress::Tcp(host) = scanner.address() {
+        std::net::TcpStream::connect(host).map_err(|e| format!("CLAMD={address}: {e}"))?;
+    }
+    Ok(uploads.scanner(scanner))
 }
 
 #[actix_web::main]

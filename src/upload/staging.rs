@@ -41,6 +41,12 @@ impl Staging {
         Ok(Self::on(Arc::new(store)).part_size(256 * 1024))
     }
 
+    /// Files kept in this process's memory, gone when it stops: for tests
+    /// and demonstrations.
+    pub fn in_memory() -> Self {
+        Self::on(Arc::new(object_store::memory::InMemory::new())).part_size(256 * 1024)
+    }
+
     /// Any object store (S3, Google Cloud Storage, Azure, in memory...),
     /// written in parts of 5 MiB, the smallest part S3 takes.
     pub fn on(store: Arc<dyn ObjectStore>) -> Self {

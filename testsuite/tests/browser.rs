@@ -378,6 +378,28 @@ async fn two_tabs_each_keep_their_own_signup_and_the_base_lists_them() {
 /// its journey, the list, its question unanswered, and a remove page,
 /// each passing axe and fitting a phone; screenshots of the list and the
 /// remove page.
+/// The taxi's receipt: asked for over £25, then a real file chosen in
+/// the browser's file input and sent as the browser sends it.
+async fn add_receipt(s: &Session) {
+    assert!(s.path().await.ends_with("/receipt"), "{}", s.path().await);
+    s.record("claim-receipt").await;
+    s.press("next").await;
+    s.record("claim-receipt-errors").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    let pdf = std::env::temp_dir().join(format!("actix-wizard-taxi-{}.pdf", std::process::id()));
+    std::fs::write(&pdf, b"%PDF-1.4\n% a taxi receipt, 45.00\n%%EOF\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.find("#receipt")
+        .await
+        .send_keys(&pdf.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("choose the file: {e}"));
+    s.type_into("notes", "Paid by card").await;
+    s.press("next").await;
+    let _ = std::fs::remove_file(&pdf);
+    assert_eq!(s.path().await, "/claim/expenses");
+}
+
 async fn add_expenses(s: &Session) {
     let path = s.path().await;
     assert!(
@@ -401,7 +423,7 @@ async fn add_expenses(s: &Session) {
     s.type_into("to", "Airport").await;
     s.type_into("miles", "12").await;
     s.press("next").await;
-    assert_eq!(s.path().await, "/claim/expenses");
+    add_receipt(s).await;
     s.press("next").await;
     s.record("claim-expenses-errors").await;
     s.assert_summary_links_focus_their_controls(1).await;
@@ -413,6 +435,9 @@ async fn add_expenses(s: &Session) {
     s.click("#category-meals").await;
     s.type_into("description", "Lunch").await;
     s.type_into("amount", "12.50").await;
+    s.press("next").await;
+    // £12.50 needs no receipt.
+    assert!(s.path().await.ends_with("/receipt"));
     s.press("next").await;
     assert_eq!(s.path().await, "/claim/expenses");
     s.record("claim-expenses").await;

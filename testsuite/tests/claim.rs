@@ -33,6 +33,7 @@ async fn a_claim_is_checked_then_kept_once_with_a_reference() {
         ("Full name", "Ann Example"),
         ("How should we contact you?", "Email"),
         ("Sort code", "30-94-36"),
+        ("Receipt", "receipt.pdf"),
     ] {
         assert!(
             answers.contains(&(row.0.to_owned(), row.1.to_owned())),
@@ -54,6 +55,14 @@ async fn a_claim_is_checked_then_kept_once_with_a_reference() {
         .map(|word| word.trim_end_matches('.'))
         .unwrap_or_else(|| panic!("no reference in {text}"));
     assert_eq!(reference.len(), 12);
+    // The taxi's receipt went to the claim's own place.
+    assert_eq!(
+        claims.receipts(reference).await,
+        [(
+            Some("receipt.pdf".to_owned()),
+            Some(format!("claims/{reference}/receipt-1.pdf"))
+        )]
+    );
     assert!(
         reference[4..]
             .bytes()
@@ -200,6 +209,7 @@ async fn keeping_a_run_again_finds_its_claim_under_the_same_reference() {
         expenses: vec![Expense {
             expense: details(Category::Meals, "Lunch", 12),
             journey: None,
+            receipt: Default::default(),
         }],
         bank: bank(),
         check: Check { declaration: true },
@@ -413,7 +423,10 @@ async fn the_timeout_warning_counts_from_the_expiry_the_store_last_set() {
 async fn the_timeout_warning_can_be_turned_off_and_must_come_before_the_expiry() {
     use actix_wizard::WizardConfig;
     use std::time::Duration;
-    let config = WizardConfig::default().timeout_warning(None);
+    let staging = actix_wizard::upload::Staging::in_memory();
+    let config = WizardConfig::default()
+        .timeout_warning(None)
+        .uploads(actix_wizard::upload::Uploads::new(staging));
     let app = common::kit::app_of::<Claim>("/claim", config).await;
     let mut visitor = app.visitor::<Claim>("/claim");
     let page = reach_claimant(&mut visitor).await;

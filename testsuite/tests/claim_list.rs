@@ -150,7 +150,18 @@ async fn the_list_needs_a_finished_expense_and_holds_at_most_ten() {
     visitor
         .open(&format!("/claim/expenses/{taxi}/journey"))
         .await;
-    visitor.submit(&journey()).await.assert_step("expenses");
+    visitor.submit(&journey()).await.assert_step("receipt");
+    // Over £25: its receipt is needed.
+    visitor
+        .submit_files(&[], &[])
+        .await
+        .assert_status(422)
+        .assert_error("receipt", "Select a receipt for an expense over £25");
+    let pdf = claims::receipt_pdf("taxi");
+    visitor
+        .submit_files(&[], &[("receipt", "taxi.pdf", &pdf)])
+        .await
+        .assert_step("expenses");
     for n in 2..=10 {
         visitor.add_another(true).await.assert_step("expense");
         add_expense(
@@ -300,8 +311,13 @@ async fn every_expense_is_checked_again_at_the_finish_and_the_first_wrong_one_is
     let mut visitor = app.visitor::<Claim>("/claim");
     // Stored as given: the second expense's amount breaks its rule (as an
     // answer stored under an older rule would).
-    let lunch = ItemAnswers::new().with(&details(Category::Meals, "Lunch", 12));
-    let hotel = ItemAnswers::new().with(&details(Category::Accommodation, "Hotel", 6000));
+    let none = claims::app::Receipt::default();
+    let lunch = ItemAnswers::new()
+        .with(&details(Category::Meals, "Lunch", 12))
+        .with(&none);
+    let hotel = ItemAnswers::new()
+        .with(&details(Category::Accommodation, "Hotel", 6000))
+        .with(&none);
     let check = visitor.start_with(answered(vec![lunch, hotel])).await;
     check.assert_step("check");
     let page = visitor.submit(&Check { declaration: true }).await;
@@ -317,6 +333,12 @@ async fn every_expense_is_checked_again_at_the_finish_and_the_first_wrong_one_is
     // Put right, the claim goes on to the check page and finishes.
     visitor
         .submit(&details(Category::Accommodation, "Hotel", 600))
+        .await
+        .assert_step("receipt");
+    // Over £25 now: its receipt is asked for.
+    let pdf = claims::receipt_pdf("hotel");
+    visitor
+        .submit_files(&[], &[("receipt", "hotel.pdf", &pdf)])
         .await
         .assert_step("expenses");
     visitor.add_another(false).await;
@@ -404,6 +426,13 @@ async fn the_list_for_json_clients() {
         )
         .await;
     assert_eq!(list.status(), 200, "{}", list.describe());
+    let receipt = list.json().unwrap_or_default();
+    assert_eq!(receipt["step"], "receipt", "{receipt}");
+    // £12.50 needs no receipt.
+    let receipt_url = receipt["url"].as_str().unwrap_or_default().to_owned();
+    let list = visitor
+        .post_json(&receipt_url, &json!({"action": "next"}))
+        .await;
     let list = list.json().unwrap_or_default();
     assert_eq!(list["step"], "expenses", "{list}");
     assert_eq!(list["items"][0]["name"], "Lunch");
@@ -457,7 +486,11 @@ async fn the_list_for_htmx_swaps_its_pages_in() {
     let mut visitor = app.visitor::<Claim>("/claim");
     reach_expenses(&mut visitor).await;
     visitor.use_htmx();
-    let list = visitor.submit(&details(Category::Meals, "Lunch", 12)).await;
+    visitor
+        .submit(&details(Category::Meals, "Lunch", 12))
+        .await
+        .assert_step("receipt");
+    let list = visitor.submit_files(&[], &[]).await;
     list.assert_step("expenses");
     assert_eq!(list.redirects(), ["/claim/expenses"]);
     assert!(!list.body().contains("<html"), "{}", list.body());

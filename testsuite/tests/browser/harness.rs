@@ -96,7 +96,10 @@ pub(crate) async fn open_with(config: actix_wizard::WizardConfig) -> Option<Sess
             .await
             .unwrap_or_else(|e| panic!("SQLite: {e}")),
     );
-    let claim = WizardService::<crate::claim_app::Claim>::new("/claim", config.clone());
+    // The claim's receipts are kept in memory.
+    let receipts = actix_wizard::upload::Uploads::new(actix_wizard::upload::Staging::in_memory());
+    let claim_config = config.clone().uploads(receipts);
+    let claim = WizardService::<crate::claim_app::Claim>::new("/claim", claim_config);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(session_middleware(

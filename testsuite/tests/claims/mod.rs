@@ -33,7 +33,10 @@ where
         .unwrap_or_else(|e| panic!("the claims database: {e}"));
     let claims = web::Data::new(claims);
     let data = claims.clone();
-    let setup = WizardSetup::new(store, Key::from(&[7u8; 64]), WizardConfig::default());
+    // The receipts are kept in memory.
+    let uploads = actix_wizard::upload::Uploads::new(actix_wizard::upload::Staging::in_memory());
+    let config = WizardConfig::default().uploads(uploads);
+    let setup = WizardSetup::new(store, Key::from(&[7u8; 64]), config);
     let app = TestApp::new(setup, move |setup| {
         App::new()
             .wrap(setup.middleware())
@@ -77,10 +80,17 @@ pub fn journey() -> Journey {
     }
 }
 
-/// Adds an expense from the page of a new one: its details, then its
-/// journey for travel; back on the list. The item's id.
+/// A receipt as the claim takes it: a small PDF.
+pub fn receipt_pdf(what: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% a receipt: {what}\n%%EOF\n").into_bytes()
+}
+
+/// Adds an expense from the page of a new one: its details, its journey
+/// for travel, then its receipt (a PDF over £25, none otherwise); back on
+/// the list. The item's id.
 pub async fn add_expense(visitor: &mut Visitor<'_, Claim>, expense: ExpenseDetails) -> String {
     let travel = expense.category == Some(Category::Travel);
+    let over_25 = expense.amount > Money::from_pounds(25);
     let page = visitor.page();
     page.assert_step("expense");
     let item = page.item().unwrap_or_default().to_owned();
@@ -90,6 +100,13 @@ pub async fn add_expense(visitor: &mut Visitor<'_, Claim>, expense: ExpenseDetai
         assert_eq!(page.item(), Some(item.as_str()));
         visitor.submit(&journey()).await;
     }
+    visitor.page().assert_step("receipt");
+    let pdf = receipt_pdf(&expense.description);
+    let files: Vec<(&str, &str, &[u8])> = match over_25 {
+        true => vec![("receipt", "receipt.pdf", &pdf)],
+        false => Vec::new(),
+    };
+    visitor.submit_files(&[], &files).await;
     visitor.page().assert_step("expenses");
     item
 }

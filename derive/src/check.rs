@@ -38,7 +38,8 @@ pub(crate) struct CheckedStep<'m> {
     pub fields: Vec<(&'m FieldModel, Option<Ident>)>,
 }
 
-pub(crate) fn step(model: &StepModel) -> Result<CheckedStep<'_>> {
+/// A step is a plain struct with named fields.
+fn plain_struct(model: &StepModel) -> Result<()> {
     if let Some(span) = model.generics {
         return Err(Error::new(
             span,
@@ -51,6 +52,11 @@ pub(crate) fn step(model: &StepModel) -> Result<CheckedStep<'_>> {
             "#[derive(Step)] takes a struct with named fields",
         ));
     }
+    Ok(())
+}
+
+pub(crate) fn step(model: &StepModel) -> Result<CheckedStep<'_>> {
+    plain_struct(model)?;
     let name = match model.settings.text("name") {
         Some(name) if is_url_segment(&name.value()) => name.clone(),
         Some(name) => {
@@ -138,6 +144,9 @@ fn field_kind(field: &FieldModel) -> Result<Option<Ident>> {
     if let Some(options) = field.settings.text("options") {
         parse_options(options)?;
     }
+    if let Some(accept) = field.settings.text("accept") {
+        check_accept(accept)?;
+    }
     let Some(kind) = field.settings.text("kind") else {
         // Options declared on the field: radios unless a kind says so.
         let declared = field.settings.get("options").is_some();
@@ -207,6 +216,35 @@ fn revealing_option(field: &FieldModel, fields: &[(&FieldModel, Option<Ident>)])
 
 /// `options = "0=None, 100=£100"`: each option's value and label, apart
 /// by commas (a label may not hold a comma).
+/// The kinds of file a file field may take, by name.
+const FILE_KINDS: &[&str] = &["pdf", "jpeg", "jpg", "png"];
+
+/// `accept = "pdf, jpeg, png"` names only kinds the crate knows by their
+/// content.
+fn check_accept(accept: &LitStr) -> Result<()> {
+    let text = accept.value();
+    let names: Vec<String> = text
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .collect();
+    if names.iter().all(|n| n.is_empty()) {
+        return Err(Error::new(
+            accept.span(),
+            "`accept` names the kinds of file: \"pdf, jpeg, png\"",
+        ));
+    }
+    match names.iter().find(|n| !FILE_KINDS.contains(&n.as_str())) {
+        Some(unknown) => Err(Error::new(
+            accept.span(),
+            format!(
+                "`accept`: unknown kind of file `{unknown}`; expected some of {}",
+                FILE_KINDS.join(", ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn parse_options(options: &LitStr) -> Result<Vec<(String, String)>> {
     let text = options.value();
     let mut parsed = Vec::new();

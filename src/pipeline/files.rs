@@ -230,6 +230,22 @@ impl<W: Wizard> Inner<W> {
         });
     }
 
+    /// After a write that dropped other runs to make room (runs per tab):
+    /// their staged files go too (in the background).
+    pub(super) fn delete_dropped_files(&self, run: &mut Run<W>) {
+        let Some(uploads) = &self.config.uploads else {
+            return;
+        };
+        for dropped in std::mem::take(&mut run.dropped) {
+            let staging = uploads.staging().clone();
+            actix_web::rt::spawn(async move {
+                if let Err(error) = staging.delete_run(&dropped).await {
+                    tracing::warn!(%error, run = dropped, "a dropped run's files were not deleted");
+                }
+            });
+        }
+    }
+
     /// Before the finish: every file the run's answers hold is still in
     /// the staging store, else the first step (or item step) holding one
     /// that is gone is refused with "select it again".

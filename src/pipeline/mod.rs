@@ -339,6 +339,7 @@ impl<W: Wizard> Inner<W> {
         #[cfg(feature = "uploads")]
         if written {
             self.mark_run_files(run);
+            self.delete_dropped_files(run);
         }
         #[cfg(not(feature = "uploads"))]
         let _ = written;

@@ -142,6 +142,9 @@ pub(crate) struct Run<W> {
     /// When the run stored for the first time in this request: the id its
     /// pages were shown under before ([`WizardEvent::RunStarted`]).
     shown_as: Option<String>,
+    /// The ids of the runs this request dropped to make room for this one
+    /// (with runs per tab): whatever else they hold goes too.
+    pub(crate) dropped: Vec<String>,
     /// The time of the request, read from the clock once, when the run
     /// was loaded.
     at: std::time::SystemTime,
@@ -492,6 +495,7 @@ impl Runs {
             renew_session: false,
             stored,
             shown_as: None,
+            dropped: Vec::new(),
             at,
         }
     }

@@ -111,7 +111,8 @@ impl Runs {
         }
         others.sort_by_key(|(_, state)| (state.order, state.seen));
         let surplus = others.len() + 1 - self.max_runs;
-        for (key, _) in others.into_iter().take(surplus) {
+        for (key, state) in others.into_iter().take(surplus) {
+            run.dropped.push(state.run.clone());
             session.remove(&format!("{prefix}{key}"));
             session.remove(&format!("{prefix}{key}.outcome"));
             self.visitor.expire(&format!("{runs_base}/{key}"), response);

@@ -35,6 +35,29 @@ impl Staging {
         self.store().put(&path, Vec::new().into()).await.map(|_| ())
     }
 
+    /// Deletes everything run `run` has staged (a run dropped to make room
+    /// for another): the number of objects deleted.
+    pub(crate) async fn delete_run(&self, run: &str) -> Result<usize, StagingError> {
+        let prefix = Path::from(format!("{STAGING_PREFIX}{run}"));
+        let objects: Vec<_> = self.store().list(Some(&prefix)).collect().await;
+        self.delete_all(objects.into_iter().filter_map(Result::ok).collect())
+            .await
+    }
+
+    async fn delete_all(
+        &self,
+        objects: Vec<object_store::ObjectMeta>,
+    ) -> Result<usize, StagingError> {
+        let mut deleted = 0;
+        for meta in objects {
+            match self.store().delete(&meta.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => deleted += 1,
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(deleted)
+    }
+
     /// Deletes run `run`'s mark (its files are gone).
     pub(crate) async fn unmark_run(&self, run: &str) -> Result<(), StagingError> {
         let path = Path::from(format!("{STAGING_PREFIX}{run}/{SEEN}"));
@@ -74,14 +97,7 @@ impl Staging {
                 continue;
             }
             swept.runs_gone += 1;
-            for meta in objects {
-                match self.store().delete(&meta.location).await {
-                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {
-                        swept.objects_deleted += 1
-                    }
-                    Err(error) => return Err(error),
-                }
-            }
+            swept.objects_deleted += self.delete_all(objects).await?;
         }
         Ok(swept)
     }

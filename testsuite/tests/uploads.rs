@@ -555,3 +555,36 @@ async fn the_sweeper_keeps_live_runs_files_and_deletes_those_of_a_hundred_abando
     );
     assert_eq!(staged(&dir), 0, "staged objects left after the sweep");
 }
+
+#[actix_rt::test]
+async fn a_run_dropped_to_make_room_for_another_takes_its_files_with_it() {
+    let dir = TempDir::new("staging-dropped");
+    let staging = Staging::local(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let config = WizardConfig::default()
+        .runs_per_tab(true)
+        .max_runs(1)
+        .uploads(Uploads::new(staging));
+    let app = common::kit::app_of::<Claim>("/evidence", config).await;
+    let mut first = app.visitor::<Claim>("/evidence");
+    first.open("/evidence/new").await.assert_step("evidence");
+    first
+        .submit_files(
+            &[("notes", "far too long for the notes")],
+            &[("receipt", "a.pdf", &pdf_with(b"a"))],
+        )
+        .await
+        .assert_status(422);
+    assert_eq!(staged(&dir), 1);
+    // Another tab's run stores its first answers: the session keeps one
+    // run, so the first is dropped, and its file with it.
+    let mut second = first.tab();
+    second.open("/evidence/new").await.assert_step("evidence");
+    second
+        .submit_files(&[("notes", "x")], &[])
+        .await
+        .assert_status(422);
+    common::wait::until("the dropped run's file is deleted", || async {
+        staged(&dir) == 0
+    })
+    .await;
+}

@@ -454,7 +454,12 @@ impl<W: Wizard> Inner<W> {
             .item_steps(index, position)
             .into_iter()
             .find(|s| *s > step);
-        let resume = run.journey().item_resume(&self.steps, index, position);
+        let mut resume = run.journey().item_resume(&self.steps, index, position);
+        if change && resume.is_none() {
+            resume = self
+                .refused_after(request, run, (index, position, step))
+                .await;
+        }
         match (change, following, resume) {
             (false, Some(next), _) | (true, _, Some(next)) => Ok(Reply::Go(self.item_url(
                 run.base(),
@@ -466,6 +471,29 @@ impl<W: Wizard> Inner<W> {
             (false, None, _) => Ok(Reply::Go(self.list_url(run.base(), index))),
             (true, _, None) => Ok(Reply::Go(self.resume_url(run))),
         }
+    }
+
+    /// On a change visit, the first later step of the item whose rules no
+    /// longer hold with the answer just changed (a receipt that a raised
+    /// amount now needs): the visitor goes there before the check page.
+    async fn refused_after(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        (index, position, step): (usize, usize, usize),
+    ) -> Option<usize> {
+        let list = self.list_at(index).ok()?;
+        let later = run.journey().item_steps(index, position);
+        let texts = &self.config.texts;
+        for k in later.into_iter().filter(|k| *k > step) {
+            let errors = list
+                .recheck(k, run.answers_mut(), position, request, texts)
+                .await;
+            if !errors.is_empty() {
+                return Some(k);
+            }
+        }
+        None
     }
 
     /// The remove page's answer: yes removes the item and all it holds;

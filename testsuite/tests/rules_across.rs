@@ -95,12 +95,34 @@ async fn an_items_step_is_checked_against_its_other_steps_when_sent_and_at_the_f
     let receipt = format!("{}/receipt", change.trim_end_matches("/expense"));
     visitor.open(&receipt).await;
     visitor.submit_pairs(&[]).await.assert_step("expenses");
-    // Raised again above £25 without a receipt: the finish checks the
-    // rule again and sends the visitor to the receipt.
-    visitor.open(&change).await;
-    visitor.submit(&Details { amount: 30 }).await;
+    // Raised again above £25 from the check page: the visit goes on to
+    // the receipt it now needs, then back to the check page.
     visitor.open("/claim/expenses").await;
     visitor.add_another(false).await.assert_step("check");
+    visitor.open(&format!("{change}?change")).await;
+    visitor
+        .submit(&Details { amount: 35 })
+        .await
+        .assert_step("receipt");
+    visitor
+        .submit_pairs(&[])
+        .await
+        .assert_error("number", "Enter the receipt number for an expense over £25");
+    visitor
+        .submit_pairs(&[("number", "R-2")])
+        .await
+        .assert_step("check");
+    // Raised without a receipt some other way (the amount lowered, its
+    // receipt cleared, then the amount raised through its own page, not
+    // from the check page): the finish checks the rule again and sends
+    // the visitor to the receipt.
+    visitor.open(&change).await;
+    visitor.submit(&Details { amount: 20 }).await;
+    visitor.open(&receipt).await;
+    visitor.submit_pairs(&[]).await;
+    visitor.open(&change).await;
+    visitor.submit(&Details { amount: 30 }).await;
+    visitor.open("/claim/check").await.assert_step("check");
     let refused = visitor.press("finish", &[]).await;
     refused
         .assert_step("receipt")

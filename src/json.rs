@@ -75,6 +75,13 @@ pub(crate) fn form_of(body: &[u8], limits: FormLimits) -> Result<RawForm, BadJso
 }
 
 /// Adds the `X-CSRF-Token` header's token to a form that carries none.
+/// The CSRF token a request sent: the form's `csrf_token`, else the
+/// `X-CSRF-Token` header.
+pub(crate) fn sent_token<'a>(form: &'a RawForm, headers: &'a HeaderMap) -> Option<&'a str> {
+    form.first(CSRF_FIELD)
+        .or_else(|| headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
+}
+
 pub(crate) fn take_csrf_header(form: &mut RawForm, headers: &HeaderMap) {
     if form.first(CSRF_FIELD).is_some() {
         return;

@@ -79,9 +79,8 @@ impl<W: Wizard> Inner<W> {
         // that its files are stored under that id.
         let mut checked = false;
         let mut token_ok = |form: &RawForm| {
-            let mut form = form.clone();
-            crate::json::take_csrf_header(&mut form, request.headers());
-            if !runs.csrf_matches(run, form.first(crate::csrf::CSRF_FIELD)) {
+            let token = crate::json::sent_token(form, request.headers());
+            if !runs.csrf_matches(run, token) {
                 return None;
             }
             checked = true;

@@ -474,10 +474,7 @@ impl<W: Wizard> Inner<W> {
                 .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
                 .finish());
         }
-        let header = request.headers().get(crate::csrf::CSRF_HEADER);
-        let token = form
-            .first(CSRF_FIELD)
-            .or_else(|| header.and_then(|value| value.to_str().ok()));
+        let token = crate::json::sent_token(&form, request.headers());
         if !self.runs.csrf_matches(&mut run, token) {
             let form = request.path().to_owned();
             return Err(Problem::Csrf { form });

@@ -249,7 +249,7 @@ pub(crate) fn check_files<W: 'static>(id: &str, steps: &Steps<W>, config: &crate
             pages.extend((0..list.step_count()).map(|k| (list.step(k).name, list.step(k).fields)));
         }
         for (step, fields) in pages {
-            if let Some(field) = fields.iter().find(|f| f.kind == crate::field::Kind::File) {
+            if let Some(field) = fields.iter().find(|f| f.kind.is_file()) {
                 panic!(
                     "wizard `{id}`: step `{step}` has a file field (`{}`): say where files go with \
                      WizardConfig::uploads (feature `uploads`)",

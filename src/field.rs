@@ -44,6 +44,10 @@ pub enum Kind {
     Date,
     /// A file the visitor uploads (feature `uploads`: `actix_wizard::upload::Upload`).
     File,
+    /// Several files, from one input that takes many (`Vec<Upload>`): each
+    /// post adds to those held, each held file has its own Remove button,
+    /// and validator's `length` rule bounds how many (10 when it does not).
+    Files,
     /// An amount of money ([`crate::Money`]): a text input behind a `£`
     /// (`inputmode="decimal"`, no spellcheck) unless the field gives a
     /// prefix of its own.
@@ -67,6 +71,11 @@ impl Kind {
             self,
             Self::Radios | Self::Checkboxes | Self::Checkbox | Self::Select
         )
+    }
+
+    /// Whether the visitor answers with a file, or several.
+    pub fn is_file(self) -> bool {
+        matches!(self, Self::File | Self::Files)
     }
 
     /// Whether the field is a group of controls inside a `<fieldset>`.
@@ -215,10 +224,10 @@ impl<T: FieldValue> FieldValue for Option<T> {
 }
 
 impl<T: FieldValue> FieldValue for Vec<T> {
-    const KIND: Kind = if T::OPTIONS.is_empty() {
-        Kind::Text
-    } else {
-        Kind::Checkboxes
+    const KIND: Kind = match T::KIND {
+        Kind::File | Kind::Files => Kind::Files,
+        _ if T::OPTIONS.is_empty() => Kind::Text,
+        _ => Kind::Checkboxes,
     };
     const OPTIONS: &'static [Choice] = T::OPTIONS;
     fn display(&self, texts: &Texts) -> Option<String> {

@@ -285,7 +285,10 @@ pub(crate) fn message_for(
     }
     let param = |name: &str| error.params.get(name).map(|v| v.to_string());
     let is_choice = spec.is_some_and(|spec| spec.kind.is_choice());
-    let is_file = spec.is_some_and(|spec| spec.kind == crate::field::Kind::File);
+    let is_file = spec.is_some_and(|spec| spec.kind.is_file());
+    if is_file && error.code == "length" {
+        return files_count_message(error, label, texts);
+    }
     let empty = error
         .params
         .get("value")
@@ -339,6 +342,28 @@ pub(crate) fn message_for(
     };
     let (min, max) = (bound("min"), bound("max"));
     fill(template, &[("label", label), ("min", &min), ("max", &max)])
+}
+
+/// A list of files' `length` rule: none is "Select …", too few "Add at
+/// least …", too many "You can only add up to …".
+fn files_count_message(error: &ValidationError, label: &str, texts: &Texts) -> String {
+    let bound = |name: &str| error.params.get(name).and_then(serde_json::Value::as_u64);
+    let count = error
+        .params
+        .get("value")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
+    let (min, max) = (
+        bound("equal").or(bound("min")),
+        bound("equal").or(bound("max")),
+    );
+    if let Some(max) = max.filter(|max| count as u64 > *max) {
+        return fill(&texts.files_too_many, &[("max", &max.to_string())]);
+    }
+    match min {
+        Some(min) if count > 0 => fill(&texts.files_too_few, &[("min", &min.to_string())]),
+        _ => fill(&texts.file_missing, &[("label", label)]),
+    }
 }
 
 /// A number as a message shows it: thousands separated, as GOV.UK's style

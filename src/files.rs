@@ -2,8 +2,8 @@
 //! how a refused file reaches the step's validation (a marker beside the
 //! field in the form, which the pipeline alone writes), and its message.
 
-use crate::components::readable_size;
-use crate::field::{FieldSpec, Kind};
+use crate::components::{held_parts, readable_size};
+use crate::field::{FieldSpec, Kind, Rule};
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::texts::{Texts, fill};
@@ -28,6 +28,78 @@ pub(crate) mod code {
     pub const VIRUS: &str = "virus";
     #[cfg_attr(not(feature = "uploads"), allow(dead_code))]
     pub const GONE: &str = "gone";
+    /// A list of files full.
+    pub const TOO_MANY: &str = "too-many";
+}
+
+/// The most files a list of files holds when its `length` rule does not
+/// say.
+pub(crate) const DEFAULT_MAX_FILES: usize = 10;
+
+/// The most files `spec` holds: one for a file field; for a list, the
+/// bound of its `length` rule, else [`DEFAULT_MAX_FILES`].
+pub(crate) fn max_files(spec: &FieldSpec) -> usize {
+    if spec.kind != Kind::Files {
+        return 1;
+    }
+    let bound = spec.rules.iter().find_map(|rule| match rule {
+        Rule::Length { max, equal, .. } => equal.or(*max),
+        _ => None,
+    });
+    bound
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_MAX_FILES)
+}
+
+/// The name a held file goes by on its Remove button, in a list of
+/// files: the last part of its key (random, and its run's own).
+pub(crate) fn file_id(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
+}
+
+/// What a Remove button names: `remove-{field}` for a file field,
+/// `remove-{field}/{id}` for one file of a list ([`file_id`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Removal<'a> {
+    pub field: &'a str,
+    pub file: Option<&'a str>,
+}
+
+impl<'a> Removal<'a> {
+    pub(crate) fn of(target: &'a str) -> Self {
+        match target.split_once('/') {
+            Some((field, file)) => Self {
+                field,
+                file: Some(file),
+            },
+            None => Self {
+                field: target,
+                file: None,
+            },
+        }
+    }
+
+    /// Whether it removes the held file `text` of field `name`.
+    pub(crate) fn removes(&self, name: &str, text: &str) -> bool {
+        name == self.field
+            && match self.file {
+                None => true,
+                Some(id) => held_parts(text).is_some_and(|held| file_id(held.key) == id),
+            }
+    }
+}
+
+/// Takes the file `target` names out of `held` (what a page held, to be
+/// kept as its draft); `false` when it names no file field of `fields`.
+pub(crate) fn remove_held(fields: &[FieldSpec], held: &mut RawForm, target: &str) -> bool {
+    let removal = Removal::of(target);
+    let is_file = |spec: &&FieldSpec| spec.name == removal.field && spec.kind.is_file();
+    if !fields.iter().any(|spec| is_file(&spec)) {
+        return false;
+    }
+    held.retain_values(|name, value| !removal.removes(name, value));
+    true
 }
 
 /// The largest file a field takes when neither it nor the configuration
@@ -69,6 +141,10 @@ pub(crate) fn refusal_message(
         }
         code::EMPTY => texts.file_empty.to_string(),
         code::VIRUS => texts.file_virus.to_string(),
+        code::TOO_MANY => fill(
+            &texts.files_too_many,
+            &[("max", &max_files(spec).to_string())],
+        ),
         _ => texts.file_gone.to_string(),
     }
 }
@@ -81,10 +157,16 @@ pub(crate) fn refusal_errors(
     errors: &mut FieldErrors,
     texts: &Texts,
 ) {
-    for spec in fields.iter().filter(|spec| spec.kind == Kind::File) {
+    for spec in fields.iter().filter(|spec| spec.kind.is_file()) {
         let marker = format!("{}{REFUSED_SUFFIX}", spec.name);
-        if let Some(code) = form.first(&marker) {
-            let message = refusal_message(spec, code, DEFAULT_MAX_SIZE, texts);
+        // A list's marker names the file: `CODE NAME`.
+        if let Some(sent) = form.first(&marker) {
+            let (code, file) = sent.split_once(' ').unwrap_or((sent, ""));
+            let mut message = refusal_message(spec, code, DEFAULT_MAX_SIZE, texts);
+            if !file.is_empty() {
+                let parts = [("name", file), ("message", message.as_str())];
+                message = fill(&texts.files_one_refused, &parts);
+            }
             errors.add_coded(
                 spec.name.to_owned(),
                 None,

@@ -374,6 +374,7 @@ impl<W: Wizard> Journey<W> {
             Some(item) => item,
             None => {
                 record.made = record.made.saturating_add(1);
+                record.fresh = None;
                 record.items.push(ItemRecord {
                     id: id.to_owned(),
                     steps: Default::default(),

@@ -13,6 +13,7 @@ use crate::components::held_parts;
 use crate::csrf::CSRF_FIELD;
 use crate::date::DATE_PARTS;
 use crate::field::{FieldSpec, Kind};
+use crate::files::file_id;
 use crate::form::{FormLimits, RawForm};
 use crate::render::Page;
 
@@ -197,6 +198,15 @@ fn field(page: &Page<'_>, spec: &FieldSpec) -> Value {
             Some(held) => json!({ "name": held.name, "size": held.size }),
             None => Value::Null,
         },
+        Kind::Files => Value::Array(
+            values
+                .values(spec.name)
+                .filter_map(held_parts)
+                .map(
+                    |held| json!({ "name": held.name, "size": held.size, "id": file_id(held.key) }),
+                )
+                .collect(),
+        ),
         _ => Value::String(values.first(spec.name).unwrap_or("").to_owned()),
     };
     let error = page.errors.find(spec.name);
@@ -232,6 +242,7 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
         Kind::Date => "date",
         Kind::Money => "money",
         Kind::File => "file",
+        Kind::Files => "files",
     }
 }
 

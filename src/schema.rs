@@ -202,6 +202,14 @@ fn value_schema(spec: &FieldSpec) -> Value {
             "contentEncoding": "binary",
             "description": "a file, sent as a multipart/form-data part of this name",
         }),
+        Kind::Files => json!({
+            "type": "array",
+            "items": {
+                "type": "string",
+                "contentEncoding": "binary",
+            },
+            "description": "files, each sent as a multipart/form-data part of this name; each post adds to those held",
+        }),
     }
 }
 
@@ -350,6 +358,20 @@ fn answers_schema() -> Value {
     })
 }
 
+/// A held file in a step's document (`id` in a list: what its Remove
+/// action names, `remove-{field}/{id}`).
+fn held_file_document() -> Value {
+    json!({
+        "type": "object",
+        "required": ["name", "size"],
+        "properties": {
+            "name": { "type": "string" },
+            "size": { "type": "integer", "minimum": 0 },
+            "id": { "type": "string" },
+        },
+    })
+}
+
 fn field_document(spec: &FieldSpec) -> Value {
     let value = match spec.kind {
         // A secret is never sent back.
@@ -365,6 +387,9 @@ fn field_document(spec: &FieldSpec) -> Value {
                 "year": { "type": "string" },
             },
         }),
+        // The held file: its name and size, never its key.
+        Kind::File => json!({ "oneOf": [{ "type": "null" }, held_file_document()] }),
+        Kind::Files => json!({ "type": "array", "items": held_file_document() }),
         // What was typed, which may not be valid yet.
         _ => json!({ "type": "string" }),
     };

@@ -56,6 +56,10 @@ pub(crate) struct ListRecord {
     pub made: u32,
     #[serde(rename = "i", default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<ItemRecord>,
+    /// The draft of the next item's first step, refused before the item
+    /// was made (a file it holds is not lost); gone once an item is made.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub fresh: Option<crate::form::RawForm>,
 }
 
 /// One item of a list: its id in URLs and its steps' records.

@@ -77,6 +77,15 @@ pub struct Texts {
     pub file_virus: Text,
     /// A held file gone from the staging store (found at the finish).
     pub file_gone: Text,
+    /// A list of files' heading over the files it holds.
+    pub files_held: Text,
+    /// A list of files offered more than it takes: `{max}`.
+    pub files_too_many: Text,
+    /// A list of files with fewer than it needs: `{min}`.
+    pub files_too_few: Text,
+    /// A list of files' refusal of one of them: `{name}` and `{message}`
+    /// (one of the messages above).
+    pub files_one_refused: Text,
     /// The timeout warning's heading ([`crate::WizardConfig::timeout_warning`]).
     pub timeout_heading: Text,
     /// Its text: `{time}` is how long is left ("2 minutes").
@@ -408,6 +417,10 @@ impl Texts {
         file_empty: Cow::Borrowed("The selected file is empty"),
         file_virus: Cow::Borrowed("The selected file contains a virus"),
         file_gone: Cow::Borrowed("The file you uploaded is no longer here: select it again"),
+        files_held: Cow::Borrowed("Files added"),
+        files_too_many: Cow::Borrowed("You can only add up to {max} files"),
+        files_too_few: Cow::Borrowed("Add at least {min} files"),
+        files_one_refused: Cow::Borrowed("{name}: {message}"),
         timeout_heading: Cow::Borrowed("Do you need more time?"),
         timeout_body: Cow::Borrowed(
             "You have not done anything on this form for a while. To protect your information, we will delete your answers in {time}.",

@@ -4,6 +4,8 @@
 //! a file input again.
 
 use super::{FieldView, escape_into};
+use crate::field::Kind;
+use crate::files::file_id;
 use crate::texts::fill;
 
 /// A held file as the run keeps it: `KIND SIZE KEY NAME`.
@@ -65,10 +67,13 @@ fn accept_attribute(kinds: &str) -> String {
 pub(crate) const DEFAULT_ACCEPT: &str = "pdf, jpeg, png";
 
 impl FieldView<'_> {
-    /// The held file (if any) and the file input.
+    /// The held file (if any) and the file input; for a list of files,
+    /// those it holds, each with its Remove button, and an input that
+    /// takes several.
     pub(super) fn write_file_control(&self, out: &mut String) {
-        let held = self.values.first(self.name).and_then(held_parts);
-        if let Some(held) = held {
+        if self.spec.kind == Kind::Files {
+            self.write_held_list(out);
+        } else if let Some(held) = self.values.first(self.name).and_then(held_parts) {
             let size = readable_size(held.size);
             let line = fill(
                 &self.texts.file_held,
@@ -103,9 +108,52 @@ impl FieldView<'_> {
         let accept = accept_attribute(self.spec.accept.unwrap_or(DEFAULT_ACCEPT));
         escape_into(out, &accept);
         out.push('"');
+        if self.spec.kind == Kind::Files {
+            out.push_str(" multiple");
+        }
         self.write_invalid(out);
         self.write_described_by(out, false);
         out.push_str(">\n");
+    }
+}
+
+impl FieldView<'_> {
+    /// A list of files' held files: a heading, then one line per file with
+    /// its size and a Remove button (`remove-{field}/{id}`), which belongs
+    /// to the page's remove form for the field.
+    fn write_held_list(&self, out: &mut String) {
+        let held: Vec<HeldParts<'_>> = self
+            .values
+            .values(self.name)
+            .filter_map(held_parts)
+            .collect();
+        if held.is_empty() {
+            return;
+        }
+        out.push_str("<h3 class=\"file-list__heading\">");
+        escape_into(out, &self.texts.files_held);
+        out.push_str("</h3>\n<ul class=\"file-list\" id=\"");
+        escape_into(out, self.name);
+        out.push_str("-held\">\n");
+        for file in held {
+            out.push_str("<li class=\"file-list__item\"><span>");
+            escape_into(
+                out,
+                &format!("{} ({})", file.name, readable_size(file.size)),
+            );
+            out.push_str(
+                "</span> <button type=\"submit\" class=\"button button--secondary\" form=\"",
+            );
+            escape_into(out, self.name);
+            out.push_str("-remove\" name=\"action\" value=\"remove-");
+            escape_into(out, self.name);
+            out.push('/');
+            escape_into(out, file_id(file.key));
+            out.push_str("\">");
+            escape_into(out, &fill(&self.texts.file_remove, &[("name", file.name)]));
+            out.push_str("</button></li>\n");
+        }
+        out.push_str("</ul>\n");
     }
 }
 

@@ -109,7 +109,8 @@ impl FieldView<'_> {
             | Kind::Money
             | Kind::Textarea
             | Kind::Select
-            | Kind::File => {
+            | Kind::File
+            | Kind::Files => {
                 self.write_label(out);
                 self.write_hint(out);
                 self.write_error(out);
@@ -231,7 +232,7 @@ impl FieldView<'_> {
             Kind::Radios | Kind::Checkboxes => return self.write_choice_items(out),
             Kind::Checkbox => return self.write_checkbox_item(out, false),
             Kind::Date => return self.write_date_parts(out),
-            Kind::File => return self.write_file_control(out),
+            Kind::File | Kind::Files => return self.write_file_control(out),
             Kind::Text
             | Kind::Email
             | Kind::Telephone

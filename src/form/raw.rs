@@ -134,6 +134,11 @@ impl RawForm {
         self.0.retain(|(name, _)| keep(name));
     }
 
+    /// Keeps only the values for which `keep(name, value)` answers true.
+    pub(crate) fn retain_values(&mut self, mut keep: impl FnMut(&str, &str) -> bool) {
+        self.0.retain(|(name, value)| keep(name, value));
+    }
+
     /// Whether the form has no field at all.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -9,8 +9,6 @@ use actix_web::web;
 
 use super::Inner;
 use crate::field::FieldSpec;
-#[cfg(feature = "uploads")]
-use crate::field::Kind;
 use crate::form::RawForm;
 use crate::problem::Problem;
 use crate::run::Run;
@@ -48,7 +46,7 @@ impl<W: Wizard> Inner<W> {
         let Some(uploads) = &self.config.uploads else {
             return Err(Problem::WrongType);
         };
-        let files: Vec<&FieldSpec> = fields.iter().filter(|f| f.kind == Kind::File).collect();
+        let files: Vec<&FieldSpec> = fields.iter().filter(|f| f.kind.is_file()).collect();
         let kinds: Vec<Vec<FileKind>> = files
             .iter()
             .map(|spec| {
@@ -119,7 +117,7 @@ impl<W: Wizard> Inner<W> {
         removing: Option<&str>,
     ) {
         #[cfg(feature = "uploads")]
-        if fields.iter().any(|spec| spec.kind == Kind::File) {
+        if fields.iter().any(|spec| spec.kind.is_file()) {
             self.report_refusals(run, step, fields, files);
             let dropped = crate::upload::settle(fields, form, held, files, removing, run.id());
             if let Some(uploads) = &self.config.uploads {
@@ -149,7 +147,7 @@ impl<W: Wizard> Inner<W> {
     ) {
         use crate::upload::{Received, Refused};
         for (name, got) in files {
-            let Received::Refused(why) = got else {
+            let Received::Refused(why, _) = got else {
                 continue;
             };
             let Some(spec) = fields.iter().find(|spec| spec.name == name) else {
@@ -303,27 +301,32 @@ async fn gone_in(
     texts: &crate::texts::Texts,
 ) -> Option<crate::field_errors::FieldErrors> {
     use crate::files::{DEFAULT_MAX_SIZE, code, refusal_message};
-    if !fields.iter().any(|spec| spec.kind == Kind::File) {
+    if !fields.iter().any(|spec| spec.kind.is_file()) {
         return None;
     }
     let answers = record?.answers.as_ref()?;
     let value: serde_json::Value = serde_json::from_str(answers.get()).ok()?;
     let mut errors = crate::field_errors::FieldErrors::new();
-    for spec in fields.iter().filter(|spec| spec.kind == Kind::File) {
-        let held = value.get(spec.name).and_then(|v| v.as_str());
-        let Some(upload) = held.and_then(|text| text.parse::<crate::upload::Upload>().ok()) else {
-            continue;
+    for spec in fields.iter().filter(|spec| spec.kind.is_file()) {
+        let texts_held: Vec<&str> = match value.get(spec.name) {
+            Some(serde_json::Value::String(text)) => vec![text.as_str()],
+            Some(serde_json::Value::Array(list)) => {
+                list.iter().filter_map(serde_json::Value::as_str).collect()
+            }
+            _ => Vec::new(),
         };
-        // A store that does not answer is not a missing file: the finish
-        // goes on, and moving the file will say so.
-        if uploads.staging.holds(&upload).await.is_ok_and(|held| !held) {
-            let message = refusal_message(spec, code::GONE, DEFAULT_MAX_SIZE, texts);
-            errors.add_coded(
-                spec.name.to_owned(),
-                None,
-                message,
-                Some("file:gone".into()),
-            );
+        let held = texts_held
+            .iter()
+            .filter_map(|text| text.parse::<crate::upload::Upload>().ok());
+        for upload in held {
+            // A store that does not answer is not a missing file: the
+            // finish goes on, and moving the file will say so.
+            if uploads.staging.holds(&upload).await.is_ok_and(|held| !held) {
+                let message = refusal_message(spec, code::GONE, DEFAULT_MAX_SIZE, texts);
+                let code = Some("file:gone".into());
+                errors.add_coded(spec.name.to_owned(), None, message, code);
+                break;
+            }
         }
     }
     (!errors.is_empty()).then_some(errors)
@@ -369,7 +372,14 @@ fn run_uploads<W: Wizard>(run: &Run<W>) -> Vec<crate::upload::Upload> {
     let steps = state.steps.values();
     let items = state.lists.values().flat_map(|list| &list.items);
     let records = steps.chain(items.flat_map(|item| item.steps.values()));
-    records
+    let mut held: Vec<crate::upload::Upload> = records
         .flat_map(|record| uploads_in(record, run.id()))
-        .collect()
+        .collect();
+    // The next items' drafts, refused before they were made.
+    for fresh in state.lists.values().filter_map(|list| list.fresh.as_ref()) {
+        let texts = fresh.pairs().map(|(_, value)| value);
+        let of_run = texts.filter_map(|text| text.parse::<crate::upload::Upload>().ok());
+        held.extend(of_run.filter(|upload| upload.is_of_run(run.id())));
+    }
+    held
 }

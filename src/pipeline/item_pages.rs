@@ -13,7 +13,6 @@ use super::visit::{
 };
 use super::{Inner, Reply, draft_answer, html};
 use crate::events::WizardEvent;
-use crate::field::Kind;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::headers::Client;
@@ -258,16 +257,11 @@ impl<W: Wizard> Inner<W> {
             Action::Cancel => self.item_cancel(run, at),
             Action::Next => self.item_next(request, run, at, &form).await?,
             Action::Remove(field) => {
-                let file = item_step
-                    .fields
-                    .iter()
-                    .any(|f| f.name == field && f.kind == Kind::File);
-                if !file {
-                    return Err(Problem::Malformed);
-                }
                 // What the page held, less the file.
                 let mut kept = held;
-                kept.retain(|name| name != field);
+                if !crate::files::remove_held(item_step.fields, &mut kept, &field) {
+                    return Err(Problem::Malformed);
+                }
                 self.raise_revision(run);
                 self.keep_item_draft(run, at, &kept);
                 let (index, id, _, step) = at;
@@ -284,14 +278,21 @@ impl<W: Wizard> Inner<W> {
     ) -> Result<(RawForm, FieldErrors), Problem> {
         let list = self.list_at(at.0)?;
         let shape = list.step(at.3).shape;
+        let name = self.steps.slots[at.0].name();
         let record = match at.2 {
             Item::Stored(position) => {
-                let items = run.journey().items(self.steps.slots[at.0].name());
+                let items = run.journey().items(name);
                 items
                     .get(position)
                     .and_then(|item| item.steps.get(list.step(at.3).name))
             }
-            Item::New => None,
+            Item::New => {
+                let fresh = run
+                    .journey()
+                    .list_record(name)
+                    .and_then(|l| l.fresh.clone());
+                return Ok((fresh.unwrap_or_default(), FieldErrors::new()));
+            }
         };
         Ok(shown_values(record, shape))
     }
@@ -306,10 +307,18 @@ impl<W: Wizard> Inner<W> {
         };
         let item_step = list.step(step);
         let draft = without_secrets(form, item_step.shape);
-        if let Item::Stored(_) = item {
-            let name = self.steps.slots[index].name();
-            if let Some(record) = run.state_mut().item_step_mut(name, id, item_step.name) {
-                record.draft = Some(draft.clone());
+        let name = self.steps.slots[index].name();
+        match item {
+            Item::Stored(_) => {
+                if let Some(record) = run.state_mut().item_step_mut(name, id, item_step.name) {
+                    record.draft = Some(draft.clone());
+                }
+            }
+            // The next item, not made yet: its first step's draft waits
+            // on the list.
+            Item::New => {
+                let lists = &mut run.state_mut().lists;
+                lists.entry(name.to_owned()).or_default().fresh = Some(draft.clone());
             }
         }
         draft

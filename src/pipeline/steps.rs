@@ -15,7 +15,6 @@ use super::visit::{
 use super::{Inner, Reply, draft_answer, see_other};
 use crate::claim_ahead::ClaimAhead;
 use crate::events::WizardEvent;
-use crate::field::Kind;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::once::Refusal;
@@ -110,13 +109,9 @@ impl<W: Wizard> Inner<W> {
         field: &str,
     ) -> Result<Reply, Problem> {
         let fields = self.steps.slots[index].fields();
-        if !fields
-            .iter()
-            .any(|f| f.name == field && f.kind == Kind::File)
-        {
+        if !crate::files::remove_held(fields, &mut held, field) {
             return Err(Problem::Malformed);
         }
-        held.retain(|name| name != field);
         self.raise_revision(run);
         self.keep_draft(run, index, &held);
         let mut again = self.step_url(run.base(), index);

@@ -289,11 +289,7 @@ impl<'a> Page<'a> {
         out.push_str("\n<form method=\"post\" action=\"");
         escape_into(&mut out, &self.action);
         out.push('"');
-        if self
-            .fields
-            .iter()
-            .any(|spec| spec.kind == crate::field::Kind::File)
-        {
+        if self.fields.iter().any(|spec| spec.kind.is_file()) {
             out.push_str(" enctype=\"multipart/form-data\"");
         }
         out.push_str(" novalidate>\n");

@@ -470,13 +470,10 @@ pub struct FileRemoveForms<'a> {
 impl FileRemoveForms<'_> {
     /// Writes a form per file field that holds a file.
     pub(crate) fn write_into(&self, out: &mut String) {
-        let files = self.fields.iter().filter(|spec| spec.kind == Kind::File);
+        let files = self.fields.iter().filter(|spec| spec.kind.is_file());
         for spec in files {
-            let held = self
-                .values
-                .first(spec.name)
-                .and_then(crate::components::held_parts);
-            if held.is_none() {
+            let mut held = self.values.values(spec.name);
+            if !held.any(|text| crate::components::held_parts(text).is_some()) {
                 continue;
             }
             out.push_str("<form method=\"post\" action=\"");

@@ -67,8 +67,8 @@ pub(crate) enum Refused {
 pub(crate) enum Received {
     /// A file, kept in the staging store.
     File(Upload),
-    /// A file, refused.
-    Refused(Refused),
+    /// A file, refused: why, and the name it came with.
+    Refused(Refused, String),
 }
 
 /// How many of a file's first bytes decide its kind.
@@ -329,10 +329,10 @@ impl Incoming {
         receiver: &Receiver<'_>,
     ) -> Result<Received, Problem> {
         if let Some(why) = self.refused.take() {
-            return Ok(Received::Refused(why));
+            return Ok(Received::Refused(why, clean_name(name)));
         }
         let (Some(staged), Some(kind)) = (self.staged.take(), self.kind) else {
-            return Ok(Received::Refused(Refused::Empty));
+            return Ok(Received::Refused(Refused::Empty, clean_name(name)));
         };
         let key = staged.key.clone();
         staged
@@ -353,7 +353,7 @@ impl Incoming {
             Ok(Verdict::Clean) => Ok(Received::File(upload)),
             Ok(Verdict::Infected(found)) => {
                 let _ = receiver.staging.delete(&upload).await;
-                Ok(Received::Refused(Refused::Virus(found)))
+                Ok(Received::Refused(Refused::Virus(found), upload.name))
             }
             Err(error) => {
                 tracing::warn!(%error, "an upload could not be scanned");
@@ -583,9 +583,9 @@ mod tests {
         assert_eq!(
             refusals,
             [
-                &Received::Refused(Refused::TooLarge),
-                &Received::Refused(Refused::Kind),
-                &Received::Refused(Refused::Empty),
+                &Received::Refused(Refused::TooLarge, "large.pdf".into()),
+                &Received::Refused(Refused::Kind, "words.pdf".into()),
+                &Received::Refused(Refused::Empty, "empty.pdf".into()),
             ]
         );
         assert_eq!(dir.files(), 0);
@@ -620,7 +620,7 @@ mod tests {
         let (_, received) = send_scanned(&staging, sent, 10_000, Some(&Finder))
             .await
             .unwrap_or_else(|p| panic!("{p:?}"));
-        let virus = Received::Refused(Refused::Virus("Test.Virus".into()));
+        let virus = Received::Refused(Refused::Virus("Test.Virus".into()), "a.pdf".into());
         assert_eq!(received, [("receipt".to_owned(), virus)]);
         let mut down = pdf(700);
         down.extend_from_slice(b"DOWN");

@@ -65,6 +65,9 @@ struct Document {
     #[field(label = "Document", subject = "a document", accept = "pdf")]
     #[validate(required)]
     file: Option<Upload>,
+    #[field(label = "Title")]
+    #[validate(length(max = 10))]
+    title: String,
 }
 
 #[derive(Default)]
@@ -469,6 +472,45 @@ async fn an_items_file_goes_with_the_item_and_refusals_are_told_to_the_hooks() {
     assert_eq!(refusals.len(), 1, "{refusals:?}");
     assert_eq!(refusals[0].fields, ["file"]);
     assert_eq!(refusals[0].codes, [Some("kind".to_owned())]);
+}
+
+#[actix_rt::test]
+async fn a_file_on_the_first_step_of_an_item_not_made_yet_is_held_across_an_error() {
+    let dir = TempDir::new("staging-fresh");
+    let staging = Staging::local(&dir.0).unwrap_or_else(|e| panic!("{e}"));
+    let config = WizardConfig::default().uploads(Uploads::new(staging));
+    let app = common::kit::app_of::<Pack>("/pack", config).await;
+    let mut visitor = app.visitor::<Pack>("/pack");
+    visitor.open("/pack").await.assert_step("document");
+    let lease = pdf_with(b"lease");
+    let refused = visitor
+        .submit_files(
+            &[("title", "a title far too long")],
+            &[("file", "lease.pdf", &lease)],
+        )
+        .await;
+    refused
+        .assert_status(422)
+        .assert_error("title", "Title must be 10 characters or fewer");
+    assert!(
+        refused.text().contains("lease.pdf"),
+        "{}",
+        refused.describe()
+    );
+    // Coming back to the wizard, the new item's page still holds it, and
+    // what was typed.
+    let again = visitor.open("/pack").await;
+    again.assert_step("document");
+    assert!(again.text().contains("lease.pdf"), "{}", again.describe());
+    assert_eq!(
+        again.value("title").as_deref(),
+        Some("a title far too long")
+    );
+    // Sent again without the file: the item is made with it.
+    let list = visitor.submit_files(&[("title", "Lease")], &[]).await;
+    list.assert_step("documents");
+    assert_eq!(list.items(), [("lease.pdf".to_owned(), String::new())]);
+    assert_eq!(staged(&dir), 1);
 }
 
 #[actix_rt::test]

@@ -176,6 +176,10 @@ pub struct WizardConfig {
     /// field needs it. Default: none.
     #[cfg(feature = "uploads")]
     pub uploads: Option<crate::upload::Uploads>,
+    /// "Save and come back later" (feature `save-and-return`): where saved
+    /// runs are kept and how links are sent. Default: off.
+    #[cfg(feature = "save-and-return")]
+    pub save_and_return: Option<crate::save_return::SaveAndReturn>,
     /// The element htmx swaps a step into when the wizard sends it on to
     /// another step (`HX-Location`'s target): the element the layout
     /// places the body in. Default `#main`, as the crate's default layout.
@@ -214,6 +218,8 @@ impl Default for WizardConfig {
             events: EventHooks::default(),
             #[cfg(feature = "uploads")]
             uploads: None,
+            #[cfg(feature = "save-and-return")]
+            save_and_return: None,
             htmx_target: "#main".to_owned(),
             runs_per_tab: false,
             max_runs: 5,
@@ -438,6 +444,14 @@ impl WizardConfig {
     #[cfg(feature = "uploads")]
     pub fn uploads(mut self, uploads: crate::upload::Uploads) -> Self {
         self.uploads = Some(uploads);
+        self
+    }
+
+    /// Sets [`WizardConfig::save_and_return`]: every page with a form
+    /// offers "Save and come back later".
+    #[cfg(feature = "save-and-return")]
+    pub fn save_and_return(mut self, save: crate::save_return::SaveAndReturn) -> Self {
+        self.save_and_return = Some(save);
         self
     }
 

@@ -18,6 +18,19 @@ use crate::texts::Texts;
 pub(crate) const COMPLETE_SEGMENT: &str = "complete";
 /// The URL segment the page's timeout warning keeps the session alive at.
 pub(crate) const KEEP_ALIVE_SEGMENT: &str = "keep-alive";
+/// The URL segments of "save and come back later": the page that asks
+/// where to send the link, the page that says it went, and the link's.
+pub(crate) const SAVE_SEGMENT: &str = "save";
+pub(crate) const SAVED_SEGMENT: &str = "saved";
+pub(crate) const RESUME_SEGMENT: &str = "resume";
+/// Segments no step or exit page may take.
+const RESERVED: [&str; 5] = [
+    COMPLETE_SEGMENT,
+    KEEP_ALIVE_SEGMENT,
+    SAVE_SEGMENT,
+    SAVED_SEGMENT,
+    RESUME_SEGMENT,
+];
 
 /// Whether `name` is safe in a URL segment and in a cookie's name.
 fn is_plain_name(name: &str) -> bool {
@@ -52,8 +65,8 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
             "wizard step name `{name}` must be lowercase letters, digits, `-` or `_`"
         );
         assert!(
-            *name != COMPLETE_SEGMENT && *name != KEEP_ALIVE_SEGMENT,
-            "wizard step name `{name}` is reserved for the completion page"
+            !RESERVED.contains(name),
+            "wizard step name `{name}` is reserved for the wizard's own pages ({RESERVED:?})"
         );
         assert!(
             !names[..at].contains(name),
@@ -65,6 +78,9 @@ pub(crate) fn validate<W: 'static>(id: &'static str, steps: &Steps<W>) {
         let reserved = [
             COMPLETE_SEGMENT,
             KEEP_ALIVE_SEGMENT,
+            SAVE_SEGMENT,
+            SAVED_SEGMENT,
+            RESUME_SEGMENT,
             "schema.json",
             "wizard.js",
             "r",
@@ -179,6 +195,7 @@ fn check_page(
         is_last: false,
         button,
         is_change: false,
+        can_save: false,
         sections: &[],
         base: "",
         fields: declared,

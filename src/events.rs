@@ -118,6 +118,30 @@ pub enum WizardEvent<'a> {
         /// Why.
         reason: &'static str,
     },
+    /// A run was saved to come back to, and its link sent
+    /// ([`crate::save_return`]).
+    RunSaved {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id.
+        run: &'a str,
+    },
+    /// A saved run was resumed from its link, in a new session.
+    RunResumed {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// The run's id (the same as when it was saved).
+        run: &'a str,
+    },
+    /// A link was refused: `unknown`, `expired`, `used`, `ended`,
+    /// `finished`, or `wrong-address` (an address that is not the one it
+    /// was sent to).
+    LinkRefused {
+        /// The wizard's id.
+        wizard: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
     /// The wizard's finish handler ran for a run and returned: once per
     /// finish, however many duplicate requests joined it.
     FinishRan {
@@ -195,6 +219,15 @@ fn trace(event: &WizardEvent<'_>) {
             reason,
         } => {
             tracing::info!(target: TARGET, event = "file_refused", wizard, run, step, field, reason)
+        }
+        WizardEvent::RunSaved { wizard, run } => {
+            tracing::info!(target: TARGET, event = "run_saved", wizard, run)
+        }
+        WizardEvent::RunResumed { wizard, run } => {
+            tracing::info!(target: TARGET, event = "run_resumed", wizard, run)
+        }
+        WizardEvent::LinkRefused { wizard, reason } => {
+            tracing::info!(target: TARGET, event = "link_refused", wizard, reason)
         }
         WizardEvent::ValidationFailed {
             wizard,

@@ -48,6 +48,8 @@ mod repeat;
 mod resource;
 mod reveal;
 mod run;
+#[cfg(feature = "save-and-return")]
+pub mod save_return;
 mod schema;
 mod secret;
 mod session;
@@ -96,7 +98,7 @@ pub mod page {
         FileRemoveForms, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress,
         ProgressLine, STYLESHEET, SafeHtml, Timeout, TimeoutWarning, WIZARD_SCRIPT, WizardScript,
     };
-    pub use crate::texts::{ProblemWords, Text, Texts};
+    pub use crate::texts::{ProblemWords, SaveTexts, Text, Texts};
 }
 
 /// HTTP: the middleware a wizard needs (session, store outage, the claim

@@ -56,6 +56,25 @@ pub(crate) enum Problem {
     /// not.
     #[cfg(feature = "uploads")]
     UploadUnavailable,
+    /// A save-and-return link nobody made, or replaced by a newer one
+    /// (404): links to `start`.
+    #[cfg(feature = "save-and-return")]
+    LinkUnknown { start: String },
+    /// A save-and-return link that no longer works (410), for `why`
+    /// (a link still live has expired): links to `start`.
+    #[cfg(feature = "save-and-return")]
+    LinkGone {
+        why: crate::save_return::LinkStatus,
+        start: String,
+    },
+    /// The mail server did not take the link (503); the run is kept:
+    /// links back to `form`.
+    #[cfg(feature = "save-and-return")]
+    MailFailed { form: String },
+    /// Too many links asked for (429), for `minutes` more: links back to
+    /// `form`.
+    #[cfg(feature = "save-and-return")]
+    TooManySends { minutes: u64, form: String },
 }
 
 impl Problem {
@@ -76,6 +95,35 @@ impl Problem {
             Self::StoreDown => &texts.store_down,
             #[cfg(feature = "uploads")]
             Self::UploadUnavailable => &texts.upload_unavailable,
+            #[cfg(feature = "save-and-return")]
+            Self::LinkUnknown { .. } => &texts.save.link_unknown,
+            #[cfg(feature = "save-and-return")]
+            Self::LinkGone { why, .. } => {
+                use crate::save_return::LinkStatus;
+                match why {
+                    LinkStatus::Live => &texts.save.link_expired,
+                    LinkStatus::Finished => &texts.save.link_finished,
+                    LinkStatus::Used => &texts.save.link_used,
+                    LinkStatus::Ended => &texts.save.link_ended,
+                }
+            }
+            #[cfg(feature = "save-and-return")]
+            Self::MailFailed { .. } => &texts.save.mail_failed,
+            #[cfg(feature = "save-and-return")]
+            Self::TooManySends { .. } => &texts.save.too_many,
+        }
+    }
+
+    /// The page's paragraph, its placeholders filled.
+    fn body<'t>(&self, texts: &'t Texts) -> std::borrow::Cow<'t, str> {
+        let body = &self.words(texts).body;
+        match self {
+            #[cfg(feature = "save-and-return")]
+            Self::TooManySends { minutes, .. } => std::borrow::Cow::Owned(crate::texts::fill(
+                body,
+                &[("minutes", &minutes.to_string())],
+            )),
+            _ => std::borrow::Cow::Borrowed(body.as_ref()),
         }
     }
 
@@ -85,6 +133,14 @@ impl Problem {
             Self::NotFound { start } => Some((start, &texts.start_again_link)),
             Self::Csrf { form } => Some((form, &texts.reload_link)),
             Self::StateTooLarge { form } => Some((form, &texts.back_to_form_link)),
+            #[cfg(feature = "save-and-return")]
+            Self::LinkUnknown { start } | Self::LinkGone { start, .. } => {
+                Some((start, &texts.start_again_link))
+            }
+            #[cfg(feature = "save-and-return")]
+            Self::MailFailed { form } | Self::TooManySends { form, .. } => {
+                Some((form, &texts.back_to_form_link))
+            }
             _ => None,
         }
     }
@@ -108,6 +164,19 @@ impl Problem {
             Self::StoreDown => "store-down",
             #[cfg(feature = "uploads")]
             Self::UploadUnavailable => "upload-unavailable",
+            #[cfg(feature = "save-and-return")]
+            Self::LinkUnknown { .. } => "link-unknown",
+            #[cfg(feature = "save-and-return")]
+            Self::LinkGone { why, .. } => match why {
+                crate::save_return::LinkStatus::Live => "link-expired",
+                crate::save_return::LinkStatus::Used => "link-used",
+                crate::save_return::LinkStatus::Ended => "link-ended",
+                crate::save_return::LinkStatus::Finished => "link-finished",
+            },
+            #[cfg(feature = "save-and-return")]
+            Self::MailFailed { .. } => "mail-failed",
+            #[cfg(feature = "save-and-return")]
+            Self::TooManySends { .. } => "too-many-sends",
         }
     }
 
@@ -123,7 +192,7 @@ impl Problem {
             self.status_code(),
             self.kind(),
             &words.heading,
-            &words.body,
+            &self.body(texts),
             link,
         );
         self.add_headers(&mut response);
@@ -148,6 +217,12 @@ impl Problem {
                     .headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from_static("30"));
             }
+            #[cfg(feature = "save-and-return")]
+            Self::TooManySends { minutes, .. } => {
+                if let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string()) {
+                    response.headers_mut().insert(RETRY_AFTER, value);
+                }
+            }
             // The rest of the body may never come (or is too large to
             // read): the connection cannot carry another request.
             Self::SlowBody | Self::TooLarge => response
@@ -160,7 +235,8 @@ impl Problem {
     /// The problem's response, its page in the words of `texts`.
     pub(crate) fn page(&self, texts: &Texts) -> HttpResponse {
         let words = self.words(texts);
-        let (heading, body) = (words.heading.as_ref(), words.body.as_ref());
+        let filled = self.body(texts);
+        let (heading, body) = (words.heading.as_ref(), filled.as_ref());
         let page = ProblemPage {
             lang: &texts.lang,
             heading,
@@ -202,6 +278,14 @@ impl ResponseError for Problem {
             Self::StoreDown | Self::FinishUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             #[cfg(feature = "uploads")]
             Self::UploadUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            #[cfg(feature = "save-and-return")]
+            Self::LinkUnknown { .. } => StatusCode::NOT_FOUND,
+            #[cfg(feature = "save-and-return")]
+            Self::LinkGone { .. } => StatusCode::GONE,
+            #[cfg(feature = "save-and-return")]
+            Self::MailFailed { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            #[cfg(feature = "save-and-return")]
+            Self::TooManySends { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 

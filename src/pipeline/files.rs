@@ -204,8 +204,9 @@ impl<W: Wizard> Inner<W> {
                 tracing::warn!(%error, key = upload.key(), "a finished run's file was not deleted");
             }
         }
-        if let Err(error) = uploads.staging.unmark_run(run.id()).await {
-            tracing::warn!(%error, run = run.id(), "a finished run's uploads mark was not deleted");
+        // Its marks (and anything the state no longer named) go too.
+        if let Err(error) = uploads.staging.delete_run(run.id()).await {
+            tracing::warn!(%error, run = run.id(), "a finished run's uploads marks were not deleted");
         }
     }
 
@@ -225,6 +226,20 @@ impl<W: Wizard> Inner<W> {
                 tracing::warn!(%error, run = id, "a run's uploads mark was not written");
             }
         });
+    }
+
+    /// A saved run's files: kept from the sweeper until its link expires.
+    #[cfg(feature = "save-and-return")]
+    pub(super) async fn keep_files_until(&self, run: &Run<W>, until: u64) {
+        let Some(uploads) = &self.config.uploads else {
+            return;
+        };
+        if run_uploads(run).is_empty() {
+            return;
+        }
+        if let Err(error) = uploads.staging.keep_run_until(run.id(), until).await {
+            tracing::warn!(%error, run = run.id(), "a saved run's files were not kept from the sweeper");
+        }
     }
 
     /// After a write that dropped other runs to make room (runs per tab):

@@ -256,6 +256,11 @@ impl<W: Wizard> Inner<W> {
             Action::Back => self.item_back(request, run, at, &form),
             Action::Cancel => self.item_cancel(run, at),
             Action::Next => self.item_next(request, run, at, &form).await?,
+            Action::Save => {
+                self.raise_revision(run);
+                self.keep_item_draft(run, at, &form);
+                self.to_save_page(run)?
+            }
             Action::Remove(field) => {
                 // What the page held, less the file.
                 let mut kept = held;
@@ -523,6 +528,7 @@ impl<W: Wizard> Inner<W> {
         match (action, form.first(CONFIRM)) {
             (Action::Draft, _) => return Ok(Reply::NoContent),
             (Action::Remove(_), _) => return Err(Problem::Malformed),
+            (Action::Save, _) => return self.to_save_page(run),
             (Action::Back | Action::Cancel, _) | (Action::Next, Some("no")) => {}
             (Action::Next, Some("yes")) => {
                 self.raise_revision(run);

@@ -264,6 +264,10 @@ pub(super) async fn submit_list<W: Wizard>(
     let reply = match action {
         Action::Draft => return Ok(draft_answer()),
         Action::Remove(_) => return Err(Problem::Malformed),
+        Action::Save => {
+            wizard.raise_revision(&mut run);
+            wizard.to_save_page(&run)?
+        }
         Action::Back | Action::Cancel if is_change(request) => {
             wizard.raise_revision(&mut run);
             Reply::Go(wizard.resume_url(&run))

@@ -38,7 +38,11 @@ mod item_pages;
 mod items;
 mod pages;
 mod places;
+#[cfg(feature = "save-and-return")]
+mod resume;
 mod routes;
+#[cfg(feature = "save-and-return")]
+mod save_return;
 mod steps;
 mod visit;
 
@@ -263,6 +267,28 @@ impl<W: Wizard> Inner<W> {
 }
 
 impl<W: Wizard> Inner<W> {
+    /// Whether the wizard's forms offer "Save and come back later".
+    fn can_save(&self) -> bool {
+        #[cfg(feature = "save-and-return")]
+        return self.config.save_and_return.is_some();
+        #[cfg(not(feature = "save-and-return"))]
+        false
+    }
+
+    /// "Save and come back later" pressed on a page of `run` (what it
+    /// held already kept): on to the page that sends the link; refused
+    /// where saving is off.
+    fn to_save_page(&self, run: &Run<W>) -> Result<Reply, Problem> {
+        if !self.can_save() || !run.is_stored() {
+            return Err(Problem::Malformed);
+        }
+        Ok(Reply::Go(format!(
+            "{}/{}",
+            run.base(),
+            declaration::SAVE_SEGMENT
+        )))
+    }
+
     /// With runs per tab, the wizard's own path on `request`'s resource.
     fn outer_of(&self, request: &HttpRequest) -> Arc<str> {
         match &self.outer {

@@ -50,6 +50,7 @@ impl<W: Wizard> Inner<W> {
             is_last: false,
             button: None,
             is_change: is_change(request),
+            can_save: self.can_save(),
             sections: &[],
             base: run.base(),
             fields: &[],

@@ -53,6 +53,8 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         }
         .to_owned();
         let headers = Arc::new(self.inner.config.clone());
+        #[cfg(feature = "save-and-return")]
+        let save_and_return = self.inner.config.save_and_return.is_some();
         let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
         let lists: Vec<(usize, &'static str)> = (0..names.len())
             .filter(|index| self.inner.steps.slots[*index].list().is_some())
@@ -101,6 +103,10 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         }
         for (exit, segment) in exits.into_iter().enumerate() {
             scope = scope.service(exit_resource::<W>(exit, segment, &headers));
+        }
+        #[cfg(feature = "save-and-return")]
+        if save_and_return {
+            scope = save_routes::<W>(scope, &headers);
         }
         scope
             .default_service(web::to(on_elsewhere::<W>))
@@ -221,6 +227,52 @@ fn exit_resource<W: Wizard>(
             },
         ))
         .default_service(not_allowed("GET, HEAD", Arc::clone(headers)))
+}
+
+/// The routes of "save and come back later": `/save`, `/saved`,
+/// `/resume` and `/resume/{token}` (the token read from the path: a route
+/// parameter would become part of the run's resource key).
+#[cfg(feature = "save-and-return")]
+fn save_routes<W: Wizard>(
+    scope: actix_web::Scope,
+    headers: &Arc<WizardConfig>,
+) -> actix_web::Scope {
+    use crate::declaration::{RESUME_SEGMENT, SAVE_SEGMENT, SAVED_SEGMENT};
+    let save = web::resource(format!("/{SAVE_SEGMENT}"))
+        .route(get_or_head().to(
+            |request: HttpRequest, session: Session, wizard: web::Data<Inner<W>>| async move {
+                let answer = wizard.ask_where(&request, &session);
+                for_client(&request, &wizard, answer)
+            },
+        ))
+        .route(web::post().to(
+            |request: HttpRequest,
+             session: Session,
+             payload: web::Payload,
+             wizard: web::Data<Inner<W>>| async move {
+                let answer = wizard.send_link(&request, &session, payload).await;
+                for_client(&request, &wizard, answer)
+            },
+        ))
+        .default_service(not_allowed("GET, HEAD, POST", Arc::clone(headers)));
+    let saved = readable(
+        &format!("/{SAVED_SEGMENT}"),
+        |request: HttpRequest, session: Session, wizard: web::Data<Inner<W>>| async move {
+            let answer = wizard.link_sent(&request, &session);
+            for_client(&request, &wizard, answer)
+        },
+        headers,
+    );
+    let resume = web::scope(&format!("/{RESUME_SEGMENT}")).default_service(web::to(
+        |request: HttpRequest,
+         session: Session,
+         payload: web::Payload,
+         wizard: web::Data<Inner<W>>| async move {
+            let answer = wizard.on_resume(&request, &session, payload).await;
+            for_client(&request, &wizard, answer)
+        },
+    ));
+    scope.service(save).service(saved).service(resume)
 }
 
 /// An answer as the client takes it: for a JSON client, the document a

@@ -94,6 +94,11 @@ impl<W: Wizard> Inner<W> {
             }
             Action::Next => self.next(request, session, run, index, &form).await?,
             Action::Remove(field) => self.remove_file(request, run, index, held, &field)?,
+            Action::Save => {
+                self.raise_revision(run);
+                self.keep_draft(run, index, &form);
+                self.to_save_page(run)?
+            }
         }))
     }
 
@@ -369,6 +374,8 @@ pub(super) async fn finish<W: Wizard>(
             // what it keeps.
             #[cfg(feature = "uploads")]
             wizard.delete_run_files(run).await;
+            #[cfg(feature = "save-and-return")]
+            wizard.forget_saved(run).await;
             Ok(wizard.finished(request, session, run, &outcome))
         }
         Err(refusal) => Ok(wizard.refused(request, run, &refusal)),

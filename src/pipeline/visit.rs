@@ -74,6 +74,9 @@ pub(super) enum Action {
     /// Removes the file a file field holds (`remove-{field}`), keeping
     /// the rest of the page as its draft.
     Remove(String),
+    /// "Save and come back later": the page kept as its draft, then the
+    /// page that sends the link.
+    Save,
 }
 
 impl Action {
@@ -82,6 +85,7 @@ impl Action {
             "back" => Ok(Self::Back),
             "cancel" => Ok(Self::Cancel),
             "next" | "finish" => Ok(Self::Next),
+            "save" => Ok(Self::Save),
             DRAFT_ACTION => Ok(Self::Draft),
             other => match other.strip_prefix("remove-") {
                 Some(field) if !field.is_empty() => Ok(Self::Remove(field.to_owned())),

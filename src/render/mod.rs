@@ -21,6 +21,8 @@ use crate::texts::Texts;
 mod layout;
 mod list;
 mod parts;
+#[cfg(feature = "save-and-return")]
+pub(crate) mod save_return;
 #[cfg(test)]
 mod tests;
 mod timeout;
@@ -65,6 +67,9 @@ pub struct Page<'a> {
     /// The step's own label for its main button.
     pub(crate) button: Option<&'static str>,
     pub(crate) is_change: bool,
+    /// Whether the form offers "Save and come back later"
+    /// ([`crate::WizardConfig::save_and_return`]).
+    pub(crate) can_save: bool,
     pub(crate) sections: &'a [AnswerSection],
     pub(crate) base: &'a str,
     pub(crate) fields: &'static [FieldSpec],
@@ -274,6 +279,7 @@ impl<'a> Page<'a> {
             has_back: self.has_back,
             label: self.button,
             is_change: self.is_change,
+            can_save: self.can_save,
             texts: self.texts,
         }
     }

@@ -396,6 +396,8 @@ pub struct Buttons<'a> {
     /// A visit from the check page's Change link: the main button says it
     /// returns there, and Cancel returns without keeping anything.
     pub(super) is_change: bool,
+    /// "Save and come back later" is offered.
+    pub(super) can_save: bool,
     pub(super) texts: &'a Texts,
 }
 
@@ -432,6 +434,13 @@ impl Buttons<'_> {
         if self.is_change {
             out.push_str("<button class=\"button button--link\" name=\"action\" value=\"cancel\">");
             escape_into(out, &self.texts.cancel_button);
+            out.push_str("</button>\n");
+        }
+        if self.can_save {
+            out.push_str(
+                "<button class=\"button button--secondary\" name=\"action\" value=\"save\">",
+            );
+            escape_into(out, &self.texts.save.button);
             out.push_str("</button>\n");
         }
         out.push_str("</div>\n");

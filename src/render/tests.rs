@@ -19,6 +19,7 @@ fn page_with<'a>(values: &'a RawForm, errors: &'a FieldErrors) -> Page<'a> {
         is_last: false,
         button: None,
         is_change: false,
+        can_save: false,
         sections: &[],
         base: "/w",
         fields: FIELDS,

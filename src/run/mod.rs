@@ -25,6 +25,8 @@ use crate::wizard::Wizard;
 
 mod finished;
 mod save;
+#[cfg(feature = "save-and-return")]
+mod saved;
 mod tab_runs;
 
 /// What a run is keyed by: its wizard, and the path parameters of the
@@ -152,7 +154,7 @@ pub(crate) struct Run<W> {
 
 impl<W> Run<W> {
     /// What the run's state is sealed for (empty before its first store).
-    fn holder(&self) -> &str {
+    pub(crate) fn holder(&self) -> &str {
         if self.shared_holder {
             &self.browser_holder
         } else {

@@ -237,7 +237,9 @@ impl TestApp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     /// `step_shown`, `run_started`, `step_saved`, `validation_failed`, `back`,
-    /// `finish_ran`, `item_added`, `item_removed`, `exit_reached`.
+    /// `finish_ran`, `item_added`, `item_removed`, `exit_reached`,
+    /// `file_refused`, `run_saved`, `run_resumed`, `link_refused` (its
+    /// reason in `codes`).
     pub kind: &'static str,
     /// The run's id.
     pub run: String,
@@ -285,6 +287,12 @@ impl Recorded {
                 fields: vec![field.to_owned()],
                 codes: vec![Some(reason.to_owned())],
                 ..recorded("file_refused", run, Some(step))
+            },
+            WizardEvent::RunSaved { run, .. } => recorded("run_saved", run, None),
+            WizardEvent::RunResumed { run, .. } => recorded("run_resumed", run, None),
+            WizardEvent::LinkRefused { reason, .. } => Self {
+                codes: vec![Some(reason.to_owned())],
+                ..recorded("link_refused", "", None)
             },
         }
     }

@@ -15,6 +15,21 @@ use super::{Staging, StagingError};
 
 /// The mark's name under a run's prefix.
 const SEEN: &str = "seen";
+/// The start of the name of a mark that keeps a run's files until a time
+/// (`kept-{unix seconds}`): a saved run's.
+const KEPT: &str = "kept-";
+
+/// Whether `path` is a mark that keeps its run's files past `now`.
+fn kept_after(path: &Path, now: SystemTime) -> bool {
+    let until = path
+        .filename()
+        .and_then(|name| name.strip_prefix(KEPT))
+        .and_then(|unix| unix.parse::<u64>().ok());
+    let now = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    until.is_some_and(|until| until > now)
+}
 
 /// What a sweep did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,13 +73,12 @@ impl Staging {
         Ok(deleted)
     }
 
-    /// Deletes run `run`'s mark (its files are gone).
-    pub(crate) async fn unmark_run(&self, run: &str) -> Result<(), StagingError> {
-        let path = Path::from(format!("{STAGING_PREFIX}{run}/{SEEN}"));
-        match self.store().delete(&path).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(error) => Err(error),
-        }
+    /// Keeps run `run`'s files from the sweeper until `until` (Unix
+    /// seconds): a saved run's, until its link expires.
+    #[cfg(feature = "save-and-return")]
+    pub(crate) async fn keep_run_until(&self, run: &str, until: u64) -> Result<(), StagingError> {
+        let path = Path::from(format!("{STAGING_PREFIX}{run}/{KEPT}{until}"));
+        self.store().put(&path, Vec::new().into()).await.map(|_| ())
     }
 
     /// Deletes the staged files of every run whose newest object is older
@@ -93,7 +107,8 @@ impl Staging {
                 .max();
             let gone =
                 newest.is_none_or(|newest| now.duration_since(newest).is_ok_and(|age| age > idle));
-            if !gone {
+            let kept = objects.iter().any(|meta| kept_after(&meta.location, now));
+            if !gone || kept {
                 continue;
             }
             swept.runs_gone += 1;

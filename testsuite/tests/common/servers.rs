@@ -322,3 +322,39 @@ pub fn own_clamd() -> Option<ServerProcess> {
     }
     server
 }
+
+/// An SMTP server of this test's own on a free port: aiosmtpd (PyPI) with
+/// its Mailbox handler, which writes each message to the Maildir `{dir}`
+/// before it answers, so a test reads a message as soon as it was sent.
+/// The Maildir's `new/` holds the messages.
+#[allow(dead_code)]
+pub fn own_smtp() -> Option<(ServerProcess, std::path::PathBuf)> {
+    let present = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !present {
+        skip("no SMTP sink (pip install aiosmtpd)");
+        return None;
+    }
+    let port = free_port();
+    let dir = TempDir::new("smtp");
+    let maildir = dir.0.join("mail");
+    let args = vec![
+        "-m".into(),
+        "aiosmtpd".into(),
+        "-n".into(),
+        "-l".into(),
+        format!("127.0.0.1:{port}"),
+        "-c".into(),
+        "aiosmtpd.handlers.Mailbox".into(),
+        maildir.display().to_string(),
+    ];
+    let server = ServerProcess::start("python3", args, port, Some(dir));
+    if server.is_none() {
+        skip("the SMTP sink could not be started");
+    }
+    server.map(|server| (server, maildir))
+}

@@ -4,6 +4,10 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
+mod save_return;
+
+pub use save_return::SaveTexts;
+
 /// A text of the table: a `&'static str` or an owned `String`.
 pub type Text = Cow<'static, str>;
 
@@ -17,7 +21,7 @@ pub struct ProblemWords {
 }
 
 impl ProblemWords {
-    const fn new(heading: &'static str, body: &'static str) -> Self {
+    pub(crate) const fn new(heading: &'static str, body: &'static str) -> Self {
         Self {
             heading: Cow::Borrowed(heading),
             body: Cow::Borrowed(body),
@@ -299,6 +303,8 @@ pub struct Texts {
     /// The 503 page of a file that could not be checked for viruses or
     /// kept (feature `uploads`).
     pub upload_unavailable: ProblemWords,
+    /// "Save and come back later" (feature `save-and-return`).
+    pub save: SaveTexts,
 }
 
 impl Default for Texts {
@@ -502,6 +508,7 @@ impl Texts {
             "Your file could not be uploaded",
             "We could not check your file for viruses just now, so it was not kept. Your other answers are safe. Go back and try again in a few minutes.",
         ),
+        save: SaveTexts::ENGLISH,
     };
 
     /// The English table as a shared static, for code that has no

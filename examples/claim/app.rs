@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use actix_web::{HttpResponse, web};
 use actix_wizard::page::{Answer, CompletePage, Layout};
+use actix_wizard::save_return::{Mailer, SaveAndReturn, SqlSavedRuns};
 use actix_wizard::upload::{FileKind, Upload};
 use actix_wizard::{
     Choice, Date, Exit, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary,
@@ -563,6 +564,20 @@ impl Claims {
         .fetch_all(&self.pool)
         .await
         .unwrap_or_default()
+    }
+
+    /// "Save and come back later" as the contract says: saved claims in
+    /// the claims' database (beside its own migrations), links sent by
+    /// `mailer` and working for `link_for`, the claimant's email filled in.
+    pub async fn saving(
+        &self,
+        mailer: impl Mailer,
+        link_for: std::time::Duration,
+    ) -> Result<SaveAndReturn, sqlx::migrate::MigrateError> {
+        let saved = SqlSavedRuns::new(self.pool.clone());
+        saved.migrate().await?;
+        let save = SaveAndReturn::new(saved, mailer).email_from("claimant", "email");
+        Ok(save.link_for(link_for))
     }
 
     /// How many claims are kept.

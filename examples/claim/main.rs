@@ -7,7 +7,10 @@
 //! when unset), `DATABASE_URL` (default `sqlite:claim.db?mode=rwc`),
 //! `UPLOADS` (where receipts are kept; default `uploads`) and `CLAMD`
 //! (`tcp://HOST:PORT` or a socket's path; unset: receipts are not
-//! scanned, with a warning) set it up.
+//! scanned, with a warning), `SMTP_URL` (`smtp://HOST:PORT`; unset: the
+//! "come back later" links are written as `.eml` files to `outbox/`) and
+//! `SAVE_TTL_DAYS` (how long a link works; default 7; `SAVE_TTL_SECS`
+//! overrides it) set it up.
 
 // Some of the claims API is there for the integration tests, which share
 // this module; the server itself does not read it.
@@ -20,6 +23,7 @@ use std::process::ExitCode;
 
 use actix_session::storage::SessionStore;
 use actix_web::{App, HttpServer, web};
+use actix_wizard::save_return::{Outbox, SaveAndReturn, Smtp};
 use actix_wizard::upload::{ClamAv, ClamdAddress, Staging, Uploads};
 use actix_wizard::{WizardConfig, WizardService, WizardSetup};
 use std::time::Duration;
@@ -69,13 +73,15 @@ async fn start() -> Result<(), String> {
     let claims = app::Claims::open(&url)
         .await
         .map_err(|e| format!("DATABASE_URL={url}: {e}"))?;
+    let saving = saving(&claims, std::env::var("SMTP_URL").ok()).await?;
     // Plain http on 127.0.0.1 while developing.
     let config = WizardConfig::default()
         .secure_cookies(false)
         .uploads(uploads(
             &var("UPLOADS", "uploads"),
             std::env::var("CLAMD").ok(),
-        )?);
+        )?)
+        .save_and_return(saving);
     let example = Example {
         claims: web::Data::new(claims),
         addr: var("ADDR", "127.0.0.1:8082"),
@@ -102,6 +108,42 @@ fn uploads(dir: &str, clamd: Option<String>) -> Result<Uploads, String> {
         std::net::TcpStream::connect(host).map_err(|e| format!("CLAMD={address}: {e}"))?;
     }
     Ok(uploads.scanner(scanner))
+}
+
+/// "Save and come back later": links through the mail server at
+/// `SMTP_URL` (checked at start), else written to `outbox/`; working for
+/// `SAVE_TTL_SECS`, else `SAVE_TTL_DAYS` (7). Expired saves are purged
+/// every hour.
+async fn saving(claims: &app::Claims, smtp: Option<String>) -> Result<SaveAndReturn, String> {
+    let from = "Claim your expenses <no-reply@claims.example.org>";
+    let seconds = |name: &str, unit: u64| -> Result<Option<u64>, String> {
+        match std::env::var(name) {
+            Ok(text) => text
+                .parse::<u64>()
+                .map(|n| Some(n * unit))
+                .map_err(|_| format!("{name}={text}: not a whole number")),
+            Err(_) => Ok(None),
+        }
+    };
+    let ttl = seconds("SAVE_TTL_SECS", 1)?
+        .or(seconds("SAVE_TTL_DAYS", 24 * 3600)?)
+        .unwrap_or(7 * 24 * 3600);
+    let link_for = Duration::from_secs(ttl);
+    let save = match smtp {
+        Some(url) => {
+            let smtp = Smtp::new(&url, from).map_err(|e| format!("SMTP_URL={url}: {e}"))?;
+            let host = url.trim_start_matches("smtp://").trim_end_matches('/');
+            std::net::TcpStream::connect(host).map_err(|e| format!("SMTP_URL={url}: {e}"))?;
+            claims.saving(smtp, link_for).await
+        }
+        None => {
+            let outbox = Outbox::new("outbox", from).map_err(|e| format!("outbox: {e}"))?;
+            claims.saving(outbox, link_for).await
+        }
+    }
+    .map_err(|e| format!("DATABASE_URL: the saved claims' table: {e}"))?;
+    actix_web::rt::spawn(save.clone().purge_every(Duration::from_secs(3600)));
+    Ok(save)
 }
 
 #[actix_web::main]

@@ -259,7 +259,7 @@ impl<W: Wizard> Inner<W> {
             Action::Save => {
                 self.raise_revision(run);
                 self.keep_item_draft(run, at, &form);
-                self.to_save_page(run)?
+                self.to_save_page(request, run)?
             }
             Action::Remove(field) => {
                 // What the page held, less the file.
@@ -528,7 +528,7 @@ impl<W: Wizard> Inner<W> {
         match (action, form.first(CONFIRM)) {
             (Action::Draft, _) => return Ok(Reply::NoContent),
             (Action::Remove(_), _) => return Err(Problem::Malformed),
-            (Action::Save, _) => return self.to_save_page(run),
+            (Action::Save, _) => return self.to_save_page(request, run),
             (Action::Back | Action::Cancel, _) | (Action::Next, Some("no")) => {}
             (Action::Next, Some("yes")) => {
                 self.raise_revision(run);

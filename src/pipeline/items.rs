@@ -266,7 +266,7 @@ pub(super) async fn submit_list<W: Wizard>(
         Action::Remove(_) => return Err(Problem::Malformed),
         Action::Save => {
             wizard.raise_revision(&mut run);
-            wizard.to_save_page(&run)?
+            wizard.to_save_page(request, &run)?
         }
         Action::Back | Action::Cancel if is_change(request) => {
             wizard.raise_revision(&mut run);

@@ -276,17 +276,19 @@ impl<W: Wizard> Inner<W> {
     }
 
     /// "Save and come back later" pressed on a page of `run` (what it
-    /// held already kept): on to the page that sends the link; refused
-    /// where saving is off.
-    fn to_save_page(&self, run: &Run<W>) -> Result<Reply, Problem> {
+    /// held already kept): on to the page that sends the link, which
+    /// learns the page (`?from=`) to resume on; refused where saving is
+    /// off.
+    fn to_save_page(&self, request: &HttpRequest, run: &Run<W>) -> Result<Reply, Problem> {
         if !self.can_save() || !run.is_stored() {
             return Err(Problem::Malformed);
         }
-        Ok(Reply::Go(format!(
-            "{}/{}",
-            run.base(),
-            declaration::SAVE_SEGMENT
-        )))
+        let from = percent_encoding::utf8_percent_encode(
+            request.path(),
+            percent_encoding::NON_ALPHANUMERIC,
+        );
+        let save = declaration::SAVE_SEGMENT;
+        Ok(Reply::Go(format!("{}/{save}?from={from}", run.base())))
     }
 
     /// With runs per tab, the wizard's own path on `request`'s resource.

@@ -133,7 +133,12 @@ impl<W: Wizard> Inner<W> {
             wizard: W::ID,
             run: run.id(),
         });
-        let target = self.resume_url(&run);
+        // The page it was saved on (its gates send it on when that page no
+        // longer applies).
+        let target = match saved.page.starts_with(&format!("{}/", run.base())) {
+            true => saved.page.clone(),
+            false => self.resume_url(&run),
+        };
         let mut response = self.respond(request, session, &mut run, Reply::Go(target))?;
         let mut gone = Cookie::new(super::save_return::LINK_COOKIE, "");
         gone.set_path(format!(

@@ -15,7 +15,7 @@ use crate::declaration::{RESUME_SEGMENT, SAVE_SEGMENT, SAVED_SEGMENT};
 use crate::events::WizardEvent;
 use crate::problem::Problem;
 use crate::render::Layout;
-use crate::render::save_return::{EMAIL, EmailForm, sent_body};
+use crate::render::save_return::{EMAIL, EmailForm, FROM, sent_body};
 use crate::run::Run;
 use crate::save_return::{
     Letter, LinkStatus, SaveAndReturn, SavedRun, long_date, masked, normalised,
@@ -63,14 +63,13 @@ impl<W: Wizard> Inner<W> {
         &self,
         run: &Run<W>,
         save: &SaveAndReturn,
-        value: &str,
+        (value, from): (&str, &str),
         error: Option<&str>,
     ) -> Result<HttpResponse, Problem> {
         let words = &self.config.texts.save;
         let until = long_date(run.now() + save.link_for.as_secs());
         let intro = fill(&words.ask_intro, &[("until", &until)]);
         let action = format!("{}/{SAVE_SEGMENT}", run.base());
-        let back = self.resume_url(run);
         let form = EmailForm {
             title: &words.ask_title,
             intro: &intro,
@@ -81,7 +80,8 @@ impl<W: Wizard> Inner<W> {
             token: run.csrf(),
             value,
             error,
-            back: Some(&back),
+            back: Some(from),
+            from: Some(from),
         };
         let status = match error {
             Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -95,6 +95,22 @@ impl<W: Wizard> Inner<W> {
         match errors {
             true => format!("{}{title}", self.config.texts.error_title_prefix),
             false => title.to_owned(),
+        }
+    }
+
+    /// The page a save was asked on, when it is one of the run's (a path
+    /// under its base, nothing else); else the page to be on.
+    fn saved_page(&self, run: &Run<W>, sent: Option<&str>) -> String {
+        let plain = |page: &&str| {
+            page.strip_prefix(run.base())
+                .is_some_and(|rest| rest.starts_with('/') && !rest.contains("//"))
+                && page
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/-_".contains(&b))
+        };
+        match sent.filter(plain) {
+            Some(page) => page.to_owned(),
+            None => self.resume_url(run),
         }
     }
 
@@ -126,7 +142,12 @@ impl<W: Wizard> Inner<W> {
             return self.respond(request, session, &mut run, reply);
         }
         let email = self.declared_email(&run, save);
-        let page = self.ask_page(&run, save, &email, None)?;
+        let query = web::Query::<std::collections::HashMap<String, String>>::from_query(
+            request.query_string(),
+        );
+        let sent = query.ok().and_then(|q| q.get(FROM).cloned());
+        let from = self.saved_page(&run, sent.as_deref());
+        let page = self.ask_page(&run, save, (&email, &from), None)?;
         self.respond(request, session, &mut run, Reply::Page(page))
     }
 
@@ -159,14 +180,13 @@ impl<W: Wizard> Inner<W> {
             }
             _ => None,
         };
+        let from = self.saved_page(&run, form.first(FROM));
         if let Some(wrong) = wrong {
-            let page = self.ask_page(&run, save, &typed, Some(wrong))?;
+            let page = self.ask_page(&run, save, (&typed, &from), Some(wrong))?;
             return self.respond(request, session, &mut run, Reply::Page(page));
         }
-        let reply = match self
-            .keep_and_send(request, session, &run, save, &typed)
-            .await
-        {
+        let to = (typed.as_str(), from.as_str());
+        let reply = match self.keep_and_send(request, session, &run, save, to).await {
             Ok(reply) => reply,
             Err(problem) => Reply::Page(self.problem_page(request, problem)),
         };
@@ -197,7 +217,7 @@ impl<W: Wizard> Inner<W> {
         session: &Session,
         run: &Run<W>,
         save: &SaveAndReturn,
-        address: &str,
+        (address, page): (&str, &str),
     ) -> Result<Reply, Problem> {
         let (now, normal) = (run.now(), normalised(address));
         let senders = [
@@ -220,7 +240,7 @@ impl<W: Wizard> Inner<W> {
         let saved = SavedRun {
             run: run.id().to_owned(),
             wizard: W::ID.to_owned(),
-            base: run.base().to_owned(),
+            page: page.to_owned(),
             token_hash: self.runs.keyed_hash(&token, "link"),
             email_tag: self.address_tag(&normal, run.id()),
             sealed: self.runs.seal_saved(run).map_err(|_| Problem::Internal)?,
@@ -412,6 +432,7 @@ impl<W: Wizard> Inner<W> {
             value,
             error,
             back: None,
+            from: None,
         };
         let status = match error {
             Some(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -97,7 +97,7 @@ impl<W: Wizard> Inner<W> {
             Action::Save => {
                 self.raise_revision(run);
                 self.keep_draft(run, index, &form);
-                self.to_save_page(run)?
+                self.to_save_page(request, run)?
             }
         }))
     }

@@ -19,7 +19,12 @@ pub(crate) struct EmailForm<'a> {
     pub error: Option<&'a str>,
     /// Where the visitor goes back to, if anywhere.
     pub back: Option<&'a str>,
+    /// The page a save was asked for on (a hidden `from`), if any.
+    pub from: Option<&'a str>,
 }
+
+/// The hidden field of the page a save was asked for on.
+pub(crate) const FROM: &str = "from";
 
 /// The field's name and id.
 pub(crate) const EMAIL: &str = "email";
@@ -54,6 +59,13 @@ impl EmailForm<'_> {
         out.push_str("\" value=\"");
         escape_into(&mut out, self.token);
         out.push_str("\">\n");
+        if let Some(from) = self.from {
+            out.push_str("<input type=\"hidden\" name=\"");
+            out.push_str(FROM);
+            out.push_str("\" value=\"");
+            escape_into(&mut out, from);
+            out.push_str("\">\n");
+        }
         self.write_field(&mut out, texts);
         out.push_str(
             "<div class=\"buttons\">\n<button class=\"button\" name=\"action\" value=\"send\">",

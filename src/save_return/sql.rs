@@ -21,7 +21,7 @@ const MIGRATIONS: [(i64, &str, &str); 1] = [(
 )];
 
 /// The columns of a saved run, in [`row_to_saved`]'s order.
-const COLUMNS: &str = "run_id, wizard, base, token_hash, email_tag, sealed, saved_at, \
+const COLUMNS: &str = "run_id, wizard, page, token_hash, email_tag, sealed, saved_at, \
                        expires_at, wrong_tries, status";
 
 /// Saved runs in a database: SQLite (`sqlite:saved.db?mode=rwc`) by
@@ -115,7 +115,7 @@ fn row_to_saved(row: &AnyRow) -> Result<SavedRun, sqlx::Error> {
     Ok(SavedRun {
         run: row.try_get(0)?,
         wizard: row.try_get(1)?,
-        base: row.try_get(2)?,
+        page: row.try_get(2)?,
         token_hash: row.try_get(3)?,
         email_tag: row.try_get(4)?,
         sealed: row.try_get(5)?,
@@ -138,18 +138,18 @@ impl SavedRuns for SqlSavedRuns {
     fn keep<'a>(&'a self, saved: &'a SavedRun) -> LocalBoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             sqlx::query(
-                "INSERT INTO wizard_saved_runs (run_id, wizard, base, token_hash, email_tag, \
+                "INSERT INTO wizard_saved_runs (run_id, wizard, page, token_hash, email_tag, \
                  sealed, saved_at, expires_at, wrong_tries, status) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'live') \
                  ON CONFLICT (run_id) DO UPDATE SET wizard = excluded.wizard, \
-                 base = excluded.base, token_hash = excluded.token_hash, \
+                 page = excluded.page, token_hash = excluded.token_hash, \
                  email_tag = excluded.email_tag, sealed = excluded.sealed, \
                  saved_at = excluded.saved_at, expires_at = excluded.expires_at, \
                  wrong_tries = 0, status = 'live'",
             )
             .bind(&saved.run)
             .bind(&saved.wizard)
-            .bind(&saved.base)
+            .bind(&saved.page)
             .bind(&saved.token_hash)
             .bind(&saved.email_tag)
             .bind(&saved.sealed)

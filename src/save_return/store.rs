@@ -44,8 +44,9 @@ pub struct SavedRun {
     pub run: String,
     /// The wizard's id.
     pub wizard: String,
-    /// The run's base path (its resource's, its tab's), where it resumes.
-    pub base: String,
+    /// The page it was saved from (under the run's base: its resource's,
+    /// its tab's), where it resumes.
+    pub page: String,
     /// The hash of the link's token (the token itself is never kept).
     pub token_hash: String,
     /// A keyed tag of the email address the link was sent to.

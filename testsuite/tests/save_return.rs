@@ -211,7 +211,11 @@ async fn save_run(visitor: &mut actix_wizard::testing::Visitor<'_, Report>, addr
         .assert_step("story");
     let ask = visitor.press("save", &[("text", "The roof leaked")]).await;
     ask.assert_status(200);
-    assert!(ask.url().ends_with("/report/save"), "{}", ask.url());
+    assert!(
+        ask.url().starts_with("/report/save?from=%2Freport%2Fstory"),
+        "{}",
+        ask.url()
+    );
     assert_eq!(ask.value("email").as_deref(), Some("ann@example.com"));
     let sent = visitor.submit_pairs(&[("email", address)]).await;
     sent.assert_status(200);
@@ -329,6 +333,19 @@ async fn links_guessed_replaced_expired_or_answered_wrongly_do_not_open_the_run(
     for column in [&rows[0].0, &rows[0].1, &rows[0].2] {
         assert!(!column.contains("Ann") && !column.contains("roof") && !column.contains("ann@"));
         assert!(!column.contains(token), "the token is kept only as a hash");
+    }
+    // The page to resume on is one of the run's, never another site's.
+    for from in [
+        "https%3A%2F%2Fevil.example%2Fx",
+        "%2F%2Fevil.example",
+        "%2Freport%2F..%2Fadmin",
+    ] {
+        let page = visitor.open(&format!("/report/save?from={from}")).await;
+        assert!(
+            !page.body().contains("evil") && !page.body().contains("admin"),
+            "{}",
+            page.body()
+        );
     }
     // A newer save: the older link stops working.
     visitor.open("/report/story").await;
@@ -490,20 +507,10 @@ async fn the_outbox_writes_each_message_as_an_eml_file() {
 #[actix_rt::test]
 async fn saved_runs_live_beside_an_applications_migrations_on_postgres() {
     use sqlx::migrate::Migrator;
-    let url = "postgres://postgres@127.0.0.1:5432/test";
-    sqlx::any::install_default_drivers();
-    let Ok(pool) = sqlx::AnyPool::connect(url).await else {
-        common::servers::skip("no PostgreSQL at 127.0.0.1:5432");
+    let Some(schema) = common::postgres::postgres_schema("saved").await else {
         return;
     };
-    // A schema of the test's own, so that the database's other tests are
-    // not disturbed.
-    let schema = format!("save_return_{}", free_port());
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let scoped = format!("{url}?options=-c%20search_path%3D{schema}");
+    let scoped = common::postgres::postgres_url(common::postgres::postgres_addr(), &schema);
     let saved = SqlSavedRuns::connect(&scoped)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -532,7 +539,7 @@ async fn saved_runs_live_beside_an_applications_migrations_on_postgres() {
     let record = SavedRun {
         run: "run-1".into(),
         wizard: "claim".into(),
-        base: "/claim".into(),
+        page: "/claim/bank".into(),
         token_hash: "hash-1".into(),
         email_tag: "tag".into(),
         sealed: "sealed".into(),
@@ -586,8 +593,5 @@ async fn saved_runs_live_beside_an_applications_migrations_on_postgres() {
         ]
     );
     assert_eq!(saved.purge(2000, 150).await.ok(), Some(1));
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    common::postgres::drop_schema(&schema).await;
 }

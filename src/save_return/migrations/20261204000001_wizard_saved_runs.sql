@@ -3,7 +3,7 @@
 CREATE TABLE IF NOT EXISTS wizard_saved_runs (
     run_id TEXT PRIMARY KEY,
     wizard TEXT NOT NULL,
-    base TEXT NOT NULL,
+    page TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     email_tag TEXT NOT NULL,
     sealed TEXT NOT NULL,

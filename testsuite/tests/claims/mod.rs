@@ -46,6 +46,38 @@ where
     (app, claims)
 }
 
+/// The claim example with "save and come back later" on, as its
+/// `main.rs` sets it: saved claims in the claims' database, links written
+/// to the outbox `outbox`, receipts staged in `staging`.
+pub async fn claim_app_saving(
+    outbox: &std::path::Path,
+    staging: actix_wizard::upload::Staging,
+) -> (TestApp, web::Data<Claims>) {
+    let claims = Claims::open("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("the claims database: {e}"));
+    let outbox = actix_wizard::save_return::Outbox::new(outbox, "Claims <no-reply@example.org>")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let week = std::time::Duration::from_secs(7 * 24 * 3600);
+    let saving = claims
+        .saving(outbox, week)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let claims = web::Data::new(claims);
+    let data = claims.clone();
+    let config = WizardConfig::default()
+        .uploads(actix_wizard::upload::Uploads::new(staging))
+        .save_and_return(saving);
+    let setup = WizardSetup::new(MemoryStore::default(), Key::from(&[7u8; 64]), config);
+    let app = TestApp::new(setup, move |setup| {
+        App::new()
+            .wrap(setup.middleware())
+            .configure(app::routes(setup.wizard::<Claim>("/claim"), data))
+    })
+    .await;
+    (app, claims)
+}
+
 pub fn claimant(contact: Contact, phone: Option<&str>) -> Claimant {
     Claimant {
         full_name: "Ann Example".into(),

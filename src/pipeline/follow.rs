@@ -84,6 +84,12 @@ async fn page_at<W: Wizard>(
     if let Some((index, item)) = wizard.item_path(segment) {
         return Some(Box::pin(show_item(index, item, request, session, wizard)).await);
     }
+    #[cfg(feature = "save-and-return")]
+    match name {
+        crate::declaration::SAVE_SEGMENT => return Some(wizard.ask_where(request, session)),
+        crate::declaration::SAVED_SEGMENT => return Some(wizard.link_sent(request, session)),
+        _ => {}
+    }
     let exits = &wizard.steps.exits;
     let exit = exits.iter().position(|rule| rule.exit.segment() == name)?;
     Some(wizard.exit_page(exit, request))

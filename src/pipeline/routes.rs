@@ -251,7 +251,7 @@ fn save_routes<W: Wizard>(
              payload: web::Payload,
              wizard: web::Data<Inner<W>>| async move {
                 let answer = wizard.send_link(&request, &session, payload).await;
-                for_client(&request, &wizard, answer)
+                to_client(answer, &request, &session, &wizard).await
             },
         ))
         .default_service(not_allowed("GET, HEAD, POST", Arc::clone(headers)));

@@ -13,6 +13,7 @@ use super::{Inner, Reply, html, see_other};
 use crate::body::read_form;
 use crate::declaration::{RESUME_SEGMENT, SAVE_SEGMENT, SAVED_SEGMENT};
 use crate::events::WizardEvent;
+use crate::headers::Client;
 use crate::problem::Problem;
 use crate::render::Layout;
 use crate::render::save_return::{EMAIL, EmailForm, FROM, sent_body};
@@ -61,6 +62,7 @@ impl<W: Wizard> Inner<W> {
     /// field and `error` beside it.
     fn ask_page(
         &self,
+        request: &HttpRequest,
         run: &Run<W>,
         save: &SaveAndReturn,
         (value, from): (&str, &str),
@@ -87,6 +89,9 @@ impl<W: Wizard> Inner<W> {
             Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
             None => StatusCode::OK,
         };
+        if Client::of(request).is_json() {
+            return Ok(crate::json::respond(status, &form.document("save")));
+        }
         let title = self.titled(&words.ask_title, error.is_some());
         self.save_page(status, &title, &form.body(&self.config.texts))
     }
@@ -147,7 +152,7 @@ impl<W: Wizard> Inner<W> {
         );
         let sent = query.ok().and_then(|q| q.get(FROM).cloned());
         let from = self.saved_page(&run, sent.as_deref());
-        let page = self.ask_page(&run, save, (&email, &from), None)?;
+        let page = self.ask_page(request, &run, save, (&email, &from), None)?;
         self.respond(request, session, &mut run, Reply::Page(page))
     }
 
@@ -182,7 +187,7 @@ impl<W: Wizard> Inner<W> {
         };
         let from = self.saved_page(&run, form.first(FROM));
         if let Some(wrong) = wrong {
-            let page = self.ask_page(&run, save, (&typed, &from), Some(wrong))?;
+            let page = self.ask_page(request, &run, save, (&typed, &from), Some(wrong))?;
             return self.respond(request, session, &mut run, Reply::Page(page));
         }
         let to = (typed.as_str(), from.as_str());
@@ -322,6 +327,18 @@ impl<W: Wizard> Inner<W> {
             &[("address", &address), ("until", &until)],
         );
         let back = self.resume_url(&run);
+        if Client::of(request).is_json() {
+            let document = serde_json::json!({
+                "page": "saved",
+                "title": words.sent_title,
+                "sent_to": address,
+                "until": until,
+                "text": line,
+                "continue": back,
+            });
+            let page = crate::json::respond(StatusCode::OK, &document);
+            return self.respond(request, session, &mut run, Reply::Page(page));
+        }
         let body = sent_body(&words.sent_title, &line, &back, &words.sent_continue);
         let page = self.save_page(StatusCode::OK, &words.sent_title, &body)?;
         self.respond(request, session, &mut run, Reply::Page(page))
@@ -438,6 +455,9 @@ impl<W: Wizard> Inner<W> {
             Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
             None => StatusCode::OK,
         };
+        if Client::of(request).is_json() {
+            return Ok(crate::json::respond(status, &form.document("resume")));
+        }
         let title = self.titled(&words.resume_title, error.is_some());
         self.save_page(status, &title, &form.body(&self.config.texts))
     }

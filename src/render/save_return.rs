@@ -30,6 +30,27 @@ pub(crate) const FROM: &str = "from";
 pub(crate) const EMAIL: &str = "email";
 
 impl EmailForm<'_> {
+    /// The form as a JSON client reads it: `page` names it (`save`,
+    /// `resume`); its one field as a step's document gives a field.
+    pub(crate) fn document(&self, page: &str) -> serde_json::Value {
+        serde_json::json!({
+            "page": page,
+            "title": self.title,
+            "text": self.intro,
+            "url": self.action,
+            "csrf_token": self.token,
+            "from": self.from,
+            "fields": [{
+                "name": EMAIL,
+                "label": self.label,
+                "hint": self.hint,
+                "kind": "email",
+                "value": self.value,
+                "error": self.error,
+            }],
+        })
+    }
+
     /// The page's body: an error summary when there is an error, the
     /// heading, the line, and the form.
     pub(crate) fn body(&self, texts: &Texts) -> String {

@@ -89,6 +89,8 @@
 mod app;
 mod fill;
 mod jar;
+#[cfg(feature = "save-and-return")]
+mod save_return;
 mod seen;
 #[cfg(feature = "uploads")]
 mod upload;
@@ -96,5 +98,7 @@ mod visitor;
 
 pub use app::{Answers, ItemAnswers, Recorded, TestApp, TestClock};
 pub use jar::CookieJar;
+#[cfg(feature = "save-and-return")]
+pub use save_return::Mailbag;
 pub use seen::{Seen, SummaryLink};
 pub use visitor::Visitor;

@@ -595,3 +595,94 @@ async fn saved_runs_live_beside_an_applications_migrations_on_postgres() {
     assert_eq!(saved.purge(2000, 150).await.ok(), Some(1));
     common::postgres::drop_schema(&schema).await;
 }
+
+#[actix_rt::test]
+async fn a_json_client_saves_and_reads_where_the_link_went() {
+    let Some(f) = fixture().await else { return };
+    let mut client = f.app.visitor::<Report>("/report");
+    client.use_json();
+    client.open("/report").await;
+    let details =
+        serde_json::json!({"action": "next", "name": "Ann Example", "email": "ann@example.com"});
+    client
+        .post_json("/report/details", &details)
+        .await
+        .assert_status(200);
+    let save = serde_json::json!({"action": "save", "text": "Half written"});
+    let ask = client.post_json("/report/story", &save).await;
+    ask.assert_status(200);
+    let document = ask.json().unwrap_or_default();
+    assert_eq!(document["page"], "save", "{document}");
+    assert_eq!(document["fields"][0]["value"], "ann@example.com");
+    assert_eq!(document["from"], "/report/story");
+    let url = document["url"].as_str().unwrap_or_default().to_owned();
+    let wrong = client
+        .post_json(&url, &serde_json::json!({"email": "nope"}))
+        .await;
+    wrong.assert_status(422);
+    let wrong = wrong.json().unwrap_or_default();
+    assert_eq!(
+        wrong["fields"][0]["error"],
+        "Enter an email address in the correct format, like name@example.com"
+    );
+    let sent = client
+        .post_json(
+            &url,
+            &serde_json::json!({"email": "ann@example.com", "from": "/report/story"}),
+        )
+        .await;
+    sent.assert_status(200);
+    let sent = sent.json().unwrap_or_default();
+    assert_eq!(sent["page"], "saved", "{sent}");
+    assert_eq!(sent["sent_to"], "a***@example.com");
+    assert!(
+        sent["until"]
+            .as_str()
+            .is_some_and(|until| until.ends_with("2026") || until.ends_with("2027"))
+    );
+    assert_eq!(messages(&f.maildir).len(), 1);
+}
+
+/// The kit's way: a mailbag for a mailer, a visitor that saves, another
+/// that resumes. Runs per tab: the saved run resumes into its own tab.
+#[actix_rt::test]
+async fn the_kit_saves_and_resumes_and_a_tabs_run_resumes_in_its_own_tab() {
+    use actix_wizard::testing::Mailbag;
+    let saved = SqlSavedRuns::connect("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let mailbag = Mailbag::new();
+    let config = WizardConfig::default()
+        .runs_per_tab(true)
+        .save_and_return(SaveAndReturn::new(saved, mailbag.clone()));
+    let app = common::kit::app_of::<Report>("/report", config).await;
+    let mut visitor = app.visitor::<Report>("/report");
+    let first = visitor.open("/report").await;
+    let tab = first
+        .url()
+        .split("/details")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(tab.starts_with("/report/r/"), "{tab}");
+    visitor
+        .submit_pairs(&[("name", "Ann Example"), ("email", "ann@example.com")])
+        .await
+        .assert_step("story");
+    let sent = visitor.save_for_later("ann@example.com").await;
+    sent.assert_status(200);
+    let link = mailbag
+        .newest_link()
+        .unwrap_or_else(|| panic!("no link: {:?}", mailbag.letters()));
+    assert!(link.starts_with(&format!("{tab}/resume/")), "{link}");
+    let mut elsewhere = app.visitor::<Report>("/report");
+    let resumed = elsewhere.resume(&link, "ann@example.com").await;
+    resumed.assert_step("story");
+    assert_eq!(
+        resumed.url(),
+        format!("{tab}/story"),
+        "the run is back in its own tab"
+    );
+    assert_eq!(elsewhere.run_id(), visitor.run_id());
+}

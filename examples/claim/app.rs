@@ -580,6 +580,11 @@ impl Claims {
         Ok(save.link_for(link_for))
     }
 
+    /// The database's pool.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// How many claims are kept.
     pub async fn count(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM claims")

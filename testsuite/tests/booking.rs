@@ -358,3 +358,55 @@ async fn head_of_a_prefilled_step_answers_as_get_does() {
         assert_eq!(headed.header("content-type"), shown.header("content-type"));
     }
 }
+
+/// Per resource: a booking's change, saved to come back later, resumes on
+/// its own booking's pages, and the other booking's run is its own.
+#[actix_rt::test]
+async fn a_saved_change_resumes_on_its_own_booking() {
+    use actix_wizard::save_return::{SaveAndReturn, SqlSavedRuns};
+    use actix_wizard::testing::Mailbag;
+    let saved = SqlSavedRuns::connect("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let mailbag = Mailbag::new();
+    let config =
+        WizardConfig::default().save_and_return(SaveAndReturn::new(saved, mailbag.clone()));
+    let data = web::Data::new(Bookings::sample());
+    let setup = WizardSetup::new(MemoryStore::default(), Key::from(&[3u8; 64]), config);
+    let app = TestApp::new(setup, move |setup| {
+        App::new().wrap(setup.middleware()).configure(app::routes(
+            setup.wizard::<ChangeBooking>("/bookings/{booking}/change"),
+            data,
+        ))
+    })
+    .await;
+    let mut visitor = app.visitor::<ChangeBooking>("/bookings/7/change");
+    visitor.open("/bookings/7/change/party").await;
+    visitor
+        .press("save", &[("guests", "9"), ("name", "Ann Lee")])
+        .await;
+    visitor
+        .submit_pairs(&[("email", "ann@example.com")])
+        .await
+        .assert_status(200);
+    let link = mailbag.newest_link().unwrap_or_default();
+    assert!(link.starts_with("/bookings/7/change/resume/"), "{link}");
+    let mut elsewhere = app.visitor::<ChangeBooking>("/bookings/7/change");
+    let resumed = elsewhere.resume(&link, "ann@example.com").await;
+    assert_eq!(
+        resumed.url(),
+        "/bookings/7/change/party",
+        "{}",
+        resumed.describe()
+    );
+    assert_eq!(resumed.value("guests").as_deref(), Some("9"));
+    // Booking 7's run, not another booking's.
+    let other = elsewhere.open("/bookings/8/change/party").await;
+    other.assert_status(200);
+    assert_eq!(
+        other.value("guests").as_deref(),
+        Some("4"),
+        "booking 8 as it is"
+    );
+}

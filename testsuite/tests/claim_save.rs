@@ -107,3 +107,44 @@ async fn a_claim_saved_with_a_receipt_resumes_elsewhere_with_it_and_finishes_onc
     gone.assert_status(410);
     assert!(gone.text().contains("already been"), "{}", gone.describe());
 }
+
+/// What a saved claim occupies: ten expenses, three of them with a
+/// receipt, saved from the list page. `cargo test -p
+/// actix-wizard-testsuite --test claim_save occupies -- --nocapture`
+/// prints the figures.
+#[actix_rt::test]
+async fn a_saved_claim_of_ten_expenses_and_three_receipts_occupies_a_few_kilobytes() {
+    use claims::add_expense;
+    let outbox = TempDir::new("claim-outbox-size");
+    let staging = actix_wizard::upload::Staging::in_memory();
+    let (app, claims) = claim_app_saving(&outbox.0, staging).await;
+    let mut visitor = app.visitor::<Claim>("/claim");
+    reach_expenses(&mut visitor).await;
+    for n in 0..10 {
+        let pounds = if n < 3 { 60 } else { 12 };
+        add_expense(
+            &mut visitor,
+            details(Category::Meals, &format!("Lunch on day {n}"), pounds),
+        )
+        .await;
+        if n < 9 {
+            visitor.add_another(true).await;
+        }
+    }
+    visitor.page().assert_step("expenses");
+    visitor
+        .save_for_later("ann@example.com")
+        .await
+        .assert_status(200);
+    let (sealed, whole): (i64, i64) = sqlx::query_as(
+        "SELECT LENGTH(sealed), LENGTH(run_id) + LENGTH(wizard) + LENGTH(page) + LENGTH(token_hash) \
+         + LENGTH(email_tag) + LENGTH(sealed) + 8 * 3 + LENGTH(status) FROM wizard_saved_runs",
+    )
+    .fetch_one(claims.pool())
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!(
+        "a saved claim of 10 expenses and 3 receipts: sealed state {sealed} bytes, row {whole} bytes"
+    );
+    assert!((2_000..16_000).contains(&sealed), "{sealed} bytes");
+}

@@ -477,6 +477,44 @@ async fn a_mail_server_that_does_not_answer_is_a_page_that_loses_nothing() {
     assert_eq!(back.value("text").as_deref(), Some("Kept here"));
 }
 
+/// A mail server that takes the connection and says nothing: the
+/// mailer's timeout ends the wait, and the page says the link was not
+/// sent.
+#[actix_rt::test]
+async fn a_mail_server_that_never_answers_times_out_into_a_page() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = silent.local_addr().map(|a| a.port()).unwrap_or_default();
+    // Accepts, and keeps the connections open without a word.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let saved = SqlSavedRuns::connect("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("smtp://127.0.0.1:{port}");
+    let mailer = Smtp::with_timeout(&url, "x@example.com", Duration::from_secs(1))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let config = WizardConfig::default().save_and_return(SaveAndReturn::new(saved, mailer));
+    let app = common::kit::app_of::<Report>("/report", config).await;
+    let mut visitor = app.visitor::<Report>("/report");
+    visitor.open("/report").await;
+    visitor
+        .submit_pairs(&[("name", "Ann Example"), ("email", "ann@example.com")])
+        .await;
+    visitor.press("save", &[("text", "Kept here")]).await;
+    let failed = visitor.submit_pairs(&[("email", "ann@example.com")]).await;
+    failed.assert_status(503);
+    assert!(
+        failed.text().contains("could not send the link"),
+        "{}",
+        failed.describe()
+    );
+}
+
 #[actix_rt::test]
 async fn the_outbox_writes_each_message_as_an_eml_file() {
     let dir = TempDir::new("outbox");

@@ -614,3 +614,89 @@ async fn the_timeout_warning_asks_every_tab_and_continue_in_one_closes_both() {
     s.assert_accessible("the timeout warning, too late").await;
     s.close().await;
 }
+
+/// The link in the newest `.eml` of the outbox, as a path.
+fn outbox_link(outbox: &std::path::Path) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(outbox)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
+    let raw = files
+        .last()
+        .map(std::fs::read)
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let mail = mailparse::parse_mail(&raw).unwrap_or_else(|e| panic!("{e}"));
+    let body = mail.get_body().unwrap_or_default();
+    let start = body
+        .find("/claim/resume/")
+        .unwrap_or_else(|| panic!("no link in {body}"));
+    body[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// "Save and come back later" in real browsers: a claim saved halfway
+/// through an expense in one browser profile, resumed in another from the
+/// link in the outbox, after its address is confirmed; every page passes
+/// axe.
+#[actix_rt::test]
+async fn a_claim_saved_in_one_browser_is_resumed_in_another_from_the_email() {
+    let Some(s) = open().await else { return };
+    s.goto("/claim").await;
+    s.click("#employee").await;
+    s.press("next").await;
+    s.type_into("full_name", "Ada Example").await;
+    s.type_into("email", "ada@example.com").await;
+    s.click("#contact").await;
+    s.press("next").await;
+    assert!(s.path().await.ends_with("/expense"), "{}", s.path().await);
+    s.type_into("description", "Train to the conference").await;
+    s.press("save").await;
+    assert!(
+        s.path().await.starts_with("/claim/save"),
+        "{}",
+        s.path().await
+    );
+    s.record("claim-save").await;
+    s.press("send").await;
+    assert_eq!(s.path().await, "/claim/saved");
+    s.record("claim-saved").await;
+    assert!(s.text().await.contains("a***@example.com"));
+    let link = outbox_link(&s.outbox.0);
+
+    let Some(other) = s.another_profile().await else {
+        return;
+    };
+    other.goto(&link).await;
+    assert_eq!(
+        other.path().await,
+        "/claim/resume",
+        "the token leaves the address bar"
+    );
+    other.record("claim-resume").await;
+    assert!(
+        !other.text().await.contains("Ada"),
+        "a link alone shows nothing"
+    );
+    other.type_into("email", "someone@example.com").await;
+    other.press("send").await;
+    other.record("claim-resume-errors").await;
+    other.assert_summary_links_focus_their_controls(1).await;
+    other.type_into("email", "ada@example.com").await;
+    other.press("send").await;
+    assert!(
+        other.path().await.ends_with("/expense"),
+        "{}",
+        other.path().await
+    );
+    assert_eq!(
+        other.value_of("description").await,
+        "Train to the conference"
+    );
+    other.assert_accessible("claim resumed").await;
+    other.close().await;
+    s.close().await;
+}

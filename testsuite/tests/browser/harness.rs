@@ -39,9 +39,15 @@ pub(crate) struct Session {
     pub(crate) client: Client,
     pub(crate) base: String,
     pub(crate) axe: String,
-    pub(crate) _driver: Driver,
+    pub(crate) _driver: std::rc::Rc<Driver>,
     pub(crate) accounts: web::Data<Accounts>,
     pub(crate) funnel: FunnelRecorder,
+    /// Where the claim's "come back later" links are written (`.eml`).
+    pub(crate) outbox: std::rc::Rc<crate::common::servers::TempDir>,
+    /// chromedriver's address and the browser's options, for another
+    /// profile ([`Session::another_profile`]).
+    pub(crate) driver_url: String,
+    pub(crate) capabilities: serde_json::Map<String, Value>,
 }
 
 /// The operator's token of the funnel page in these tests.
@@ -98,7 +104,15 @@ pub(crate) async fn open_with(config: actix_wizard::WizardConfig) -> Option<Sess
     );
     // The claim's receipts are kept in memory.
     let receipts = actix_wizard::upload::Uploads::new(actix_wizard::upload::Staging::in_memory());
-    let claim_config = config.clone().uploads(receipts);
+    // Its "come back later" links are written to an outbox.
+    let outbox = crate::common::servers::TempDir::new("browser-outbox");
+    let mailer = actix_wizard::save_return::Outbox::new(&outbox.0, "Claims <no-reply@example.org>")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let saving = claims
+        .saving(mailer, Duration::from_secs(7 * 24 * 3600))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let claim_config = config.clone().uploads(receipts).save_and_return(saving);
     let claim = WizardService::<crate::claim_app::Claim>::new("/claim", claim_config);
     let server = HttpServer::new(move || {
         App::new()
@@ -152,36 +166,65 @@ pub(crate) async fn open_with(config: actix_wizard::WizardConfig) -> Option<Sess
     // Chromium may fail to start within chromedriver's own limit when the
     // machine is busy (three browsers start at once): ask again, a few
     // times, and say why when it never comes.
-    let mut refusals = Vec::new();
-    let mut client = None;
-    while client.is_none() && refusals.len() < 3 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(session) => client = Some(session),
-            Err(error) => refusals.push(error.to_string()),
-        }
-    }
-    let Some(client) = client else {
-        skip(&format!(
-            "chromedriver did not accept a session: {refusals:?}"
-        ));
-        return None;
-    };
+    let driver_url = format!("http://127.0.0.1:{port}");
+    let client = browser(&driver_url, &capabilities).await?;
     Some(Session {
         client,
         base: format!("http://{address}"),
         axe,
-        _driver: driver,
+        _driver: std::rc::Rc::new(driver),
         accounts,
         funnel,
+        outbox: std::rc::Rc::new(outbox),
+        driver_url,
+        capabilities,
     })
 }
 
+/// A browser session of chromedriver's at `driver_url`: a profile of its
+/// own. Chromium may fail to start within chromedriver's own limit when
+/// the machine is busy (three browsers start at once): ask again, a few
+/// times, and say why when it never comes.
+async fn browser(
+    driver_url: &str,
+    capabilities: &serde_json::Map<String, Value>,
+) -> Option<Client> {
+    let mut refusals = Vec::new();
+    while refusals.len() < 3 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(driver_url)
+            .await
+        {
+            Ok(session) => return Some(session),
+            Err(error) => refusals.push(error.to_string()),
+        }
+    }
+    skip(&format!(
+        "chromedriver did not accept a session: {refusals:?}"
+    ));
+    None
+}
+
 impl Session {
+    /// Another browser profile on the same server: no cookie of this
+    /// one's.
+    pub(crate) async fn another_profile(&self) -> Option<Session> {
+        let client = browser(&self.driver_url, &self.capabilities).await?;
+        Some(Session {
+            client,
+            base: self.base.clone(),
+            axe: self.axe.clone(),
+            _driver: std::rc::Rc::clone(&self._driver),
+            accounts: self.accounts.clone(),
+            funnel: self.funnel.clone(),
+            outbox: std::rc::Rc::clone(&self.outbox),
+            driver_url: self.driver_url.clone(),
+            capabilities: self.capabilities.clone(),
+        })
+    }
+
     pub(crate) async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))

@@ -46,10 +46,14 @@ impl<W: Wizard> Inner<W> {
     /// A page of these, in the wizard's layout.
     fn save_page(
         &self,
+        request: &HttpRequest,
         status: StatusCode,
-        title: &str,
-        body: &str,
+        (title, body): (&str, &str),
     ) -> Result<HttpResponse, Problem> {
+        // htmx swaps the body alone into the page it has.
+        if Client::of(request) == Client::Fragment {
+            return Ok(html(status, body.to_owned()));
+        }
         let texts = &self.config.texts;
         let page = W::layout(&Layout::new(title, body, texts)).map_err(|error| {
             tracing::error!(%error, "a save-and-return page did not render");
@@ -93,7 +97,7 @@ impl<W: Wizard> Inner<W> {
             return Ok(crate::json::respond(status, &form.document("save")));
         }
         let title = self.titled(&words.ask_title, error.is_some());
-        self.save_page(status, &title, &form.body(&self.config.texts))
+        self.save_page(request, status, (&title, &form.body(&self.config.texts)))
     }
 
     fn titled(&self, title: &str, errors: bool) -> String {
@@ -340,7 +344,7 @@ impl<W: Wizard> Inner<W> {
             return self.respond(request, session, &mut run, Reply::Page(page));
         }
         let body = sent_body(&words.sent_title, &line, &back, &words.sent_continue);
-        let page = self.save_page(StatusCode::OK, &words.sent_title, &body)?;
+        let page = self.save_page(request, StatusCode::OK, (&words.sent_title, &body))?;
         self.respond(request, session, &mut run, Reply::Page(page))
     }
 
@@ -459,7 +463,7 @@ impl<W: Wizard> Inner<W> {
             return Ok(crate::json::respond(status, &form.document("resume")));
         }
         let title = self.titled(&words.resume_title, error.is_some());
-        self.save_page(status, &title, &form.body(&self.config.texts))
+        self.save_page(request, status, (&title, &form.body(&self.config.texts)))
     }
 
     /// `GET {base}/resume`.

@@ -724,3 +724,33 @@ async fn the_kit_saves_and_resumes_and_a_tabs_run_resumes_in_its_own_tab() {
     );
     assert_eq!(elsewhere.run_id(), visitor.run_id());
 }
+
+/// htmx: Save swaps the save page in as a fragment (no second layout
+/// inside the page), and the page it sends to does too.
+#[actix_rt::test]
+async fn an_htmx_page_saves_through_fragments() {
+    use actix_wizard::testing::Mailbag;
+    let saved = SqlSavedRuns::connect("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let mailbag = Mailbag::new();
+    let config =
+        WizardConfig::default().save_and_return(SaveAndReturn::new(saved, mailbag.clone()));
+    let app = common::kit::app_of::<Report>("/report", config).await;
+    let mut visitor = app.visitor::<Report>("/report");
+    visitor.use_htmx();
+    visitor.open("/report").await;
+    visitor
+        .submit_pairs(&[("name", "Ann Example"), ("email", "ann@example.com")])
+        .await
+        .assert_step("story");
+    let ask = visitor.press("save", &[("text", "Swapped")]).await;
+    assert!(ask.url().starts_with("/report/save"), "{}", ask.describe());
+    assert!(!ask.body().contains("<html"), "a fragment: {}", ask.body());
+    assert!(ask.body().contains("Save your answers and come back later"));
+    let sent = visitor.submit_pairs(&[("email", "ann@example.com")]).await;
+    assert!(sent.url().ends_with("/report/saved"), "{}", sent.describe());
+    assert!(!sent.body().contains("<html"), "{}", sent.body());
+    assert_eq!(mailbag.letters().len(), 1);
+}

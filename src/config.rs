@@ -168,8 +168,16 @@ pub struct WizardConfig {
     /// the application has not set them. Default: no framing, no
     /// sniffing, `Referrer-Policy: same-origin` ([`SecurityHeaders`]).
     pub security_headers: SecurityHeaders,
-    /// Every text the crate writes on a page. Default [`Texts::ENGLISH`].
+    /// Every text the crate writes on a page, in the wizard's default
+    /// language. Default [`Texts::ENGLISH`].
     pub texts: Arc<Texts>,
+    /// The wizard's other languages, each a table of its own
+    /// ([`WizardConfig::language`]); a request is answered in one of them
+    /// when it asks ([`crate::language`]). Default: none.
+    pub languages: Vec<Arc<Texts>>,
+    /// The application's own choice of language for a request, before
+    /// the request's ([`WizardConfig::choose_language`]).
+    pub(crate) choose_language: Option<crate::language::LanguageChoice>,
     /// Who is told what happens in runs. Default: nobody.
     pub(crate) events: EventHooks,
     /// Where uploaded files go (feature `uploads`); a wizard with a file
@@ -215,6 +223,8 @@ impl Default for WizardConfig {
             state_at_rest: StateAtRest::Auto,
             clock: SharedClock(Arc::new(SystemClock)),
             texts: Arc::new(Texts::default()),
+            languages: Vec::new(),
+            choose_language: None,
             events: EventHooks::default(),
             #[cfg(feature = "uploads")]
             uploads: None,
@@ -235,6 +245,31 @@ impl WizardConfig {
         self
     }
 
+    /// Offers the wizard in another language too: `texts` is its table
+    /// (its [`Texts::lang`] names it; [`Texts::WELSH`] is the crate's own
+    /// words in Welsh). A request is answered in it when `?lang=` names it
+    /// (remembered in a cookie), else when `Accept-Language` prefers it.
+    ///
+    /// ```
+    /// use actix_wizard::WizardConfig;
+    /// use actix_wizard::page::Texts;
+    /// let config = WizardConfig::default().language(Texts::WELSH);
+    /// assert_eq!(config.languages[0].lang, "cy");
+    /// ```
+    pub fn language(mut self, texts: Texts) -> Self {
+        self.languages.retain(|known| known.lang != texts.lang);
+        self.languages.push(Arc::new(texts));
+        self
+    }
+
+    /// The application's own choice of a request's language (a signed-in
+    /// person's setting), before `?lang=`, the cookie and
+    /// `Accept-Language`; `None` leaves it to them.
+    pub fn choose_language(mut self, choose: crate::language::LanguageChoice) -> Self {
+        self.choose_language = Some(choose);
+        self
+    }
+
     /// Names the service, once for every page: each `<title>` ends with
     /// it, "Your details – Claim your expenses" ([`Texts::service`]).
     ///
@@ -243,7 +278,9 @@ impl WizardConfig {
     /// assert_eq!(config.texts.service, "Claim your expenses");
     /// ```
     pub fn service_name(mut self, name: &'static str) -> Self {
-        Arc::make_mut(&mut self.texts).service = name.into();
+        for texts in std::iter::once(&mut self.texts).chain(&mut self.languages) {
+            Arc::make_mut(texts).service = name.into();
+        }
         self
     }
 

@@ -204,6 +204,7 @@ fn check_page(
         fragment: false,
         placed: Some(&placed),
         timeout: None,
+        switcher: Default::default(),
     };
     if let Err(error) = render(&page) {
         panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");

@@ -37,6 +37,7 @@ mod htmx;
 pub mod internals;
 mod journey;
 mod json;
+pub mod language;
 pub mod ledger;
 mod money;
 mod mount;
@@ -95,8 +96,9 @@ pub mod page {
     pub use crate::check_answers::{Answer, AnswerSection};
     pub use crate::render::{
         AriaAttributes, Buttons, CheckAnswers, CompletePage, ErrorMessage, ErrorSummary, Field,
-        FileRemoveForms, HiddenFields, Layout, LayoutFn, Markup, Page, PageTop, Progress,
-        ProgressLine, STYLESHEET, SafeHtml, Timeout, TimeoutWarning, WIZARD_SCRIPT, WizardScript,
+        FileRemoveForms, HiddenFields, LanguageLink, LanguageSwitcher, Layout, LayoutFn, Markup,
+        Page, PageTop, Progress, ProgressLine, STYLESHEET, SafeHtml, Timeout, TimeoutWarning,
+        WIZARD_SCRIPT, WizardScript,
     };
     pub use crate::texts::{ProblemWords, SaveTexts, Text, Texts};
 }

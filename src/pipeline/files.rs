@@ -263,6 +263,7 @@ impl<W: Wizard> Inner<W> {
     /// that is gone is refused with "select it again".
     pub(super) async fn missing_files(
         &self,
+        request: &HttpRequest,
         run: &Run<W>,
         active: &[usize],
         items: &[ItemStepOf],
@@ -276,7 +277,7 @@ impl<W: Wizard> Inner<W> {
             let Some(list) = slot.list() else {
                 let record = run.journey().record(slot.name());
                 if let Some(errors) =
-                    gone_in(record, slot.fields(), uploads, &self.config.texts).await
+                    gone_in(record, slot.fields(), uploads, self.texts(request)).await
                 {
                     return Err(Refusal::Invalid {
                         step: index,
@@ -290,7 +291,7 @@ impl<W: Wizard> Inner<W> {
                 let stored = run.journey().items(slot.name()).get(*position);
                 let record = stored.and_then(|item| item.steps.get(item_step.name));
                 if let Some(errors) =
-                    gone_in(record, item_step.fields, uploads, &self.config.texts).await
+                    gone_in(record, item_step.fields, uploads, self.texts(request)).await
                 {
                     let (item, step) = (id.clone(), *step);
                     return Err(Refusal::InvalidItem {

@@ -74,7 +74,7 @@ impl<W: Wizard> Inner<W> {
         run: &mut Run<W>,
         at: ItemStepAt<'_>,
     ) -> Result<Reply, Problem> {
-        let notice = self.arrival_notice(session, run).await;
+        let notice = self.arrival_notice(request, session, run).await;
         let now = run.now();
         keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
         let (values, errors) = self.item_shown(run, at)?;
@@ -162,7 +162,7 @@ impl<W: Wizard> Inner<W> {
             true => format!("{} {}", list.noun(), position + 1),
             false => summary.name,
         };
-        let title = fill(&self.config.texts.remove_question, &[("name", &name)]);
+        let title = fill(&self.texts(request).remove_question, &[("name", &name)]);
         let base = run.base().to_owned();
         let action = format!(
             "{base}/{}/{id}/{REMOVE_SEGMENT}",
@@ -420,7 +420,7 @@ impl<W: Wizard> Inner<W> {
         request
             .extensions_mut()
             .insert(SubmittedRun(run.id().to_owned()));
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         let submitted = list
             .submit(step, form, run.answers_mut(), position, request, true, texts)
             .await
@@ -498,7 +498,7 @@ impl<W: Wizard> Inner<W> {
     ) -> Option<usize> {
         let list = self.list_at(index).ok()?;
         let later = run.journey().item_steps(index, position);
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         for k in later.into_iter().filter(|k| *k > step) {
             let errors = list
                 .recheck(k, run.answers_mut(), position, request, texts)
@@ -544,7 +544,7 @@ impl<W: Wizard> Inner<W> {
             }
             (Action::Next, _) => {
                 let mut errors = FieldErrors::new();
-                errors.add(CONFIRM, &*self.config.texts.remove_missing);
+                errors.add(CONFIRM, &*self.texts(request).remove_missing);
                 let values = form.clone();
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 let page =

@@ -115,7 +115,7 @@ impl<W: Wizard> Inner<W> {
         if let Some(reply) = self.list_gate(request, run, index) {
             return Ok(reply);
         }
-        let notice = self.arrival_notice(session, run).await;
+        let notice = self.arrival_notice(request, session, run).await;
         let now = run.now();
         keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
         let values = RawForm::default();
@@ -162,10 +162,16 @@ impl<W: Wizard> Inner<W> {
 
     /// What replaces the list's question: the line saying the list is at
     /// its maximum, or that the run is near the size its store can keep.
-    fn list_full(&self, run: &Run<W>, index: usize, list: &dyn List<W>) -> Option<String> {
+    fn list_full(
+        &self,
+        request: &HttpRequest,
+        run: &Run<W>,
+        index: usize,
+        list: &dyn List<W>,
+    ) -> Option<String> {
         let name = self.steps.slots[index].name();
         let count = run.journey().items(name).len();
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         if count >= list.max() {
             return Some(fill(&texts.list_full, &[("max", &list.max().to_string())]));
         }
@@ -185,7 +191,7 @@ impl<W: Wizard> Inner<W> {
     ) -> Result<HttpResponse, Problem> {
         let list = self.list_at(index)?;
         let rows = self.list_rows(run, index, list);
-        let full = self.list_full(run, index, list);
+        let full = self.list_full(request, run, index, list);
         let slot = &self.steps.slots[index];
         let mut action = self.list_url(run.base(), index);
         if is_change(request) {
@@ -298,8 +304,8 @@ impl<W: Wizard> Inner<W> {
     ) -> Result<Reply, Problem> {
         let list = self.list_at(index)?;
         let name = self.steps.slots[index].name();
-        let texts = &self.config.texts;
-        let full = self.list_full(run, index, list).is_some();
+        let texts = self.texts(request);
+        let full = self.list_full(request, run, index, list).is_some();
         let target = if full { FORM_LEVEL } else { ADD_ANOTHER };
         let mut errors = FieldErrors::new();
         match form.first(ADD_ANOTHER) {
@@ -353,12 +359,17 @@ impl<W: Wizard> Inner<W> {
     /// The check-answers sections of the list at `index`: one per item
     /// ("Expense 2: Taxi"), its rows from each applying step, each row's
     /// Change link into its step of the item.
-    pub(super) fn item_sections(&self, run: &mut Run<W>, index: usize) -> Vec<AnswerSection> {
+    pub(super) fn item_sections(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+    ) -> Vec<AnswerSection> {
         let Ok(list) = self.list_at(index) else {
             return Vec::new();
         };
         let base = run.base().to_owned();
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         let name = self.steps.slots[index].name();
         let ids = run.journey().item_ids(name);
         let mut sections = Vec::with_capacity(ids.len());

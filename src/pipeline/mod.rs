@@ -207,7 +207,13 @@ fn for_client<W: Wizard>(
     wizard: &Inner<W>,
     answer: Result<HttpResponse, Problem>,
 ) -> HttpResponse {
-    let response = with_headers(&wizard.config, Client::of(request).is_json(), answer);
+    let json = Client::of(request).is_json();
+    let answer = answer.or_else(|problem| Ok(problem.response(wizard.texts(request), json)));
+    let mut response = with_headers(&wizard.config, json, answer);
+    // `?lang=` switched: remembered for the next pages.
+    if let Some(cookie) = crate::language::remembered(&wizard.config, request) {
+        let _ = response.add_cookie(&cookie);
+    }
     // The base is built again only for an htmx redirect (the run built
     // it too, but the run is gone by now).
     let base_of = || wizard.runs.base_of(request);
@@ -267,6 +273,34 @@ impl<W: Wizard> Inner<W> {
 }
 
 impl<W: Wizard> Inner<W> {
+    /// The words `request` is answered in ([`crate::language`]).
+    pub(super) fn texts(&self, request: &HttpRequest) -> &crate::texts::Texts {
+        crate::language::texts_for(&self.config, request)
+    }
+
+    /// The same page in each of the wizard's languages (empty with one).
+    fn switcher(&self, request: &HttpRequest) -> crate::render::LanguageSwitcher {
+        let config = &self.config;
+        if config.languages.is_empty() {
+            return Default::default();
+        }
+        let current = self.texts(request);
+        let links = std::iter::once(&config.texts)
+            .chain(&config.languages)
+            .map(|texts| crate::render::LanguageLink {
+                lang: texts.lang.to_string(),
+                name: texts.language_name.to_string(),
+                href: (texts.lang != current.lang).then(|| {
+                    crate::language::switched(request.path(), request.query_string(), &texts.lang)
+                }),
+            })
+            .collect();
+        crate::render::LanguageSwitcher {
+            label: current.language_switcher.to_string(),
+            links,
+        }
+    }
+
     /// Whether the wizard's forms offer "Save and come back later".
     fn can_save(&self) -> bool {
         #[cfg(feature = "save-and-return")]
@@ -378,7 +412,7 @@ impl<W: Wizard> Inner<W> {
     /// answered with the run saved (e.g. a CSRF refusal keeps the draft's
     /// cookie).
     pub(super) fn problem_page(&self, request: &HttpRequest, problem: Problem) -> HttpResponse {
-        problem.response(&self.config.texts, Client::of(request).is_json())
+        problem.response(self.texts(request), Client::of(request).is_json())
     }
 }
 

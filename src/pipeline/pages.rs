@@ -54,11 +54,12 @@ impl<W: Wizard> Inner<W> {
             sections: &[],
             base: run.base(),
             fields: &[],
-            texts: &self.config.texts,
+            texts: self.texts(request),
             layout: W::layout,
             fragment: Client::of(request) == Client::Fragment,
             placed: None,
             timeout: self.timeout_of(run),
+            switcher: self.switcher(request),
         }
     }
 
@@ -78,17 +79,22 @@ impl<W: Wizard> Inner<W> {
     /// The check-answers sections of the steps completed before the last
     /// one (`index`), each row's Change link landing on the control that
     /// has focus first (a date's day).
-    fn answer_sections(&self, run: &mut Run<W>, index: usize) -> Vec<AnswerSection> {
+    fn answer_sections(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+    ) -> Vec<AnswerSection> {
         let base = run.base().to_owned();
         let done = run.journey().completed_before(&self.steps, index);
         let mut sections = Vec::new();
         for i in done {
             if self.steps.slots[i].list().is_some() {
-                sections.extend(self.item_sections(run, i));
+                sections.extend(self.item_sections(request, run, i));
                 continue;
             }
             let step = &self.steps.slots[i];
-            let mut rows = step.answers(run.answers_mut(), &self.config.texts);
+            let mut rows = step.answers(run.answers_mut(), self.texts(request));
             for row in &mut rows {
                 if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
                     row.field = spec.target_id(None);
@@ -126,7 +132,7 @@ impl<W: Wizard> Inner<W> {
         let slot = &self.steps.slots[index];
         let is_last = run.journey().next(index).is_none();
         let sections = if is_last {
-            self.answer_sections(run, index)
+            self.answer_sections(request, run, index)
         } else {
             Vec::new()
         };
@@ -219,7 +225,7 @@ impl<W: Wizard> Inner<W> {
             run.leave_visitor_cookie();
             return Ok(Reply::Go(self.resume_url(run)));
         }
-        let notice = self.arrival_notice(session, run).await;
+        let notice = self.arrival_notice(request, session, run).await;
         let now = run.now();
         keep_idle_clock_fresh(run, now, self.config.idle_timeout.as_secs());
         let slot = &self.steps.slots[index];
@@ -296,7 +302,7 @@ pub(super) async fn complete<W: Wizard>(
     }
     let page = CompletePage {
         base: run.base(),
-        texts: &wizard.config.texts,
+        texts: wizard.texts(request),
         layout: W::layout,
     };
     match W::render_complete(&outcome, &page) {

@@ -111,7 +111,7 @@ impl<W: Wizard> Inner<W> {
                 start,
             });
         }
-        let wrong = self.config.texts.save.resume_wrong.clone();
+        let wrong = self.texts(request).save.resume_wrong.clone();
         self.address_page(request, token, typed, Some(&wrong))
     }
 

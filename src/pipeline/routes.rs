@@ -427,7 +427,7 @@ fn tabs_entry<W: Wizard>(
             &outer,
             &format!("{outer}/new"),
             wizard.runs.now(),
-            &wizard.config.texts,
+            wizard.texts(request),
             W::layout,
             Client::of(request).is_json(),
         ),

@@ -54,7 +54,7 @@ impl<W: Wizard> Inner<W> {
         if Client::of(request) == Client::Fragment {
             return Ok(html(status, body.to_owned()));
         }
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         let page = W::layout(&Layout::new(title, body, texts)).map_err(|error| {
             tracing::error!(%error, "a save-and-return page did not render");
             Problem::Internal
@@ -72,7 +72,7 @@ impl<W: Wizard> Inner<W> {
         (value, from): (&str, &str),
         error: Option<&str>,
     ) -> Result<HttpResponse, Problem> {
-        let words = &self.config.texts.save;
+        let words = &self.texts(request).save;
         let until = long_date(run.now() + save.link_for.as_secs());
         let intro = fill(&words.ask_intro, &[("until", &until)]);
         let action = format!("{}/{SAVE_SEGMENT}", run.base());
@@ -96,13 +96,13 @@ impl<W: Wizard> Inner<W> {
         if Client::of(request).is_json() {
             return Ok(crate::json::respond(status, &form.document("save")));
         }
-        let title = self.titled(&words.ask_title, error.is_some());
-        self.save_page(request, status, (&title, &form.body(&self.config.texts)))
+        let title = self.titled(request, &words.ask_title, error.is_some());
+        self.save_page(request, status, (&title, &form.body(self.texts(request))))
     }
 
-    fn titled(&self, title: &str, errors: bool) -> String {
+    fn titled(&self, request: &HttpRequest, title: &str, errors: bool) -> String {
         match errors {
-            true => format!("{}{title}", self.config.texts.error_title_prefix),
+            true => format!("{}{title}", self.texts(request).error_title_prefix),
             false => title.to_owned(),
         }
     }
@@ -181,7 +181,7 @@ impl<W: Wizard> Inner<W> {
             return Err(Problem::Csrf { form });
         }
         let typed = form.first(EMAIL).unwrap_or("").trim().to_owned();
-        let words = &self.config.texts.save;
+        let words = &self.texts(request).save;
         let wrong = match typed.as_str() {
             "" => Some(&words.email_missing),
             typed if !validator::ValidateEmail::validate_email(&typed) => {
@@ -264,7 +264,7 @@ impl<W: Wizard> Inner<W> {
             Self::origin(request, save),
             run.base()
         );
-        self.mail_link(save, address, &link, saved.expires_at, run)
+        self.mail_link(request, save, address, &link, saved.expires_at, run)
             .await?;
         #[cfg(feature = "uploads")]
         self.keep_files_until(run, saved.expires_at).await;
@@ -282,13 +282,14 @@ impl<W: Wizard> Inner<W> {
 
     async fn mail_link(
         &self,
+        request: &HttpRequest,
         save: &SaveAndReturn,
         address: &str,
         link: &str,
         until: u64,
         run: &Run<W>,
     ) -> Result<(), Problem> {
-        let words = &self.config.texts.save;
+        let words = &self.texts(request).save;
         let until = long_date(until);
         let letter = Letter {
             to: address.to_owned(),
@@ -324,7 +325,7 @@ impl<W: Wizard> Inner<W> {
             let reply = Reply::Go(self.resume_url(&run));
             return self.respond(request, session, &mut run, reply);
         };
-        let words = &self.config.texts.save;
+        let words = &self.texts(request).save;
         let until = long_date(until);
         let line = fill(
             &words.sent_body,
@@ -439,7 +440,7 @@ impl<W: Wizard> Inner<W> {
         value: &str,
         error: Option<&str>,
     ) -> Result<HttpResponse, Problem> {
-        let words = &self.config.texts.save;
+        let words = &self.texts(request).save;
         let action = format!("{}/{RESUME_SEGMENT}", self.runs.base_of(request));
         let form_token = self.runs.keyed_hash(token, "link-form");
         let form = EmailForm {
@@ -462,8 +463,8 @@ impl<W: Wizard> Inner<W> {
         if Client::of(request).is_json() {
             return Ok(crate::json::respond(status, &form.document("resume")));
         }
-        let title = self.titled(&words.resume_title, error.is_some());
-        self.save_page(request, status, (&title, &form.body(&self.config.texts)))
+        let title = self.titled(request, &words.resume_title, error.is_some());
+        self.save_page(request, status, (&title, &form.body(self.texts(request))))
     }
 
     /// `GET {base}/resume`.

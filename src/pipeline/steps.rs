@@ -211,7 +211,7 @@ impl<W: Wizard> Inner<W> {
                     run.answers_mut(),
                     request,
                     Again::JustSubmitted,
-                    &self.config.texts,
+                    self.texts(request),
                 )
                 .await;
             if !errors.is_empty() {
@@ -248,7 +248,7 @@ impl<W: Wizard> Inner<W> {
                 run.answers_mut(),
                 request,
                 !finishing,
-                &self.config.texts,
+                self.texts(request),
             )
             .await
             .map_err(|error| {
@@ -344,7 +344,7 @@ pub(super) async fn finish<W: Wizard>(
     let mut answers = std::mem::take(run.answers_mut());
     let section = async {
         #[cfg(feature = "uploads")]
-        wizard.missing_files(run, &active, &items).await?;
+        wizard.missing_files(request, run, &active, &items).await?;
         wizard
             .recheck_all(request, &mut answers, &active, &items, last)
             .await?;
@@ -394,7 +394,7 @@ impl<W: Wizard> Inner<W> {
         items: &[ItemStepOf],
         last: usize,
     ) -> Result<(), Refusal> {
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         for &index in active {
             let slot = &self.steps.slots[index];
             if let Some(list) = slot.list() {

@@ -324,10 +324,11 @@ impl<W: Wizard> Inner<W> {
     /// when the one they were on is gone.
     pub(super) async fn arrival_notice<'t>(
         &'t self,
+        request: &HttpRequest,
         session: &Session,
         run: &mut Run<W>,
     ) -> Option<&'t str> {
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         if run.lapsed() {
             // The stored state expired or was unreadable: a new session id
             // too (the loaded run is already a new one).
@@ -439,7 +440,7 @@ impl<W: Wizard> Inner<W> {
         let rule = &self.steps.exits[exit];
         let base = self.runs.base_of(request);
         let back = self.step_url(&base, rule.step);
-        let texts = &self.config.texts;
+        let texts = self.texts(request);
         if Client::of(request).is_json() {
             let document = json::exit_document(&rule.exit, &back);
             return Ok(json::respond(StatusCode::OK, &document));

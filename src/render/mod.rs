@@ -18,6 +18,7 @@ use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::texts::Texts;
 
+mod language;
 mod layout;
 mod list;
 mod parts;
@@ -27,6 +28,7 @@ pub(crate) mod save_return;
 mod tests;
 mod timeout;
 
+pub use language::{LanguageLink, LanguageSwitcher};
 pub(crate) use layout::ProblemPage;
 pub use layout::{CompletePage, Layout};
 pub(crate) use list::ListRow;
@@ -83,6 +85,8 @@ pub struct Page<'a> {
     /// When the page's run expires, and when to warn; none for a run
     /// not stored, or with the warning off.
     pub(crate) timeout: Option<Timeout>,
+    /// The same page in the wizard's other languages.
+    pub(crate) switcher: LanguageSwitcher,
 }
 
 impl<'a> Page<'a> {
@@ -141,6 +145,13 @@ impl<'a> Page<'a> {
     /// The wizard's text table.
     pub fn texts(&self) -> &'a Texts {
         self.texts
+    }
+
+    /// The language switcher: the page's language, and a link to the same
+    /// page in each other language the wizard offers (nothing with one).
+    /// [`Page::top`] places it first.
+    pub fn language_switcher(&self) -> &LanguageSwitcher {
+        &self.switcher
     }
 
     /// The error summary: place it first in the form's column.

@@ -357,6 +357,7 @@ impl PageTop<'_, '_> {
     /// Writes progress, summary, notice and heading.
     pub(crate) fn write_into(&self, out: &mut String) {
         let page = self.page;
+        page.switcher.write_into(out);
         page.progress().write_into(out);
         out.push('\n');
         page.error_summary().write_into(out);

@@ -28,6 +28,7 @@ fn page_with<'a>(values: &'a RawForm, errors: &'a FieldErrors) -> Page<'a> {
         fragment: false,
         placed: None,
         timeout: None,
+        switcher: Default::default(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 mod save_return;
+mod welsh;
 
 pub use save_return::SaveTexts;
 
@@ -305,6 +306,11 @@ pub struct Texts {
     pub upload_unavailable: ProblemWords,
     /// "Save and come back later" (feature `save-and-return`).
     pub save: SaveTexts,
+    /// The language's own name, as its switcher link shows it
+    /// ("Cymraeg").
+    pub language_name: Text,
+    /// The language switcher's accessible name.
+    pub language_switcher: Text,
 }
 
 impl Default for Texts {
@@ -509,6 +515,8 @@ impl Texts {
             "We could not check your file for viruses just now, so it was not kept. Your other answers are safe. Go back and try again in a few minutes.",
         ),
         save: SaveTexts::ENGLISH,
+        language_name: Cow::Borrowed("English"),
+        language_switcher: Cow::Borrowed("Language"),
     };
 
     /// The English table as a shared static, for code that has no

@@ -24,13 +24,23 @@ pub(crate) fn repository_root() -> PathBuf {
     manifest_dir().join("..")
 }
 
-/// chromedriver, killed when dropped.
-pub(crate) struct Driver(Child);
+/// chromedriver, killed when dropped; it holds one of the few places
+/// for a browser ([`BROWSERS`]) while it lives.
+pub(crate) struct Driver {
+    child: Child,
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// How many browsers (chromedriver and its Chromiums) run at once: on a
+/// busy 2-core machine, Chromium started beside seven others does not
+/// come up within chromedriver's own limit. A test waits for its place.
+static BROWSERS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(2)));
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -132,6 +142,10 @@ pub(crate) async fn open_with(config: actix_wizard::WizardConfig) -> Option<Sess
     let address = server.addrs()[0];
     actix_rt::spawn(server.run());
 
+    let place = std::sync::Arc::clone(&BROWSERS)
+        .acquire_owned()
+        .await
+        .unwrap_or_else(|e| panic!("the browsers' places: {e}"));
     let port = free_port();
     let driver = match Command::new(&chromedriver)
         .arg(format!("--port={port}"))
@@ -139,7 +153,10 @@ pub(crate) async fn open_with(config: actix_wizard::WizardConfig) -> Option<Sess
         .stderr(Stdio::null())
         .spawn()
     {
-        Ok(child) => Driver(child),
+        Ok(child) => Driver {
+            child,
+            _place: place,
+        },
         Err(e) => {
             skip(&format!("chromedriver could not start ({e})"));
             return None;

@@ -89,10 +89,7 @@ impl<W: Wizard> Inner<W> {
             back: Some(from),
             from: Some(from),
         };
-        let status = match error {
-            Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            None => StatusCode::OK,
-        };
+        let status = status_of(error);
         if Client::of(request).is_json() {
             return Ok(crate::json::respond(status, &form.document("save")));
         }
@@ -360,6 +357,14 @@ impl<W: Wizard> Inner<W> {
     }
 }
 
+/// A form's page: 422 with an error, else 200.
+fn status_of(error: Option<&str>) -> StatusCode {
+    match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    }
+}
+
 pub(super) fn store_down(error: anyhow::Error) -> Problem {
     tracing::error!(%error, "the saved runs did not answer");
     Problem::StoreDown
@@ -456,10 +461,7 @@ impl<W: Wizard> Inner<W> {
             back: None,
             from: None,
         };
-        let status = match error {
-            Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            None => StatusCode::OK,
-        };
+        let status = status_of(error);
         if Client::of(request).is_json() {
             return Ok(crate::json::respond(status, &form.document("resume")));
         }

@@ -615,29 +615,6 @@ async fn the_timeout_warning_asks_every_tab_and_continue_in_one_closes_both() {
     s.close().await;
 }
 
-/// The link in the newest `.eml` of the outbox, as a path.
-fn outbox_link(outbox: &std::path::Path) -> String {
-    let mut files: Vec<_> = std::fs::read_dir(outbox)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
-    let raw = files
-        .last()
-        .map(std::fs::read)
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let mail = mailparse::parse_mail(&raw).unwrap_or_else(|e| panic!("{e}"));
-    let body = mail.get_body().unwrap_or_default();
-    let start = body
-        .find("/claim/resume/")
-        .unwrap_or_else(|| panic!("no link in {body}"));
-    body[start..]
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// "Save and come back later" in real browsers: a claim saved halfway
 /// through an expense in one browser profile, resumed in another from the
 /// link in the outbox, after its address is confirmed; every page passes
@@ -665,7 +642,7 @@ async fn a_claim_saved_in_one_browser_is_resumed_in_another_from_the_email() {
     assert_eq!(s.path().await, "/claim/saved");
     s.record("claim-saved").await;
     assert!(s.text().await.contains("a***@example.com"));
-    let link = outbox_link(&s.outbox.0);
+    let link = common::mail::newest_link(&s.outbox.0, "/claim/resume/");
 
     let Some(other) = s.another_profile().await else {
         return;

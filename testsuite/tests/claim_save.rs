@@ -16,25 +16,7 @@ use common::servers::TempDir;
 
 /// The link in the newest `.eml` of the outbox, as a path.
 fn link_in(outbox: &std::path::Path) -> String {
-    let mut files: Vec<_> = std::fs::read_dir(outbox)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
-    let raw = files
-        .last()
-        .map(std::fs::read)
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let mail = mailparse::parse_mail(&raw).unwrap_or_else(|e| panic!("{e}"));
-    let body = mail.get_body().unwrap_or_default();
-    let start = body
-        .find("/claim/resume/")
-        .unwrap_or_else(|| panic!("no link in {body}"));
-    body[start..]
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    common::mail::newest_link(outbox, "/claim/resume/")
 }
 
 #[actix_rt::test]

@@ -139,10 +139,7 @@ struct Fixture {
 /// through a real SMTP server of the test's own.
 async fn fixture() -> Option<Fixture> {
     let (smtp, maildir) = own_smtp()?;
-    let saved = SqlSavedRuns::connect("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = common::mail::memory_saved_runs().await;
     let mailer = Smtp::new(
         &format!("smtp://127.0.0.1:{}", smtp.port),
         "Reports <no-reply@example.com>",
@@ -167,39 +164,12 @@ async fn fixture() -> Option<Fixture> {
 
 /// The messages the SMTP server received, decoded: (to, subject, body).
 fn messages(maildir: &std::path::Path) -> Vec<(String, String, String)> {
-    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else {
-        return Vec::new();
-    };
-    let mut found: Vec<(std::time::SystemTime, (String, String, String))> = entries
-        .flatten()
-        .filter_map(|entry| {
-            let raw = std::fs::read(entry.path()).ok()?;
-            let mail = mailparse::parse_mail(&raw).ok()?;
-            let header = |name: &str| {
-                mailparse::MailHeaderMap::get_first_value(&mail.get_headers(), name)
-                    .unwrap_or_default()
-            };
-            let body = mail.get_body().ok()?;
-            let when = entry.metadata().and_then(|m| m.modified()).ok()?;
-            Some((when, (header("To"), header("Subject"), body)))
-        })
-        .collect();
-    found.sort_by_key(|(when, _)| *when);
-    found.into_iter().map(|(_, message)| message).collect()
+    common::mail::letters_in(&maildir.join("new"))
 }
 
 /// The path of the link in the newest message.
 fn newest_link(maildir: &std::path::Path) -> String {
-    let all = messages(maildir);
-    let (_, _, body) = all.last().cloned().unwrap_or_default();
-    let start = body
-        .find("/report/resume/")
-        .unwrap_or_else(|| panic!("no link in {body:?}"));
-    body[start..]
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    common::mail::newest_link(&maildir.join("new"), "/report/resume/")
 }
 
 /// Answers the details and types on the story, then saves to the address.
@@ -450,10 +420,7 @@ async fn the_sixth_link_in_an_hour_is_refused_per_address_and_per_session() {
 
 #[actix_rt::test]
 async fn a_mail_server_that_does_not_answer_is_a_page_that_loses_nothing() {
-    let saved = SqlSavedRuns::connect("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = common::mail::memory_saved_runs().await;
     // A port nobody listens on.
     let url = format!("smtp://127.0.0.1:{}", free_port());
     let mailer = Smtp::with_timeout(&url, "x@example.com", Duration::from_secs(2))
@@ -491,10 +458,7 @@ async fn a_mail_server_that_never_answers_times_out_into_a_page() {
             held.push(stream);
         }
     });
-    let saved = SqlSavedRuns::connect("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = common::mail::memory_saved_runs().await;
     let url = format!("smtp://127.0.0.1:{port}");
     let mailer = Smtp::with_timeout(&url, "x@example.com", Duration::from_secs(1))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -686,10 +650,7 @@ async fn a_json_client_saves_and_reads_where_the_link_went() {
 #[actix_rt::test]
 async fn the_kit_saves_and_resumes_and_a_tabs_run_resumes_in_its_own_tab() {
     use actix_wizard::testing::Mailbag;
-    let saved = SqlSavedRuns::connect("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = common::mail::memory_saved_runs().await;
     let mailbag = Mailbag::new();
     let config = WizardConfig::default()
         .runs_per_tab(true)
@@ -730,10 +691,7 @@ async fn the_kit_saves_and_resumes_and_a_tabs_run_resumes_in_its_own_tab() {
 #[actix_rt::test]
 async fn an_htmx_page_saves_through_fragments() {
     use actix_wizard::testing::Mailbag;
-    let saved = SqlSavedRuns::connect("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    saved.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let saved = common::mail::memory_saved_runs().await;
     let mailbag = Mailbag::new();
     let config =
         WizardConfig::default().save_and_return(SaveAndReturn::new(saved, mailbag.clone()));

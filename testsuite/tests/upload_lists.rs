@@ -70,19 +70,7 @@ fn png(marker: &str) -> Vec<u8> {
 
 /// How many files are staged under `dir` (not the sweeper's marks).
 fn staged(dir: &TempDir) -> usize {
-    fn count(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|e| match (e.path().is_dir(), e.file_name() == "seen") {
-                    (true, _) => count(&e.path()),
-                    (false, true) => 0,
-                    (false, false) => 1,
-                })
-                .sum()
-        })
-    }
-    count(&dir.0.join("staging"))
+    common::mail::staged(&dir.0.join("staging"))
 }
 
 /// The Remove button's action for the held file named `name`.

@@ -28,14 +28,27 @@ pub async fn claim_app_on<S>(store: S) -> (TestApp, web::Data<Claims>)
 where
     S: SessionStore + Clone + Send + Sync + 'static,
 {
-    let claims = Claims::open("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("the claims database: {e}"));
-    let claims = web::Data::new(claims);
-    let data = claims.clone();
+    let claims = open_claims().await;
     // The receipts are kept in memory.
     let uploads = actix_wizard::upload::Uploads::new(actix_wizard::upload::Staging::in_memory());
     let config = WizardConfig::default().uploads(uploads);
+    serve(store, config, claims).await
+}
+
+/// A claims database of the test's own.
+async fn open_claims() -> Claims {
+    Claims::open("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("the claims database: {e}"))
+}
+
+/// The claim example on `store` with `config`, keeping claims in `claims`.
+async fn serve<S>(store: S, config: WizardConfig, claims: Claims) -> (TestApp, web::Data<Claims>)
+where
+    S: SessionStore + Clone + Send + Sync + 'static,
+{
+    let claims = web::Data::new(claims);
+    let data = claims.clone();
     let setup = WizardSetup::new(store, Key::from(&[7u8; 64]), config);
     let app = TestApp::new(setup, move |setup| {
         App::new()
@@ -53,9 +66,7 @@ pub async fn claim_app_saving(
     outbox: &std::path::Path,
     staging: actix_wizard::upload::Staging,
 ) -> (TestApp, web::Data<Claims>) {
-    let claims = Claims::open("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("the claims database: {e}"));
+    let claims = open_claims().await;
     let outbox = actix_wizard::save_return::Outbox::new(outbox, "Claims <no-reply@example.org>")
         .unwrap_or_else(|e| panic!("{e}"));
     let week = std::time::Duration::from_secs(7 * 24 * 3600);
@@ -63,19 +74,10 @@ pub async fn claim_app_saving(
         .saving(outbox, week)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let claims = web::Data::new(claims);
-    let data = claims.clone();
     let config = WizardConfig::default()
         .uploads(actix_wizard::upload::Uploads::new(staging))
         .save_and_return(saving);
-    let setup = WizardSetup::new(MemoryStore::default(), Key::from(&[7u8; 64]), config);
-    let app = TestApp::new(setup, move |setup| {
-        App::new()
-            .wrap(setup.middleware())
-            .configure(app::routes(setup.wizard::<Claim>("/claim"), data))
-    })
-    .await;
-    (app, claims)
+    serve(MemoryStore::default(), config, claims).await
 }
 
 pub fn claimant(contact: Contact, phone: Option<&str>) -> Claimant {

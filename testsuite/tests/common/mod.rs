@@ -13,6 +13,7 @@ pub mod funnel;
 pub mod http;
 pub mod kit;
 pub mod ledger;
+pub mod mail;
 pub mod postgres;
 pub mod proxy;
 pub mod servers;

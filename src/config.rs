@@ -11,6 +11,11 @@ use crate::events::{EventHooks, WizardEvent};
 use crate::headers::SecurityHeaders;
 use crate::texts::Texts;
 
+/// An application's choice of language for a request (a signed-in
+/// person's setting, say): a language tag, or `None` to leave it to the
+/// request ([`WizardConfig::choose_language`]).
+pub type LanguageChoice = fn(&actix_web::HttpRequest) -> Option<String>;
+
 /// Where the wizard reads the time: when a run was last active, and
 /// whether it has been idle for longer than
 /// [`WizardConfig::idle_timeout`]. The system clock by default; a test can
@@ -177,7 +182,7 @@ pub struct WizardConfig {
     pub languages: Vec<Arc<Texts>>,
     /// The application's own choice of language for a request, before
     /// the request's ([`WizardConfig::choose_language`]).
-    pub(crate) choose_language: Option<crate::language::LanguageChoice>,
+    pub(crate) choose_language: Option<LanguageChoice>,
     /// Who is told what happens in runs. Default: nobody.
     pub(crate) events: EventHooks,
     /// Where uploaded files go (feature `uploads`); a wizard with a file
@@ -265,7 +270,7 @@ impl WizardConfig {
     /// The application's own choice of a request's language (a signed-in
     /// person's setting), before `?lang=`, the cookie and
     /// `Accept-Language`; `None` leaves it to them.
-    pub fn choose_language(mut self, choose: crate::language::LanguageChoice) -> Self {
+    pub fn choose_language(mut self, choose: LanguageChoice) -> Self {
         self.choose_language = Some(choose);
         self
     }

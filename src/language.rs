@@ -18,10 +18,7 @@ pub(crate) const LANG_COOKIE: &str = "wizard-lang";
 /// The query parameter that switches.
 pub(crate) const LANG_QUERY: &str = "lang";
 
-/// An application's choice of language for a request (a signed-in
-/// person's setting, say): a language tag, or `None` to leave it to the
-/// request.
-pub type LanguageChoice = fn(&HttpRequest) -> Option<String>;
+pub use crate::config::LanguageChoice;
 
 /// The table of language `tag` among `config`'s, by its primary subtag
 /// (`cy-GB` is `cy`).

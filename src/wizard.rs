@@ -246,6 +246,8 @@ pub(crate) struct SubmittedRun(pub(crate) String);
 pub struct Finish {
     pub(crate) run: String,
     pub(crate) request: HttpRequest,
+    /// The language the finishing page was in ([`crate::language`]).
+    pub(crate) language: String,
     /// Where the run's files wait (feature `uploads`).
     #[cfg(feature = "uploads")]
     pub(crate) staging: Option<crate::upload::Staging>,
@@ -261,6 +263,12 @@ impl Finish {
     /// The request, for application data (`request.app_data::<Data<T>>()`).
     pub fn request(&self) -> &HttpRequest {
         &self.request
+    }
+
+    /// The language of the submission: the tag of the language the
+    /// visitor finished in (`en`, `cy`), to record with it.
+    pub fn language(&self) -> &str {
+        &self.language
     }
 
     /// Copies a file the run holds to its permanent place, `to`, in the

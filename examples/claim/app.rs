@@ -29,10 +29,11 @@ use validator::{Validate, ValidationError};
 #[path = "../shared/migrations.rs"]
 mod migrations;
 
-const FILES: [migrations::File; 3] = [
+const FILES: [migrations::File; 4] = [
     (1, "claims", include_str!("migrations/0001_claims.sql")),
     (2, "expenses", include_str!("migrations/0002_expenses.sql")),
     (3, "receipts", include_str!("migrations/0003_receipts.sql")),
+    (4, "language", include_str!("migrations/0004_language.sql")),
 ];
 
 // ---------------------------------------------------------------- eligibility
@@ -412,7 +413,7 @@ impl Wizard for Claim {
 
     async fn finish(self, finish: &Finish) -> Result<Submitted, FinishError> {
         let claims = finish.data::<Claims>()?;
-        let reference = claims.keep(&self, finish.run()).await?;
+        let reference = claims.keep(&self, finish.run(), finish.language()).await?;
         // The receipts go to the claim's own place once it is kept (again,
         // harmlessly, when a finish that failed here runs again).
         for (position, expense) in self.expenses.iter().enumerate() {
@@ -478,9 +479,15 @@ impl Claims {
         Ok(Self { pool })
     }
 
-    /// Keeps `claim`, once per run, and gives its reference: finishing the
-    /// same run again finds the first finish's row.
-    pub async fn keep(&self, claim: &Claim, run: &str) -> Result<String, FinishError> {
+    /// Keeps `claim`, once per run, with the language it was submitted in,
+    /// and gives its reference: finishing the same run again finds the
+    /// first finish's row.
+    pub async fn keep(
+        &self,
+        claim: &Claim,
+        run: &str,
+        language: &str,
+    ) -> Result<String, FinishError> {
         let failed = |error: sqlx::Error| {
             tracing::error!(%error, "the claim was not kept");
             FinishError::failed("the claim could not be kept; your answers are safe")
@@ -488,7 +495,7 @@ impl Claims {
         // A new reference that happens to be taken inserts nothing: try
         // another.
         for _ in 0..3 {
-            self.insert(claim, run, &new_reference())
+            self.insert(claim, (run, language), &new_reference())
                 .await
                 .map_err(failed)?;
             let kept: Option<String> =
@@ -506,7 +513,12 @@ impl Claims {
 
     /// Inserts the claim and its expenses in one transaction; nothing
     /// when the run's claim is kept already (or the reference is taken).
-    async fn insert(&self, claim: &Claim, run: &str, reference: &str) -> Result<(), sqlx::Error> {
+    async fn insert(
+        &self,
+        claim: &Claim,
+        (run, language): (&str, &str),
+        reference: &str,
+    ) -> Result<(), sqlx::Error> {
         let claimant = &claim.claimant;
         let (contact, phone) = match claimant.contact {
             Some(Contact::Phone) => ("phone", claimant.phone.clone()),
@@ -518,8 +530,8 @@ impl Claims {
         let mut transaction = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO claims (reference, run_id, full_name, email, contact, phone, \
-             account_name, sort_code, account_number, total_pence, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+             account_name, sort_code, account_number, total_pence, created_at, language) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
         )
         .bind(reference)
         .bind(run)
@@ -532,6 +544,7 @@ impl Claims {
         .bind(claim.bank.account_number.replace(' ', ""))
         .bind(pence(claim.total()))
         .bind(created_at)
+        .bind(language)
         .execute(&mut *transaction)
         .await?;
         if inserted.rows_affected() == 1 {
@@ -583,6 +596,16 @@ impl Claims {
     /// The database's pool.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The language claim `reference` was submitted in.
+    pub async fn language(&self, reference: &str) -> Option<String> {
+        sqlx::query_scalar("SELECT language FROM claims WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(&self.pool)
+            .await
+            .ok()
+            .flatten()
     }
 
     /// How many claims are kept.

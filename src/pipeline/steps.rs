@@ -351,6 +351,7 @@ pub(super) async fn finish<W: Wizard>(
         let context = Finish {
             run: run_id.clone(),
             request: request.clone(),
+            language: wizard.texts(request).lang.to_string(),
             #[cfg(feature = "uploads")]
             staging: wizard.config.uploads.as_ref().map(|u| u.staging().clone()),
         };

@@ -55,6 +55,11 @@ async fn a_claim_is_checked_then_kept_once_with_a_reference() {
         .map(|word| word.trim_end_matches('.'))
         .unwrap_or_else(|| panic!("no reference in {text}"));
     assert_eq!(reference.len(), 12);
+    assert_eq!(
+        claims.language(reference).await.as_deref(),
+        Some("en"),
+        "the language it was submitted in"
+    );
     // The taxi's receipt went to the claim's own place.
     assert_eq!(
         claims.receipts(reference).await,
@@ -218,7 +223,7 @@ async fn keeping_a_run_again_finds_its_claim_under_the_same_reference() {
         let (claims, claim) = (&claims, &claim);
         async move {
             claims
-                .keep(claim, run)
+                .keep(claim, run, "en")
                 .await
                 .unwrap_or_else(|_| panic!("{run} not kept"))
         }

@@ -37,18 +37,19 @@ struct Form {
 
 impl Wizard for Form {
     const ID: &'static str = "languages";
-    type Outcome = ();
+    /// The language the form was finished in.
+    type Outcome = String;
     fn steps() -> Steps<Self> {
         Steps::<Self>::new()
             .step(|f| &mut f.name)
             .step(|f| &mut f.when)
             .step(|f| &mut f.check)
     }
-    async fn finish(self, _: &Finish) -> Result<(), FinishError> {
-        Ok(())
+    async fn finish(self, finish: &Finish) -> Result<String, FinishError> {
+        Ok(finish.language().to_owned())
     }
-    fn render_complete(_: &(), page: &CompletePage<'_>) -> Result<String, askama::Error> {
-        page.confirmation("Done", "Done", format_args!("Done"))
+    fn render_complete(lang: &String, page: &CompletePage<'_>) -> Result<String, askama::Error> {
+        page.confirmation("Done", "Done", format_args!("Finished in {lang}"))
     }
 }
 
@@ -115,6 +116,16 @@ async fn lang_switches_is_remembered_and_keeps_what_was_typed() {
     let back = visitor.open("/form/name?lang=en").await;
     assert!(back.text().contains("Step 1 of 3"));
     assert_eq!(back.value("full_name").as_deref(), Some("Ann"));
+    // The finish knows the language of the submission.
+    visitor.open("/form/when?lang=cy").await;
+    visitor.submit_pairs(&[]).await.assert_step("check");
+    let done = visitor.press("finish", &[]).await;
+    done.assert_complete();
+    assert!(
+        done.text().contains("Finished in cy"),
+        "{}",
+        done.describe()
+    );
 }
 
 #[actix_rt::test]

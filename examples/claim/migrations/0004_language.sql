@@ -1,0 +1,2 @@
+-- The language each claim was submitted in (`en`, `cy`).
+ALTER TABLE claims ADD COLUMN language TEXT NOT NULL DEFAULT 'en';

@@ -279,3 +279,36 @@ impl SaveTexts {
         ),
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each `{placeholder}` of the table, counted (`{label}` and
+    /// `{label_lower}` as one: Welsh puts the label mid-sentence).
+    fn placeholders(table: &str) -> std::collections::BTreeMap<String, usize> {
+        let mut found = std::collections::BTreeMap::new();
+        let mut rest = table;
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
+            let name = &rest[start + 1..start + end];
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                let name = name.trim_end_matches("_lower").to_owned();
+                *found.entry(name).or_insert(0) += 1;
+            }
+            rest = &rest[start + end + 1..];
+        }
+        found
+    }
+
+    #[test]
+    fn the_welsh_table_fills_every_placeholder_the_english_one_does() {
+        let english = format!("{:?}", Texts::ENGLISH);
+        let welsh = format!("{:?}", Texts::WELSH);
+        assert_eq!(placeholders(&welsh), placeholders(&english));
+        assert_ne!(Texts::WELSH.continue_button, Texts::ENGLISH.continue_button);
+        assert_eq!(Texts::WELSH.lang, "cy");
+    }
+}

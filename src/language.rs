@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieAge};
 use actix_web::http::header::ACCEPT_LANGUAGE;
+use actix_web::{HttpMessage, HttpRequest};
 
 use crate::config::WizardConfig;
 use crate::texts::Texts;
@@ -43,11 +43,39 @@ pub(crate) fn asked<'c>(config: &'c WizardConfig, request: &HttpRequest) -> Opti
     table(config, asked)
 }
 
+/// A request's language, once chosen: the position of its table among
+/// the configuration's (0 the default), kept in the request's extensions
+/// so that the query, the cookie and the header are read once.
+#[derive(Clone, Copy)]
+struct Chosen(usize);
+
 /// The texts `request` is answered in.
 pub(crate) fn texts_for<'c>(config: &'c WizardConfig, request: &HttpRequest) -> &'c Arc<Texts> {
     if config.languages.is_empty() {
         return &config.texts;
     }
+    let kept = request.extensions().get::<Chosen>().copied();
+    let at = kept.map_or_else(
+        || {
+            let texts = choose(config, request);
+            let at = config
+                .languages
+                .iter()
+                .position(|other| Arc::ptr_eq(other, texts))
+                .map_or(0, |at| at + 1);
+            request.extensions_mut().insert(Chosen(at));
+            at
+        },
+        |Chosen(at)| at,
+    );
+    match at {
+        0 => &config.texts,
+        at => config.languages.get(at - 1).unwrap_or(&config.texts),
+    }
+}
+
+/// The table `request` asks for, read from the request.
+fn choose<'c>(config: &'c WizardConfig, request: &HttpRequest) -> &'c Arc<Texts> {
     let chosen = config.choose_language.and_then(|choose| choose(request));
     if let Some(texts) = chosen.as_deref().and_then(|tag| table(config, tag)) {
         return texts;

@@ -183,6 +183,12 @@ pub struct WizardConfig {
     /// The application's own choice of language for a request, before
     /// the request's ([`WizardConfig::choose_language`]).
     pub(crate) choose_language: Option<LanguageChoice>,
+    /// The language the declarations' words are written in
+    /// ([`WizardConfig::declared_in`]). Default `en`.
+    pub(crate) declared_in: String,
+    /// Whether words the catalogues lack or have too many stop the wizard
+    /// at start-up, as in the testing kit, instead of being logged.
+    pub(crate) fail_untranslated: bool,
     /// Who is told what happens in runs. Default: nobody.
     pub(crate) events: EventHooks,
     /// Where uploaded files go (feature `uploads`); a wizard with a file
@@ -230,6 +236,8 @@ impl Default for WizardConfig {
             texts: Arc::new(Texts::default()),
             languages: Vec::new(),
             choose_language: None,
+            declared_in: "en".to_owned(),
+            fail_untranslated: false,
             events: EventHooks::default(),
             #[cfg(feature = "uploads")]
             uploads: None,
@@ -272,6 +280,24 @@ impl WizardConfig {
     /// `Accept-Language`; `None` leaves it to them.
     pub fn choose_language(mut self, choose: LanguageChoice) -> Self {
         self.choose_language = Some(choose);
+        self
+    }
+
+    /// The language the declarations' words (titles, labels, options,
+    /// messages) are written in, `en` by default: every other language
+    /// of the wizard takes its words from its
+    /// [`Catalogue`](crate::catalogue::Catalogue), and at start-up the
+    /// wizard lists each word a catalogue lacks or has too many (a
+    /// warning in the log; a failure in the testing kit).
+    ///
+    /// ```
+    /// use actix_wizard::{WizardConfig, page::Texts};
+    /// // Declared in Welsh, offered in Welsh only.
+    /// let config = WizardConfig::default().texts(Texts::WELSH).declared_in("cy");
+    /// # let _ = config;
+    /// ```
+    pub fn declared_in(mut self, lang: &str) -> Self {
+        self.declared_in = lang.to_owned();
         self
     }
 

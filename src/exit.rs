@@ -46,6 +46,11 @@ impl Exit {
         self.title
     }
 
+    /// What the page says, as declared.
+    pub(crate) fn body_text(&self) -> &'static str {
+        self.body
+    }
+
     /// What the page says, paragraph by paragraph.
     pub(crate) fn paragraphs(&self) -> Vec<&'static str> {
         self.body

@@ -17,7 +17,7 @@ use crate::texts::Texts;
 pub const FORM_LEVEL: &str = "__all__";
 
 /// The control a field is asked with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A one-line text input.
     Text,
@@ -89,7 +89,7 @@ impl Kind {
 
 /// How a text answer is normalised before it is checked and stored
 /// (surrounding spaces are always trimmed, except in a [`Secret`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Normalise {
     /// Kept as typed (trimmed).
     AsTyped,
@@ -100,7 +100,7 @@ pub enum Normalise {
 }
 
 /// One option of a radio group, a checkbox group or a select.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Choice {
     /// What the form sends: the variant's serde name.
     pub value: &'static str,
@@ -252,7 +252,7 @@ impl<T: FieldValue> FieldValue for Vec<T> {
 ///     .autocomplete("email");
 /// assert_eq!(EMAIL.label, "Email address");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FieldSpec {
     /// The form's name for it (serde's name), also the control's `id`.
     pub name: &'static str,
@@ -295,6 +295,11 @@ pub struct FieldSpec {
     /// Its validator rules, for the published JSON Schema (the derive
     /// reads them from `#[validate]`; validation itself is validator's).
     pub rules: &'static [Rule],
+    /// The messages its rules declare, by validator's code
+    /// (`("length", "Enter your name")`): the derive reads them from
+    /// `#[validate(...(message = "..."))]`, and a translation rewords them
+    /// ([`FieldSpec::message`]).
+    pub messages: &'static [(&'static str, &'static str)],
     /// The option that reveals it beneath itself, as `field=value`
     /// ([`FieldSpec::reveal`]).
     pub revealed_by: Option<&'static str>,
@@ -321,7 +326,7 @@ pub struct FieldSpec {
 ///     .rules(&[Rule::Required, Rule::Range { min: Some(13), max: Some(120) }]);
 /// assert_eq!(AGE.rules.len(), 2);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Rule {
     /// `required`: an optional value must be given.
     Required,
@@ -376,6 +381,7 @@ impl FieldSpec {
             normalise: Normalise::AsTyped,
             type_error: None,
             rules: &[],
+            messages: &[],
             revealed_by: None,
             subject: None,
             accept: None,
@@ -447,6 +453,29 @@ impl FieldSpec {
     pub const fn rules(mut self, rules: &'static [Rule]) -> Self {
         self.rules = rules;
         self
+    }
+
+    /// The messages its rules give, by validator's code.
+    ///
+    /// ```
+    /// use actix_wizard::field::{FieldSpec, Kind};
+    /// const NAME: FieldSpec = FieldSpec::new("name", "Full name", Kind::Text)
+    ///     .messages(&[("length", "Enter your full name")]);
+    /// assert_eq!(NAME.message("length"), Some("Enter your full name"));
+    /// assert_eq!(NAME.message("email"), None);
+    /// ```
+    pub const fn messages(mut self, messages: &'static [(&'static str, &'static str)]) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// The message for an error of validator's code `code`, when the
+    /// field gives one.
+    pub fn message(&self, code: &str) -> Option<&'static str> {
+        self.messages
+            .iter()
+            .find(|(declared, _)| *declared == code)
+            .map(|(_, text)| *text)
     }
 
     /// The Rust field's name, when serde renames it for the form.

@@ -85,6 +85,42 @@ impl FieldErrors {
         self.add_coded(field.into(), part, message.into(), None);
     }
 
+    /// Adds a message with a code of the application's own, unless the
+    /// field already has one: in a language whose
+    /// [`Catalogue`](crate::catalogue::Catalogue) gives the field a
+    /// `message-{code}`, that message is shown instead.
+    ///
+    /// ```
+    /// use actix_wizard::FieldErrors;
+    ///
+    /// let mut errors = FieldErrors::new();
+    /// errors.add_with_code("email", "taken", "An account with this email address already exists");
+    /// assert_eq!(errors.find("email").and_then(|e| e.code.as_deref()), Some("taken"));
+    /// ```
+    pub fn add_with_code(
+        &mut self,
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.add_coded(field.into(), None, message.into(), Some(code.into()));
+    }
+
+    /// Each error whose field gives a message for its code, in that
+    /// message: a check's and a custom rule's errors in the request's
+    /// language.
+    pub(crate) fn reword(&mut self, fields: &[FieldSpec]) {
+        for error in &mut self.0 {
+            let Some(code) = error.code.as_deref() else {
+                continue;
+            };
+            let spec = fields.iter().find(|spec| spec.name == error.field);
+            if let Some(text) = spec.and_then(|spec| spec.message(code)) {
+                error.message = text.to_owned();
+            }
+        }
+    }
+
     /// Adds a message with the code of the rule that failed, unless the
     /// field already has one.
     pub(crate) fn add_coded(
@@ -280,6 +316,9 @@ pub(crate) fn message_for(
     spec: Option<&FieldSpec>,
     texts: &Texts,
 ) -> String {
+    if let Some(message) = spec.and_then(|spec| spec.message(&error.code)) {
+        return message.to_owned();
+    }
     if let Some(message) = &error.message {
         return message.to_string();
     }

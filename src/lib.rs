@@ -16,6 +16,7 @@
 extern crate self as actix_wizard;
 
 mod body;
+pub mod catalogue;
 mod check_answers;
 mod cipher;
 mod claim_ahead;
@@ -65,6 +66,8 @@ mod tabs;
 pub mod testing;
 mod text_input;
 mod texts;
+mod translate;
+mod untranslated;
 #[cfg(feature = "uploads")]
 pub mod upload;
 mod visitor;

@@ -6,7 +6,7 @@ use futures_util::future::LocalBoxFuture;
 use serde_json::value::RawValue;
 
 use crate::check_answers::Answer;
-use crate::field::{Choice, FieldSpec, Kind, Rule};
+use crate::field::{FieldSpec, Kind, Rule};
 use crate::field_errors::FieldErrors;
 use crate::form::{RawForm, Shape};
 use crate::render::Page;
@@ -14,6 +14,7 @@ use crate::slot::{Again, ItemStep, List, Slot, Submitted, Summary};
 use crate::step::Step;
 use crate::steps::Steps;
 use crate::texts::Texts;
+use crate::translate::YES_NO;
 
 /// The form field of a list page's question ("Do you need to add
 /// another?") and of a remove page's ("Are you sure…?").
@@ -204,9 +205,6 @@ impl<W: 'static> Steps<W> {
         self
     }
 }
-
-/// The options of a list's and a remove page's questions.
-pub(crate) static YES_NO: [Choice; 2] = [Choice::new("yes", "Yes"), Choice::new("no", "No")];
 
 /// The remove page's one field (its legend is the page's question).
 pub(crate) static CONFIRM_FIELDS: [FieldSpec; 1] =

@@ -285,7 +285,8 @@ fn rule_errors<S: Step>(
     texts: &Texts,
 ) -> FieldErrors {
     if let Err(failed) = value.validate() {
-        errors.add_rules(&failed, S::FIELDS, texts);
+        let fields = crate::translate::fields(texts, S::NAME, S::FIELDS);
+        errors.add_rules(&failed, fields, texts);
     }
     errors.sort_by_fields(shape.fields);
     errors
@@ -293,11 +294,16 @@ fn rule_errors<S: Step>(
 
 /// The message of a value of the wrong type: the step's own, the field's
 /// declared one, or the table's with the field's label.
-fn type_error_of<S: Step>(field: &str, mismatch: Mismatch, texts: &Texts) -> String {
+fn type_error_of<S: Step>(
+    field: &str,
+    mismatch: Mismatch,
+    fields: &[FieldSpec],
+    texts: &Texts,
+) -> String {
     if let Some(message) = S::type_error(field, mismatch) {
         return message;
     }
-    let spec = S::FIELDS.iter().find(|f| f.name == field);
+    let spec = fields.iter().find(|f| f.name == field);
     if let Some(message) = spec.and_then(|s| s.type_error) {
         return message.to_owned();
     }
@@ -419,10 +425,11 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             let form = cleared.as_ref().unwrap_or(form);
             let decoded = decode::<S>(&normalised::<S>(form)).map_err(|e| e.to_string())?;
             let mut errors = FieldErrors::new();
-            crate::files::refusal_errors(S::FIELDS, form, &mut errors, texts);
+            let fields = crate::translate::fields(texts, S::NAME, S::FIELDS);
+            crate::files::refusal_errors(fields, form, &mut errors, texts);
             for (field, problem) in text_problems::<S>(form, self.shape.fields) {
                 let mismatch = Mismatch::Text(problem);
-                let message = type_error_of::<S>(field, mismatch, texts);
+                let message = type_error_of::<S>(field, mismatch, fields, texts);
                 let code = format!("type:{}", mismatch.code());
                 errors.add_coded(field.to_owned(), None, message, Some(code));
             }
@@ -434,22 +441,24 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                     Mismatch::Date(problem) => problem.marked_parts(),
                     _ => None,
                 };
-                let message = type_error_of::<S>(field, mismatch, texts);
+                let message = type_error_of::<S>(field, mismatch, fields, texts);
                 let code = format!("type:{}", mismatch.code());
                 errors.add_coded(field.to_owned(), part.as_deref(), message, Some(code));
             }
-            unknown_options(S::FIELDS, form, &mut errors, texts);
+            unknown_options(fields, form, &mut errors, texts);
             let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
             if cleared.is_some() {
-                crate::reveal::settle_errors(S::FIELDS, form, &mut errors, texts);
+                crate::reveal::settle_errors(fields, form, &mut errors, texts);
                 errors.sort_by_fields(self.shape.fields);
             }
             if let Some(across) = self.across.filter(|_| errors.is_empty()) {
                 errors = across(answers, &decoded.value);
+                errors.reword(fields);
                 errors.sort_by_fields(self.shape.fields);
             }
             if errors.is_empty() && check {
                 errors = decoded.value.check(request).await;
+                errors.reword(fields);
                 errors.sort_by_fields(self.shape.fields);
             }
             if !errors.is_empty() {
@@ -491,12 +500,14 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             }
             if errors.is_empty() && rules {
                 errors = self.across_again(answers);
+                errors.reword(crate::translate::fields(texts, S::NAME, S::FIELDS));
             }
             let Some(value) = self.get(answers) else {
                 return errors;
             };
             if errors.is_empty() && check {
                 errors = value.check(request).await;
+                errors.reword(crate::translate::fields(texts, S::NAME, S::FIELDS));
                 errors.sort_by_fields(self.shape.fields);
             }
             errors
@@ -516,6 +527,11 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             if let Some(spec) = S::FIELDS.iter().find(|spec| spec.name == row.field) {
                 row.value = as_declared(spec, std::mem::take(&mut row.value), texts);
             }
+        }
+        let fields = crate::translate::fields(texts, S::NAME, S::FIELDS);
+        if !std::ptr::eq(fields, S::FIELDS) {
+            let stored = serde_json::to_value(&*step).unwrap_or_default();
+            crate::translate::rows(&mut rows, S::FIELDS, fields, &stored);
         }
         if S::FIELDS.iter().any(|spec| spec.revealed_by.is_some()) {
             // A field its option does not reveal has no row.

@@ -119,6 +119,10 @@ fn field_spec(field: &FieldModel, kind: Option<&syn::Ident>) -> Tokens {
     };
     let (form_name, rust_name, label) = (&field.form_name, &field.rust_name, label_of(field));
     let rules = field.rules.iter().map(rule_tokens);
+    let messages = field
+        .messages
+        .iter()
+        .map(|(code, text)| quote!((#code, #text)));
     let calls = field.settings.0.iter().filter_map(|setting| {
         let method = format_ident!("{}", setting.key);
         match (setting.key.as_str(), &setting.value) {
@@ -148,6 +152,7 @@ fn field_spec(field: &FieldModel, kind: Option<&syn::Ident>) -> Tokens {
             .optional(#optional)
             .options(#value_of::OPTIONS)
             .rules(&[#(#rules),*])
+            .messages(&[#(#messages),*])
             #(#calls)*
     }
 }

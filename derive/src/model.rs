@@ -268,6 +268,10 @@ pub(crate) struct FieldModel {
     pub settings: Settings,
     /// validator's rules on it.
     pub rules: Vec<Rule>,
+    /// The messages its `#[validate]` rules declare, by validator's code
+    /// (`code = "..."`, else the rule's name), in order: what a
+    /// translation of the step must give.
+    pub messages: Vec<(String, LitStr)>,
 }
 
 /// A validator rule as the published schema states it.
@@ -325,6 +329,7 @@ pub(crate) fn read_step(input: &DeriveInput) -> Result<StepModel> {
             skipped: serde.skip,
             settings: read_settings(&field.attrs, "field", FIELD_KEYS)?,
             rules: validator_rules(&field.attrs)?,
+            messages: declared_messages(&field.attrs)?,
         });
     }
     Ok(StepModel {
@@ -361,6 +366,51 @@ pub(crate) fn validator_rules(attrs: &[Attribute]) -> Result<Vec<Rule>> {
         })?;
     }
     Ok(rules)
+}
+
+/// The `message = "..."` of each `#[validate]` rule, with the code
+/// validator reports it under: `code = "..."` when given, else the rule's
+/// name. A `custom` rule's code is its function's unless `code` is
+/// given, so a message there without a code is not recorded.
+pub(crate) fn declared_messages(attrs: &[Attribute]) -> Result<Vec<(String, LitStr)>> {
+    let mut messages = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("validate")) {
+        attr.parse_nested_meta(|meta| {
+            let rule = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            if !meta.input.peek(syn::token::Paren) {
+                return skip_value(&meta);
+            }
+            let (mut code, mut message) = (None, None);
+            meta.parse_nested_meta(|inner| {
+                let slot = if inner.path.is_ident("message") {
+                    &mut message
+                } else if inner.path.is_ident("code") {
+                    &mut code
+                } else {
+                    return skip_value(&inner);
+                };
+                if let Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) = inner.value()?.parse::<Expr>()?
+                {
+                    *slot = Some(text);
+                }
+                Ok(())
+            })?;
+            let code = code.map(|c| c.value());
+            let code = code.or_else(|| (rule != "custom").then_some(rule));
+            if let (Some(code), Some(message)) = (code, message) {
+                messages.push((code, message));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(messages)
 }
 
 /// `length(...)` or `range(...)`, with integer-literal bounds.
@@ -549,6 +599,36 @@ mod tests {
             [Rule::Other("range".into()), Rule::Ticked]
         );
         assert_eq!(model.fields[2].rust_name, "type");
+    }
+
+    #[test]
+    fn each_rules_message_is_read_with_its_code() {
+        let model = step(parse_quote! {
+            struct Contact {
+                #[validate(
+                    required(message = "Enter a name"),
+                    length(max = 40, message = "Keep it short"),
+                    custom(function = "plain"),
+                    custom(function = "coded", code = "taken", message = "That name is taken"),
+                    custom(function = "uncoded", message = "Not recorded")
+                )]
+                name: Option<String>,
+            }
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let read: Vec<_> = model.fields[0]
+            .messages
+            .iter()
+            .map(|(code, text)| (code.as_str(), text.value()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("required", "Enter a name".to_owned()),
+                ("length", "Keep it short".to_owned()),
+                ("taken", "That name is taken".to_owned()),
+            ]
+        );
     }
 
     fn message(result: Result<StepModel>) -> String {

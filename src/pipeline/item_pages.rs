@@ -23,6 +23,7 @@ use crate::repeat::{CONFIRM, CONFIRM_FIELDS, REMOVE_SEGMENT};
 use crate::run::Run;
 use crate::steps::Submitted;
 use crate::texts::fill;
+use crate::translate;
 use crate::wizard::{SubmittedRun, Wizard};
 
 /// `GET {base}/{list}/{item}/{step}` and `…/{item}/remove`.
@@ -111,19 +112,20 @@ impl<W: Wizard> Inner<W> {
             Item::Stored(_) => id.to_owned(),
         };
         let action = self.item_url(run.base(), index, &id, step, is_change(request));
+        let texts = self.texts(request);
         let page = self.page(
             request,
             run,
             index,
-            item_step.title,
+            translate::title(texts, item_step.name, item_step.title),
             action,
             values,
             errors,
             notice,
         );
         let page = Page {
-            fields: item_step.fields,
-            button: item_step.button,
+            fields: translate::fields(texts, item_step.name, item_step.fields),
+            button: translate::button(texts, item_step.name, item_step.button),
             ..page
         };
         if Client::of(request).is_json() {
@@ -158,11 +160,17 @@ impl<W: Wizard> Inner<W> {
             return Err(self.not_found(run.base()));
         };
         let summary = list.summary(run.answers_mut(), position);
+        let texts = self.texts(request);
+        let list_name = self.steps.slots[index].name();
         let name = match summary.name.is_empty() {
-            true => format!("{} {}", list.noun(), position + 1),
+            true => format!(
+                "{} {}",
+                translate::noun(texts, list_name, list.noun()),
+                position + 1
+            ),
             false => summary.name,
         };
-        let title = fill(&self.texts(request).remove_question, &[("name", &name)]);
+        let title = fill(&texts.remove_question, &[("name", &name)]);
         let base = run.base().to_owned();
         let action = format!(
             "{base}/{}/{id}/{REMOVE_SEGMENT}",
@@ -170,7 +178,7 @@ impl<W: Wizard> Inner<W> {
         );
         let page = self.page(request, run, index, &title, action, values, errors, None);
         let page = Page {
-            fields: &CONFIRM_FIELDS,
+            fields: translate::fields(texts, REMOVE_SEGMENT, &CONFIRM_FIELDS),
             has_back: false,
             ..page
         };

@@ -26,6 +26,7 @@ use crate::repeat::{ADD_ANOTHER, REMOVE_SEGMENT};
 use crate::run::Run;
 use crate::slot::List;
 use crate::texts::fill;
+use crate::translate;
 use crate::wizard::Wizard;
 
 impl<W: Wizard> Inner<W> {
@@ -133,9 +134,16 @@ impl<W: Wizard> Inner<W> {
     }
 
     /// The list's items as its page shows them.
-    fn list_rows(&self, run: &mut Run<W>, index: usize, list: &dyn List<W>) -> Vec<ListRow> {
+    fn list_rows(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        index: usize,
+        list: &dyn List<W>,
+    ) -> Vec<ListRow> {
         let base = run.base().to_owned();
         let name = self.steps.slots[index].name();
+        let noun = translate::noun(self.texts(request), name, list.noun());
         let ids = run.journey().item_ids(name);
         ids.iter()
             .enumerate()
@@ -143,7 +151,7 @@ impl<W: Wizard> Inner<W> {
                 let resume = run.journey().item_resume(&self.steps, index, position);
                 let summary = list.summary(run.answers_mut(), position);
                 let name = match summary.name.is_empty() {
-                    true => format!("{} {}", list.noun(), position + 1),
+                    true => format!("{noun} {}", position + 1),
                     false => summary.name,
                 };
                 ListRow {
@@ -190,25 +198,26 @@ impl<W: Wizard> Inner<W> {
         status: StatusCode,
     ) -> Result<HttpResponse, Problem> {
         let list = self.list_at(index)?;
-        let rows = self.list_rows(run, index, list);
+        let rows = self.list_rows(request, run, index, list);
         let full = self.list_full(request, run, index, list);
         let slot = &self.steps.slots[index];
         let mut action = self.list_url(run.base(), index);
         if is_change(request) {
             action.push_str("?change");
         }
+        let texts = self.texts(request);
         let page = self.page(
             request,
             run,
             index,
-            slot.title(),
+            translate::title(texts, slot.name(), slot.title()),
             action,
             values,
             errors,
             notice,
         );
         let page = Page {
-            fields: slot.fields(),
+            fields: translate::fields(texts, slot.name(), slot.fields()),
             ..page
         };
         if Client::of(request).is_json() {
@@ -371,6 +380,7 @@ impl<W: Wizard> Inner<W> {
         let base = run.base().to_owned();
         let texts = self.texts(request);
         let name = self.steps.slots[index].name();
+        let noun = translate::noun(texts, name, list.noun());
         let ids = run.journey().item_ids(name);
         let mut sections = Vec::with_capacity(ids.len());
         for (position, id) in ids.iter().enumerate() {
@@ -379,15 +389,12 @@ impl<W: Wizard> Inner<W> {
             let number = (position + 1).to_string();
             let title = fill(
                 &texts.item_heading,
-                &[
-                    ("noun", list.noun()),
-                    ("number", &number),
-                    ("name", &summary.name),
-                ],
+                &[("noun", noun), ("number", &number), ("name", &summary.name)],
             );
             let mut rows = Vec::new();
             for step in steps {
-                let fields = list.step(step).fields;
+                let item_step = list.step(step);
+                let fields = translate::fields(texts, item_step.name, item_step.fields);
                 let url = self.item_url(&base, index, id, step, true);
                 for mut row in list.answers(run.answers_mut(), position, step, texts) {
                     if let Some(spec) = fields.iter().find(|f| f.name == row.field) {

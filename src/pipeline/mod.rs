@@ -139,6 +139,8 @@ impl<W: Wizard> WizardService<W> {
         declaration::validate::<W>(W::ID, &steps);
         declaration::check_pages::<W>(W::ID, &steps, &config.texts, W::layout);
         declaration::check_files(W::ID, &steps, &config);
+        let untranslated = crate::untranslated::findings(&steps, &config);
+        crate::untranslated::report(W::ID, &untranslated, &config);
         let mounted = path.trim_end_matches('/').to_owned();
         // With runs per tab, each run is a resource of its own under the
         // wizard's path, keyed by its URL.

@@ -17,6 +17,7 @@ use crate::json;
 use crate::problem::Problem;
 use crate::render::{CompletePage, Page, Progress, Timeout};
 use crate::run::Run;
+use crate::translate;
 use crate::wizard::Wizard;
 
 impl<W: Wizard> Inner<W> {
@@ -94,15 +95,17 @@ impl<W: Wizard> Inner<W> {
                 continue;
             }
             let step = &self.steps.slots[i];
-            let mut rows = step.answers(run.answers_mut(), self.texts(request));
+            let texts = self.texts(request);
+            let mut rows = step.answers(run.answers_mut(), texts);
+            let fields = translate::fields(texts, step.name(), step.fields());
             for row in &mut rows {
-                if let Some(spec) = step.fields().iter().find(|f| f.name == row.field) {
+                if let Some(spec) = fields.iter().find(|f| f.name == row.field) {
                     row.field = spec.target_id(None);
                     row.change_label = spec.subject.map(str::to_owned);
                 }
             }
             sections.push(AnswerSection {
-                title: step.title().into(),
+                title: translate::title(texts, step.name(), step.title()).into(),
                 change_url: format!("{}?change", self.step_url(&base, i)),
                 rows,
             });
@@ -140,11 +143,12 @@ impl<W: Wizard> Inner<W> {
         if is_change(request) {
             action.push_str("?change");
         }
+        let texts = self.texts(request);
         let page = self.page(
             request,
             run,
             index,
-            slot.title(),
+            translate::title(texts, slot.name(), slot.title()),
             action,
             values,
             errors,
@@ -153,9 +157,9 @@ impl<W: Wizard> Inner<W> {
         let page = Page {
             has_back: run.journey().previous(index).is_some(),
             is_last,
-            button: slot.button(),
+            button: translate::button(texts, slot.name(), slot.button()),
             sections: &sections,
-            fields: slot.fields(),
+            fields: translate::fields(texts, slot.name(), slot.fields()),
             ..page
         };
         if Client::of(request).is_json() {

@@ -441,12 +441,13 @@ impl<W: Wizard> Inner<W> {
         let base = self.runs.base_of(request);
         let back = self.step_url(&base, rule.step);
         let texts = self.texts(request);
+        let exit = crate::translate::exit(texts, &rule.exit);
         if Client::of(request).is_json() {
-            let document = json::exit_document(&rule.exit, &back);
+            let document = json::exit_document(&exit, &back);
             return Ok(json::respond(StatusCode::OK, &document));
         }
-        let body = rule.exit.body(&back, texts);
-        let title = rule.exit.title();
+        let body = exit.body(&back, texts);
+        let title = exit.title();
         let page = match Client::of(request) == Client::Fragment {
             true => Ok(body.clone()),
             false => W::layout(&Layout::new(title, &body, texts)),

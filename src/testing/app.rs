@@ -117,8 +117,10 @@ impl TestApp {
     /// Builds the application `app` makes from `setup` (the middleware,
     /// the wizard services, the application's routes and data), on
     /// `actix_web::test`. The kit sets its [`TestClock`] in the setup's
-    /// configuration (in place of any other clock) and adds an event hook
-    /// that counts finishes.
+    /// configuration (in place of any other clock), adds an event hook
+    /// that counts finishes, and makes a wizard whose words and
+    /// catalogues do not match fail at start-up
+    /// ([`crate::WizardConfig::declared_in`]).
     pub async fn new<St, F, T, B>(mut setup: WizardSetup<St>, app: F) -> Self
     where
         St: SessionStore + 'static,
@@ -139,6 +141,8 @@ impl TestApp {
         let events: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let config = setup.config_mut();
         config.clock = crate::config::SharedClock(clock.clone());
+        // A word a catalogue lacks, or has too many, fails the test.
+        config.fail_untranslated = true;
         let seen = Arc::clone(&events);
         config.events.add(Arc::new(move |event: &WizardEvent<'_>| {
             if let WizardEvent::FinishRan { run, succeeded, .. } = event {

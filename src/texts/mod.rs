@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
+use crate::catalogue::Catalogue;
+
 mod save_return;
 mod welsh;
 
@@ -306,6 +308,10 @@ pub struct Texts {
     pub upload_unavailable: ProblemWords,
     /// "Save and come back later" (feature `save-and-return`).
     pub save: SaveTexts,
+    /// The wizard's own words in this language — titles, labels, options,
+    /// messages, exit pages — by step and field; none by default, when the
+    /// declarations' words are used ([`Texts::with_catalogue`]).
+    pub catalogue: Catalogue,
     /// The language's own name, as its switcher link shows it
     /// ("Cymraeg").
     pub language_name: Text,
@@ -515,9 +521,28 @@ impl Texts {
             "We could not check your file for viruses just now, so it was not kept. Your other answers are safe. Go back and try again in a few minutes.",
         ),
         save: SaveTexts::ENGLISH,
+        catalogue: Catalogue::NONE,
         language_name: Cow::Borrowed("English"),
         language_switcher: Cow::Borrowed("Language"),
     };
+
+    /// This table with `catalogue`'s words for the wizard's own
+    /// (titles, labels, options, messages, exit pages).
+    ///
+    /// ```
+    /// use actix_wizard::{WizardConfig, catalogue::Catalogue, page::Texts};
+    ///
+    /// # fn main() -> Result<(), actix_wizard::catalogue::CatalogueError> {
+    /// let welsh = Catalogue::fluent("cy", "account = Eich cyfrif\n")?;
+    /// let config = WizardConfig::default().language(Texts::WELSH.with_catalogue(welsh));
+    /// # let _ = config;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_catalogue(mut self, catalogue: Catalogue) -> Self {
+        self.catalogue = catalogue;
+        self
+    }
 
     /// The English table as a shared static, for code that has no
     /// configuration at hand.

@@ -215,6 +215,7 @@ impl Texts {
             "Nid oedd modd i ni wirio eich ffeil am feirysau ar hyn o bryd, felly ni chafodd ei chadw. Mae eich atebion eraill yn ddiogel. Ewch yn ôl a rhowch gynnig arall arni ymhen ychydig funudau.",
         ),
         save: SaveTexts::WELSH,
+        catalogue: crate::catalogue::Catalogue::NONE,
         language_name: Cow::Borrowed("Cymraeg"),
         language_switcher: Cow::Borrowed("Iaith"),
     };

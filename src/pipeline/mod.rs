@@ -99,6 +99,8 @@ pub(crate) struct Inner<W> {
     schema: std::sync::OnceLock<String>,
     /// The path of the last declared step, where a finish is posted.
     finishing_path: ResourceDef,
+    /// What the start-up check of the words found in other languages.
+    untranslated: Vec<crate::catalogue::Finding>,
 }
 
 impl<W: Wizard> FinishingRun for Inner<W> {
@@ -176,8 +178,25 @@ impl<W: Wizard> WizardService<W> {
                 runs,
                 schema: std::sync::OnceLock::new(),
                 finishing_path,
+                untranslated,
             }),
         }
+    }
+
+    /// The words of the wizard's declaration that a language's catalogue
+    /// lacks, and the words a catalogue has that no declaration does, as
+    /// the start-up check found them (and logged them): a list to hand to
+    /// a translator.
+    ///
+    /// ```no_run
+    /// # fn example<W: actix_wizard::Wizard>(service: &actix_wizard::WizardService<W>) {
+    /// for finding in service.untranslated().iter().filter(|f| f.is_missing()) {
+    ///     println!("{} = {}", finding.key, finding.english.unwrap_or_default());
+    /// }
+    /// # }
+    /// ```
+    pub fn untranslated(&self) -> &[crate::catalogue::Finding] {
+        &self.inner.untranslated
     }
 
     /// What the setup's middleware needs to claim this wizard's finishing

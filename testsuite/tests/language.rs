@@ -4,6 +4,7 @@
 
 mod common;
 
+use actix_wizard::catalogue::Catalogue;
 use actix_wizard::page::{CompletePage, Texts};
 use actix_wizard::{Finish, FinishError, Step, Steps, Wizard, WizardConfig};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,38 @@ struct Name {
 struct When {
     #[field(label = "Date")]
     date: Option<actix_wizard::Date>,
+    #[field(label = "How did you travel?", subject = "how you travelled")]
+    #[validate(required(message = "Select how you travelled"))]
+    travel: Option<Travel>,
+}
+
+#[derive(Clone, Copy, Serialize, Deserialize, actix_wizard::Choice)]
+#[serde(rename_all = "lowercase")]
+enum Travel {
+    #[choice(label = "By train")]
+    Train,
+    #[choice(label = "By bus", hint = "Or coach")]
+    Bus,
+}
+
+/// The form's own words in Welsh.
+const WELSH: &str = "\
+name = Eich enw
+name-full_name = Enw llawn
+when = Pryd
+when-date = Dyddiad
+when-travel = Sut wnaethoch chi deithio?
+    .subject = sut y gwnaethoch deithio
+    .option-train = Ar y trên
+    .option-bus = Ar y bws
+    .option-bus-hint = Neu goets
+    .message-required = Dewiswch sut y gwnaethoch deithio
+check = Gwiriwch eich atebion
+";
+
+fn welsh(source: &str) -> Texts {
+    let catalogue = Catalogue::fluent("cy", source).unwrap_or_else(|error| panic!("{error}"));
+    Texts::WELSH.with_catalogue(catalogue)
 }
 
 #[derive(Default, Serialize, Deserialize, Validate, Step)]
@@ -54,7 +87,7 @@ impl Wizard for Form {
 }
 
 async fn app() -> actix_wizard::testing::TestApp {
-    let config = WizardConfig::default().language(Texts::WELSH);
+    let config = WizardConfig::default().language(welsh(WELSH));
     common::kit::app_of::<Form>("/form", config).await
 }
 
@@ -118,7 +151,10 @@ async fn lang_switches_is_remembered_and_keeps_what_was_typed() {
     assert_eq!(back.value("full_name").as_deref(), Some("Ann"));
     // The finish knows the language of the submission.
     visitor.open("/form/when?lang=cy").await;
-    visitor.submit_pairs(&[]).await.assert_step("check");
+    visitor
+        .submit_pairs(&[("travel", "bus")])
+        .await
+        .assert_step("check");
     let done = visitor.press("finish", &[]).await;
     done.assert_complete();
     assert!(
@@ -170,4 +206,99 @@ async fn accept_language_chooses_when_nothing_else_does() {
         error.starts_with("Rhaid") || error.starts_with("Rhowch"),
         "{document}"
     );
+}
+
+#[actix_rt::test]
+async fn the_forms_own_words_follow_the_language_and_the_declaration_fills_in_the_english() {
+    let app = app().await;
+    let mut visitor = app.visitor::<Form>("/form");
+    let english = visitor.open("/form").await;
+    assert_eq!(english.heading().as_deref(), Some("Your name"));
+    let welsh = visitor.open("/form/name?lang=cy").await;
+    assert_eq!(welsh.heading().as_deref(), Some("Eich enw"));
+    assert!(welsh.text().contains("Enw llawn"), "{}", welsh.describe());
+    assert!(!welsh.text().contains("Full name"), "{}", welsh.describe());
+    // A default message names the field in Welsh.
+    let refused = visitor.submit_pairs(&[("full_name", "")]).await;
+    refused.assert_error("full_name", "Rhowch enw llawn");
+    visitor.submit_pairs(&[("full_name", "Ann")]).await;
+    let when = visitor.open("/form/when").await;
+    assert_eq!(when.heading().as_deref(), Some("Pryd"));
+    let text = when.text();
+    for word in [
+        "Sut wnaethoch chi deithio?",
+        "Ar y trên",
+        "Ar y bws",
+        "Neu goets",
+    ] {
+        assert!(text.contains(word), "{word}: {}", when.describe());
+    }
+    // A declared message, in the catalogue's words.
+    let refused = visitor.submit_pairs(&[]).await;
+    refused.assert_error("travel", "Dewiswch sut y gwnaethoch deithio");
+    // The check page: titles, labels and the option chosen, in Welsh.
+    let check = visitor.submit_pairs(&[("travel", "train")]).await;
+    check.assert_step("check");
+    let answers = check.answers();
+    assert!(
+        answers.contains(&("Enw llawn".to_owned(), "Ann".to_owned())),
+        "{answers:?}"
+    );
+    assert!(
+        answers.contains(&(
+            "Sut wnaethoch chi deithio?".to_owned(),
+            "Ar y trên".to_owned()
+        )),
+        "{answers:?}"
+    );
+    assert!(check.text().contains("Pryd"), "{}", check.describe());
+    // The same page in English: the declaration's words.
+    let check = visitor.open("/form/check?lang=en").await;
+    let answers = check.answers();
+    assert!(
+        answers.contains(&("How did you travel?".to_owned(), "By train".to_owned())),
+        "{answers:?}"
+    );
+}
+
+#[actix_rt::test]
+#[should_panic(expected = "`when-travel.option-bus` is missing")]
+async fn the_kit_fails_on_a_word_the_catalogue_lacks() {
+    let lacking = WELSH.replace("    .option-bus = Ar y bws\n", "");
+    let config = WizardConfig::default().language(welsh(&lacking));
+    common::kit::app_of::<Form>("/form", config).await;
+}
+
+#[actix_rt::test]
+#[should_panic(expected = "`name-ful_name` is in the catalogue, but no declaration has it")]
+async fn the_kit_fails_on_a_word_no_declaration_has() {
+    let stray = format!("{WELSH}name-ful_name = Enw llawn\n");
+    let config = WizardConfig::default().language(welsh(&stray));
+    common::kit::app_of::<Form>("/form", config).await;
+}
+
+#[test]
+fn a_server_starts_with_words_missing_and_logs_them() {
+    // Outside the kit a wizard with an untranslated word still starts.
+    let config = WizardConfig::default().language(Texts::WELSH);
+    let service = actix_wizard::WizardService::<Form>::new("/form", config);
+    let missing: Vec<&str> = service
+        .untranslated()
+        .iter()
+        .filter(|finding| finding.is_missing() && finding.lang == "cy")
+        .map(|finding| finding.key.as_str())
+        .collect();
+    for key in [
+        "name",
+        "name-full_name",
+        "when-travel.option-bus-hint",
+        "when-travel.message-required",
+        "check",
+    ] {
+        assert!(missing.contains(&key), "{key}: {missing:?}");
+    }
+    // With the catalogue, nothing.
+    let config = WizardConfig::default().language(welsh(WELSH));
+    let service = actix_wizard::WizardService::<Form>::new("/form", config);
+    assert_eq!(service.untranslated(), &[]);
 }

@@ -133,19 +133,22 @@ pub trait Wizard: Default + Sized + 'static {
 
     /// Rows the check page shows after the answers, without a Change
     /// link: what the answers add up to (a claim's total, say). Asked
-    /// with the answers so far; none by default.
+    /// with the answers so far and the page's words (its language is
+    /// `texts.lang`); none by default.
     ///
     /// ```
-    /// # use actix_wizard::page::Answer;
+    /// # use actix_wizard::page::{Answer, Texts};
     /// # struct Claim { amounts: Vec<u64> }
     /// # impl Claim {
-    /// fn totals(&self) -> Vec<Answer> {
+    /// fn totals(&self, texts: &Texts) -> Vec<Answer> {
     ///     let pence: u64 = self.amounts.iter().sum();
-    ///     vec![Answer::new("total", "Total", format!("£{}.{:02}", pence / 100, pence % 100))]
+    ///     let label = if texts.lang == "cy" { "Cyfanswm" } else { "Total" };
+    ///     vec![Answer::new("total", label, format!("£{}.{:02}", pence / 100, pence % 100))]
     /// }
     /// # }
     /// ```
-    fn totals(&self) -> Vec<crate::page::Answer> {
+    fn totals(&self, texts: &crate::page::Texts) -> Vec<crate::page::Answer> {
+        let _ = texts;
         Vec::new()
     }
 

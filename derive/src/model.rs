@@ -384,12 +384,14 @@ pub(crate) fn declared_messages(attrs: &[Attribute]) -> Result<Vec<(String, LitS
             if !meta.input.peek(syn::token::Paren) {
                 return skip_value(&meta);
             }
-            let (mut code, mut message) = (None, None);
+            let (mut code, mut message, mut function) = (None, None, None);
             meta.parse_nested_meta(|inner| {
                 let slot = if inner.path.is_ident("message") {
                     &mut message
                 } else if inner.path.is_ident("code") {
                     &mut code
+                } else if inner.path.is_ident("function") {
+                    &mut function
                 } else {
                     return skip_value(&inner);
                 };
@@ -402,8 +404,16 @@ pub(crate) fn declared_messages(attrs: &[Attribute]) -> Result<Vec<(String, LitS
                 }
                 Ok(())
             })?;
-            let code = code.map(|c| c.value());
-            let code = code.or_else(|| (rule != "custom").then_some(rule));
+            // The crate's `ticked` reports `required`.
+            let ticked = function.is_some_and(|f| {
+                let path = f.value();
+                path == "actix_wizard::field::ticked" || path == "ticked"
+            });
+            let code = code.map(|c| c.value()).or_else(|| match rule.as_str() {
+                "custom" if ticked => Some("required".to_owned()),
+                "custom" => None,
+                _ => Some(rule),
+            });
             if let (Some(code), Some(message)) = (code, message) {
                 messages.push((code, message));
             }
@@ -610,7 +620,8 @@ mod tests {
                     length(max = 40, message = "Keep it short"),
                     custom(function = "plain"),
                     custom(function = "coded", code = "taken", message = "That name is taken"),
-                    custom(function = "uncoded", message = "Not recorded")
+                    custom(function = "uncoded", message = "Not recorded"),
+                    custom(function = "actix_wizard::field::ticked", message = "Tick it")
                 )]
                 name: Option<String>,
             }
@@ -627,6 +638,7 @@ mod tests {
                 ("required", "Enter a name".to_owned()),
                 ("length", "Keep it short".to_owned()),
                 ("taken", "That name is taken".to_owned()),
+                ("required", "Tick it".to_owned()),
             ]
         );
     }

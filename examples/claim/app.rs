@@ -11,12 +11,13 @@
 use std::sync::LazyLock;
 
 use actix_web::{HttpResponse, web};
-use actix_wizard::page::{Answer, CompletePage, Layout};
+use actix_wizard::catalogue::{Catalogue, CatalogueError};
+use actix_wizard::page::{Answer, CompletePage, Layout, Texts};
 use actix_wizard::save_return::{Mailer, SaveAndReturn, SqlSavedRuns};
 use actix_wizard::upload::{FileKind, Upload};
 use actix_wizard::{
     Choice, Date, Exit, FieldErrors, Finish, FinishError, Money, Repeat, Step, Steps, Summary,
-    Wizard, WizardService,
+    Wizard, WizardConfig, WizardService,
 };
 use rand::Rng;
 use regex::Regex;
@@ -246,7 +247,11 @@ impl Expense {
         let over = self.expense.amount.is_some_and(|amount| amount > limit);
         let mut errors = FieldErrors::new();
         if over && receipt.receipt.is_none() {
-            errors.add("receipt", "Select a receipt for an expense over £25");
+            errors.add_with_code(
+                "receipt",
+                "needed",
+                "Select a receipt for an expense over £25",
+            );
         }
         errors
     }
@@ -428,28 +433,58 @@ impl Wizard for Claim {
         })
     }
 
-    fn totals(&self) -> Vec<Answer> {
-        vec![Answer::new(
-            "total",
-            "Total claimed",
-            self.total().to_string(),
-        )]
+    fn totals(&self, texts: &Texts) -> Vec<Answer> {
+        let label = match texts.lang.as_ref() {
+            "cy" => "Cyfanswm a hawlir",
+            _ => "Total claimed",
+        };
+        vec![Answer::new("total", label, self.total().to_string())]
     }
 
     fn render_complete(done: &Submitted, page: &CompletePage<'_>) -> Result<String, askama::Error> {
-        page.confirmation(
-            "Claim submitted",
-            "Claim submitted",
-            format_args!(
-                "Your reference is {}. Total claimed: {}.",
-                done.reference, done.total
+        let (reference, total) = (&done.reference, done.total);
+        match page.texts().lang.as_ref() {
+            "cy" => page.confirmation(
+                "Hawliad wedi'i anfon",
+                "Hawliad wedi'i anfon",
+                format_args!("Eich cyfeirnod yw {reference}. Cyfanswm a hawlir: {total}."),
             ),
-        )
+            _ => page.confirmation(
+                "Claim submitted",
+                "Claim submitted",
+                format_args!("Your reference is {reference}. Total claimed: {total}."),
+            ),
+        }
     }
 
     fn layout(layout: &Layout<'_>) -> Result<String, askama::Error> {
-        Ok(layout.service_document("Claim your expenses", "/static/claim.css"))
+        Ok(layout.service_document(layout.service(), "/static/claim.css"))
     }
+}
+
+/// The claim's words in Welsh: the crate's own, the service's name, and
+/// the claim's titles, labels, options and messages (`locales/cy.ftl`).
+///
+/// # Errors
+///
+/// When the catalogue cannot be read.
+pub fn welsh() -> Result<Texts, CatalogueError> {
+    let catalogue = Catalogue::fluent("cy", include_str!("locales/cy.ftl"))?;
+    Ok(Texts {
+        service: "Hawlio eich treuliau".into(),
+        ..Texts::WELSH.with_catalogue(catalogue)
+    })
+}
+
+/// `config` with the claim's service name, offered in English and Welsh.
+///
+/// # Errors
+///
+/// When the Welsh catalogue cannot be read.
+pub fn in_both_languages(config: WizardConfig) -> Result<WizardConfig, CatalogueError> {
+    Ok(config
+        .service_name("Claim your expenses")
+        .language(welsh()?))
 }
 
 // ---------------------------------------------------------------- the claims

@@ -82,6 +82,8 @@ async fn start() -> Result<(), String> {
             std::env::var("CLAMD").ok(),
         )?)
         .save_and_return(saving);
+    // English, and Welsh from `locales/cy.ftl`.
+    let config = app::in_both_languages(config).map_err(|e| format!("locales/cy.ftl: {e}"))?;
     let example = Example {
         claims: web::Data::new(claims),
         addr: var("ADDR", "127.0.0.1:8082"),

@@ -110,7 +110,7 @@ impl<W: Wizard> Inner<W> {
                 rows,
             });
         }
-        let totals = run.journey().answers.totals();
+        let totals = run.journey().answers.totals(self.texts(request));
         if !totals.is_empty() {
             sections.push(AnswerSection {
                 title: "".into(),

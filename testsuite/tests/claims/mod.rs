@@ -49,6 +49,7 @@ where
 {
     let claims = web::Data::new(claims);
     let data = claims.clone();
+    let config = app::in_both_languages(config).unwrap_or_else(|e| panic!("{e}"));
     let setup = WizardSetup::new(store, Key::from(&[7u8; 64]), config);
     let app = TestApp::new(setup, move |setup| {
         App::new()

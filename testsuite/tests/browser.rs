@@ -533,6 +533,105 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     s.close().await;
 }
 
+/// The page's `lang`, as the browser reads it.
+async fn lang_of(s: &Session) -> String {
+    let lang = s.script("return document.documentElement.lang").await;
+    lang.as_str().unwrap_or_default().to_owned()
+}
+
+/// The claim in Welsh: every page in Welsh (its `lang`, its words),
+/// passing axe with and without errors and fitting a phone; screenshots
+/// of Welsh steps with errors; the switcher back to English keeps what
+/// was typed.
+#[actix_rt::test]
+async fn a_claim_in_welsh_is_accessible_and_every_page_says_so() {
+    let Some(s) = open().await else { return };
+    let check = |what: &'static str| {
+        let s = &s;
+        async move {
+            assert_eq!(lang_of(s).await, "cy", "{what}");
+            s.assert_accessible(what).await;
+            s.assert_fits_a_phone(what).await;
+        }
+    };
+    s.goto("/claim?lang=cy").await;
+    assert_eq!(s.path().await, "/claim/eligibility");
+    check("cy eligibility").await;
+    assert!(
+        s.text()
+            .await
+            .contains("Ydych chi'n cael eich cyflogi gennym ni?")
+    );
+    s.press("next").await;
+    check("cy eligibility, unanswered").await;
+    s.assert_summary_links_focus_their_controls(1).await;
+    s.click("#employee").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/claimant");
+    check("cy claimant").await;
+    s.type_into("full_name", "Ada Example").await;
+    s.type_into("email", "not an address").await;
+    s.press("next").await;
+    s.record("claim-cy-claimant-errors").await;
+    assert_eq!(lang_of(&s).await, "cy");
+    let text = s.text().await;
+    assert!(text.contains("Mae problem wedi codi"), "{text}");
+    assert!(
+        text.contains("Rhowch gyfeiriad e-bost yn y fformat cywir"),
+        "{text}"
+    );
+    s.assert_summary_links_focus_their_controls(2).await;
+    // To English and back: the typing stays, the errors follow.
+    s.click("a[hreflang='en']").await;
+    assert_eq!(lang_of(&s).await, "en");
+    assert_eq!(s.value_of("full_name").await, "Ada Example");
+    s.click("a[hreflang='cy']").await;
+    assert_eq!(lang_of(&s).await, "cy");
+    s.type_into("email", "ada@example.com").await;
+    s.click("#contact").await;
+    s.press("next").await;
+    assert!(s.path().await.ends_with("/expense"), "{}", s.path().await);
+    s.press("next").await;
+    s.record("claim-cy-expense-errors").await;
+    assert_eq!(lang_of(&s).await, "cy");
+    assert!(s.text().await.contains("Rhowch ddyddiad y draul"));
+    s.assert_summary_links_focus_their_controls(4).await;
+    s.type_into("date-day", "2").await;
+    s.type_into("date-month", "11").await;
+    s.type_into("date-year", "2026").await;
+    s.click("#category-meals").await;
+    s.type_into("description", "Cinio").await;
+    s.type_into("amount", "12.50").await;
+    s.press("next").await;
+    assert!(s.path().await.ends_with("/receipt"));
+    check("cy receipt").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/expenses");
+    check("cy expenses").await;
+    s.click("#add_another-no").await;
+    s.press("next").await;
+    check("cy bank").await;
+    s.type_into("account_name", "A Example").await;
+    s.type_into("sort_code", "30 94 36").await;
+    s.type_into("account_number", "00733445").await;
+    s.press("next").await;
+    assert_eq!(s.path().await, "/claim/check");
+    check("cy check").await;
+    s.press("finish").await;
+    check("cy check, not confirmed").await;
+    assert!(
+        s.text()
+            .await
+            .contains("Cadarnhewch fod yr wybodaeth yn gywir")
+    );
+    s.click("#declaration").await;
+    s.press("finish").await;
+    assert_eq!(s.path().await, "/claim/complete");
+    check("cy claim submitted").await;
+    assert!(s.text().await.contains("Hawliad wedi'i anfon"));
+    s.close().await;
+}
+
 /// Whether the timeout warning's dialog is open in the current tab.
 async fn warning_open(s: &Session) -> bool {
     s.script("const d = document.getElementById('wizard-timeout'); return !!(d && d.open)")

@@ -123,6 +123,9 @@ pub(crate) async fn open_with(config: actix_wizard::WizardConfig) -> Option<Sess
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let claim_config = config.clone().uploads(receipts).save_and_return(saving);
+    // In English and Welsh, as its `main.rs` serves it.
+    let claim_config = crate::claim_app::in_both_languages(claim_config)
+        .unwrap_or_else(|e| panic!("the claim's Welsh: {e}"));
     let claim = WizardService::<crate::claim_app::Claim>::new("/claim", claim_config);
     let server = HttpServer::new(move || {
         App::new()

@@ -18,6 +18,7 @@ mod case;
 mod check;
 mod expand;
 mod model;
+mod rules;
 
 /// Implements `actix_wizard::Step` from the struct's declaration.
 ///

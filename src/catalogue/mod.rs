@@ -43,7 +43,6 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 #[cfg(feature = "translations")]
 mod fluent;
@@ -76,7 +75,9 @@ impl Catalogue {
     pub const NONE: Catalogue = Catalogue(None);
 
     /// A catalogue of language `lang` from its entries, each resolved.
+    #[cfg(any(feature = "translations", test))]
     pub(crate) fn from_entries(lang: &str, entries: Vec<(&'static str, Entry)>) -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
         static SERIALS: AtomicU64 = AtomicU64::new(1);
         Self(Some(Arc::new(Loaded {
             serial: SERIALS.fetch_add(1, Ordering::Relaxed),

@@ -308,6 +308,7 @@ pub(super) async fn complete<W: Wizard>(
         base: run.base(),
         texts: wizard.texts(request),
         layout: W::layout,
+        switcher: wizard.switcher(request),
     };
     match W::render_complete(&outcome, &page) {
         Ok(body) => Ok(html(StatusCode::OK, body)),

@@ -446,7 +446,9 @@ impl<W: Wizard> Inner<W> {
             let document = json::exit_document(&exit, &back);
             return Ok(json::respond(StatusCode::OK, &document));
         }
-        let body = exit.body(&back, texts);
+        let mut body = String::with_capacity(1024);
+        self.switcher(request).write_into(&mut body);
+        body.push_str(&exit.body(&back, texts));
         let title = exit.title();
         let page = match Client::of(request) == Client::Fragment {
             true => Ok(body.clone()),

@@ -123,9 +123,17 @@ pub struct CompletePage<'a> {
     pub(crate) base: &'a str,
     pub(crate) texts: &'a Texts,
     pub(crate) layout: LayoutFn,
+    /// The same page in the wizard's other languages.
+    pub(crate) switcher: super::LanguageSwitcher,
 }
 
 impl CompletePage<'_> {
+    /// The language switcher, for a page of your own: nothing in a
+    /// wizard of one language ([`CompletePage::confirmation`] places it).
+    pub fn language_switcher(&self) -> &super::LanguageSwitcher {
+        &self.switcher
+    }
+
     /// The URL the wizard is mounted at; linking to it starts a new run.
     pub fn base(&self) -> &str {
         self.base
@@ -162,6 +170,7 @@ impl CompletePage<'_> {
         message: impl fmt::Display,
     ) -> Result<String, askama::Error> {
         let mut body = String::with_capacity(256);
+        self.switcher.write_into(&mut body);
         body.push_str("<div class=\"panel\">\n<h1>");
         escape_into(&mut body, &heading.to_string());
         body.push_str("</h1>\n<p>");

@@ -52,6 +52,12 @@ async fn a_claim_in_welsh_from_start_to_finish() {
             .contains("gofynnwch i'ch asiantaeth sut i hawlio.")
     );
     assert!(exit.body().matches("<p>").count() >= 3, "{}", exit.body());
+    assert!(
+        exit.body()
+            .contains(r#"href="/claim/not-eligible?lang=en" hreflang="en""#),
+        "the exit page links to itself in English: {}",
+        exit.body()
+    );
 
     visitor.open("/claim/eligibility").await;
     let details_page = visitor
@@ -142,6 +148,10 @@ async fn a_claim_in_welsh_from_start_to_finish() {
     let done = visitor.submit(&Check { declaration: true }).await;
     done.assert_complete();
     assert_eq!(done.heading().as_deref(), Some("Hawliad wedi'i anfon"));
+    assert!(
+        done.body().contains(r#"hreflang="en""#),
+        "the completion page links to itself in English"
+    );
     let text = done.text();
     let reference = text
         .split_whitespace()

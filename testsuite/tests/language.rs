@@ -198,6 +198,8 @@ async fn accept_language_chooses_when_nothing_else_does() {
         })
         .await;
     let document = refused.json().unwrap_or_default();
+    assert_eq!(document["title"], "Eich enw", "{document}");
+    assert_eq!(document["fields"][0]["label"], "Enw llawn", "{document}");
     let error = document["fields"][0]["error"]
         .as_str()
         .unwrap_or_default()

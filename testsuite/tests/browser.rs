@@ -461,6 +461,7 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     let check = |what: &'static str| {
         let s = &s;
         async move {
+            assert_eq!(lang_of(s).await, "en", "{what}");
             s.assert_accessible(what).await;
             s.assert_fits_a_phone(what).await;
         }

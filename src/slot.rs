@@ -43,6 +43,10 @@ pub(crate) trait Slot<W>: Send + Sync {
     /// Whether start-up checks which fields the page places.
     fn checks_placement(&self) -> bool;
     fn applies(&self, answers: &W) -> bool;
+    /// Whether a condition decides if the step is asked.
+    fn conditional(&self) -> bool {
+        false
+    }
     /// Fills the step's place in `answers` from its stored JSON.
     fn load(&self, answers: &mut W, stored: &RawValue) -> Result<(), serde_json::Error>;
     /// Empties a conditional step's place.

@@ -392,6 +392,10 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         S::CHECK_PLACEMENT
     }
 
+    fn conditional(&self) -> bool {
+        matches!(self.access, Access::When(..))
+    }
+
     fn applies(&self, answers: &W) -> bool {
         match self.access {
             Access::Always(_) => true,

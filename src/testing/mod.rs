@@ -87,6 +87,7 @@
 //! ```
 
 mod app;
+mod explore;
 mod fill;
 mod jar;
 #[cfg(feature = "save-and-return")]
@@ -97,6 +98,7 @@ mod upload;
 mod visitor;
 
 pub use app::{Answers, ItemAnswers, Recorded, TestApp, TestClock};
+pub use explore::{Condition, End, Exploration, Explorer, Path};
 pub use jar::CookieJar;
 #[cfg(feature = "save-and-return")]
 pub use save_return::Mailbag;

@@ -189,6 +189,9 @@ pub struct WizardConfig {
     /// Whether words the catalogues lack or have too many stop the wizard
     /// at start-up, as in the testing kit, instead of being logged.
     pub(crate) fail_untranslated: bool,
+    /// The picture of the flow served at `{base}/flow.svg`
+    /// ([`WizardConfig::flow_picture`]). Default: none, and no such page.
+    pub(crate) flow_picture: Option<&'static str>,
     /// Who is told what happens in runs. Default: nobody.
     pub(crate) events: EventHooks,
     /// Where uploaded files go (feature `uploads`); a wizard with a file
@@ -238,6 +241,7 @@ impl Default for WizardConfig {
             choose_language: None,
             declared_in: "en".to_owned(),
             fail_untranslated: false,
+            flow_picture: None,
             events: EventHooks::default(),
             #[cfg(feature = "uploads")]
             uploads: None,
@@ -298,6 +302,20 @@ impl WizardConfig {
     /// ```
     pub fn declared_in(mut self, lang: &str) -> Self {
         self.declared_in = lang.to_owned();
+        self
+    }
+
+    /// Serves `svg`, a picture of the wizard's flow, at `{base}/flow.svg`
+    /// (off by default). Draw it with the testing kit's explorer
+    /// (`Exploration::svg`) and keep it beside the application.
+    ///
+    /// ```
+    /// let config = actix_wizard::WizardConfig::default()
+    ///     .flow_picture("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>");
+    /// # let _ = config;
+    /// ```
+    pub fn flow_picture(mut self, svg: &'static str) -> Self {
+        self.flow_picture = Some(svg);
         self
     }
 

@@ -43,7 +43,9 @@ pub(crate) trait Slot<W>: Send + Sync {
     /// Whether start-up checks which fields the page places.
     fn checks_placement(&self) -> bool;
     fn applies(&self, answers: &W) -> bool;
-    /// Whether a condition decides if the step is asked.
+    /// Whether a condition decides if the step is asked (for the testing
+    /// kit's explorer).
+    #[cfg(feature = "testing")]
     fn conditional(&self) -> bool {
         false
     }

@@ -392,6 +392,7 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
         S::CHECK_PLACEMENT
     }
 
+    #[cfg(feature = "testing")]
     fn conditional(&self) -> bool {
         matches!(self.access, Access::When(..))
     }

@@ -81,7 +81,9 @@ async fn start() -> Result<(), String> {
             &var("UPLOADS", "uploads"),
             std::env::var("CLAMD").ok(),
         )?)
-        .save_and_return(saving);
+        .save_and_return(saving)
+        // The picture the explorer's test draws, at /claim/flow.svg.
+        .flow_picture(include_str!("../../docs/flows/claim.svg"));
     // English, and Welsh from `locales/cy.ftl`.
     let config = app::in_both_languages(config).map_err(|e| format!("locales/cy.ftl: {e}"))?;
     let example = Example {

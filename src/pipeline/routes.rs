@@ -71,6 +71,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             register_tab_routes(&self.inner, outer.pattern(), &headers, config);
             (outer.pattern().to_owned(), Arc::clone(&self.inner))
         });
+        let flow = self.inner.config.flow_picture.is_some();
         let mut scope = web::scope(&base).app_data(web::Data::from(self.inner));
         for entry_path in ["", "/"] {
             scope = scope.service(readable(entry_path, on_entry::<W>, &headers));
@@ -90,6 +91,10 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         // The steps' JSON Schema, for JSON clients.
         let schema_path = format!("/{SCHEMA_SEGMENT}");
         scope = scope.service(readable(&schema_path, on_schema::<W>, &headers));
+        // The picture of the flow, when the configuration gives one.
+        if flow {
+            scope = scope.service(readable(FLOW_PATH, on_flow::<W>, &headers));
+        }
         // One static resource per declared step, which knows its step:
         // matching needs no pattern engine, and the path is never parsed.
         for (index, name) in names.into_iter().enumerate() {
@@ -339,6 +344,17 @@ async fn on_script<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
 async fn on_schema<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
     let schema = cacheable("application/schema+json", wizard.schema().to_owned());
     with_headers(&wizard.config, false, Ok(schema))
+}
+
+/// Where the picture of the flow is served
+/// ([`WizardConfig::flow_picture`]).
+const FLOW_PATH: &str = "/flow.svg";
+
+/// `GET {base}/flow.svg`: the picture of the flow the configuration gives.
+async fn on_flow<W: Wizard>(wizard: web::Data<Inner<W>>) -> HttpResponse {
+    let svg = wizard.config.flow_picture.unwrap_or_default();
+    let picture = cacheable("image/svg+xml", svg.to_owned());
+    with_headers(&wizard.config, false, Ok(picture))
 }
 
 /// Anything else under the wizard's path ([`elsewhere`]).

@@ -4,6 +4,7 @@
 
 #[path = "../../examples/booking/app.rs"]
 mod app;
+mod common;
 
 use actix_web::{App, cookie::Key, web};
 use actix_wizard::testing::TestApp;
@@ -409,4 +410,27 @@ async fn a_saved_change_resumes_on_its_own_booking() {
         Some("4"),
         "booking 8 as it is"
     );
+}
+
+#[actix_rt::test]
+async fn every_path_of_a_bookings_change_finishes_and_every_page_is_sound() {
+    let (app, _) = bookings_app().await;
+    let walked = actix_wizard::testing::Explorer::<ChangeBooking>::new(&app, "/bookings/7/change")
+        .walk()
+        .await;
+    println!("{walked}");
+    walked.assert_sound();
+    assert!(
+        walked
+            .paths
+            .iter()
+            .all(actix_wizard::testing::Path::finishes),
+        "{walked}"
+    );
+    assert_eq!(
+        walked.paths.len(),
+        4,
+        "each sitting, the email both ways: {walked}"
+    );
+    common::flows::keep_picture("booking", &walked);
 }

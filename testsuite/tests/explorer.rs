@@ -18,7 +18,10 @@ use validator::Validate;
 #[actix_rt::test]
 async fn every_path_of_the_claim_finishes_and_every_page_is_sound() {
     let (app, _) = claims::claim_app().await;
+    let started = std::time::Instant::now();
     let walked = Explorer::<Claim>::new(&app, "/claim").walk().await;
+    // Told, not asserted: how long the walk took here.
+    println!("the claim's walk: {:?}", started.elapsed());
     println!("{walked}");
     walked.assert_sound();
     // Eligibility both ways, each way of contact, each category; the list
@@ -44,6 +47,7 @@ async fn every_path_of_the_claim_finishes_and_every_page_is_sound() {
     for condition in &walked.conditions {
         assert!(condition.held && condition.failed, "{condition:?}");
     }
+    common::flows::keep_picture("claim", &walked);
     let dot = walked.dot();
     assert!(
         dot.contains(r#""eligibility" -> "exit:not-eligible" [label="employee=no"]"#),
@@ -74,6 +78,7 @@ async fn every_path_of_the_signup_finishes_and_every_page_is_sound() {
     assert!(walked.paths.len() >= 6, "{walked}");
     let company = walked.conditions.iter().find(|c| c.page == "company");
     assert!(company.is_some_and(|c| c.held && c.failed), "{walked}");
+    common::flows::keep_picture("signup", &walked);
 }
 
 // ------------------------------------------------------------ broken on purpose
@@ -201,4 +206,27 @@ async fn a_broken_wizard_is_told_what_is_wrong() {
     ] {
         assert!(message.contains(said), "{said}: {message}");
     }
+}
+
+#[actix_rt::test]
+async fn the_picture_of_the_flow_is_served_only_when_the_configuration_gives_it() {
+    let app = common::kit::app_of::<Broken>("/broken", WizardConfig::default()).await;
+    let walked = Explorer::<Broken>::new(&app, "/broken").walk().await;
+    let dot = walked.dot();
+    assert!(
+        dot.contains(r#""start" -> "dead_end" [label="route=right"]"#),
+        "{dot}"
+    );
+    assert!(dot.contains(r#""dead_end" -> "stuck""#), "{dot}");
+    let mut visitor = app.visitor::<Broken>("/broken");
+    visitor.open("/broken/flow.svg").await.assert_status(404);
+
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><text>start</text></svg>"#;
+    let config = WizardConfig::default().flow_picture(svg);
+    let app = common::kit::app_of::<Broken>("/broken", config).await;
+    let mut visitor = app.visitor::<Broken>("/broken");
+    let picture = visitor.open("/broken/flow.svg").await;
+    picture.assert_status(200);
+    assert_eq!(picture.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(picture.body(), svg);
 }

@@ -208,3 +208,56 @@ pub(crate) fn wrong(spec: &FieldSpec) -> Option<Answer> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::Choice;
+
+    static PLANS: [Choice; 2] = [Choice::new("free", "Free"), Choice::new("team", "Team")];
+
+    #[test]
+    fn answers_follow_the_declaration() {
+        let name = FieldSpec::new("name", "Name", Kind::Text).rules(&[Rule::Length {
+            min: Some(20),
+            max: Some(25),
+            equal: None,
+        }]);
+        let Answer::Pairs(pairs) = &valid(&name, &[])[0] else {
+            panic!("a text is pairs");
+        };
+        let length = pairs[0].1.chars().count();
+        assert!((20..=25).contains(&length), "{pairs:?}");
+        assert_eq!(wrong(&name), Some(Answer::one("name", &"x".repeat(26))));
+
+        let age = FieldSpec::new("age", "Age", Kind::Number).rules(&[Rule::Range {
+            min: Some(18),
+            max: Some(99),
+        }]);
+        assert_eq!(valid(&age, &[])[0], Answer::one("age", "18"));
+        assert_eq!(wrong(&age), Some(Answer::one("age", "not a number")));
+
+        let plan = FieldSpec::new("plan", "Plan", Kind::Radios).options(&PLANS);
+        assert_eq!(
+            valid(&plan, &[]),
+            [Answer::one("plan", "free"), Answer::one("plan", "team")]
+        );
+        assert!(branches(&plan, &[]));
+        assert!(!branches(&age, &[]));
+        assert!(branches(&age, &["40".to_owned()]));
+
+        let email = FieldSpec::new("email", "Email", Kind::Email);
+        assert_ne!(
+            valid(&email, &[]),
+            valid(&email, &[]),
+            "a new address each time"
+        );
+        let note = FieldSpec::new("note", "Note", Kind::Text).optional(true);
+        assert_eq!(wrong(&note), None, "nothing is wrong for a free text");
+        let when = FieldSpec::new("when", "When", Kind::Date);
+        let Some(Answer::Pairs(parts)) = wrong(&when) else {
+            panic!("a date is refused by its parts");
+        };
+        assert_eq!(parts[0], ("when-day".to_owned(), "32".to_owned()));
+    }
+}

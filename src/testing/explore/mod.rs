@@ -79,6 +79,14 @@ enum Place {
     Broken(u16),
 }
 
+/// How a path is walked: in which language, filling which list to its
+/// maximum, and whether the variations met are left to walk.
+struct Way<'w> {
+    lang: Option<&'w str>,
+    fill: Option<&'w str>,
+    branch: bool,
+}
+
 /// What is walked next: the answers that lead there, and the list to fill
 /// to its maximum on the way, if any.
 type Pending = (Vec<Move>, Option<String>);
@@ -178,9 +186,16 @@ impl<'a, W: Wizard> Explorer<'a, W> {
         lang: Option<&str>,
     ) -> Option<(Visitor<'a, W>, Vec<(String, String)>)> {
         let mut visitor = self.app.visitor::<W>(&self.base);
+        // The first page, even where the wizard's answers are filled in
+        // ahead (a change to a booking starts on its check page).
+        let first = self
+            .model
+            .pages
+            .first()
+            .map_or("", |page| page.key.as_str());
         let start = match lang {
-            Some(lang) => format!("{}?lang={lang}", self.base),
-            None => self.base.clone(),
+            Some(lang) => format!("{}/{first}?lang={lang}", self.base),
+            None => format!("{}/{first}", self.base),
         };
         visitor.open(&start).await;
         let mut pages = Vec::with_capacity(script.len());
@@ -283,37 +298,19 @@ impl<'a, W: Wizard> Explorer<'a, W> {
                 pages.push((key, String::new()));
                 break End::Stopped;
             }
-            let lists_done = self.items_done(&pages);
-            let chosen = match self.model.page(&key).and_then(|page| page.list) {
-                Some((min, max)) => {
-                    let branching = branch && fill.is_none();
-                    self.list_move(
-                        &key,
-                        (min, max),
-                        fill.as_deref(),
-                        branching,
-                        &script,
-                        walk,
-                        &visitor,
-                    )
-                }
-                None => {
-                    let branching = branch && fill.is_none() && self.first_item(&key, &lists_done);
-                    if self.first_item(&key, &lists_done) {
-                        self.check_empty_list(&key, &script, lang, walk).await;
-                    }
-                    self.step_move(&key, &mut visitor, &script, lang, branching, walk)
-                        .await
-                }
+            let way = Way {
+                lang,
+                fill: fill.as_deref(),
+                branch,
             };
+            let chosen = self
+                .answer(&key, &way, &mut visitor, &script, &pages, walk)
+                .await;
             let Some(answered) = chosen else {
                 let errors = visitor.page().errors();
                 pages.push((key.clone(), String::new()));
                 break End::Stuck { page: key, errors };
             };
-            if self.model.page(&key).is_some_and(|p| p.list.is_some()) {
-                press(&mut visitor, &answered).await;
-            }
             pages.push((key, answered.label.clone()));
             script.push(answered);
         };
@@ -322,6 +319,32 @@ impl<'a, W: Wizard> Explorer<'a, W> {
             pages,
             end,
         });
+    }
+
+    /// The answer of page `key` (sent, the visitor on the next page), or
+    /// `None` when it refuses every answer; the page's own checks first.
+    async fn answer(
+        &self,
+        key: &str,
+        way: &Way<'_>,
+        visitor: &mut Visitor<'a, W>,
+        script: &[Move],
+        pages: &[(String, String)],
+        walk: &mut Walk,
+    ) -> Option<Move> {
+        let lists_done = self.items_done(pages);
+        let branch = way.branch && way.fill.is_none();
+        if let Some(bounds) = self.model.page(key).and_then(|page| page.list) {
+            let answered = self.list_move(key, bounds, way, script, walk, visitor);
+            press(visitor, &answered).await;
+            return Some(answered);
+        }
+        let first = self.first_item(key, &lists_done);
+        if first {
+            self.check_empty_list(key, script, way.lang, walk).await;
+        }
+        self.step_move(key, visitor, script, way.lang, branch && first, walk)
+            .await
     }
 
     /// The key of the wizard's last page.
@@ -356,17 +379,16 @@ impl<'a, W: Wizard> Explorer<'a, W> {
     /// A list page's answer: another item while under the minimum (or
     /// while filling it), else on. The first time, the fill to the
     /// maximum is left to walk.
-    #[allow(clippy::too_many_arguments)]
     fn list_move(
         &self,
         key: &str,
         (min, max): (usize, usize),
-        fill: Option<&str>,
-        branch: bool,
+        way: &Way<'_>,
         script: &[Move],
         walk: &mut Walk,
         visitor: &Visitor<'a, W>,
-    ) -> Option<Move> {
+    ) -> Move {
+        let (fill, branch) = (way.fill, way.branch && way.fill.is_none());
         let count = visitor.page().items().len();
         let asks = visitor
             .page()
@@ -378,14 +400,14 @@ impl<'a, W: Wizard> Explorer<'a, W> {
             filling.push(list_answer(true));
             walk.pending.push((filling, Some(key.to_owned())));
         }
-        Some(match asks {
+        match asks {
             true => list_answer(more),
             false => Move {
                 pairs: Vec::new(),
                 files: Vec::new(),
                 label: "full".to_owned(),
             },
-        })
+        }
     }
 
     /// A step's answer: its fields' first answers, the next ones in turn

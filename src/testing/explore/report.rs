@@ -209,8 +209,28 @@ impl Exploration {
     /// pages as octagons.
     pub fn dot(&self) -> String {
         let mut out = String::from(
-            "digraph wizard {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"sans-serif\"];\n  edge [fontname=\"sans-serif\", fontsize=10];\n  start [shape=point];\n",
+            "digraph wizard {\n  rankdir=TB;\n  fontname=\"sans-serif\";\n  node [shape=box, style=rounded, fontname=\"sans-serif\"];\n  edge [fontname=\"sans-serif\", fontsize=10];\n  start [shape=point];\n",
         );
+        self.write_nodes(&mut out);
+        out.push_str("  complete [shape=doubleoctagon];\n");
+        if let Some(first) = self.paths.first().and_then(|p| p.pages.first()) {
+            out.push_str(&format!("  start -> {};\n", quoted(&first.0)));
+        }
+        for ((from, to), labels) in &self.edges {
+            let label: Vec<&str> = labels.iter().map(String::as_str).collect();
+            out.push_str(&format!("  {} -> {}", quoted(from), quoted(to)));
+            if !label.is_empty() {
+                out.push_str(&format!(" [label={}]", quoted(&label.join("\\n"))));
+            }
+            out.push_str(";\n");
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The picture's pages: steps, each list with its items in a box of
+    /// their own, exits.
+    fn write_nodes(&self, out: &mut String) {
         let mut lists: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (key, list) in &self.nodes {
             match (key.split_once('/'), list) {
@@ -239,20 +259,6 @@ impl Exploration {
                 quoted(&format!("exit:{segment}"))
             ));
         }
-        out.push_str("  complete [shape=doubleoctagon];\n");
-        if let Some(first) = self.paths.first().and_then(|p| p.pages.first()) {
-            out.push_str(&format!("  start -> {};\n", quoted(&first.0)));
-        }
-        for ((from, to), labels) in &self.edges {
-            let label: Vec<&str> = labels.iter().map(String::as_str).collect();
-            out.push_str(&format!("  {} -> {}", quoted(from), quoted(to)));
-            if !label.is_empty() {
-                out.push_str(&format!(" [label={}]", quoted(&label.join("\\n"))));
-            }
-            out.push_str(";\n");
-        }
-        out.push_str("}\n");
-        out
     }
 
     /// The flow as SVG, laid out by Graphviz's `dot` (`None` where it is

@@ -8,6 +8,7 @@
 
 #[path = "../../../examples/signup/app.rs"]
 pub mod app;
+pub mod flows;
 #[path = "../../../examples/signup/funnel.rs"]
 pub mod funnel;
 pub mod http;

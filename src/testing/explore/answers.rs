@@ -124,7 +124,8 @@ pub(crate) fn valid(spec: &FieldSpec, samples: &[String]) -> Vec<Answer> {
         Kind::Checkbox => vec![Answer::one(name, TICKED), Answer::Pairs(Vec::new())],
         Kind::Date => vec![date(name, -30), date(name, 30)],
         Kind::File | Kind::Files if required => vec![sample_file(spec)],
-        Kind::File | Kind::Files => vec![Answer::Pairs(Vec::new()), sample_file(spec)],
+        // A file, so that the walk sends one; none when it is refused.
+        Kind::File | Kind::Files => vec![sample_file(spec), Answer::Pairs(Vec::new())],
         Kind::Number => number(spec),
         Kind::Money => texts(&["12.50", "1", "100"]),
         Kind::Email => texts(&[&fresh_email()]),

@@ -312,6 +312,23 @@ impl Seen {
             .collect()
     }
 
+    /// Fails unless the check-answers list has each `(label, answer)` row
+    /// of `rows`, saying which is missing and what the list has.
+    ///
+    /// ```no_run
+    /// # fn example(page: &actix_wizard::testing::Seen) {
+    /// page.assert_answers(&[("Email address", "ann@example.com"), ("Plan", "Team")]);
+    /// # }
+    /// ```
+    pub fn assert_answers(&self, rows: &[(&str, &str)]) -> &Self {
+        let answers = self.answers();
+        for (label, answer) in rows {
+            let has = answers.iter().any(|(l, a)| l == label && a == answer);
+            assert!(has, "the row ({label:?}, {answer:?}) is not in {answers:?}");
+        }
+        self
+    }
+
     /// The text of the page's `<main>` (the whole body when there is
     /// none), whitespace collapsed: what a completion or problem page
     /// says.

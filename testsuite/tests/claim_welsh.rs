@@ -118,20 +118,14 @@ async fn a_claim_in_welsh_from_start_to_finish() {
         check.heading().as_deref(),
         Some("Gwiriwch eich atebion cyn anfon eich hawliad")
     );
-    let answers = check.answers();
-    for row in [
+    check.assert_answers(&[
         ("Enw llawn", "Ann Example"),
         ("Sut ddylem ni gysylltu â chi?", "Ffôn"),
         ("Ar gyfer beth oedd hi?", "Teithio"),
         ("Cod didoli", "30-94-36"),
         ("Derbynneb", "derbynneb.pdf"),
         ("Cyfanswm a hawlir", "£45.00"),
-    ] {
-        assert!(
-            answers.contains(&(row.0.to_owned(), row.1.to_owned())),
-            "{row:?} not in {answers:?}"
-        );
-    }
+    ]);
     let text = check.text();
     for word in [
         "Traul 1: Tacsi i'r maes awyr",

@@ -62,16 +62,18 @@ async fn every_path_of_the_claim_finishes_and_every_page_is_sound() {
 #[actix_rt::test]
 async fn a_walk_stops_at_its_limit_and_says_so() {
     let (app, _) = claims::claim_app().await;
-    let walked = Explorer::<Claim>::new(&app, "/claim").max_paths(3).walk().await;
+    let walked = Explorer::<Claim>::new(&app, "/claim")
+        .max_paths(3)
+        .walk()
+        .await;
     assert!(walked.limit_hit, "{walked}");
     // Three paths in the default language, and the one in Welsh.
     assert_eq!(walked.paths.len(), 4, "{walked}");
-    let refused = std::panic::catch_unwind(|| walked.assert_sound());
-    let message = refused
-        .err()
-        .and_then(|e| e.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    assert!(message.contains("the walk stopped at its limit"), "{message}");
+    let message = common::kit::panic_of(|| walked.assert_sound());
+    assert!(
+        message.contains("the walk stopped at its limit"),
+        "{message}"
+    );
 }
 
 #[actix_rt::test]
@@ -209,11 +211,7 @@ async fn a_broken_wizard_is_told_what_is_wrong() {
         )),
         "{walked}"
     );
-    let refused = std::panic::catch_unwind(|| walked.assert_sound());
-    let message = refused
-        .err()
-        .and_then(|e| e.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
+    let message = common::kit::panic_of(|| walked.assert_sound());
     for said in [
         "two elements have the id `name`",
         "a path never ends",

@@ -105,6 +105,7 @@ async fn every_path_of_the_signup_finishes_and_every_page_is_sound() {
 enum Route {
     Left,
     Right,
+    Up,
 }
 
 #[derive(Default, Serialize, Deserialize, Validate, Step)]
@@ -149,11 +150,24 @@ fn doubled_page(page: &Page<'_>) -> Result<String, askama::Error> {
     page.in_layout(&format!("<p id=\"name\">Twice</p>\n{body}"))
 }
 
+/// Up: a page that fails to render.
+#[derive(Default, Serialize, Deserialize, Validate, Step)]
+#[step(name = "crashes", title = "Crashes", render = failing_page, unchecked_placement)]
+struct Crashes {
+    #[field(label = "Name")]
+    name: String,
+}
+
+fn failing_page(_: &Page<'_>) -> Result<String, askama::Error> {
+    Err(askama::Error::Fmt)
+}
+
 #[derive(Default)]
 struct Broken {
     start: Start,
     never: Option<Never>,
     dead_end: Option<DeadEnd>,
+    crashes: Option<Crashes>,
     doubled: Doubled,
 }
 
@@ -165,6 +179,7 @@ impl Wizard for Broken {
             .step(|w| &mut w.start)
             .step_if(|w| &mut w.never, |_| false)
             .step_if(|w| &mut w.dead_end, |w| w.start.route == Some(Route::Right))
+            .step_if(|w| &mut w.crashes, |w| w.start.route == Some(Route::Up))
             .step(|w| &mut w.doubled)
     }
     async fn finish(self, _: &Finish) -> Result<(), FinishError> {
@@ -188,7 +203,10 @@ async fn a_broken_wizard_is_told_what_is_wrong() {
     let never = walked.conditions.iter().find(|c| c.page == "never");
     assert!(never.is_some_and(|c| !c.held && c.failed), "{walked}");
     // A branch with no way on: the right turn is stuck on the dead end.
-    let stuck: Vec<_> = walked.unfinished().collect();
+    let stuck: Vec<_> = walked
+        .unfinished()
+        .filter(|p| matches!(p.end, End::Stuck { .. }))
+        .collect();
     assert_eq!(stuck.len(), 1, "{walked}");
     assert!(
         matches!(&stuck[0].end, End::Stuck { page, errors } if page == "dead_end"
@@ -200,6 +218,15 @@ async fn a_broken_wizard_is_told_what_is_wrong() {
             .pages
             .iter()
             .any(|(page, label)| page == "start" && label == "route=right")
+    );
+    // Up: a page that does not render.
+    assert!(
+        walked.unfinished().any(|p| p.end
+            == End::Broken {
+                page: "crashes".to_owned(),
+                status: 500
+            }),
+        "{walked}"
     );
     // The left turn finishes.
     assert!(walked.paths.iter().any(|p| p.end == End::Finished));
@@ -213,6 +240,7 @@ async fn a_broken_wizard_is_told_what_is_wrong() {
     );
     let message = common::kit::panic_of(|| walked.assert_sound());
     for said in [
+        "crashes: it does not render (500)",
         "two elements have the id `name`",
         "a path never ends",
         "never: no path reaches it",

@@ -76,7 +76,9 @@ enum Place {
     Page(String),
     Exit(String),
     Complete,
-    Broken(u16),
+    /// A status that is no page: the page's key, when it is one of the
+    /// wizard's.
+    Broken(u16, Option<String>),
 }
 
 /// How a path is walked: in which language, filling which list to its
@@ -247,9 +249,6 @@ impl<'a, W: Wizard> Explorer<'a, W> {
         if seen.is_complete() {
             return Place::Complete;
         }
-        if status >= 400 && status != 422 {
-            return Place::Broken(status);
-        }
         let path = seen.url().split('?').next().unwrap_or_default();
         let within = path
             .strip_prefix(&self.base)
@@ -262,9 +261,11 @@ impl<'a, W: Wizard> Explorer<'a, W> {
             [list, _, step] => format!("{list}/{step}"),
             _ => within.to_owned(),
         };
-        match self.model.page(&key) {
-            Some(_) => Place::Page(key),
-            None => Place::Broken(status),
+        let known = self.model.page(&key).is_some();
+        match (known, status >= 400 && status != 422) {
+            (true, false) => Place::Page(key),
+            (true, true) => Place::Broken(status, Some(key)),
+            (false, _) => Place::Broken(status, None),
         }
     }
 
@@ -288,7 +289,14 @@ impl<'a, W: Wizard> Explorer<'a, W> {
                 Place::Page(key) => key,
                 Place::Exit(segment) => break End::Exit(segment),
                 Place::Complete => break End::Finished,
-                Place::Broken(status) => {
+                Place::Broken(status, Some(page)) => {
+                    pages.push((page.clone(), String::new()));
+                    walk.report
+                        .problems
+                        .push((page.clone(), format!("it does not render ({status})")));
+                    break End::Broken { page, status };
+                }
+                Place::Broken(status, None) => {
                     let page = pages.last().map(|(k, _)| k.clone()).unwrap_or_default();
                     break End::Broken { page, status };
                 }

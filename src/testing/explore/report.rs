@@ -25,10 +25,11 @@ pub enum End {
         /// Its errors, by field.
         errors: Vec<(String, String)>,
     },
-    /// On a page that did not render: the page answered before it, and
-    /// the status.
+    /// On a page that did not render: that page (or, at an address that
+    /// is no page of the wizard, the page answered before), and the
+    /// status.
     Broken {
-        /// The page the visitor was sent from.
+        /// The page.
         page: String,
         /// The status of what it was sent to.
         status: u16,

@@ -137,12 +137,15 @@ async fn refuse_all(_: &DeadEnd, _: &HttpRequest) -> FieldErrors {
     FieldErrors::of("code", "That code is not one we know")
 }
 
-/// A page of its own that gives two elements one id.
+/// A page of its own that gives two elements one id, and an email
+/// field without the rule that would refuse what is not one.
 #[derive(Default, Serialize, Deserialize, Validate, Step)]
 #[step(name = "doubled", title = "Doubled", render = doubled_page)]
 struct Doubled {
     #[field(label = "Name")]
     name: String,
+    #[field(label = "Email address", kind = "email")]
+    email: String,
 }
 
 fn doubled_page(page: &Page<'_>) -> Result<String, askama::Error> {
@@ -231,10 +234,22 @@ async fn a_broken_wizard_is_told_what_is_wrong() {
     // The left turn finishes.
     assert!(walked.paths.iter().any(|p| p.end == End::Finished));
     // A page of its own with a duplicate id.
+    // Each other condition was seen both ways.
+    for page in ["dead_end", "crashes"] {
+        let seen = walked.conditions.iter().find(|c| c.page == page);
+        assert!(seen.is_some_and(|c| c.held && c.failed), "{page}: {walked}");
+    }
     assert!(
         walked.problems.contains(&(
             "doubled".to_owned(),
             "two elements have the id `name`".to_owned()
+        )),
+        "{walked}"
+    );
+    assert!(
+        walked.problems.contains(&(
+            "doubled".to_owned(),
+            "`email` took an answer it should refuse (email=not-an-email)".to_owned()
         )),
         "{walked}"
     );

@@ -149,24 +149,29 @@ impl Exploration {
     }
 
     /// Conditional page `key`: held when a path asks it, failed when a
-    /// path goes from the page declared before it (in its list, for an
-    /// item step) to another.
+    /// path goes from a page declared before it to one declared after it
+    /// (in its list, for an item step) without it.
     fn seen(&self, key: &str, model: &Model) -> Condition {
         let group = |page: &str| page.split_once('/').map(|(list, _)| list.to_owned());
-        let at = model
-            .pages
-            .iter()
-            .position(|page| page.key == key)
-            .unwrap_or(0);
-        let before = model.pages[..at]
-            .iter()
-            .rev()
-            .find(|page| group(&page.key) == group(key))
-            .map(|page| page.key.as_str());
+        let at = |page: &str| model.pages.iter().position(|p| p.key == page);
+        let (Some(here), mine) = (at(key), group(key)) else {
+            return Condition {
+                page: key.to_owned(),
+                held: false,
+                failed: false,
+            };
+        };
+        // After an item's last step comes its list's page.
+        let after = |to: &str| {
+            (group(to) == mine && at(to).is_some_and(|t| t > here)) || mine.as_deref() == Some(to)
+        };
+        let passes = |from: &str, to: &str| {
+            group(from) == mine && at(from).is_some_and(|f| f < here) && after(to)
+        };
         let failed = self.paths.iter().any(|path| {
             path.pages
                 .windows(2)
-                .any(|pair| Some(pair[0].0.as_str()) == before && pair[1].0 != key)
+                .any(|pair| passes(&pair[0].0, &pair[1].0))
         });
         Condition {
             page: key.to_owned(),

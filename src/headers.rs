@@ -170,8 +170,10 @@ pub(crate) enum Client {
     Json,
 }
 
-const HX_REQUEST: &str = "hx-request";
-const HX_HISTORY_RESTORE: &str = "hx-history-restore-request";
+// Names made once: looking a header up by a `&str` parses (and
+// allocates) a name on every request.
+const HX_REQUEST: HeaderName = HeaderName::from_static("hx-request");
+const HX_HISTORY_RESTORE: HeaderName = HeaderName::from_static("hx-history-restore-request");
 
 impl Client {
     /// The client that sent `request`.
@@ -181,14 +183,14 @@ impl Client {
             return *client;
         }
         let headers = request.headers();
-        let says = |name: &str| {
+        let says = |name: &HeaderName| {
             headers
                 .get(name)
                 .is_some_and(|value| value.as_bytes() == b"true")
         };
         let client = if wants_json(headers) {
             Client::Json
-        } else if says(HX_REQUEST) && !says(HX_HISTORY_RESTORE) {
+        } else if says(&HX_REQUEST) && !says(&HX_HISTORY_RESTORE) {
             Client::Fragment
         } else {
             Client::Page

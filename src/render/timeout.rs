@@ -1,6 +1,8 @@
 //! The timeout warning: a dialog, closed until the wizard's script opens
 //! it shortly before the run expires, which offers to keep the answers.
 
+use std::fmt::Write as _;
+
 use crate::components::escape_into;
 use crate::declaration::KEEP_ALIVE_SEGMENT;
 use crate::texts::{Texts, fill};
@@ -100,11 +102,15 @@ impl TimeoutWarning<'_> {
             ("warn", timeout.warn_before),
             ("idle", timeout.idle),
         ] {
-            out.push_str(&format!(" data-{name}=\"{value}\""));
+            // Writing into a String cannot fail.
+            let _ = write!(out, " data-{name}=\"{value}\"");
         }
-        let keep_alive = format!("{}/{KEEP_ALIVE_SEGMENT}", self.base);
+        out.push_str(" data-keep-alive=\"");
+        escape_into(out, self.base);
+        out.push('/');
+        out.push_str(KEEP_ALIVE_SEGMENT);
+        out.push('"');
         for (name, value) in [
-            ("keep-alive", keep_alive.as_str()),
             ("minutes", &texts.timeout_minutes),
             ("minute", &texts.timeout_minute),
             ("seconds", &texts.timeout_seconds),

@@ -458,14 +458,7 @@ async fn add_expenses(s: &Session) {
 #[actix_rt::test]
 async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     let Some(s) = open().await else { return };
-    let check = |what: &'static str| {
-        let s = &s;
-        async move {
-            assert_eq!(lang_of(s).await, "en", "{what}");
-            s.assert_accessible(what).await;
-            s.assert_fits_a_phone(what).await;
-        }
-    };
+    let check = |what: &'static str| claim_page_sound(&s, "en", what);
     s.goto("/claim").await;
     assert_eq!(s.path().await, "/claim/eligibility");
     check("claim eligibility").await;
@@ -534,6 +527,13 @@ async fn a_claim_is_filled_in_with_mistakes_and_every_page_is_accessible() {
     s.close().await;
 }
 
+/// The claim's page is in `lang`, passes axe and fits a phone.
+async fn claim_page_sound(s: &Session, lang: &str, what: &str) {
+    assert_eq!(lang_of(s).await, lang, "{what}");
+    s.assert_accessible(what).await;
+    s.assert_fits_a_phone(what).await;
+}
+
 /// The page's `lang`, as the browser reads it.
 async fn lang_of(s: &Session) -> String {
     let lang = s.script("return document.documentElement.lang").await;
@@ -547,14 +547,7 @@ async fn lang_of(s: &Session) -> String {
 #[actix_rt::test]
 async fn a_claim_in_welsh_is_accessible_and_every_page_says_so() {
     let Some(s) = open().await else { return };
-    let check = |what: &'static str| {
-        let s = &s;
-        async move {
-            assert_eq!(lang_of(s).await, "cy", "{what}");
-            s.assert_accessible(what).await;
-            s.assert_fits_a_phone(what).await;
-        }
-    };
+    let check = |what: &'static str| claim_page_sound(&s, "cy", what);
     s.goto("/claim?lang=cy").await;
     assert_eq!(s.path().await, "/claim/eligibility");
     check("cy eligibility").await;

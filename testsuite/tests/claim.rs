@@ -43,12 +43,7 @@ async fn a_claim_is_checked_then_kept_once_with_a_reference() {
     let done = visitor.submit(&Check { declaration: true }).await;
     done.assert_complete();
     assert_eq!(done.heading().as_deref(), Some("Claim submitted"));
-    let text = done.text();
-    let reference = text
-        .split_whitespace()
-        .find(|word| word.starts_with("CLM-"))
-        .map(|word| word.trim_end_matches('.'))
-        .unwrap_or_else(|| panic!("no reference in {text}"));
+    let reference = &claims::reference_on(done);
     assert_eq!(reference.len(), 12);
     assert_eq!(
         claims.language(reference).await.as_deref(),

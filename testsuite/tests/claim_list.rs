@@ -278,11 +278,7 @@ async fn a_claim_keeps_its_expenses_and_total() {
     done.assert_complete();
     let text = done.text();
     assert!(text.contains("Total claimed: £57.00."), "{text}");
-    let reference = text
-        .split_whitespace()
-        .find(|word| word.starts_with("CLM-"))
-        .map(|word| word.trim_end_matches('.').to_owned())
-        .unwrap_or_default();
+    let reference = claims::reference_on(done);
     assert_eq!(
         claims.expenses(&reference).await,
         [("Taxi".to_owned(), 4500), ("Lunch".to_owned(), 1200)]

@@ -146,12 +146,7 @@ async fn a_claim_in_welsh_from_start_to_finish() {
         done.body().contains(r#"hreflang="en""#),
         "the completion page links to itself in English"
     );
-    let text = done.text();
-    let reference = text
-        .split_whitespace()
-        .find(|word| word.starts_with("CLM-"))
-        .map(|word| word.trim_end_matches('.'))
-        .unwrap_or_else(|| panic!("no reference in {text}"));
+    let reference = &claims::reference_on(done);
     assert_eq!(claims.language(reference).await.as_deref(), Some("cy"));
 }
 

@@ -176,3 +176,13 @@ pub async fn reach_check(visitor: &mut Visitor<'_, Claim>) {
     visitor.add_another(false).await.assert_step("bank");
     visitor.submit(&bank()).await.assert_step("check");
 }
+
+/// The claim's reference (`CLM-` and 8 characters) on its completion
+/// page.
+pub fn reference_on(done: &Seen) -> String {
+    let text = done.text();
+    text.split_whitespace()
+        .find(|word| word.starts_with("CLM-"))
+        .map(|word| word.trim_end_matches('.').to_owned())
+        .unwrap_or_else(|| panic!("no reference in {text}"))
+}

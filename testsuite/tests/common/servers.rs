@@ -178,7 +178,35 @@ pub async fn shared_redis() -> Option<actix_wizard::store::RedisBackend> {
 /// A Redis of this test's own, writing an append-only file so that a
 /// restart keeps its data.
 pub fn own_redis() -> Option<ServerProcess> {
-    let port = free_port();
+    // Another test's server may take the same free port first: ours then
+    // cannot listen, and the port answers for the other. Ask the server
+    // itself, and take another port when it is not a Redis.
+    let mut started = None;
+    for _ in 0..3 {
+        let server = start_redis(free_port())?;
+        if speaks(server.port, b"PING\r\n", b"+PONG") {
+            started = Some(server);
+            break;
+        }
+    }
+    if started.is_none() {
+        skip("redis-server could not be started on a port of its own");
+    }
+    started
+}
+
+/// Whether the server on `port` answers `ask` with a reply that starts
+/// with `reply`.
+fn speaks(port: u16, ask: &[u8], reply: &[u8]) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let mut read = vec![0u8; reply.len()];
+    stream.write_all(ask).is_ok() && stream.read_exact(&mut read).is_ok() && read == reply
+}
+
+fn start_redis(port: u16) -> Option<ServerProcess> {
     let dir = TempDir::new("redis");
     let args = vec![
         "--port".into(),

@@ -320,6 +320,17 @@ pub(crate) fn message_for(
         return message.to_owned();
     }
     if let Some(message) = &error.message {
+        if !texts.catalogue.is_empty() {
+            // A message made by code, in the declaration's words: the start-up
+            // check cannot know its code, so it is told here.
+            tracing::warn!(
+                lang = texts.catalogue.lang(),
+                field = label,
+                code = %error.code,
+                "a message has no translation (add `message-{}` to the field's catalogue entry)",
+                error.code
+            );
+        }
         return message.to_string();
     }
     let param = |name: &str| error.params.get(name).map(|v| v.to_string());
@@ -533,5 +544,58 @@ mod tests {
         };
         errors.add_validation(&sample.validate().unwrap_err());
         assert_eq!(errors.get("age"), Some("Enter a whole number"));
+    }
+
+    /// Counts the warnings logged while it is the subscriber.
+    struct Warnings(std::sync::atomic::AtomicUsize);
+
+    impl tracing::Subscriber for Warnings {
+        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            *metadata.level() == tracing::Level::WARN
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, _: &tracing::Event<'_>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn a_message_made_by_code_without_a_translation_is_told_in_the_log() {
+        use crate::catalogue::{Catalogue, Entry};
+        let made = ValidationError::new("phone").with_message("Enter a UK phone number".into());
+        let spec = FieldSpec::new("phone", "Phone", Kind::Telephone);
+        let warnings = std::sync::Arc::new(Warnings(Default::default()));
+        let count = || warnings.0.load(std::sync::atomic::Ordering::SeqCst);
+        tracing::subscriber::with_default(std::sync::Arc::clone(&warnings), || {
+            // One language: nothing to tell.
+            let english = message_for(&made, "Phone", Some(&spec), Texts::english());
+            assert_eq!(english, "Enter a UK phone number");
+            assert_eq!(count(), 0);
+            // Welsh with a catalogue that lacks it: the English, and a warning.
+            let entry = Entry {
+                value: Some("Ffôn"),
+                attributes: Vec::new(),
+            };
+            let catalogue = Catalogue::from_entries("cy", vec![("details-phone", entry)]);
+            let welsh = Texts::WELSH.with_catalogue(catalogue);
+            assert_eq!(
+                message_for(&made, "Ffôn", Some(&spec), &welsh),
+                "Enter a UK phone number"
+            );
+            assert_eq!(count(), 1);
+            // Given by the field: no warning.
+            let given = spec.messages(&[("phone", "Rhowch rif ffôn yn y DU")]);
+            assert_eq!(
+                message_for(&made, "Ffôn", Some(&given), &welsh),
+                "Rhowch rif ffôn yn y DU"
+            );
+            assert_eq!(count(), 1);
+        });
     }
 }

@@ -278,14 +278,14 @@ fn as_declared(spec: &FieldSpec, value: String, texts: &Texts) -> String {
 
 /// validator's rules and the type errors, as one list in field order,
 /// keyed by the form's names.
+/// `fields` are the step's in the request's language.
 fn rule_errors<S: Step>(
     value: &S,
     mut errors: FieldErrors,
     shape: &Shape,
-    texts: &Texts,
+    (fields, texts): (&[FieldSpec], &Texts),
 ) -> FieldErrors {
     if let Err(failed) = value.validate() {
-        let fields = crate::translate::fields(texts, S::NAME, S::FIELDS);
         errors.add_rules(&failed, fields, texts);
     }
     errors.sort_by_fields(shape.fields);
@@ -451,7 +451,7 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 errors.add_coded(field.to_owned(), part.as_deref(), message, Some(code));
             }
             unknown_options(fields, form, &mut errors, texts);
-            let mut errors = rule_errors(&decoded.value, errors, &self.shape, texts);
+            let mut errors = rule_errors(&decoded.value, errors, &self.shape, (fields, texts));
             if cleared.is_some() {
                 crate::reveal::settle_errors(fields, form, &mut errors, texts);
                 errors.sort_by_fields(self.shape.fields);
@@ -491,8 +491,9 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
                 Again::JustSubmitted => (false, true),
                 Again::AtFinish => (true, S::CHECK_AT_FINISH),
             };
+            let fields = crate::translate::fields(texts, S::NAME, S::FIELDS);
             let mut errors = if rules {
-                rule_errors(&*value, FieldErrors::new(), &self.shape, texts)
+                rule_errors(&*value, FieldErrors::new(), &self.shape, (fields, texts))
             } else {
                 FieldErrors::new()
             };
@@ -505,14 +506,14 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             }
             if errors.is_empty() && rules {
                 errors = self.across_again(answers);
-                errors.reword(crate::translate::fields(texts, S::NAME, S::FIELDS));
+                errors.reword(fields);
             }
             let Some(value) = self.get(answers) else {
                 return errors;
             };
             if errors.is_empty() && check {
                 errors = value.check(request).await;
-                errors.reword(crate::translate::fields(texts, S::NAME, S::FIELDS));
+                errors.reword(fields);
                 errors.sort_by_fields(self.shape.fields);
             }
             errors
@@ -534,13 +535,19 @@ impl<W: 'static, S: Step> Slot<W> for StepSlot<W, S> {
             }
         }
         let fields = crate::translate::fields(texts, S::NAME, S::FIELDS);
-        if !std::ptr::eq(fields, S::FIELDS) {
-            let stored = serde_json::to_value(&*step).unwrap_or_default();
+        let translated = !std::ptr::eq(fields, S::FIELDS);
+        let revealing = S::FIELDS.iter().any(|spec| spec.revealed_by.is_some());
+        // The stored answers, read once for both.
+        let stored = if translated || revealing {
+            serde_json::to_value(&*step).unwrap_or_default()
+        } else {
+            serde_json::Value::Null
+        };
+        if translated {
             crate::translate::rows(&mut rows, S::FIELDS, fields, &stored);
         }
-        if S::FIELDS.iter().any(|spec| spec.revealed_by.is_some()) {
+        if revealing {
             // A field its option does not reveal has no row.
-            let stored = serde_json::to_value(&*step).unwrap_or_default();
             let hidden = crate::reveal::hidden_in_answers(S::FIELDS, &stored);
             rows.retain(|row| !hidden.contains(&row.field.as_str()));
         }

@@ -722,28 +722,40 @@ async fn complete(session: Session) -> HttpResponse {
 
 // ---------------------------------------------------------------- server
 
+/// The session middleware of the baseline: a signed-and-encrypted cookie
+/// holding the session's id, the state in `store`, 30 minutes renewed on
+/// every request.
+pub fn sessions<S: SessionStore + 'static>(store: S, key: Key) -> SessionMiddleware<S> {
+    SessionMiddleware::builder(store, key)
+        .cookie_secure(false)
+        .cookie_same_site(SameSite::Lax)
+        .session_lifecycle(
+            PersistentSession::default()
+                .session_ttl(actix_web::cookie::time::Duration::minutes(30))
+                .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+        )
+        .build()
+}
+
+/// The baseline's routes, under `/signup`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .app_data(web::PayloadConfig::new(16 * 1024))
+        .route("/signup", web::get().to(entry))
+        .route("/signup/complete", web::get().to(complete))
+        .route("/signup/{step}", web::get().to(show))
+        .route("/signup/{step}", web::post().to(submit));
+}
+
 async fn serve<S, F>(store: F, key: Key, addr: String, workers: usize) -> Result<(), String>
 where
     S: SessionStore + 'static,
     F: Fn() -> S + Clone + Send + 'static,
 {
     let server = HttpServer::new(move || {
-        let sessions = SessionMiddleware::builder(store(), key.clone())
-            .cookie_secure(false)
-            .cookie_same_site(SameSite::Lax)
-            .session_lifecycle(
-                PersistentSession::default()
-                    .session_ttl(actix_web::cookie::time::Duration::minutes(30))
-                    .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
-            )
-            .build();
         App::new()
-            .wrap(sessions)
-            .app_data(web::PayloadConfig::new(16 * 1024))
-            .route("/signup", web::get().to(entry))
-            .route("/signup/complete", web::get().to(complete))
-            .route("/signup/{step}", web::get().to(show))
-            .route("/signup/{step}", web::post().to(submit))
+            .wrap(sessions(store(), key.clone()))
+            .configure(routes)
     })
     .workers(workers)
     .bind(&addr)

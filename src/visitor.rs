@@ -203,14 +203,15 @@ fn cookie_value(request: &HttpRequest, name: &str) -> Option<String> {
     Some(cookie.value().to_owned())
 }
 
-/// A visitor cookie as the browser sent it.
-#[derive(Debug, Clone)]
+/// A visitor cookie as the browser sent it, decoded once per request and
+/// shared (`Rc<Sent>`) by every reader of that request.
+#[derive(Debug)]
 pub(crate) struct Sent {
     pub visitor: Ticket,
     signed: String,
-    /// Whether its signature is this server's, once checked: shared by
-    /// every copy read in one request, so it is checked once.
-    genuine: Rc<Cell<Option<bool>>>,
+    /// Whether its signature is this server's, once checked: every reader
+    /// of the request shares this value, so it is checked once.
+    genuine: Cell<Option<bool>>,
 }
 
 /// The visitor cookies a request has read so far, decoded: the claim
@@ -218,7 +219,7 @@ pub(crate) struct Sent {
 /// cookie, which is decoded and its signature checked once.
 /// Kept by cookie name, since a signature is checked for one wizard.
 #[derive(Default)]
-struct ReadNow(Vec<(String, Sent)>);
+struct ReadNow(Vec<(String, Rc<Sent>)>);
 
 /// The name of wizard `id`'s visitor cookie (`signup_run`).
 pub(crate) fn visitor_cookie_name(id: &str) -> String {
@@ -275,25 +276,26 @@ impl VisitorCookie {
     /// [`VisitorCookie::is_genuine`]. Reading a page needs no check (its
     /// token is only shown, and checked when the form comes back, and a
     /// run it names must equal the stored run's secret id).
-    pub fn read(&self, request: &HttpRequest) -> Option<Sent> {
+    pub fn read(&self, request: &HttpRequest) -> Option<Rc<Sent>> {
         let signed = cookie_value(request, &self.name)?;
         if let Some(read) = request.extensions().get::<ReadNow>() {
-            let same = |(name, sent): &&(String, Sent)| *name == self.name && sent.signed == signed;
+            let same =
+                |(name, sent): &&(String, Rc<Sent>)| *name == self.name && sent.signed == signed;
             if let Some((_, sent)) = read.0.iter().find(same) {
-                return Some(sent.clone());
+                return Some(Rc::clone(sent));
             }
         }
         let (value, _) = signed.rsplit_once('.')?;
-        let sent = Sent {
+        let sent = Rc::new(Sent {
             visitor: Ticket::decode(value)?,
             signed,
-            genuine: Rc::default(),
-        };
+            genuine: Cell::new(None),
+        });
         let mut extensions = request.extensions_mut();
         extensions
             .get_or_insert_with(ReadNow::default)
             .0
-            .push((self.name.clone(), sent.clone()));
+            .push((self.name.clone(), Rc::clone(&sent)));
         Some(sent)
     }
 
@@ -368,7 +370,7 @@ mod tests {
         // Read again in the same request: the decoded cookie and its
         // checked signature are reused, not worked out again.
         let again = cookie.read(&request).unwrap_or_else(|| panic!("not read"));
-        assert!(Rc::ptr_eq(&again.genuine, &read.genuine));
+        assert!(Rc::ptr_eq(&again, &read), "the same decoded cookie");
         assert_eq!(again.genuine.get(), Some(true));
 
         let other = VisitorCookie::new("other", false);

@@ -338,8 +338,11 @@ impl<'a> Page<'a> {
     /// The whole page from the declaration, inside the wizard's layout:
     /// what [`crate::Step::render`] does by default.
     pub fn render_default(&self) -> Result<String, askama::Error> {
-        let body = self.default_body();
-        self.in_layout(&body)
+        // The warning goes straight after the body the crate wrote, which
+        // is then not copied into a second buffer.
+        let mut body = self.default_body();
+        self.timeout_warning().write_into(&mut body);
+        self.around(body)
     }
 
     /// `body` (a step template's own content) and the page's timeout
@@ -350,6 +353,12 @@ impl<'a> Page<'a> {
         let mut whole = String::with_capacity(body.len() + 1024);
         whole.push_str(body);
         self.timeout_warning().write_into(&mut whole);
+        self.around(whole)
+    }
+
+    /// `whole` (a body and its timeout warning) inside the layout, or
+    /// alone for an htmx swap.
+    fn around(&self, whole: String) -> Result<String, askama::Error> {
         if self.fragment {
             return Ok(whole);
         }

@@ -52,7 +52,7 @@ impl Runs {
         if sent.visitor.stage != Stage::Answering || !self.visitor.is_genuine(&sent, &self.cipher) {
             return None;
         }
-        Some((sent.visitor.run, Arc::clone(ledger)))
+        Some((sent.visitor.run.clone(), Arc::clone(ledger)))
     }
 
     /// Whether the browser sent a visitor cookie this server signed.

@@ -6,6 +6,7 @@
 //! CSRF token, and the record of finished runs. The pipeline asks it to load
 //! a run at the start of a request and to save it at the end, once each.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use actix_session::Session;
@@ -121,7 +122,7 @@ pub(crate) struct Run<W> {
     /// usable.
     visitor: Ticket,
     /// What the browser's cookie said, to write it only when it changes.
-    sent: Option<Sent>,
+    sent: Option<Rc<Sent>>,
     /// Whether this response may write the visitor cookie.
     write_visitor: bool,
     /// Whether the session held anything when the request came (it was

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use actix_web::cookie::Key;
-use aes::Aes256;
+use aes::Aes256Enc;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
@@ -65,7 +65,7 @@ pub struct StateCipher {
     /// AES-CMAC under a key of its own: a deterministic MAC that needs no
     /// nonce (so a signed cookie carries 22 characters of tag, not 38) and
     /// costs a few AES blocks with AES-NI, a tenth of HMAC-SHA256.
-    signing: Cmac<Aes256>,
+    signing: Cmac<Aes256Enc>,
 }
 
 impl fmt::Debug for StateCipher {
@@ -86,13 +86,13 @@ impl StateCipher {
         }
         Self {
             aead: Aes256Gcm::new((&key.0).into()),
-            signing: <Cmac<Aes256> as KeyInit>::new((&signing_key).into()),
+            signing: <Cmac<Aes256Enc> as KeyInit>::new((&signing_key).into()),
         }
     }
 
     /// The MAC of `value` bound to `context`, ready to be finalized or
     /// checked.
-    fn mac(&self, value: &str, context: &[u8]) -> Cmac<Aes256> {
+    fn mac(&self, value: &str, context: &[u8]) -> Cmac<Aes256Enc> {
         let mut mac = self.signing.clone();
         mac.update(context);
         mac.update(&[0]);

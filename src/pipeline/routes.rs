@@ -76,6 +76,15 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         for entry_path in ["", "/"] {
             scope = scope.service(readable(entry_path, on_entry::<W>, &headers));
         }
+        // One static resource per declared step, which knows its step:
+        // matching needs no pattern engine, and the path is never parsed.
+        // Registered before the wizard's other paths, since a scope tries
+        // its resources in order and most requests are for a step (no
+        // step can take another path's segment: see the declaration's
+        // reserved names).
+        for (index, name) in names.into_iter().enumerate() {
+            scope = scope.service(step_resource::<W>(index, name, &headers));
+        }
         let complete_path = format!("/{COMPLETE_SEGMENT}");
         scope = scope.service(readable(&complete_path, on_complete::<W>, &headers));
         // The script that keeps typing as drafts: a file, so that a CSP
@@ -94,11 +103,6 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         // The picture of the flow, when the configuration gives one.
         if flow {
             scope = scope.service(readable(FLOW_PATH, on_flow::<W>, &headers));
-        }
-        // One static resource per declared step, which knows its step:
-        // matching needs no pattern engine, and the path is never parsed.
-        for (index, name) in names.into_iter().enumerate() {
-            scope = scope.service(step_resource::<W>(index, name, &headers));
         }
         // A list's items, under its page: `/{list}/{item}/{step}` and
         // `/{list}/{item}/remove`, read from the path (a route parameter

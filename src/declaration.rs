@@ -8,6 +8,7 @@ use std::sync::{Mutex, OnceLock};
 
 use std::cell::RefCell;
 
+use crate::field::FieldSpec;
 use crate::field_errors::FieldErrors;
 use crate::form::RawForm;
 use crate::render::{LayoutFn, Page, Progress};
@@ -209,7 +210,12 @@ fn check_page(
     if let Err(error) = render(&page) {
         panic!("wizard `{id}`: the page of step `{step}` does not render: {error}");
     }
-    let placed = placed.into_inner();
+    check_placed(id, step, declared, &placed.into_inner());
+}
+
+/// Panics when a page placed a field its step does not declare, or left
+/// out one it does.
+fn check_placed(id: &str, step: &str, declared: &[FieldSpec], placed: &[String]) {
     if let Some(stray) = placed
         .iter()
         .find(|p| !declared.iter().any(|f| f.name == **p))

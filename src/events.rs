@@ -175,9 +175,9 @@ impl EventHooks {
     }
 }
 
-/// The event as a `tracing` event with structured fields.
+/// The event as a `tracing` event with structured fields: the steps of a
+/// run at debug level, what an operator may want to see at info level.
 fn trace(event: &WizardEvent<'_>) {
-    const TARGET: &str = "actix_wizard::funnel";
     match *event {
         WizardEvent::StepShown {
             wizard,
@@ -211,6 +211,52 @@ fn trace(event: &WizardEvent<'_>) {
         WizardEvent::StepSaved { wizard, run, step } => {
             tracing::debug!(target: TARGET, event = "step_saved", wizard, run, step);
         }
+        WizardEvent::Back { wizard, run, step } => {
+            tracing::debug!(target: TARGET, event = "back", wizard, run, step);
+        }
+        WizardEvent::FinishRan {
+            wizard,
+            run,
+            succeeded,
+        } => tracing::debug!(target: TARGET, event = "finish_ran", wizard, run, succeeded),
+        WizardEvent::ValidationFailed {
+            wizard,
+            run,
+            step,
+            errors,
+        } => trace_refusal(wizard, run, step, errors),
+        WizardEvent::FileRefused { .. }
+        | WizardEvent::RunSaved { .. }
+        | WizardEvent::RunResumed { .. }
+        | WizardEvent::LinkRefused { .. } => trace_notable(event),
+    }
+}
+
+/// Where `tracing` events of the funnel go.
+const TARGET: &str = "actix_wizard::funnel";
+
+/// A step's refused form: the fields and the rules' codes, never what was
+/// typed.
+fn trace_refusal(wizard: &str, run: &str, step: &str, errors: &crate::FieldErrors) {
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    let codes: Vec<&str> = errors
+        .iter()
+        .map(|e| e.code.as_deref().unwrap_or(""))
+        .collect();
+    tracing::debug!(
+        target: TARGET,
+        event = "validation_failed",
+        wizard,
+        run,
+        step,
+        fields = ?fields,
+        codes = ?codes
+    );
+}
+
+/// The events worth an operator's attention, at info level.
+fn trace_notable(event: &WizardEvent<'_>) {
+    match *event {
         WizardEvent::FileRefused {
             wizard,
             run,
@@ -229,35 +275,8 @@ fn trace(event: &WizardEvent<'_>) {
         WizardEvent::LinkRefused { wizard, reason } => {
             tracing::info!(target: TARGET, event = "link_refused", wizard, reason)
         }
-        WizardEvent::ValidationFailed {
-            wizard,
-            run,
-            step,
-            errors,
-        } => {
-            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-            let codes: Vec<&str> = errors
-                .iter()
-                .map(|e| e.code.as_deref().unwrap_or(""))
-                .collect();
-            tracing::debug!(
-                target: TARGET,
-                event = "validation_failed",
-                wizard,
-                run,
-                step,
-                fields = ?fields,
-                codes = ?codes
-            );
-        }
-        WizardEvent::Back { wizard, run, step } => {
-            tracing::debug!(target: TARGET, event = "back", wizard, run, step);
-        }
-        WizardEvent::FinishRan {
-            wizard,
-            run,
-            succeeded,
-        } => tracing::debug!(target: TARGET, event = "finish_ran", wizard, run, succeeded),
+        // Traced by `trace` itself.
+        _ => {}
     }
 }
 

@@ -316,34 +316,63 @@ pub(crate) fn message_for(
     spec: Option<&FieldSpec>,
     texts: &Texts,
 ) -> String {
-    if let Some(message) = spec.and_then(|spec| spec.message(&error.code)) {
-        return message.to_owned();
+    if let Some(message) = own_message(error, label, spec, texts) {
+        return message;
     }
-    if let Some(message) = &error.message {
-        if !texts.catalogue.is_empty() {
-            // A message made by code, in the declaration's words: the start-up
-            // check cannot know its code, so it is told here.
-            tracing::warn!(
-                lang = texts.catalogue.lang(),
-                field = label,
-                code = %error.code,
-                "a message has no translation (add `message-{}` to the field's catalogue entry)",
-                error.code
-            );
-        }
-        return message.to_string();
-    }
-    let param = |name: &str| error.params.get(name).map(|v| v.to_string());
-    let is_choice = spec.is_some_and(|spec| spec.kind.is_choice());
     let is_file = spec.is_some_and(|spec| spec.kind.is_file());
     if is_file && error.code == "length" {
         return files_count_message(error, label, texts);
     }
-    let empty = error
-        .params
-        .get("value")
-        .is_some_and(|value| value.as_str() == Some(""));
-    let template: &str = match error.code.as_ref() {
+    let param = |name: &str| error.params.get(name).map(|v| v.to_string());
+    if let ("length", Some(n)) = (error.code.as_ref(), param("equal")) {
+        if !answered_nothing(error) {
+            return fill(&texts.rule_length_equal, &[("label", label), ("min", &n)]);
+        }
+    }
+    let template = default_template(error, spec, texts);
+    let bound = |name: &str| bound_text(error, param(name), spec, texts);
+    let (min, max) = (bound("min"), bound("max"));
+    fill(template, &[("label", label), ("min", &min), ("max", &max)])
+}
+
+/// The message the declaration gave for the error's code, or the one the
+/// error was made with (a custom rule's, a check's).
+fn own_message(
+    error: &ValidationError,
+    label: &str,
+    spec: Option<&FieldSpec>,
+    texts: &Texts,
+) -> Option<String> {
+    if let Some(message) = spec.and_then(|spec| spec.message(&error.code)) {
+        return Some(message.to_owned());
+    }
+    let message = error.message.as_ref()?;
+    if !texts.catalogue.is_empty() {
+        // A message made by code, in the declaration's words: the start-up
+        // check cannot know its code, so it is told here.
+        tracing::warn!(
+            lang = texts.catalogue.lang(),
+            field = label,
+            code = %error.code,
+            "a message has no translation (add `message-{}` to the field's catalogue entry)",
+            error.code
+        );
+    }
+    Some(message.to_string())
+}
+
+/// The language's template for a validator error by its code and the
+/// bounds it carries.
+fn default_template<'t>(
+    error: &ValidationError,
+    spec: Option<&FieldSpec>,
+    texts: &'t Texts,
+) -> &'t str {
+    let has = |name: &str| error.params.contains_key(name);
+    let is_choice = spec.is_some_and(|spec| spec.kind.is_choice());
+    let is_file = spec.is_some_and(|spec| spec.kind.is_file());
+    let empty = answered_nothing(error);
+    match error.code.as_ref() {
         "required" if is_file => &texts.file_missing,
         "required" if is_choice => &texts.rule_required_choice,
         "required" => &texts.rule_required,
@@ -354,44 +383,56 @@ pub(crate) fn message_for(
         "date_past" => &texts.date_not_past,
         "date_future" => &texts.date_not_future,
         "date_after_today" => &texts.date_after_today,
-        "length" => match (param("min"), param("max"), param("equal")) {
-            (_, _, Some(n)) => {
-                return fill(&texts.rule_length_equal, &[("label", label), ("min", &n)]);
-            }
-            (Some(_), Some(_), _) => &texts.rule_length_between,
-            (Some(_), None, _) => &texts.rule_length_min,
-            (None, Some(_), _) => &texts.rule_length_max,
+        "length" => match (has("min"), has("max")) {
+            (true, true) => &texts.rule_length_between,
+            (true, false) => &texts.rule_length_min,
+            (false, true) => &texts.rule_length_max,
             _ => &texts.rule_format,
         },
-        "range" => match (param("min"), param("max")) {
-            (Some(_), Some(_)) => &texts.rule_range_between,
-            (Some(_), None) => &texts.rule_range_min,
-            (None, Some(_)) => &texts.rule_range_max,
+        "range" => match (has("min"), has("max")) {
+            (true, true) => &texts.rule_range_between,
+            (true, false) => &texts.rule_range_min,
+            (false, true) => &texts.rule_range_max,
             _ => &texts.rule_format,
         },
         _ => &texts.rule_format,
+    }
+}
+
+/// Whether the refused answer was empty (a length rule on nothing typed
+/// reads as "Enter …").
+fn answered_nothing(error: &ValidationError) -> bool {
+    error
+        .params
+        .get("value")
+        .is_some_and(|value| value.as_str() == Some(""))
+}
+
+/// A rule's bound as the message shows it: a readable number, and for a
+/// range the field's prefix and suffix ("£500", "12 miles", "50%").
+fn bound_text(
+    error: &ValidationError,
+    number: Option<String>,
+    spec: Option<&FieldSpec>,
+    texts: &Texts,
+) -> String {
+    let Some(number) = number else {
+        return String::new();
     };
-    let bound = |name: &str| {
-        let Some(number) = param(name) else {
-            return String::new();
-        };
-        let number = readable_number(&number, texts);
-        match (error.code.as_ref(), spec) {
-            ("range", Some(spec)) => {
-                let prefix = spec.prefix.unwrap_or("");
-                // A word after a number takes a space ("12 miles"), a sign
-                // does not ("50%").
-                let gap = match spec.suffix {
-                    Some(word) if word.starts_with(char::is_alphabetic) => " ",
-                    _ => "",
-                };
-                format!("{prefix}{number}{gap}{}", spec.suffix.unwrap_or(""))
-            }
-            _ => number,
+    let number = readable_number(&number, texts);
+    match (error.code.as_ref(), spec) {
+        ("range", Some(spec)) => {
+            let prefix = spec.prefix.unwrap_or("");
+            // A word after a number takes a space ("12 miles"), a sign
+            // does not ("50%").
+            let gap = match spec.suffix {
+                Some(word) if word.starts_with(char::is_alphabetic) => " ",
+                _ => "",
+            };
+            format!("{prefix}{number}{gap}{}", spec.suffix.unwrap_or(""))
         }
-    };
-    let (min, max) = (bound("min"), bound("max"));
-    fill(template, &[("label", label), ("min", &min), ("max", &max)])
+        _ => number,
+    }
 }
 
 /// A list of files' `length` rule: none is "Select …", too few "Add at

@@ -146,34 +146,11 @@ fn field_body(spec: &FieldSpec) -> Value {
 /// What a field's value may be, by its kind and rules.
 fn value_schema(spec: &FieldSpec) -> Value {
     match spec.kind {
-        Kind::Number => {
-            // A number, or the text a form would carry (checked by the
-            // server's decoder): bounds apply to numbers.
-            let mut number = json!({ "type": ["number", "string"] });
-            for rule in spec.rules {
-                if let Rule::Range { min, max } = rule {
-                    set(&mut number, "minimum", *min);
-                    set(&mut number, "maximum", *max);
-                }
-            }
-            number
-        }
+        Kind::Number => number_body(spec),
         Kind::Radios | Kind::Select => {
             json!({ "enum": spec.options.iter().map(|c| c.value).collect::<Vec<_>>() })
         }
-        Kind::Checkboxes => {
-            let option =
-                json!({ "enum": spec.options.iter().map(|c| c.value).collect::<Vec<_>>() });
-            let mut list = json!({ "type": "array", "items": option });
-            for rule in spec.rules {
-                if let Rule::Length { min, max, .. } = rule {
-                    set(&mut list, "minItems", *min);
-                    set(&mut list, "maxItems", *max);
-                }
-            }
-            // One option may come as a lone value, as a form sends it.
-            json!({ "anyOf": [list, option] })
-        }
+        Kind::Checkboxes => choices_body(spec),
         Kind::Checkbox if spec.rules.contains(&Rule::Ticked) => {
             json!({ "anyOf": [{ "const": true }, { "type": "string" }] })
         }
@@ -196,21 +173,55 @@ fn value_schema(spec: &FieldSpec) -> Value {
         Kind::Text | Kind::Email | Kind::Telephone | Kind::Password | Kind::Textarea => {
             text_body(spec)
         }
-        // Sent as a part of a `multipart/form-data` body, not in JSON.
-        Kind::File => json!({
-            "type": "string",
-            "contentEncoding": "binary",
-            "description": "a file, sent as a multipart/form-data part of this name",
-        }),
-        Kind::Files => json!({
+        Kind::File | Kind::Files => file_body(spec.kind),
+    }
+}
+
+/// A number, or the text a form would carry (checked by the server's
+/// decoder): bounds apply to numbers.
+fn number_body(spec: &FieldSpec) -> Value {
+    let mut number = json!({ "type": ["number", "string"] });
+    for rule in spec.rules {
+        if let Rule::Range { min, max } = rule {
+            set(&mut number, "minimum", *min);
+            set(&mut number, "maximum", *max);
+        }
+    }
+    number
+}
+
+/// Checkboxes: a list of the options, its length bounded by the rules,
+/// or one option alone, as a form sends it.
+fn choices_body(spec: &FieldSpec) -> Value {
+    let option = json!({ "enum": spec.options.iter().map(|c| c.value).collect::<Vec<_>>() });
+    let mut list = json!({ "type": "array", "items": option });
+    for rule in spec.rules {
+        if let Rule::Length { min, max, .. } = rule {
+            set(&mut list, "minItems", *min);
+            set(&mut list, "maxItems", *max);
+        }
+    }
+    json!({ "anyOf": [list, option] })
+}
+
+/// A file field: sent as a part of a `multipart/form-data` body, not in
+/// JSON.
+fn file_body(kind: Kind) -> Value {
+    if kind == Kind::Files {
+        return json!({
             "type": "array",
             "items": {
                 "type": "string",
                 "contentEncoding": "binary",
             },
             "description": "files, each sent as a multipart/form-data part of this name; each post adds to those held",
-        }),
+        });
     }
+    json!({
+        "type": "string",
+        "contentEncoding": "binary",
+        "description": "a file, sent as a multipart/form-data part of this name",
+    })
 }
 
 fn text_body(spec: &FieldSpec) -> Value {

@@ -455,21 +455,41 @@ impl<W: Wizard> Inner<W> {
             }
         };
         run.store_item_answers(&self.steps, index, id, step, answers);
-        let name = self.steps.slots[index].name();
+        self.report_item_saved(run, at);
+        Ok(self.after_item_step(request, run, at, position).await)
+    }
+
+    /// The events of an item step's answers stored: the step saved, and
+    /// for a new item the item added.
+    fn report_item_saved(&self, run: &Run<W>, (index, id, item, step): ItemStepAt<'_>) {
         let events = &self.config.events;
+        let step_name = self.steps.slots[index]
+            .list()
+            .map_or("", |list| list.step(step).name);
         events.report(WizardEvent::StepSaved {
             wizard: W::ID,
             run: run.id(),
-            step: list.step(step).name,
+            step: step_name,
         });
         if let Item::New = item {
             events.report(WizardEvent::ItemAdded {
                 wizard: W::ID,
                 run: run.id(),
-                list: name,
+                list: self.steps.slots[index].name(),
                 item: id,
             });
         }
+    }
+
+    /// Where a stored item step leads: the item's next step, the list, or
+    /// with `?change` the step to be on.
+    async fn after_item_step(
+        &self,
+        request: &HttpRequest,
+        run: &mut Run<W>,
+        (index, id, _, step): ItemStepAt<'_>,
+        position: usize,
+    ) -> Reply {
         let change = is_change(request);
         let following = run
             .journey()
@@ -483,15 +503,11 @@ impl<W: Wizard> Inner<W> {
                 .await;
         }
         match (change, following, resume) {
-            (false, Some(next), _) | (true, _, Some(next)) => Ok(Reply::Go(self.item_url(
-                run.base(),
-                index,
-                id,
-                next,
-                change,
-            ))),
-            (false, None, _) => Ok(Reply::Go(self.list_url(run.base(), index))),
-            (true, _, None) => Ok(Reply::Go(self.resume_url(run))),
+            (false, Some(next), _) | (true, _, Some(next)) => {
+                Reply::Go(self.item_url(run.base(), index, id, next, change))
+            }
+            (false, None, _) => Reply::Go(self.list_url(run.base(), index)),
+            (true, _, None) => Reply::Go(self.resume_url(run)),
         }
     }
 

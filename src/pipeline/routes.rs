@@ -46,27 +46,17 @@ fn not_allowed(allow: &'static str, config: Arc<WizardConfig>) -> actix_web::Rou
 
 impl<W: Wizard> HttpServiceFactory for WizardService<W> {
     fn register(self, config: &mut AppService) {
-        let base = if self.inner.base.is_empty() {
-            "/"
-        } else {
-            self.inner.base.as_str()
-        }
-        .to_owned();
+        let base = scope_path(&self.inner.base);
         let headers = Arc::new(self.inner.config.clone());
         #[cfg(feature = "save-and-return")]
         let save_and_return = self.inner.config.save_and_return.is_some();
-        let names: Vec<&'static str> = self.inner.steps.slots.iter().map(|s| s.name()).collect();
+        let steps = &self.inner.steps;
+        let names: Vec<&'static str> = steps.slots.iter().map(|s| s.name()).collect();
         let lists: Vec<(usize, &'static str)> = (0..names.len())
-            .filter(|index| self.inner.steps.slots[*index].list().is_some())
+            .filter(|index| steps.slots[*index].list().is_some())
             .map(|index| (index, names[index]))
             .collect();
-        let exits: Vec<&'static str> = self
-            .inner
-            .steps
-            .exits
-            .iter()
-            .map(|rule| rule.exit.segment())
-            .collect();
+        let exits: Vec<&'static str> = steps.exits.iter().map(|r| r.exit.segment()).collect();
         let tabs = self.inner.outer.as_ref().map(|outer| {
             register_tab_routes(&self.inner, outer.pattern(), &headers, config);
             (outer.pattern().to_owned(), Arc::clone(&self.inner))
@@ -85,25 +75,7 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
         for (index, name) in names.into_iter().enumerate() {
             scope = scope.service(step_resource::<W>(index, name, &headers));
         }
-        let complete_path = format!("/{COMPLETE_SEGMENT}");
-        scope = scope.service(readable(&complete_path, on_complete::<W>, &headers));
-        // The script that keeps typing as drafts: a file, so that a CSP
-        // without `unsafe-inline` allows it.
-        let script_path = format!("/{SCRIPT_SEGMENT}");
-        scope = scope.service(readable(&script_path, on_script::<W>, &headers));
-        // The page's timeout warning keeps the session alive here.
-        scope = scope.service(
-            web::resource(format!("/{KEEP_ALIVE_SEGMENT}"))
-                .route(web::post().to(on_keep_alive::<W>))
-                .default_service(not_allowed("POST", Arc::clone(&headers))),
-        );
-        // The steps' JSON Schema, for JSON clients.
-        let schema_path = format!("/{SCHEMA_SEGMENT}");
-        scope = scope.service(readable(&schema_path, on_schema::<W>, &headers));
-        // The picture of the flow, when the configuration gives one.
-        if flow {
-            scope = scope.service(readable(FLOW_PATH, on_flow::<W>, &headers));
-        }
+        scope = wizard_paths::<W>(scope, &headers, flow);
         // A list's items, under its page: `/{list}/{item}/{step}` and
         // `/{list}/{item}/remove`, read from the path (a route parameter
         // would become part of the run's resource key).
@@ -124,6 +96,42 @@ impl<W: Wizard> HttpServiceFactory for WizardService<W> {
             register_unknown_runs(inner, &outer, config);
         }
     }
+}
+
+/// The path of the wizard's scope: its base, or `/` for a wizard at the
+/// root.
+fn scope_path(base: &str) -> String {
+    if base.is_empty() { "/" } else { base }.to_owned()
+}
+
+/// The wizard's own paths beside its steps: the completion page, the
+/// script, the timeout warning's keep-alive, the JSON Schema and, when
+/// configured, the picture of the flow.
+fn wizard_paths<W: Wizard>(
+    mut scope: actix_web::Scope,
+    headers: &Arc<WizardConfig>,
+    flow: bool,
+) -> actix_web::Scope {
+    let complete_path = format!("/{COMPLETE_SEGMENT}");
+    scope = scope.service(readable(&complete_path, on_complete::<W>, headers));
+    // The script that keeps typing as drafts: a file, so that a CSP
+    // without `unsafe-inline` allows it.
+    let script_path = format!("/{SCRIPT_SEGMENT}");
+    scope = scope.service(readable(&script_path, on_script::<W>, headers));
+    // The page's timeout warning keeps the session alive here.
+    scope = scope.service(
+        web::resource(format!("/{KEEP_ALIVE_SEGMENT}"))
+            .route(web::post().to(on_keep_alive::<W>))
+            .default_service(not_allowed("POST", Arc::clone(headers))),
+    );
+    // The steps' JSON Schema, for JSON clients.
+    let schema_path = format!("/{SCHEMA_SEGMENT}");
+    scope = scope.service(readable(&schema_path, on_schema::<W>, headers));
+    // The picture of the flow, when the configuration gives one.
+    if flow {
+        scope = scope.service(readable(FLOW_PATH, on_flow::<W>, headers));
+    }
+    scope
 }
 
 /// A resource read with `GET` or `HEAD` through `handler`; any other

@@ -136,44 +136,18 @@ impl TestApp {
         B: MessageBody + 'static,
     {
         let clock = Arc::new(TestClock::default());
-        let finishes = FinishLog::default();
-        let log = Arc::clone(&finishes);
-        let events: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let config = setup.config_mut();
         config.clock = crate::config::SharedClock(clock.clone());
         // A word a catalogue lacks, or has too many, fails the test.
         config.fail_untranslated = true;
-        let seen = Arc::clone(&events);
-        config.events.add(Arc::new(move |event: &WizardEvent<'_>| {
-            if let WizardEvent::FinishRan { run, succeeded, .. } = event {
-                let mut log = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                log.entry((*run).to_owned()).or_default().push(*succeeded);
-            }
-            let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            seen.push(Recorded::of(event));
-        }));
+        let (finishes, events) = watch_events(config);
         let service = actix_web::test::init_service(app(&setup)).await;
         let planting_slot = PlantingSlot::default();
-        let planting = actix_web::test::init_service(
-            App::new()
-                .app_data(planting_slot.clone())
-                .wrap(setup.middleware())
-                .default_service(fn_service(|mut request: ServiceRequest| async move {
-                    let planting = request
-                        .app_data::<PlantingSlot>()
-                        .and_then(|slot| slot.0.borrow_mut().take());
-                    let response = match planting {
-                        Some(plant) => plant(&mut request),
-                        None => HttpResponse::NotFound().finish(),
-                    };
-                    Ok::<_, actix_web::Error>(request.into_response(response))
-                })),
-        )
-        .await;
+        let planting = planting_service(&setup, &planting_slot).await;
         let config = setup.config().clone();
         Self {
             service: Box::new(service),
-            planting: Box::new(planting),
+            planting,
             planting_slot,
             config,
             mount_of: Box::new(move |id| setup.mount_of(id)),
@@ -389,4 +363,47 @@ impl<W: Wizard> Answers<W> {
         self.steps.push((S::NAME, json));
         self
     }
+}
+
+/// Adds the kit's event hook to `config`: it records every event, and
+/// each finish's outcome by run.
+fn watch_events(config: &mut crate::WizardConfig) -> (FinishLog, Arc<Mutex<Vec<Recorded>>>) {
+    let finishes = FinishLog::default();
+    let log = Arc::clone(&finishes);
+    let events: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+    let seen = Arc::clone(&events);
+    config.events.add(Arc::new(move |event: &WizardEvent<'_>| {
+        if let WizardEvent::FinishRan { run, succeeded, .. } = event {
+            let mut log = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            log.entry((*run).to_owned()).or_default().push(*succeeded);
+        }
+        let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.push(Recorded::of(event));
+    }));
+    (finishes, events)
+}
+
+/// The application's session middleware around the kit's planting
+/// handler, which runs whatever `slot` holds on the request.
+async fn planting_service<St: SessionStore + 'static>(
+    setup: &WizardSetup<St>,
+    slot: &PlantingSlot,
+) -> Box<dyn Call> {
+    let planting = actix_web::test::init_service(
+        App::new()
+            .app_data(slot.clone())
+            .wrap(setup.middleware())
+            .default_service(fn_service(|mut request: ServiceRequest| async move {
+                let planting = request
+                    .app_data::<PlantingSlot>()
+                    .and_then(|slot| slot.0.borrow_mut().take());
+                let response = match planting {
+                    Some(plant) => plant(&mut request),
+                    None => HttpResponse::NotFound().finish(),
+                };
+                Ok::<_, actix_web::Error>(request.into_response(response))
+            })),
+    )
+    .await;
+    Box::new(planting)
 }

@@ -29,8 +29,21 @@ use crate::tabs;
 use crate::wizard::Wizard;
 
 /// `GET` and `HEAD` (actix-web sends a `HEAD` answer without its body).
+/// The method is compared in place: actix-web's method guards also note
+/// in the request each method they refuse, for an `Allow` header, which
+/// costs an allocation per refused guard; every resource here writes its
+/// own 405 with its `Allow` ([`not_allowed`]).
 fn get_or_head() -> actix_web::Route {
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+    web::route().guard(guard::fn_guard(|context| {
+        matches!(context.head().method, Method::GET | Method::HEAD)
+    }))
+}
+
+/// `POST`, compared in place as [`get_or_head`] does.
+fn post_only() -> actix_web::Route {
+    web::route().guard(guard::fn_guard(|context| {
+        context.head().method == Method::POST
+    }))
 }
 
 /// The 405 of a resource that takes the `allow` methods.
@@ -121,7 +134,7 @@ fn wizard_paths<W: Wizard>(
     // The page's timeout warning keeps the session alive here.
     scope = scope.service(
         web::resource(format!("/{KEEP_ALIVE_SEGMENT}"))
-            .route(web::post().to(on_keep_alive::<W>))
+            .route(post_only().to(on_keep_alive::<W>))
             .default_service(not_allowed("POST", Arc::clone(headers))),
     );
     // The steps' JSON Schema, for JSON clients.
@@ -167,7 +180,7 @@ fn step_resource<W: Wizard>(
                 .instrument(request_span::<W>(name))
             },
         ))
-        .route(web::post().to(
+        .route(post_only().to(
             move |request: HttpRequest,
                   session: Session,
                   payload: web::Payload,
@@ -262,7 +275,7 @@ fn save_routes<W: Wizard>(
                 for_client(&request, &wizard, answer)
             },
         ))
-        .route(web::post().to(
+        .route(post_only().to(
             |request: HttpRequest,
              session: Session,
              payload: web::Payload,

@@ -400,10 +400,14 @@ macro_rules! lenient_float {
 
 /// Reads a checkbox or yes/no value: `None` when it is neither.
 pub(crate) fn parse_yes_no(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "" | "false" | "no" | "off" | "0" => Some(false),
-        "true" | "yes" | "on" | "1" => Some(true),
-        _ => None,
+    let text = text.trim();
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if ["", "false", "no", "off", "0"].into_iter().any(is) {
+        Some(false)
+    } else if ["true", "yes", "on", "1"].into_iter().any(is) {
+        Some(true)
+    } else {
+        None
     }
 }
 

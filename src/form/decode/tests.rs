@@ -169,3 +169,16 @@ fn numbers_are_read_with_their_digits_grouped() {
     let wrong = decode::<Profile>(&form("age=12.000%2C5&height=1")).unwrap();
     assert_eq!(wrong.mismatches, [("age", Mismatch::WholeNumber)]);
 }
+
+#[test]
+fn a_yes_or_no_is_read_in_any_case_and_with_spaces() {
+    for yes in ["yes", "YES", " On ", "true", "1"] {
+        assert_eq!(super::parse_yes_no(yes), Some(true), "{yes:?}");
+    }
+    for no in ["", "  ", "No", "FALSE", "off", "0"] {
+        assert_eq!(super::parse_yes_no(no), Some(false), "{no:?}");
+    }
+    for neither in ["maybe", "yess", "2", "o n"] {
+        assert_eq!(super::parse_yes_no(neither), None, "{neither:?}");
+    }
+}

@@ -14,7 +14,7 @@ use crate::field::FORM_LEVEL;
 use crate::field::{FieldSpec, Kind};
 use crate::field_errors::{FieldError, FieldErrors};
 use crate::form::RawForm;
-use crate::texts::{Texts, fill};
+use crate::texts::{Texts, fill_each};
 
 use super::{Page, REVISION_FIELD, SCRIPT_SEGMENT, TimeoutWarning};
 
@@ -335,15 +335,15 @@ pub struct ProgressLine<'a> {
 impl ProgressLine<'_> {
     /// Writes the line.
     pub(crate) fn write_into(&self, out: &mut String) {
-        let text = fill(
-            &self.texts.progress,
-            &[
-                ("current", &self.progress.current.to_string()),
-                ("total", &self.progress.total.to_string()),
-            ],
-        );
+        let (mut current, mut total) = (itoa::Buffer::new(), itoa::Buffer::new());
+        let values = [
+            ("current", current.format(self.progress.current)),
+            ("total", total.format(self.progress.total)),
+        ];
         out.push_str("<p class=\"progress\">");
-        escape_into(out, &text);
+        fill_each(&self.texts.progress, &values, |piece| {
+            escape_into(out, piece)
+        });
         out.push_str("</p>");
     }
 }

@@ -1,11 +1,9 @@
 //! The timeout warning: a dialog, closed until the wizard's script opens
 //! it shortly before the run expires, which offers to keep the answers.
 
-use std::fmt::Write as _;
-
 use crate::components::escape_into;
 use crate::declaration::KEEP_ALIVE_SEGMENT;
-use crate::texts::{Texts, fill};
+use crate::texts::{Texts, fill_each};
 
 /// When the run a page shows expires, as the store last set it, and when
 /// the page warns about it ([`crate::WizardConfig::timeout_warning`]).
@@ -23,12 +21,24 @@ impl Timeout {
     /// How long is left, in the wizard's words: whole minutes, rounded
     /// up, then seconds in the last minute ("2 minutes", "45 seconds").
     pub fn words(seconds: u64, texts: &Texts) -> String {
+        let mut words = String::new();
+        Self::words_each(seconds, texts, |piece| words.push_str(piece));
+        words
+    }
+
+    /// [`Timeout::words`], handed to `write` piece by piece.
+    fn words_each(seconds: u64, texts: &Texts, write: impl FnMut(&str)) {
         let minutes = seconds.div_ceil(60);
-        match (seconds, minutes) {
-            (1, _) => texts.timeout_second.to_string(),
-            (0..60, _) => fill(&texts.timeout_seconds, &[("n", &seconds.to_string())]),
-            (_, 1) => texts.timeout_minute.to_string(),
-            _ => fill(&texts.timeout_minutes, &[("n", &minutes.to_string())]),
+        let mut number = itoa::Buffer::new();
+        let (text, n) = match (seconds, minutes) {
+            (1, _) => (&texts.timeout_second, None),
+            (0..60, _) => (&texts.timeout_seconds, Some(seconds)),
+            (_, 1) => (&texts.timeout_minute, None),
+            _ => (&texts.timeout_minutes, Some(minutes)),
+        };
+        match n {
+            Some(n) => fill_each(text, &[("n", number.format(n))], write),
+            None => fill_each(text, &[], write),
         }
     }
 }
@@ -75,7 +85,7 @@ impl TimeoutWarning<'_> {
             .unwrap_or((&texts.timeout_body, ""));
         escape_into(out, before);
         out.push_str("<span class=\"timeout__time\">");
-        escape_into(out, &Timeout::words(timeout.warn_before, texts));
+        Timeout::words_each(timeout.warn_before, texts, |piece| escape_into(out, piece));
         out.push_str("</span>");
         escape_into(out, after);
         out.push_str(
@@ -97,13 +107,17 @@ impl TimeoutWarning<'_> {
     /// The dialog's `data-` attributes: what the script needs.
     fn write_data(&self, out: &mut String, timeout: Timeout) {
         let texts = self.texts;
+        let mut number = itoa::Buffer::new();
         for (name, value) in [
             ("expires-in", timeout.expires_in),
             ("warn", timeout.warn_before),
             ("idle", timeout.idle),
         ] {
-            // Writing into a String cannot fail.
-            let _ = write!(out, " data-{name}=\"{value}\"");
+            out.push_str(" data-");
+            out.push_str(name);
+            out.push_str("=\"");
+            out.push_str(number.format(value));
+            out.push('"');
         }
         out.push_str(" data-keep-alive=\"");
         escape_into(out, self.base);

@@ -2,7 +2,6 @@
 //! defaults, so that an application can reword it or translate it.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use crate::catalogue::Catalogue;
 
@@ -590,25 +589,32 @@ fn upper_first(text: &str) -> String {
 
 fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    fill_each(text, values, |piece| out.push_str(piece));
+    out
+}
+
+/// Hands `text` to `write` piece by piece with its `{name}` placeholders
+/// filled as [`fill`] does (but for the capital a `{label}` opens with),
+/// so that a page writes a text straight into its body, escaped, without
+/// a copy of the filled text.
+pub(crate) fn fill_each(text: &str, values: &[(&str, &str)], mut write: impl FnMut(&str)) {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
+        write(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return out;
+            write(&rest[open..]);
+            return;
         };
         let name = &after[..close];
         match lookup(values, name) {
-            Some(value) => out.push_str(&value),
-            None => {
-                let _ = write!(out, "{{{name}}}");
-            }
+            Some(value) => write(&value),
+            // Kept as written, braces and all.
+            None => write(&rest[open..open + close + 2]),
         }
         rest = &after[close + 1..];
     }
-    out.push_str(rest);
-    out
+    write(rest);
 }
 
 fn lookup<'v>(values: &[(&str, &'v str)], name: &str) -> Option<Cow<'v, str>> {
@@ -651,6 +657,19 @@ mod tests {
             "Enter VAT number"
         );
         assert_eq!(fill("open { brace", &[]), "open { brace");
+    }
+
+    #[test]
+    fn a_text_is_handed_over_in_pieces_with_its_placeholders_filled() {
+        let mut pieces = Vec::new();
+        fill_each(
+            "Step {current} of {total} {unknown} {open",
+            &[("current", "2"), ("total", "<3>")],
+            |piece| pieces.push(piece.to_owned()),
+        );
+        // A writer that escapes each piece escapes the values too.
+        assert_eq!(pieces.concat(), "Step 2 of <3> {unknown} {open");
+        assert!(pieces.contains(&"<3>".to_owned()), "{pieces:?}");
     }
 
     #[test]

@@ -91,9 +91,13 @@ impl Ticket {
         }
     }
 
-    fn encode(&self) -> String {
-        let (run, csrf, holder) = (&self.run, &self.csrf, &self.holder);
-        format!("{run}.{csrf}.{holder}.{}", self.stage.letter())
+    /// Writes the ticket as its cookie carries it (before the signature).
+    fn encode_into(&self, out: &mut String) {
+        for part in [&self.run, &self.csrf, &self.holder] {
+            out.push_str(part);
+            out.push('.');
+        }
+        out.push(self.stage.letter());
     }
 
     pub fn decode(value: &str) -> Option<Self> {
@@ -320,15 +324,16 @@ impl VisitorCookie {
         cipher: &StateCipher,
         response: &mut HttpResponse,
     ) {
-        let value = cipher.sign(&visitor.encode(), &self.context);
-        note_set(request, &self.name, &value);
         let path = if base.is_empty() { "/" } else { base };
-        let mut header = String::with_capacity(
-            self.attributes.len() + self.name.len() + value.len() + path.len() + 8,
-        );
+        // The value (about 80 bytes) is encoded and signed in place.
+        let mut header =
+            String::with_capacity(self.attributes.len() + self.name.len() + path.len() + 96);
         header.push_str(&self.name);
         header.push('=');
-        header.push_str(&value);
+        let value_at = header.len();
+        visitor.encode_into(&mut header);
+        cipher.sign_into(&mut header, value_at, &self.context);
+        note_set(request, &self.name, &header[value_at..]);
         header.push_str("; Path=");
         header.push_str(path);
         header.push_str(&self.attributes);

@@ -455,17 +455,15 @@ impl<W: Wizard> Inner<W> {
             }
         };
         run.store_item_answers(&self.steps, index, id, step, answers);
-        self.report_item_saved(run, at);
+        self.report_item_saved(run, at, list.step(step).name);
         Ok(self.after_item_step(request, run, at, position).await)
     }
 
-    /// The events of an item step's answers stored: the step saved, and
-    /// for a new item the item added.
-    fn report_item_saved(&self, run: &Run<W>, (index, id, item, step): ItemStepAt<'_>) {
+    /// The events of item step `step_name`'s answers stored: the step
+    /// saved, and for a new item the item added.
+    fn report_item_saved(&self, run: &Run<W>, at: ItemStepAt<'_>, step_name: &'static str) {
+        let (index, id, item, _) = at;
         let events = &self.config.events;
-        let step_name = self.steps.slots[index]
-            .list()
-            .map_or("", |list| list.step(step).name);
         events.report(WizardEvent::StepSaved {
             wizard: W::ID,
             run: run.id(),

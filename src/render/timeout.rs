@@ -3,7 +3,7 @@
 
 use crate::components::escape_into;
 use crate::declaration::KEEP_ALIVE_SEGMENT;
-use crate::texts::{Texts, fill_each};
+use crate::texts::{Piece, Texts, each_piece, fill_each};
 
 /// When the run a page shows expires, as the store last set it, and when
 /// the page warns about it ([`crate::WizardConfig::timeout_warning`]).
@@ -79,15 +79,17 @@ impl TimeoutWarning<'_> {
         );
         escape_into(out, &texts.timeout_heading);
         out.push_str("</h2>\n<p class=\"timeout__text\" id=\"wizard-timeout-text\">");
-        let (before, after) = texts
-            .timeout_body
-            .split_once("{time}")
-            .unwrap_or((&texts.timeout_body, ""));
-        escape_into(out, before);
-        out.push_str("<span class=\"timeout__time\">");
-        Timeout::words_each(timeout.warn_before, texts, |piece| escape_into(out, piece));
-        out.push_str("</span>");
-        escape_into(out, after);
+        // The time left is markup of its own (the script rewrites it as it
+        // counts down), so the text's `{time}` is filled here, not by value.
+        each_piece(&texts.timeout_body, |piece| match piece {
+            Piece::Placeholder { name: "time", .. } => {
+                out.push_str("<span class=\"timeout__time\">");
+                Timeout::words_each(timeout.warn_before, texts, |words| escape_into(out, words));
+                out.push_str("</span>");
+            }
+            Piece::Placeholder { as_written, .. } => escape_into(out, as_written),
+            Piece::Words(words) => escape_into(out, words),
+        });
         out.push_str(
             "</p>\n<p class=\"visually-hidden timeout__live\" aria-live=\"polite\"></p>\n",
         );
@@ -190,5 +192,26 @@ mod tests {
         let mut nothing = String::new();
         off.write_into(&mut nothing);
         assert_eq!(nothing, "");
+    }
+
+    #[test]
+    fn the_time_left_is_written_as_markup_wherever_the_text_puts_it() {
+        let texts = Texts {
+            timeout_body: "{time} left <{who}>".into(),
+            ..Texts::default()
+        };
+        let warning = TimeoutWarning {
+            timeout: Some(Timeout {
+                expires_in: 1500,
+                warn_before: 45,
+                idle: 1800,
+            }),
+            base: "/claim",
+            texts: &texts,
+        };
+        let mut out = String::new();
+        warning.write_into(&mut out);
+        let expected = "id=\"wizard-timeout-text\"><span class=\"timeout__time\">45 seconds</span> left &#60;{who}&#62;</p>";
+        assert!(out.contains(expected), "{out}");
     }
 }

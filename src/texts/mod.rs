@@ -598,23 +598,48 @@ fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
 /// so that a page writes a text straight into its body, escaped, without
 /// a copy of the filled text.
 pub(crate) fn fill_each(text: &str, values: &[(&str, &str)], mut write: impl FnMut(&str)) {
+    each_piece(text, |piece| match piece {
+        Piece::Words(words) => write(words),
+        Piece::Placeholder { name, as_written } => match lookup(values, name) {
+            Some(value) => write(&value),
+            None => write(as_written),
+        },
+    });
+}
+
+/// A part of a text: words as written, or a `{name}` placeholder.
+pub(crate) enum Piece<'t> {
+    Words(&'t str),
+    Placeholder {
+        name: &'t str,
+        /// The placeholder with its braces, for a writer that leaves it.
+        as_written: &'t str,
+    },
+}
+
+/// Hands `text` to `write` as its words and its `{name}` placeholders, in
+/// order: the one reading of placeholders, which [`fill_each`] fills from
+/// values and a page may fill with markup of its own. An unclosed brace is
+/// words.
+pub(crate) fn each_piece<'t>(text: &'t str, mut write: impl FnMut(Piece<'t>)) {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
-        write(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            write(&rest[open..]);
-            return;
+            break;
         };
-        let name = &after[..close];
-        match lookup(values, name) {
-            Some(value) => write(&value),
-            // Kept as written, braces and all.
-            None => write(&rest[open..open + close + 2]),
+        if open > 0 {
+            write(Piece::Words(&rest[..open]));
         }
+        write(Piece::Placeholder {
+            name: &after[..close],
+            as_written: &rest[open..open + close + 2],
+        });
         rest = &after[close + 1..];
     }
-    write(rest);
+    if !rest.is_empty() {
+        write(Piece::Words(rest));
+    }
 }
 
 fn lookup<'v>(values: &[(&str, &'v str)], name: &str) -> Option<Cow<'v, str>> {

@@ -55,3 +55,23 @@ fn missing_date_parts_read_as_a_phrase() {
     assert_eq!(texts.date_parts([true, true, false]), "day and month");
     assert_eq!(texts.date_parts([true, true, true]), "day, month and year");
 }
+
+#[test]
+fn a_text_reads_as_its_words_and_placeholders_in_order() {
+    let mut read = Vec::new();
+    each_piece("{time} left, {other} {open", |piece| {
+        read.push(match piece {
+            Piece::Words(words) => format!("words:{words}"),
+            Piece::Placeholder { name, as_written } => format!("{name}:{as_written}"),
+        })
+    });
+    assert_eq!(
+        read,
+        [
+            "time:{time}",
+            "words: left, ",
+            "other:{other}",
+            "words: {open"
+        ]
+    );
+}

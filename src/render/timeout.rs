@@ -146,6 +146,27 @@ impl TimeoutWarning<'_> {
 mod tests {
     use super::*;
 
+    /// The warning of a run on `/claim` that expires in 1,500 s of an
+    /// 1,800 s idle timeout, shown `warn_before` seconds ahead.
+    fn warning(texts: &Texts, warn_before: u64) -> TimeoutWarning<'_> {
+        TimeoutWarning {
+            timeout: Some(Timeout {
+                expires_in: 1500,
+                warn_before,
+                idle: 1800,
+            }),
+            base: "/claim",
+            texts,
+        }
+    }
+
+    /// What `warning` writes.
+    fn written(warning: &TimeoutWarning<'_>) -> String {
+        let mut out = String::new();
+        warning.write_into(&mut out);
+        out
+    }
+
     #[test]
     fn time_left_is_in_whole_minutes_then_seconds() {
         let texts = Texts::default();
@@ -163,17 +184,8 @@ mod tests {
             timeout_heading: "Need <more> time?".into(),
             ..Texts::default()
         };
-        let warning = TimeoutWarning {
-            timeout: Some(Timeout {
-                expires_in: 1500,
-                warn_before: 120,
-                idle: 1800,
-            }),
-            base: "/claim",
-            texts: &texts,
-        };
-        let mut out = String::new();
-        warning.write_into(&mut out);
+        let warning = warning(&texts, 120);
+        let out = written(&warning);
         for expected in [
             "<dialog class=\"timeout\" id=\"wizard-timeout\"",
             "data-expires-in=\"1500\" data-warn=\"120\" data-idle=\"1800\"",
@@ -189,9 +201,7 @@ mod tests {
             timeout: None,
             ..warning
         };
-        let mut nothing = String::new();
-        off.write_into(&mut nothing);
-        assert_eq!(nothing, "");
+        assert_eq!(written(&off), "");
     }
 
     #[test]
@@ -200,17 +210,7 @@ mod tests {
             timeout_body: "{time} left <{who}>".into(),
             ..Texts::default()
         };
-        let warning = TimeoutWarning {
-            timeout: Some(Timeout {
-                expires_in: 1500,
-                warn_before: 45,
-                idle: 1800,
-            }),
-            base: "/claim",
-            texts: &texts,
-        };
-        let mut out = String::new();
-        warning.write_into(&mut out);
+        let out = written(&warning(&texts, 45));
         let expected = "id=\"wizard-timeout-text\"><span class=\"timeout__time\">45 seconds</span> left &#60;{who}&#62;</p>";
         assert!(out.contains(expected), "{out}");
     }
